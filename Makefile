@@ -1,0 +1,106 @@
+# convlab: the one entry point. `make help` lists the targets.
+#
+#   make serve   install what is missing, build, serve on http://127.0.0.1:$(PORT)
+#   make test    install what is missing, build, run every test (native, wasm, browser)
+#   make dist    build the static site into build/site/ (upload it anywhere)
+#   make bench   speed figures: native, and both .wasm builds in Chromium
+#   make fuzz    fuzz the parsers with libFuzzer (not part of make test)
+
+SHELL := /bin/bash
+PORT ?= 8000
+BUILD := build
+SITE := $(BUILD)/site
+
+# Debian's emscripten needs its own node modules (acorn) beside whatever node is first on PATH.
+export NODE_PATH := /usr/share/nodejs
+EMCC ?= emcc
+CC ?= gcc
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Werror -ffp-contract=off -Icore
+
+CORE_SRC := $(sort $(filter-out %_wasmsimd.c,$(wildcard core/*.c)))
+SIMD_SRC := $(sort $(wildcard core/*_wasmsimd.c))
+CORE_HDR := $(wildcard core/*.h)
+
+# ---- WebAssembly: a SIMD and a scalar module, both standalone (no Emscripten JS) ----
+EMFLAGS := -O3 $(CFLAGS_COMMON) --no-entry -sSTANDALONE_WASM=0 -sALLOW_MEMORY_GROWTH=1 \
+  -sINITIAL_MEMORY=32MB -sMAXIMUM_MEMORY=2GB -sERROR_ON_UNDEFINED_SYMBOLS=1 -sFILESYSTEM=0
+
+$(SITE)/convlab-simd.wasm: $(CORE_SRC) $(SIMD_SRC) $(CORE_HDR) | $(SITE)
+	$(EMCC) $(EMFLAGS) -msimd128 -DCL_HAVE_SIMD $(CORE_SRC) $(SIMD_SRC) -o $@
+
+$(SITE)/convlab-scalar.wasm: $(CORE_SRC) $(CORE_HDR) | $(SITE)
+	$(EMCC) $(EMFLAGS) $(CORE_SRC) -o $@
+
+# ---- the static site: web/ as it is, plus the modules and the sample images ----
+WEB_FILES := $(shell find web -type f 2>/dev/null)
+SITE_WEB := $(patsubst web/%,$(SITE)/%,$(WEB_FILES))
+
+$(SITE):
+	mkdir -p $@
+
+$(SITE)/%: web/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+WASM := $(SITE)/convlab-simd.wasm $(SITE)/convlab-scalar.wasm
+dist: $(WASM) $(SITE_WEB)
+all: dist
+.DEFAULT_GOAL := dist
+
+# ---- native builds of the core: tests (sanitizers) and tools (optimised) ----
+NATIVE_SAN := $(BUILD)/native-san
+NATIVE_OPT := $(BUILD)/native
+SANFLAGS := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TEST_SRC := $(sort $(wildcard tests/native/test_*.c))
+TEST_BIN := $(patsubst tests/native/%.c,$(NATIVE_SAN)/%,$(TEST_SRC))
+
+$(NATIVE_SAN)/%.o: core/%.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DCL_HAVE_SIMD -c $< -o $@
+$(NATIVE_SAN)/libconvlab.a: $(patsubst core/%.c,$(NATIVE_SAN)/%.o,$(CORE_SRC) $(SIMD_SRC))
+	ar rcs $@ $^
+$(NATIVE_SAN)/test_%: tests/native/test_%.c tests/native/cl_test.h $(NATIVE_SAN)/libconvlab.a
+	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DCL_HAVE_SIMD -Itests/native $< $(NATIVE_SAN)/libconvlab.a -lcmocka -lz -lm -o $@
+
+$(NATIVE_OPT)/%.o: core/%.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -O3 -march=native -DCL_HAVE_SIMD -c $< -o $@
+$(NATIVE_OPT)/libconvlab.a: $(patsubst core/%.c,$(NATIVE_OPT)/%.o,$(CORE_SRC) $(SIMD_SRC))
+	ar rcs $@ $^
+$(NATIVE_OPT)/%: tools/%.c $(NATIVE_OPT)/libconvlab.a
+	$(CC) $(CFLAGS_COMMON) -O3 -march=native -DCL_HAVE_SIMD $< $(NATIVE_OPT)/libconvlab.a -lz -lm -o $@
+
+# ---- commands ----
+.PHONY: all dist install serve test test-native test-wasm test-browser bench clean help fuzz
+
+install:
+	@bash scripts/install.sh
+
+serve: install dist
+	node scripts/serve.mjs --root $(SITE) --port $(PORT)
+
+test-native: $(TEST_BIN) $(NATIVE_OPT)/conv-cases
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+
+test-wasm: dist $(NATIVE_OPT)/conv-cases
+	node --test tests/wasm/
+
+test-browser: dist
+	node --test --test-concurrency=1 tests/browser/
+
+test: install
+	@$(MAKE) --no-print-directory dist $(TEST_BIN)
+	@$(MAKE) --no-print-directory test-native
+	@$(MAKE) --no-print-directory test-wasm
+	@$(MAKE) --no-print-directory test-browser
+	@echo "make test: every suite passed"
+
+bench: install dist $(NATIVE_OPT)/bench-native
+	$(NATIVE_OPT)/bench-native
+	node scripts/bench.mjs
+
+clean:
+	rm -rf $(BUILD) test-artifacts
+
+help:
+	@sed -n '1,/^$$/p' Makefile

@@ -1,0 +1,197 @@
+/* cl_conv.c - argument checks, padding, the reference and scalar planes, dispatch. */
+#include "cl_conv.h"
+
+#include <assert.h>
+#include <math.h>
+
+int cl_pad_index(int i, int n, int pad)
+{
+    if (i >= 0 && i < n) return i;
+    switch (pad) {
+    case CL_PAD_ZERO:
+        return -1;
+    case CL_PAD_EDGE:
+        return i < 0 ? 0 : n - 1;
+    case CL_PAD_REFLECT: {
+        if (n == 1) return 0;
+        /* dcb|abcd|cba repeats with period 2(n-1); fold into it */
+        int period = 2 * (n - 1);
+        int m = i % period;
+        if (m < 0) m += period;
+        return m < n ? m : period - m;
+    }
+    default:
+        assert(0 && "cl_pad_index: valid padding never reads outside the image");
+        return -1;
+    }
+}
+
+int cl_conv_pad_before(int k, int pad)
+{
+    return pad == CL_PAD_VALID ? 0 : (k - 1) / 2;
+}
+
+static cl_status check_geometry(int h, int w, int k1, int k2, int pad, int stride)
+{
+    if (h < 1 || w < 1 || h > CL_MAX_DIM || w > CL_MAX_DIM) return CL_ERR_SIZE;
+    if (k1 < 1 || k2 < 1 || k1 > CL_MAX_KERNEL || k2 > CL_MAX_KERNEL) return CL_ERR_KERNEL_SIZE;
+    if (stride < 1 || stride > CL_MAX_STRIDE) return CL_ERR_STRIDE;
+    if (pad < CL_PAD_VALID || pad > CL_PAD_EDGE) return CL_ERR_PADDING;
+    return CL_OK;
+}
+
+cl_status cl_conv_out_size(int h, int w, int k1, int k2, int pad, int stride, int *oh, int *ow)
+{
+    if (!oh || !ow) return CL_ERR_NULL;
+    cl_status st = check_geometry(h, w, k1, k2, pad, stride);
+    if (st != CL_OK) return st;
+    /* padded size = n + (k - 1) for the "same" modes, n for valid */
+    int ph = pad == CL_PAD_VALID ? h : h + k1 - 1;
+    int pw = pad == CL_PAD_VALID ? w : w + k2 - 1;
+    if (k1 > ph || k2 > pw) return CL_ERR_KERNEL_TOO_BIG;
+    *oh = (ph - k1) / stride + 1;
+    *ow = (pw - k2) / stride + 1;
+    return CL_OK;
+}
+
+/* Checks shared by every multi-plane call; on success the planes fit in size_t. */
+static cl_status check_call(const float *x, int c, int h, int w, const float *wt,
+                            int k1, int k2, int pad, int stride, const float *z, int oh, int ow)
+{
+    if (!x || !wt || !z) return CL_ERR_NULL;
+    if (c < 1 || c > CL_MAX_CONV_CHANNELS) return CL_ERR_CHANNELS;
+    int eh, ew;
+    cl_status st = cl_conv_out_size(h, w, k1, k2, pad, stride, &eh, &ew);
+    if (st != CL_OK) return st;
+    if (oh != eh || ow != ew) return CL_ERR_OUTPUT;
+    size_t bytes;
+    /* the input is the largest buffer: c * h * w floats */
+    return cl_mul_size4((size_t)c, (size_t)h, (size_t)w, sizeof(float), &bytes);
+}
+
+void cl_f32_conv2d_plane_ref(const float *x, int h, int w, const float *wt, int k1, int k2,
+                             float bias, int pad, int stride, int accumulate,
+                             float *z, int oh, int ow)
+{
+    int p1 = cl_conv_pad_before(k1, pad), p2 = cl_conv_pad_before(k2, pad);
+    for (int j1 = 0; j1 < oh; j1++) {
+        for (int j2 = 0; j2 < ow; j2++) {
+            float acc = accumulate ? z[(size_t)j1 * ow + j2] : bias;
+            for (int a = 0; a < k1; a++) {
+                int iy = cl_pad_index(j1 * stride + a - p1, h, pad);
+                if (iy < 0) continue;
+                for (int b = 0; b < k2; b++) {
+                    int ix = cl_pad_index(j2 * stride + b - p2, w, pad);
+                    if (ix < 0) continue;
+                    acc += wt[a * k2 + b] * x[(size_t)iy * w + ix];
+                }
+            }
+            z[(size_t)j1 * ow + j2] = acc;
+        }
+    }
+}
+
+void cl_f32_conv2d_plane_scalar(const float *x, int h, int w, const float *wt, int k1, int k2,
+                                float bias, int pad, int stride, int accumulate,
+                                float *z, int oh, int ow)
+{
+    int p1 = cl_conv_pad_before(k1, pad), p2 = cl_conv_pad_before(k2, pad);
+    for (int j1 = 0; j1 < oh; j1++) {
+        float *zr = z + (size_t)j1 * ow;
+        if (!accumulate)
+            for (int j2 = 0; j2 < ow; j2++) zr[j2] = bias;
+        for (int a = 0; a < k1; a++) {
+            int iy = cl_pad_index(j1 * stride + a - p1, h, pad);
+            if (iy < 0) continue;
+            const float *xr = x + (size_t)iy * w;
+            for (int b = 0; b < k2; b++) {
+                float wv = wt[a * k2 + b];
+                int off = b - p2;
+                /* outputs whose input column j2*stride + off lies inside the row */
+                int lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
+                int hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / stride + 1;
+                if (hi > ow) hi = ow;
+                if (lo > hi) lo = hi;
+                for (int j2 = 0; j2 < lo; j2++) {
+                    int ix = cl_pad_index(j2 * stride + off, w, pad);
+                    if (ix >= 0) zr[j2] += wv * xr[ix];
+                }
+                const float *xs = xr + off;
+                for (int j2 = lo; j2 < hi; j2++) zr[j2] += wv * xs[j2 * stride];
+                for (int j2 = hi; j2 < ow; j2++) {
+                    int ix = cl_pad_index(j2 * stride + off, w, pad);
+                    if (ix >= 0) zr[j2] += wv * xr[ix];
+                }
+            }
+        }
+    }
+}
+
+typedef void (*plane_fn)(const float *, int, int, const float *, int, int, float, int, int, int,
+                         float *, int, int);
+
+static plane_fn fast_plane(void)
+{
+#ifdef CL_HAVE_SIMD
+    return cl_f32_conv2d_plane_wasmsimd;
+#else
+    return cl_f32_conv2d_plane_scalar;
+#endif
+}
+
+int cl_conv_simd(void)
+{
+#ifdef CL_HAVE_SIMD
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+cl_status cl_conv2d_sum(const float *x, int c, int h, int w, const float *wt, int k1, int k2,
+                        float bias, int pad, int stride, float *z, int oh, int ow)
+{
+    cl_status st = check_call(x, c, h, w, wt, k1, k2, pad, stride, z, oh, ow);
+    if (st != CL_OK) return st;
+    plane_fn plane = fast_plane();
+    size_t in_plane = (size_t)h * w, k_plane = (size_t)k1 * k2;
+    for (int ch = 0; ch < c; ch++)
+        plane(x + ch * in_plane, h, w, wt + ch * k_plane, k1, k2, bias, pad, stride, ch > 0,
+              z, oh, ow);
+    return CL_OK;
+}
+
+cl_status cl_conv2d_per_channel(const float *x, int c, int h, int w, const float *wt, int kc,
+                                int k1, int k2, int pad, int stride, float *z, int oh, int ow)
+{
+    cl_status st = check_call(x, c, h, w, wt, k1, k2, pad, stride, z, oh, ow);
+    if (st != CL_OK) return st;
+    if (kc != 1 && kc != c) return CL_ERR_CHANNELS;
+    plane_fn plane = fast_plane();
+    size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow, k_plane = (size_t)k1 * k2;
+    for (int ch = 0; ch < c; ch++)
+        plane(x + ch * in_plane, h, w, wt + (kc == 1 ? 0 : ch * k_plane), k1, k2, 0.0f, pad,
+              stride, 0, z + ch * out_plane, oh, ow);
+    return CL_OK;
+}
+
+/* The class's Sobel kernels: Gx finds vertical edges, Gy horizontal ones. */
+static const float sobel_x[9] = {1, 0, -1, 2, 0, -2, 1, 0, -1};
+static const float sobel_y[9] = {1, 2, 1, 0, 0, 0, -1, -2, -1};
+
+cl_status cl_conv2d_gradient_magnitude(const float *x, int c, int h, int w, int pad, int stride,
+                                       float *z, int oh, int ow, float *tmp)
+{
+    cl_status st = check_call(x, c, h, w, sobel_x, 3, 3, pad, stride, z, oh, ow);
+    if (st != CL_OK) return st;
+    if (!tmp) return CL_ERR_NULL;
+    plane_fn plane = fast_plane();
+    size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow;
+    for (int ch = 0; ch < c; ch++) {
+        float *zc = z + ch * out_plane;
+        plane(x + ch * in_plane, h, w, sobel_x, 3, 3, 0.0f, pad, stride, 0, zc, oh, ow);
+        plane(x + ch * in_plane, h, w, sobel_y, 3, 3, 0.0f, pad, stride, 0, tmp, oh, ow);
+        for (size_t i = 0; i < out_plane; i++) zc[i] = sqrtf(zc[i] * zc[i] + tmp[i] * tmp[i]);
+    }
+    return CL_OK;
+}

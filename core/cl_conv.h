@@ -1,0 +1,117 @@
+/*
+ * cl_conv.h - 2D convolution of planar float images, as the class defines it.
+ *
+ *     Z[j1, j2] = sum_{k1 < K1} sum_{k2 < K2} W[k1, k2] * X[j1*s + k1 - p1, j2*s + k2 - p2]
+ *
+ * (cross-correlation: the kernel is not flipped, as in every CNN library).
+ * Images are planar float32: a (C, H, W) image is C planes of H rows of W
+ * values, row-major, values on the 0-255 scale of the 8-bit input.
+ *
+ * Usage:
+ *
+ *     int oh, ow;
+ *     cl_conv_out_size(700, 1050, 3, 3, CL_PAD_ZERO, 1, &oh, &ow);   // 700 x 1050
+ *     float k[9];
+ *     cl_kernel_preset(CL_KERNEL_SOBEL_X, 3, 3, 0.0f, k);
+ *     cl_conv2d_sum(x, 1, 700, 1050, k, 3, 3, 0.0f, CL_PAD_ZERO, 1, z, oh, ow);
+ *
+ * Padding: CL_PAD_VALID adds nothing, so the output is (H - K1)/s + 1 rows.
+ * The other modes pad "same": p1 = (K1 - 1) / 2 rows on top and K1 - 1 - p1
+ * below (likewise columns), so that stride 1 keeps the size; they differ in
+ * what the padded pixels hold:
+ *   CL_PAD_ZERO     zeros
+ *   CL_PAD_REFLECT  the mirror image without repeating the edge (dcb|abcd|cba),
+ *                   folded again as often as needed when the kernel is larger
+ *                   than the image
+ *   CL_PAD_EDGE     copies of the nearest edge pixel (aaa|abcd|ddd)
+ *
+ * Limits: kernel sides 1..CL_MAX_KERNEL, stride 1..CL_MAX_STRIDE, image sides
+ * 1..CL_MAX_DIM. Every call checks its arguments and returns a cl_status;
+ * no call allocates. Outputs must not overlap inputs.
+ *
+ * Three implementations compute the same sums in the same order:
+ *   _ref       the naive loop of the formula above: the test oracle;
+ *   _scalar    a row-wise loop without vector instructions (the scalar build);
+ *   _wasmsimd  WASM SIMD128 intrinsics, 8 outputs per step (native through SIMDe).
+ * The unsuffixed calls pick the fastest one compiled in (see cl_conv_simd()).
+ * Results of the three agree to float rounding (the order of additions per
+ * output is the same, k1-major then k2, so they are usually bit-identical).
+ */
+#ifndef CL_CONV_H
+#define CL_CONV_H
+
+#include "cl_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CL_MAX_KERNEL 15
+#define CL_MAX_STRIDE 4
+#define CL_MAX_CONV_CHANNELS 64
+
+typedef enum cl_pad {
+    CL_PAD_VALID = 0,
+    CL_PAD_ZERO = 1,
+    CL_PAD_REFLECT = 2,
+    CL_PAD_EDGE = 3
+} cl_pad;
+
+/* Output height and width of a convolution of an H x W image with a K1 x K2
+ * kernel. Checks all arguments; CL_ERR_KERNEL_TOO_BIG when the output is empty. */
+CL_API cl_status cl_conv_out_size(int h, int w, int k1, int k2, int pad, int stride,
+                                  int *oh, int *ow);
+
+/* Padding before the first row and column (p1, p2) for a mode; the padding
+ * after is K - 1 - p. Zero for CL_PAD_VALID. */
+CL_API int cl_conv_pad_before(int k, int pad);
+
+/* Multi-channel convolution, as in a CNN layer with one output channel:
+ *   x    (C, H, W) input
+ *   w    (C, K1, K2) one kernel per input channel
+ *   z    (OH, OW) = sum over c of conv(x[c], w[c]) + bias
+ * oh, ow must be what cl_conv_out_size() gives (else CL_ERR_OUTPUT). */
+CL_API cl_status cl_conv2d_sum(const float *x, int c, int h, int w,
+                               const float *wt, int k1, int k2, float bias,
+                               int pad, int stride, float *z, int oh, int ow);
+
+/* Per-channel convolution, as for blurring a colour image:
+ *   x    (C, H, W) input
+ *   w    (KC, K1, K2) with KC = C (a kernel per channel) or KC = 1 (one shared kernel)
+ *   z    (C, OH, OW), z[c] = conv(x[c], w[c or 0]) */
+CL_API cl_status cl_conv2d_per_channel(const float *x, int c, int h, int w,
+                                       const float *wt, int kc, int k1, int k2,
+                                       int pad, int stride, float *z, int oh, int ow);
+
+/* Sobel gradient magnitude of each channel: z[c] = sqrt(Gx^2 + Gy^2) with the
+ * class's Gx, Gy (3 x 3). tmp must hold OH * OW floats (the Gy plane). */
+CL_API cl_status cl_conv2d_gradient_magnitude(const float *x, int c, int h, int w,
+                                              int pad, int stride, float *z, int oh, int ow,
+                                              float *tmp);
+
+/* 1 if the unsuffixed calls use the WASM SIMD kernel, 0 for the scalar one. */
+CL_API int cl_conv_simd(void);
+
+/* The three implementations of one plane, exposed for tests and benchmarks.
+ * They take already-validated arguments (assert on nonsense):
+ *   x (H, W), wt (K1, K2), z (OH, OW); if accumulate, z += conv, else z = conv + bias. */
+void cl_f32_conv2d_plane_ref(const float *x, int h, int w, const float *wt, int k1, int k2,
+                             float bias, int pad, int stride, int accumulate,
+                             float *z, int oh, int ow);
+void cl_f32_conv2d_plane_scalar(const float *x, int h, int w, const float *wt, int k1, int k2,
+                                float bias, int pad, int stride, int accumulate,
+                                float *z, int oh, int ow);
+#ifdef CL_HAVE_SIMD
+void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt, int k1, int k2,
+                                  float bias, int pad, int stride, int accumulate,
+                                  float *z, int oh, int ow);
+#endif
+
+/* Index of the input pixel that padding mode `pad` puts at position i of a
+ * line of n pixels (i may be negative or >= n); -1 for a zero pixel. */
+int cl_pad_index(int i, int n, int pad);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,131 @@
+#include "cl_image.h"
+
+#include <math.h>
+
+int cl_image_planes(int src_channels, int to_gray)
+{
+    return (src_channels == 1 || to_gray) ? 1 : 3;
+}
+
+static cl_status check_image(const void *src, const void *dst, int c, int h, int w, size_t *n)
+{
+    if (!src || !dst) return CL_ERR_NULL;
+    if (h < 1 || w < 1 || h > CL_MAX_DIM || w > CL_MAX_DIM) return CL_ERR_SIZE;
+    size_t bytes;
+    /* the float side is the larger: c (<= 4) planes of 4-byte floats */
+    cl_status st = cl_mul_size4((size_t)h, (size_t)w, (size_t)c, sizeof(float), &bytes);
+    if (st != CL_OK) return st;
+    *n = (size_t)h * (size_t)w;
+    return CL_OK;
+}
+
+static float luma(float r, float g, float b)
+{
+    return nearbyintf(CL_LUMA_R * r + CL_LUMA_G * g + CL_LUMA_B * b);
+}
+
+void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int sc, int to_gray, float *dst)
+{
+    if (sc == 1) {
+        for (size_t i = 0; i < n; i++) dst[i] = src[i];
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        float r = src[i * sc], g = src[i * sc + 1], b = src[i * sc + 2];
+        if (to_gray) {
+            dst[i] = luma(r, g, b);
+        } else {
+            dst[i] = r;
+            dst[n + i] = g;
+            dst[2 * n + i] = b;
+        }
+    }
+}
+
+cl_status cl_image_from_u8(const uint8_t *src, int h, int w, int sc, int to_gray, float *dst)
+{
+    size_t n;
+    cl_status st = check_image(src, dst, 4, h, w, &n);
+    if (st != CL_OK) return st;
+    if (sc != 1 && sc != 3 && sc != 4) return CL_ERR_CHANNELS;
+#ifdef CL_HAVE_SIMD
+    cl_u8_to_planar_wasmsimd(src, n, sc, to_gray != 0, dst);
+#else
+    cl_u8_to_planar_ref(src, n, sc, to_gray != 0, dst);
+#endif
+    return CL_OK;
+}
+
+/* v (already scaled) to a byte: NaN and negatives to 0, above 255 to 255,
+ * halves to even. */
+static uint8_t to_byte(float v)
+{
+    if (!(v > 0.0f)) return 0;
+    if (v > 255.0f) return 255;
+    return (uint8_t)nearbyintf(v);
+}
+
+void cl_planar_to_rgba_ref(const float *src, int c, size_t n, float scale, int use_abs,
+                           uint8_t *dst)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (int ch = 0; ch < 3; ch++) {
+            float v = src[(c == 1 ? 0 : ch) * n + i];
+            if (use_abs) v = fabsf(v) * scale;
+            dst[4 * i + ch] = to_byte(v);
+        }
+        dst[4 * i + 3] = 255;
+    }
+}
+
+float cl_image_max_abs(const float *src, size_t n)
+{
+    float m = 0.0f;
+    if (!src) return 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        float a = fabsf(src[i]);
+        if (a > m) m = a; /* false for NaN */
+    }
+    return m;
+}
+
+/* Diverging map: t in [-1, 1] from blue (-1) through white (0) to red (+1),
+ * the end colours of ColorBrewer's RdBu, which keeps both ends dark enough
+ * to read on white and stays readable for red-green colour blindness. */
+static void diverging(float t, uint8_t *px)
+{
+    static const float white[3] = {247, 247, 247}, red[3] = {178, 24, 43}, blue[3] = {33, 102, 172};
+    if (!(t == t)) t = 0.0f;
+    const float *end = t < 0 ? blue : red;
+    float u = fabsf(t) > 1.0f ? 1.0f : fabsf(t);
+    for (int ch = 0; ch < 3; ch++) px[ch] = to_byte(white[ch] + (end[ch] - white[ch]) * u);
+    px[3] = 255;
+}
+
+cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display, uint8_t *dst)
+{
+    size_t n;
+    cl_status st = check_image(src, dst, 4, h, w, &n);
+    if (st != CL_OK) return st;
+    if (c != 1 && c != 3) return CL_ERR_CHANNELS;
+    if (display < 0 || display >= CL_DISPLAY_COUNT) return CL_ERR_ARG;
+    if (display == CL_DISPLAY_DIVERGING) {
+        if (c != 1) return CL_ERR_CHANNELS;
+        float m = cl_image_max_abs(src, n);
+        float inv = m > 0.0f ? 1.0f / m : 0.0f;
+        for (size_t i = 0; i < n; i++) diverging(src[i] * inv, dst + 4 * i);
+        return CL_OK;
+    }
+    float scale = 1.0f;
+    int use_abs = display == CL_DISPLAY_ABS_SCALED;
+    if (use_abs) {
+        float m = cl_image_max_abs(src, n * (size_t)c);
+        scale = m > 0.0f ? 255.0f / m : 0.0f;
+    }
+#ifdef CL_HAVE_SIMD
+    cl_planar_to_rgba_wasmsimd(src, c, n, scale, use_abs, dst);
+#else
+    cl_planar_to_rgba_ref(src, c, n, scale, use_abs, dst);
+#endif
+    return CL_OK;
+}

@@ -1,0 +1,72 @@
+/*
+ * cl_image.h - 8-bit interleaved pixels <-> planar float32 images.
+ *
+ * Outside (canvas, files): interleaved bytes, (H, W, C) with C = 1 (gray),
+ * 3 (RGB) or 4 (RGBA, the canvas's ImageData). Inside: planar floats, (C, H, W),
+ * on the same 0-255 scale, one plane per channel: the channel split is the
+ * layout itself (plane c starts at c * H * W).
+ *
+ *     float *x = cl_alloc(3 * h * w * sizeof(float));
+ *     cl_image_from_u8(rgba, h, w, 4, 0, x);      // 3 planes R, G, B
+ *     ... cl_conv2d_per_channel(x, 3, ...) into z ...
+ *     cl_image_to_rgba(z, 3, oh, ow, CL_DISPLAY_CLAMP, out_rgba);
+ *
+ * Grayscale uses the ITU-R BT.601 luma weights, rounded to whole numbers
+ * (halves to even) as an 8-bit grayscale image would be:
+ *     Y = round(0.299 R + 0.587 G + 0.114 B)
+ */
+#ifndef CL_IMAGE_H
+#define CL_IMAGE_H
+
+#include "cl_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CL_LUMA_R 0.299f
+#define CL_LUMA_G 0.587f
+#define CL_LUMA_B 0.114f
+
+/* How float results become 0-255 bytes for display. */
+typedef enum cl_display {
+    CL_DISPLAY_CLAMP = 0,      /* round(v) clamped to 0..255; NaN shows as 0 */
+    CL_DISPLAY_ABS_SCALED = 1, /* round(|v| * 255 / max|v|), max over all planes; for signed
+                                  results such as Sobel; all-zero input shows black */
+    CL_DISPLAY_DIVERGING = 2,  /* one plane only: negative blue, 0 white, positive red,
+                                  scaled by max|v| (see cl_image_max_abs for the legend) */
+    CL_DISPLAY_COUNT
+} cl_display;
+
+/* Number of planes cl_image_from_u8 writes: 1 for gray input or to_gray, else 3. */
+CL_API int cl_image_planes(int src_channels, int to_gray);
+
+/* src: (H, W, src_channels) bytes, src_channels 1, 3 or 4 (alpha is dropped).
+ * dst: cl_image_planes(src_channels, to_gray) planes of H x W floats. */
+CL_API cl_status cl_image_from_u8(const uint8_t *src, int h, int w, int src_channels,
+                                  int to_gray, float *dst);
+
+/* src: (C, H, W) floats with C = 1 (shown gray) or 3 (shown as RGB).
+ * dst: (H, W, 4) RGBA bytes, alpha 255. display is a cl_display. */
+CL_API cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display,
+                                  uint8_t *dst);
+
+/* Largest |v| over n floats (0 for n = 0; NaN values are skipped). */
+CL_API float cl_image_max_abs(const float *src, size_t n);
+
+/* Reference and vector versions of the two hot conversions, for tests and
+ * benchmarks (arguments already validated). */
+void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int src_channels, int to_gray, float *dst);
+void cl_planar_to_rgba_ref(const float *src, int c, size_t n, float scale, int use_abs,
+                           uint8_t *dst);
+#ifdef CL_HAVE_SIMD
+void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int src_channels, int to_gray,
+                              float *dst);
+void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, int use_abs,
+                                uint8_t *dst);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,86 @@
+/* cl_image_wasmsimd.c - byte <-> float conversions, 4 pixels per step.
+ * Same arithmetic, in the same order, as the _ref loops in cl_image.c. */
+#include "cl_image.h"
+#include "cl_simd.h"
+
+#include <string.h>
+
+void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int sc, int to_gray, float *dst)
+{
+    if (sc != 4) { /* gray and packed RGB are rare here: the canvas gives RGBA */
+        cl_u8_to_planar_ref(src, n, sc, to_gray, dst);
+        return;
+    }
+    const v128_t mask = wasm_i32x4_splat(0xff);
+    const v128_t cr = wasm_f32x4_splat(CL_LUMA_R), cg = wasm_f32x4_splat(CL_LUMA_G),
+                 cb = wasm_f32x4_splat(CL_LUMA_B);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v128_t px = wasm_v128_load(src + 4 * i); /* 4 pixels, one per 32-bit lane: A B G R */
+        v128_t r = wasm_f32x4_convert_i32x4(wasm_v128_and(px, mask));
+        v128_t g = wasm_f32x4_convert_i32x4(wasm_v128_and(wasm_u32x4_shr(px, 8), mask));
+        v128_t b = wasm_f32x4_convert_i32x4(wasm_v128_and(wasm_u32x4_shr(px, 16), mask));
+        if (to_gray) {
+            v128_t y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(cr, r), wasm_f32x4_mul(cg, g)),
+                                      wasm_f32x4_mul(cb, b));
+            wasm_v128_store(dst + i, wasm_f32x4_nearest(y));
+        } else {
+            wasm_v128_store(dst + i, r);
+            wasm_v128_store(dst + n + i, g);
+            wasm_v128_store(dst + 2 * n + i, b);
+        }
+    }
+    if (i < n) {
+        /* the tail, through the reference on a small planar scratch */
+        float tmp[3 * 3];
+        size_t m = n - i;
+        cl_u8_to_planar_ref(src + 4 * i, m, 4, to_gray, tmp);
+        for (size_t j = 0; j < m; j++) {
+            dst[i + j] = tmp[j];
+            if (!to_gray) {
+                dst[n + i + j] = tmp[m + j];
+                dst[2 * n + i + j] = tmp[2 * m + j];
+            }
+        }
+    }
+}
+
+/* Floats already scaled to 0..255 -> whole numbers 0..255 in 32-bit lanes.
+ * max/min return NaN for NaN, and trunc_sat makes NaN 0, as to_byte() does. */
+static inline v128_t to_bytes32(v128_t v)
+{
+    v = wasm_f32x4_min(wasm_f32x4_max(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(255.0f));
+    return wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(v));
+}
+
+void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, int use_abs,
+                                uint8_t *dst)
+{
+    const v128_t vs = wasm_f32x4_splat(scale);
+    const v128_t alpha = wasm_i32x4_splat((int32_t)0xff000000u);
+    const float *r = src, *g = c == 1 ? src : src + n, *b = c == 1 ? src : src + 2 * n;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v128_t vr = wasm_v128_load(r + i);
+        if (use_abs) vr = wasm_f32x4_mul(wasm_f32x4_abs(vr), vs);
+        v128_t px;
+        if (c == 1) {
+            px = wasm_i32x4_mul(to_bytes32(vr), wasm_i32x4_splat(0x010101));
+        } else {
+            v128_t vg = wasm_v128_load(g + i), vb = wasm_v128_load(b + i);
+            if (use_abs) {
+                vg = wasm_f32x4_mul(wasm_f32x4_abs(vg), vs);
+                vb = wasm_f32x4_mul(wasm_f32x4_abs(vb), vs);
+            }
+            px = wasm_v128_or(to_bytes32(vr),
+                              wasm_v128_or(wasm_i32x4_shl(to_bytes32(vg), 8),
+                                           wasm_i32x4_shl(to_bytes32(vb), 16)));
+        }
+        wasm_v128_store(dst + 4 * i, wasm_v128_or(px, alpha));
+    }
+    for (; i < n; i++) {
+        /* one pixel at a time through the reference (n counts pixels) */
+        float one[3] = {r[i], g[i], b[i]};
+        cl_planar_to_rgba_ref(one, 3, 1, scale, use_abs, dst + 4 * i);
+    }
+}

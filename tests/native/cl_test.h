@@ -1,0 +1,65 @@
+/* cl_test.h - helpers shared by the cmocka tests of core/. */
+#ifndef CL_TEST_H
+#define CL_TEST_H
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+/* A small deterministic generator for test data (xorshift32). */
+static inline uint32_t t_rand(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+/* uniform in [lo, hi) */
+static inline float t_uniform(uint32_t *s, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)(t_rand(s) >> 8) / 16777216.0f;
+}
+
+/* Compares n floats: |got - want| <= atol + rtol * |want| everywhere. On failure
+ * prints the first index that is off and the largest difference, then fails. */
+#define assert_close_f32(got, want, n, rtol, atol) \
+    t_assert_close_f32((got), (want), (n), (rtol), (atol), #got, __FILE__, __LINE__)
+static inline void t_assert_close_f32(const float *got, const float *want, size_t n, double rtol,
+                                      double atol, const char *what, const char *file, int line)
+{
+    size_t first = n, worst = 0;
+    double worst_d = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)got[i] - (double)want[i]);
+        int bad = !(d <= atol + rtol * fabs((double)want[i])); /* NaN is bad */
+        if (bad && first == n) first = i;
+        if (!(d <= worst_d)) { worst_d = d; worst = i; }
+    }
+    if (first != n) {
+        print_error("%s:%d: %s differs: first at [%zu] got %.9g want %.9g; largest |diff| %.3g at "
+                    "[%zu] (rtol %g, atol %g, n %zu)\n",
+                    file, line, what, first, (double)got[first], (double)want[first], worst_d,
+                    worst, rtol, atol, n);
+        _fail(file, line);
+    }
+}
+
+#define assert_equal_u8(got, want, n) t_assert_equal_u8((got), (want), (n), #got, __FILE__, __LINE__)
+static inline void t_assert_equal_u8(const uint8_t *got, const uint8_t *want, size_t n,
+                                     const char *what, const char *file, int line)
+{
+    for (size_t i = 0; i < n; i++)
+        if (got[i] != want[i]) {
+            print_error("%s:%d: %s differs first at [%zu]: got %u want %u\n", file, line, what, i,
+                        got[i], want[i]);
+            _fail(file, line);
+        }
+}
+
+#endif

@@ -1,0 +1,291 @@
+/* test_conv.c - convolution: the class's worked example by hand, the SIMD and
+ * scalar planes against the reference on awkward sizes, and every bad argument. */
+#include "cl_conv.h"
+#include "cl_kernel.h"
+#include "cl_test.h"
+
+#include <string.h>
+
+static const float worked_w[9] = {0, 1, 2, 2, 2, 0, 0, 1, 2};
+static const float dot_x[9] = {255, 255, 255, 255, 0, 255, 255, 255, 255};
+
+static void test_worked_example_valid(void **state)
+{
+    (void)state;
+    /* 255 * (sum of W = 10) - 255 * W[1,1] (the dark centre) = 2040 */
+    float z[1] = {-1};
+    int oh, ow;
+    assert_int_equal(cl_conv_out_size(3, 3, 3, 3, CL_PAD_VALID, 1, &oh, &ow), CL_OK);
+    assert_int_equal(oh, 1);
+    assert_int_equal(ow, 1);
+    assert_int_equal(cl_conv2d_sum(dot_x, 1, 3, 3, worked_w, 3, 3, 0.0f, CL_PAD_VALID, 1, z, 1, 1),
+                     CL_OK);
+    assert_true(z[0] == 2040.0f);
+}
+
+static void test_worked_example_zero_padding(void **state)
+{
+    (void)state;
+    /* each computed by hand from Z[j1,j2] = sum W[k1,k2] X[j1+k1-1, j2+k2-1], zeros outside */
+    const float want[9] = {765, 1530, 1275, 2040, 2040, 1020, 765, 1530, 1275};
+    float z[9];
+    assert_int_equal(cl_conv2d_sum(dot_x, 1, 3, 3, worked_w, 3, 3, 0.0f, CL_PAD_ZERO, 1, z, 3, 3),
+                     CL_OK);
+    assert_close_f32(z, want, 9, 0.0, 0.0);
+}
+
+static void test_worked_example_numbers(void **state)
+{
+    (void)state;
+    /* a 4 x 4 matrix of small numbers; each output sum done by hand:
+     * Z[0,0] = (0+2+6) + (0+2+0) + (0+0+2) = 12, Z[0,1] = 3 + 6 + 5 = 14, ... */
+    const float x[16] = {1, 2, 3, 0, 0, 1, 2, 3, 3, 0, 1, 2, 2, 3, 0, 1};
+    const float want[4] = {12, 14, 14, 12};
+    float z[4], zs[4];
+    assert_int_equal(cl_conv2d_sum(x, 1, 4, 4, worked_w, 3, 3, 0.0f, CL_PAD_VALID, 1, z, 2, 2), CL_OK);
+    assert_close_f32(z, want, 4, 0.0, 0.0);
+    /* stride 2 keeps only Z[0,0]; bias is added once */
+    assert_int_equal(cl_conv2d_sum(x, 1, 4, 4, worked_w, 3, 3, 0.5f, CL_PAD_VALID, 2, zs, 1, 1), CL_OK);
+    assert_true(zs[0] == 12.5f);
+}
+
+static void test_multichannel_sum_by_hand(void **state)
+{
+    (void)state;
+    /* two channels, 1 x 1 kernels 2 and -1, bias 3: z = 2 a - b + 3 */
+    const float x[2 * 4] = {1, 2, 3, 4, 10, 20, 30, 40};
+    const float w[2] = {2, -1};
+    const float want[4] = {2 - 10 + 3, 4 - 20 + 3, 6 - 30 + 3, 8 - 40 + 3};
+    float z[4];
+    assert_int_equal(cl_conv2d_sum(x, 2, 2, 2, w, 1, 1, 3.0f, CL_PAD_VALID, 1, z, 2, 2), CL_OK);
+    assert_close_f32(z, want, 4, 0.0, 0.0);
+}
+
+static void test_padding_modes_by_hand(void **state)
+{
+    (void)state;
+    /* a 1 x 3 kernel picking the left neighbour, on the row a b c = 1 2 3 */
+    const float x[3] = {1, 2, 3};
+    const float k[3] = {1, 0, 0};
+    float z[3];
+    const float want_zero[3] = {0, 1, 2}, want_reflect[3] = {2, 1, 2}, want_edge[3] = {1, 1, 2};
+    assert_int_equal(cl_conv2d_sum(x, 1, 1, 3, k, 1, 3, 0, CL_PAD_ZERO, 1, z, 1, 3), CL_OK);
+    assert_close_f32(z, want_zero, 3, 0, 0);
+    assert_int_equal(cl_conv2d_sum(x, 1, 1, 3, k, 1, 3, 0, CL_PAD_REFLECT, 1, z, 1, 3), CL_OK);
+    assert_close_f32(z, want_reflect, 3, 0, 0);
+    assert_int_equal(cl_conv2d_sum(x, 1, 1, 3, k, 1, 3, 0, CL_PAD_EDGE, 1, z, 1, 3), CL_OK);
+    assert_close_f32(z, want_edge, 3, 0, 0);
+    /* reflect folds again when the padding is wider than the image: dcb|abcd|cba... */
+    assert_int_equal(cl_pad_index(-1, 4, CL_PAD_REFLECT), 1);
+    assert_int_equal(cl_pad_index(-3, 4, CL_PAD_REFLECT), 3);
+    assert_int_equal(cl_pad_index(-4, 4, CL_PAD_REFLECT), 2);
+    assert_int_equal(cl_pad_index(4, 4, CL_PAD_REFLECT), 2);
+    assert_int_equal(cl_pad_index(7, 4, CL_PAD_REFLECT), 1);
+    assert_int_equal(cl_pad_index(-5, 1, CL_PAD_REFLECT), 0);
+    assert_int_equal(cl_pad_index(-2, 4, CL_PAD_EDGE), 0);
+    assert_int_equal(cl_pad_index(9, 4, CL_PAD_EDGE), 3);
+    assert_int_equal(cl_pad_index(-1, 4, CL_PAD_ZERO), -1);
+}
+
+static void test_out_size(void **state)
+{
+    (void)state;
+    int oh, ow;
+    /* the class's photo, 700 rows x 1050 columns, 3 x 3, "same", stride 1 */
+    assert_int_equal(cl_conv_out_size(700, 1050, 3, 3, CL_PAD_ZERO, 1, &oh, &ow), CL_OK);
+    assert_int_equal(oh, 700);
+    assert_int_equal(ow, 1050);
+    assert_int_equal(cl_conv_out_size(700, 1050, 3, 5, CL_PAD_VALID, 1, &oh, &ow), CL_OK);
+    assert_int_equal(oh, 698);
+    assert_int_equal(ow, 1046);
+    /* (700 - 4 + 3) / 2 + 1 = 350 with an even kernel: 1 row before, 2 after */
+    assert_int_equal(cl_conv_out_size(700, 1050, 4, 4, CL_PAD_EDGE, 2, &oh, &ow), CL_OK);
+    assert_int_equal(oh, 350);
+    assert_int_equal(ow, 525);
+    assert_int_equal(cl_conv_pad_before(4, CL_PAD_EDGE), 1);
+    assert_int_equal(cl_conv_out_size(5, 5, 3, 3, CL_PAD_VALID, 4, &oh, &ow), CL_OK);
+    assert_int_equal(oh, 1);
+    assert_int_equal(ow, 1);
+}
+
+static const int sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33};
+#define NSIZES (int)(sizeof sizes / sizeof sizes[0])
+
+typedef void (*plane_fn)(const float *, int, int, const float *, int, int, float, int, int, int,
+                         float *, int, int);
+
+/* Runs one case through ref, scalar and SIMD planes (fresh and accumulating)
+ * and the public calls; all must agree exactly: they add in the same order. */
+static void check_case(uint32_t *seed, int c, int h, int w, int k1, int k2, int pad, int stride)
+{
+    int oh, ow;
+    cl_status st = cl_conv_out_size(h, w, k1, k2, pad, stride, &oh, &ow);
+    if (st == CL_ERR_KERNEL_TOO_BIG) {
+        assert_true(pad == CL_PAD_VALID && (k1 > h || k2 > w));
+        return;
+    }
+    assert_int_equal(st, CL_OK);
+    size_t nx = (size_t)c * h * w, nk = (size_t)c * k1 * k2, nz = (size_t)oh * ow;
+    float *x = malloc(nx * sizeof *x), *wt = malloc(nk * sizeof *wt);
+    float *zref = malloc(c * nz * sizeof(float)), *zgot = malloc(c * nz * sizeof(float));
+    for (size_t i = 0; i < nx; i++) x[i] = (float)(t_rand(seed) % 256);
+    for (size_t i = 0; i < nk; i++) wt[i] = t_uniform(seed, -1.0f, 1.0f);
+    float bias = t_uniform(seed, -2.0f, 2.0f);
+
+    const plane_fn fast[2] = {cl_f32_conv2d_plane_scalar, cl_f32_conv2d_plane_wasmsimd};
+    for (int f = 0; f < 2; f++) {
+        for (int acc = 0; acc < 2; acc++) {
+            for (size_t i = 0; i < nz; i++) zref[i] = zgot[i] = (float)i;
+            cl_f32_conv2d_plane_ref(x, h, w, wt, k1, k2, bias, pad, stride, acc, zref, oh, ow);
+            fast[f](x, h, w, wt, k1, k2, bias, pad, stride, acc, zgot, oh, ow);
+            assert_close_f32(zgot, zref, nz, 0.0, 0.0);
+        }
+    }
+    /* multi-channel sum */
+    for (int ch = 0; ch < c; ch++)
+        cl_f32_conv2d_plane_ref(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
+                                bias, pad, stride, ch > 0, zref, oh, ow);
+    assert_int_equal(cl_conv2d_sum(x, c, h, w, wt, k1, k2, bias, pad, stride, zgot, oh, ow), CL_OK);
+    assert_close_f32(zgot, zref, nz, 0.0, 0.0);
+    /* per channel, each with its own kernel */
+    for (int ch = 0; ch < c; ch++)
+        cl_f32_conv2d_plane_ref(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
+                                0.0f, pad, stride, 0, zref + ch * nz, oh, ow);
+    assert_int_equal(cl_conv2d_per_channel(x, c, h, w, wt, c, k1, k2, pad, stride, zgot, oh, ow),
+                     CL_OK);
+    assert_close_f32(zgot, zref, c * nz, 0.0, 0.0);
+    free(x);
+    free(wt);
+    free(zref);
+    free(zgot);
+}
+
+static void test_fast_matches_reference_all_sizes(void **state)
+{
+    (void)state;
+    uint32_t seed = 12345;
+    int n = 0;
+    /* every image size pair x every padding x every stride, kernel sides cycling
+     * through 1..15 in both directions, channels 1..4 */
+    for (int a = 0; a < NSIZES; a++)
+        for (int b = 0; b < NSIZES; b++)
+            for (int pad = 0; pad < 4; pad++)
+                for (int s = 1; s <= 4; s++)
+                    for (int k = 1; k <= 15; k += 2) {
+                        int k1 = k, k2 = ((k + a + b + s) % 15) + 1;
+                        check_case(&seed, 1 + n % 4, sizes[a], sizes[b], k1, k2, pad, s);
+                        n++;
+                    }
+    assert_true(n > 9000);
+}
+
+static void test_fast_matches_reference_all_kernels(void **state)
+{
+    (void)state;
+    uint32_t seed = 777;
+    /* every K1 x K2 from 1 x 1 to 15 x 15 on sizes smaller than, equal to and
+     * larger than the kernel */
+    const int shapes[][2] = {{17, 33}, {9, 5}, {15, 16}};
+    for (int sh = 0; sh < 3; sh++)
+        for (int k1 = 1; k1 <= 15; k1++)
+            for (int k2 = 1; k2 <= 15; k2++)
+                for (int pad = 0; pad < 4; pad++)
+                    for (int s = 1; s <= 4; s += (sh == 0 ? 1 : 3))
+                        check_case(&seed, 1 + (k1 + k2) % 4, shapes[sh][0], shapes[sh][1], k1, k2,
+                                   pad, s);
+}
+
+static void test_large_image_matches_reference(void **state)
+{
+    (void)state;
+    uint32_t seed = 99;
+    /* a photo-sized strip: long rows exercise the 8-wide loop and its tails */
+    check_case(&seed, 3, 37, 1050, 3, 3, CL_PAD_ZERO, 1);
+    check_case(&seed, 3, 20, 701, 7, 7, CL_PAD_REFLECT, 1);
+    check_case(&seed, 1, 16, 523, 15, 15, CL_PAD_EDGE, 2);
+}
+
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    float x[16] = {0}, w[9] = {0}, z[16], tmp[16];
+    int oh, ow;
+    assert_int_equal(cl_conv_out_size(4, 4, 3, 3, 0, 1, NULL, &ow), CL_ERR_NULL);
+    assert_int_equal(cl_conv_out_size(0, 4, 3, 3, 0, 1, &oh, &ow), CL_ERR_SIZE);
+    assert_int_equal(cl_conv_out_size(4, -1, 3, 3, 0, 1, &oh, &ow), CL_ERR_SIZE);
+    assert_int_equal(cl_conv_out_size(CL_MAX_DIM + 1, 4, 3, 3, 0, 1, &oh, &ow), CL_ERR_SIZE);
+    assert_int_equal(cl_conv_out_size(4, 4, 0, 3, 0, 1, &oh, &ow), CL_ERR_KERNEL_SIZE);
+    assert_int_equal(cl_conv_out_size(4, 4, 3, 16, 0, 1, &oh, &ow), CL_ERR_KERNEL_SIZE);
+    assert_int_equal(cl_conv_out_size(4, 4, 3, 3, 0, 0, &oh, &ow), CL_ERR_STRIDE);
+    assert_int_equal(cl_conv_out_size(4, 4, 3, 3, 0, 5, &oh, &ow), CL_ERR_STRIDE);
+    assert_int_equal(cl_conv_out_size(4, 4, 3, 3, 4, 1, &oh, &ow), CL_ERR_PADDING);
+    assert_int_equal(cl_conv_out_size(4, 4, 3, 3, -1, 1, &oh, &ow), CL_ERR_PADDING);
+    assert_int_equal(cl_conv_out_size(2, 4, 3, 3, CL_PAD_VALID, 1, &oh, &ow), CL_ERR_KERNEL_TOO_BIG);
+    /* the same kernel is fine once padded */
+    assert_int_equal(cl_conv_out_size(2, 4, 3, 3, CL_PAD_ZERO, 1, &oh, &ow), CL_OK);
+
+    assert_int_equal(cl_conv2d_sum(NULL, 1, 4, 4, w, 3, 3, 0, 0, 1, z, 2, 2), CL_ERR_NULL);
+    assert_int_equal(cl_conv2d_sum(x, 1, 4, 4, NULL, 3, 3, 0, 0, 1, z, 2, 2), CL_ERR_NULL);
+    assert_int_equal(cl_conv2d_sum(x, 1, 4, 4, w, 3, 3, 0, 0, 1, NULL, 2, 2), CL_ERR_NULL);
+    assert_int_equal(cl_conv2d_sum(x, 0, 4, 4, w, 3, 3, 0, 0, 1, z, 2, 2), CL_ERR_CHANNELS);
+    assert_int_equal(cl_conv2d_sum(x, CL_MAX_CONV_CHANNELS + 1, 4, 4, w, 3, 3, 0, 0, 1, z, 2, 2),
+                     CL_ERR_CHANNELS);
+    assert_int_equal(cl_conv2d_sum(x, 1, 4, 4, w, 3, 3, 0, 0, 1, z, 3, 2), CL_ERR_OUTPUT);
+    assert_int_equal(cl_conv2d_sum(x, 1, 4, 4, w, 3, 3, 0, 0, 1, z, 2, 4), CL_ERR_OUTPUT);
+    assert_int_equal(cl_conv2d_sum(x, 1, 2, 2, w, 3, 3, 0, 0, 1, z, 1, 1), CL_ERR_KERNEL_TOO_BIG);
+    assert_int_equal(cl_conv2d_per_channel(x, 2, 2, 2, w, 3, 1, 1, 0, 1, z, 2, 2), CL_ERR_CHANNELS);
+    assert_int_equal(cl_conv2d_per_channel(x, 1, 4, 4, w, 1, 3, 3, 0, 9, z, 2, 2), CL_ERR_STRIDE);
+    assert_int_equal(cl_conv2d_gradient_magnitude(x, 1, 4, 4, 0, 1, z, 2, 2, NULL), CL_ERR_NULL);
+    assert_int_equal(cl_conv2d_gradient_magnitude(x, 1, 4, 4, 7, 1, z, 2, 2, tmp), CL_ERR_PADDING);
+    /* nothing was written by a refused call */
+    for (int i = 0; i < 4; i++) z[i] = 42.0f;
+    assert_int_equal(cl_conv2d_sum(x, 1, 4, 4, w, 3, 3, 0, 0, 1, z, 2, 3), CL_ERR_OUTPUT);
+    for (int i = 0; i < 4; i++) assert_true(z[i] == 42.0f);
+}
+
+static void test_size_products_checked(void **state)
+{
+    (void)state;
+    size_t out = 7;
+    assert_int_equal(cl_mul_size(SIZE_MAX / 2 + 1, 2, &out), CL_ERR_OVERFLOW);
+    assert_int_equal(out, 7);
+    assert_int_equal(cl_mul_size(SIZE_MAX / 3, 3, &out), CL_OK);
+    assert_true(out == (SIZE_MAX / 3) * 3);
+    /* 2^16 * 2^16 * 2^16 * 2^17 = 2^65 overflows a 64-bit (and a 32-bit) size_t */
+    assert_int_equal(cl_mul_size4((size_t)1 << 16, (size_t)1 << 16, (size_t)1 << 16, (size_t)1 << 17, &out),
+                     CL_ERR_OVERFLOW);
+    assert_int_equal(cl_mul_size4(3, 5, 7, 11, &out), CL_OK);
+    assert_int_equal(out, 1155);
+}
+
+static void test_status_messages(void **state)
+{
+    (void)state;
+    for (int s = 0; s < CL_STATUS_COUNT; s++) {
+        const char *m = cl_status_message(s);
+        assert_non_null(m);
+        assert_true(strlen(m) > 1);
+        assert_string_not_equal(m, "unknown status code");
+    }
+    assert_string_equal(cl_status_message(CL_STATUS_COUNT), "unknown status code");
+    assert_string_equal(cl_status_message(-3), "unknown status code");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_worked_example_valid),
+        cmocka_unit_test(test_worked_example_zero_padding),
+        cmocka_unit_test(test_worked_example_numbers),
+        cmocka_unit_test(test_multichannel_sum_by_hand),
+        cmocka_unit_test(test_padding_modes_by_hand),
+        cmocka_unit_test(test_out_size),
+        cmocka_unit_test(test_fast_matches_reference_all_sizes),
+        cmocka_unit_test(test_fast_matches_reference_all_kernels),
+        cmocka_unit_test(test_large_image_matches_reference),
+        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_size_products_checked),
+        cmocka_unit_test(test_status_messages),
+    };
+    return cmocka_run_group_tests_name("conv", tests, NULL, NULL);
+}
