@@ -70,6 +70,9 @@ $(NATIVE_OPT)/libconvlab.a: $(patsubst core/%.c,$(NATIVE_OPT)/%.o,$(CORE_SRC) $(
 $(NATIVE_OPT)/%: tools/%.c $(NATIVE_OPT)/libconvlab.a
 	$(CC) $(CFLAGS_COMMON) -O3 -march=native -DCL_HAVE_SIMD $< $(NATIVE_OPT)/libconvlab.a -lz -lm -o $@
 
+# ---- parts of the build kept beside the code they build (mk/*.mk) ----
+-include $(sort $(wildcard mk/*.mk))
+
 # ---- commands ----
 .PHONY: all dist install serve test test-native test-wasm test-browser bench clean help fuzz
 
