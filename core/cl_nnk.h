@@ -1,0 +1,65 @@
+/*
+ * cl_nnk.h - the network's compute kernels on batches: convolution layer
+ * forward and both backward passes, max- and average-pooling. The model code
+ * (cl_nn.h) calls these; they never allocate: callers pass the workspace.
+ *
+ * Layout: NCHW, planar float32. Shapes are in the comments of each call.
+ * Convolution layers pad with zeros, `pad` rows/columns on every side:
+ *     OH = (H + 2 pad - KH) / stride + 1,  OW likewise.
+ * Pooling uses windows of k x k with stride k, no padding: OH = H / k (floor).
+ *
+ * Each kernel has a naive _ref next to it (the oracle) and a fast version; the
+ * unsuffixed call picks the fastest compiled in. Backward passes accumulate
+ * into dw and db with += (zero them once per batch); dx is overwritten.
+ */
+#ifndef CL_NNK_H
+#define CL_NNK_H
+
+#include "cl_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cl_conv_shape {
+    int b, c, h, w;       /* input (B, C, H, W) */
+    int oc, kh, kw;       /* weights (OC, C, KH, KW), bias (OC) */
+    int pad, stride;      /* zero padding on each side, stride */
+    int oh, ow;           /* output (B, OC, OH, OW), filled by cl_conv_shape_init */
+} cl_conv_shape;
+
+/* Fills oh, ow; CL_ERR_* if a size is out of range or the output is empty. */
+cl_status cl_conv_shape_init(cl_conv_shape *s);
+
+/* Floats of workspace that forward and backward need for this shape. */
+size_t cl_conv_layer_workspace(const cl_conv_shape *s);
+
+/* y (B, OC, OH, OW) = conv(x (B, C, H, W), w (OC, C, KH, KW)) + bias (OC); bias may be NULL. */
+void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *w,
+                           const float *bias, float *y, float *work);
+void cl_f32_conv_layer_forward_ref(const cl_conv_shape *s, const float *x, const float *w,
+                                   const float *bias, float *y);
+
+/* Given dy (B, OC, OH, OW): dw (OC, C, KH, KW) += dL/dw, db (OC) += dL/db,
+ * dx (B, C, H, W) = dL/dx. dx may be NULL (first layer: no input gradient). */
+void cl_conv_layer_backward(const cl_conv_shape *s, const float *x, const float *w,
+                            const float *dy, float *dx, float *dw, float *db, float *work);
+void cl_f32_conv_layer_backward_ref(const cl_conv_shape *s, const float *x, const float *w,
+                                    const float *dy, float *dx, float *dw, float *db);
+
+/* Max-pooling: y (B, C, H/k, W/k); argmax (same shape) keeps the index in x
+ * of each maximum (the first one on ties) for the backward pass. */
+void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float *y,
+                        int32_t *argmax);
+/* dx (B, C, H, W) = 0 everywhere but at each argmax, where it gets dy. */
+void cl_maxpool_backward(const float *dy, const int32_t *argmax, int b, int c, int h, int w,
+                         int k, float *dx);
+/* Average-pooling: y = mean of each k x k window; backward spreads dy / k^2.
+ * Rows and columns beyond a whole window (H % k) get no gradient. */
+void cl_avgpool_forward(const float *x, int b, int c, int h, int w, int k, float *y);
+void cl_avgpool_backward(const float *dy, int b, int c, int h, int w, int k, float *dx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
