@@ -22,7 +22,7 @@ SIMD_SRC := $(sort $(wildcard core/*_wasmsimd.c))
 CORE_HDR := $(wildcard core/*.h)
 
 # ---- WebAssembly: a SIMD and a scalar module, both standalone (no Emscripten JS) ----
-EMFLAGS := -O3 $(CFLAGS_COMMON) --no-entry -sSTANDALONE_WASM=0 -sALLOW_MEMORY_GROWTH=1 \
+EMFLAGS := -O3 -DNDEBUG $(CFLAGS_COMMON) --no-entry -sALLOW_MEMORY_GROWTH=1 \
   -sINITIAL_MEMORY=32MB -sMAXIMUM_MEMORY=2GB -sERROR_ON_UNDEFINED_SYMBOLS=1 -sFILESYSTEM=0
 
 $(SITE)/convlab-simd.wasm: $(CORE_SRC) $(SIMD_SRC) $(CORE_HDR) | $(SITE)

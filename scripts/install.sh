@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what convlab needs to build, test and serve, and nothing else:
+# Debian packages (one apt-get update, only when something is missing) and the
+# test-only npm packages (npm ci from package-lock.json, offline-safe when present).
+# Idempotent: when everything is there it only checks and returns in well under a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential     # gcc, make: native tests and tools
+  emscripten          # emcc: the WebAssembly builds
+  libcmocka-dev       # native unit tests
+  libsimde-dev        # WASM SIMD intrinsics natively (the same kernels under the sanitizers)
+  zlib1g-dev          # the native trainer reads the .gz data files
+  clang               # libFuzzer for `make fuzz`
+  libclang-rt-14-dev  # ... and its runtime
+  dataset-fashion-mnist  # the four IDX .gz files under /usr/share/datasets/fashion-mnist/
+  chromium            # browser tests and benchmarks (driven by playwright-core)
+  wabt                # wasm-objdump: checks on the built modules
+  nodejs npm          # only if no node is on PATH
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  case "$p" in
+    nodejs|npm) command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install: missing Debian packages: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      SUDO=sudo
+    else
+      echo "install: run as root (or with sudo) once:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  else
+    SUDO=
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages for the tests only (playwright-core drives /usr/bin/chromium; no browser download).
+if [[ ! -d node_modules/playwright-core || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "install: npm ci (test tools)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+fi

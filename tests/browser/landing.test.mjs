@@ -1,0 +1,63 @@
+// The landing page in real Chromium: the engine loads with SIMD and computes
+// the worked example; the same site works from a sub-path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, startSite, newPage, screenshot, SITE } from './helpers.mjs';
+
+let browser, site;
+before(async () => {
+  site = await startSite({ '/a/deep/sub/path/': SITE });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  site?.server.close();
+});
+
+test('the landing page loads the engine with SIMD and shows the worked example', async () => {
+  const page = await newPage(browser);
+  await page.goto(site.url);
+  const status = page.getByRole('status', { name: 'The engine' });
+  await status.filter({ hasText: 'Engine loaded' }).waitFor();
+  assert.equal(await status.textContent(), 'Engine loaded: WebAssembly SIMD');
+  assert.equal(await status.getAttribute('data-simd'), 'true');
+  assert.equal(await page.getByLabel('Z[0, 0]').textContent(), 'Z[0, 0] = 2040');
+  for (const name of ['Pixels', 'Kernels', 'Train'])
+    assert.ok(await page.getByRole('link', { name, exact: true }).isVisible(), `${name} link`);
+  await screenshot(page, 'landing');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('without SIMD the page says it runs the scalar build', async () => {
+  const page = await newPage(browser);
+  // Pretend this browser cannot validate SIMD modules, as an old one would.
+  await page.addInitScript(() => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => {
+      const b = new Uint8Array(bytes.buffer ?? bytes);
+      for (let i = 0; i + 1 < b.length; i++) if (b[i] === 0xfd && b[i + 1] === 0x0c) return false;
+      return validate(bytes);
+    };
+  });
+  await page.goto(site.url);
+  const status = page.getByRole('status', { name: 'The engine' });
+  await status.filter({ hasText: 'Engine loaded' }).waitFor();
+  assert.equal(await status.textContent(), 'Engine loaded: WebAssembly (scalar)');
+  assert.equal(await page.getByLabel('Z[0, 0]').textContent(), 'Z[0, 0] = 2040');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the site works from a sub-path of the host (relative URLs only)', async () => {
+  const page = await newPage(browser);
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await page.goto(`${site.url}a/deep/sub/path/`);
+  await page.getByRole('status', { name: 'The engine' }).filter({ hasText: 'Engine loaded' }).waitFor();
+  assert.equal(await page.getByLabel('Z[0, 0]').textContent(), 'Z[0, 0] = 2040');
+  const outside = requested.filter((u) => !u.startsWith(`${site.url}a/deep/sub/path/`));
+  assert.deepEqual(outside, [], 'every request stays under the sub-path');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

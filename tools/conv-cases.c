@@ -1,0 +1,124 @@
+/* conv-cases: writes convolution and conversion cases, with the native
+ * results, for the tests of the built .wasm (tests/wasm/conv.test.mjs), which
+ * run the same inputs through both WASM builds and compare.
+ *
+ *   build/native/conv-cases OUT.bin
+ *
+ * Format, little-endian: "CLCASES1", u32 count, then per case
+ *   i32 kind (0 sum, 1 per-channel, 2 gradient magnitude, 3 RGBA->planar->RGBA),
+ *   i32 c, h, w, kc, k1, k2, pad, stride, oh, ow, display, to_gray; f32 bias;
+ *   kinds 0-2: f32 x[c*h*w], f32 k[kc*k1*k2], f32 z[planes*oh*ow]
+ *   kind 3:    u8 rgba[h*w*4], f32 planar[c*h*w], u8 out[h*w*4]
+ */
+#include "cl_conv.h"
+#include "cl_image.h"
+#include "cl_kernel.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t seed = 2024;
+static uint32_t rnd(void)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 17;
+    seed ^= seed << 5;
+    return seed;
+}
+
+static void put_i32(FILE *f, int32_t v) { fwrite(&v, 4, 1, f); }
+
+static int conv_case(FILE *f, int kind, int c, int h, int w, int k1, int k2, int pad, int stride)
+{
+    int oh, ow;
+    if (cl_conv_out_size(h, w, k1, k2, pad, stride, &oh, &ow) != CL_OK) return 0;
+    int kc = kind == 2 ? 0 : c, planes = kind == 0 ? 1 : c;
+    size_t nx = (size_t)c * h * w, nk = (size_t)kc * k1 * k2, nz = (size_t)planes * oh * ow;
+    float *x = malloc(nx * 4), *k = malloc(nk * 4 + 4), *z = malloc(nz * 4), *tmp = malloc((size_t)oh * ow * 4);
+    for (size_t i = 0; i < nx; i++) x[i] = (float)(rnd() % 256);
+    for (size_t i = 0; i < nk; i++) k[i] = (float)((int)(rnd() % 2001) - 1000) / 997.0f;
+    float bias = kind == 0 ? (float)((int)(rnd() % 200) - 100) / 7.0f : 0.0f;
+    cl_status st = kind == 0   ? cl_conv2d_sum(x, c, h, w, k, k1, k2, bias, pad, stride, z, oh, ow)
+                   : kind == 1 ? cl_conv2d_per_channel(x, c, h, w, k, kc, k1, k2, pad, stride, z, oh, ow)
+                               : cl_conv2d_gradient_magnitude(x, c, h, w, pad, stride, z, oh, ow, tmp);
+    if (st != CL_OK) {
+        fprintf(stderr, "conv-cases: %s\n", cl_status_message(st));
+        exit(1);
+    }
+    int32_t head[13] = {kind, c, h, w, kc, k1, k2, pad, stride, oh, ow, 0, 0};
+    for (int i = 0; i < 13; i++) put_i32(f, head[i]);
+    fwrite(&bias, 4, 1, f);
+    fwrite(x, 4, nx, f);
+    fwrite(k, 4, nk, f);
+    fwrite(z, 4, nz, f);
+    free(x); free(k); free(z); free(tmp);
+    return 1;
+}
+
+static int image_case(FILE *f, int h, int w, int display, int to_gray)
+{
+    size_t n = (size_t)h * w;
+    int c = to_gray ? 1 : 3;
+    uint8_t *rgba = malloc(n * 4), *out = malloc(n * 4);
+    float *planar = malloc(n * 3 * 4);
+    for (size_t i = 0; i < n * 4; i++) rgba[i] = (uint8_t)rnd();
+    cl_image_from_u8(rgba, h, w, 4, to_gray, planar);
+    /* make some values negative and out of range so every display mapping is exercised */
+    float *shifted = malloc(n * c * 4);
+    for (size_t i = 0; i < n * c; i++) shifted[i] = planar[i] * 1.37f - 60.25f;
+    if (cl_image_to_rgba(shifted, c, h, w, display, out) != CL_OK) {
+        fprintf(stderr, "conv-cases: image case failed\n");
+        exit(1);
+    }
+    int32_t head[13] = {3, c, h, w, 0, 0, 0, 0, 0, h, w, display, to_gray};
+    for (int i = 0; i < 13; i++) put_i32(f, head[i]);
+    float zero = 0;
+    fwrite(&zero, 4, 1, f);
+    fwrite(rgba, 1, n * 4, f);
+    fwrite(planar, 4, n * c, f);
+    fwrite(out, 1, n * 4, f);
+    free(rgba); free(out); free(planar); free(shifted);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: conv-cases OUT.bin\n");
+        return 2;
+    }
+    FILE *f = fopen(argv[1], "wb");
+    if (!f) {
+        perror(argv[1]);
+        return 1;
+    }
+    fwrite("CLCASES1", 1, 8, f);
+    uint32_t count = 0;
+    fwrite(&count, 4, 1, f);
+    static const int sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33};
+    for (int a = 0; a < 12; a++)
+        for (int b = 0; b < 12; b += 1 + (a % 3))
+            for (int pad = 0; pad < 4; pad++)
+                for (int s = 1; s <= 4; s++) {
+                    int k1 = 1 + (a + 2 * b + pad) % 15, k2 = 1 + (3 * a + b + s) % 15;
+                    int kind = (a + b + pad + s) % 3;
+                    if (kind == 2) k1 = k2 = 3;
+                    count += conv_case(f, kind, 1 + (a + b) % 4, sizes[a], sizes[b], k1, k2, pad, s);
+                }
+    count += conv_case(f, 1, 3, 70, 105, 3, 3, CL_PAD_ZERO, 1);
+    count += conv_case(f, 0, 3, 70, 105, 7, 7, CL_PAD_REFLECT, 1);
+    count += conv_case(f, 1, 3, 41, 67, 15, 15, CL_PAD_EDGE, 3);
+    count += conv_case(f, 2, 3, 33, 47, 3, 3, CL_PAD_EDGE, 1);
+    for (int d = 0; d < CL_DISPLAY_COUNT; d++)
+        for (int g = 0; g < 2; g++)
+            if (!(d == CL_DISPLAY_DIVERGING && !g)) count += image_case(f, 13, 17 + d, d, g);
+    fseek(f, 8, SEEK_SET);
+    fwrite(&count, 4, 1, f);
+    if (fclose(f) != 0) {
+        perror(argv[1]);
+        return 1;
+    }
+    printf("conv-cases: %u cases written to %s\n", count, argv[1]);
+    return 0;
+}

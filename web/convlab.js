@@ -1,0 +1,239 @@
+// convlab.js - the only code that touches the WebAssembly exports.
+//
+//   import { loadConvlab } from './convlab.js';
+//   const cl = await loadConvlab();            // SIMD build where the browser validates it
+//   console.log(cl.simd ? 'SIMD' : 'scalar');
+//   const out = cl.filterImage(imageData, { kernel, k1: 3, k2: 3, mode: 'per-channel' });
+//
+// Works in browsers and in node (pass { bytes } read from the .wasm file).
+// Buffers inside WASM memory are owned by this module: every alloc has its
+// free, and typed-array views are made fresh after anything that can grow
+// memory (a grown memory detaches the old views).
+
+// The smallest module that uses a SIMD instruction (v128.const, drop):
+// WebAssembly.validate() says whether this browser runs the SIMD build.
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03,
+  0x02, 0x01, 0x00, 0x0a, 0x17, 0x01, 0x15, 0x00, 0xfd, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1a, 0x0b,
+]);
+
+export function simdSupported() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+export const PAD = Object.freeze({ valid: 0, zero: 1, reflect: 2, edge: 3 });
+export const DISPLAY = Object.freeze({ clamp: 0, abs: 1, diverging: 2 });
+export const KERNEL = Object.freeze({
+  identity: 0, box: 1, gaussian: 2, sobelX: 3, sobelY: 4, sharpen: 5, laplacian: 6, emboss: 7,
+});
+export const MAX_KERNEL = 15;
+export const MAX_STRIDE = 4;
+
+/** Thrown for every non-zero cl_status; .status holds the code. */
+export class ConvlabError extends Error {
+  constructor(status, message, where) {
+    super(where ? `${where}: ${message}` : message);
+    this.name = 'ConvlabError';
+    this.status = status;
+  }
+}
+
+async function fetchBytes(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+/**
+ * Loads the engine. Options:
+ *   simd   true/false to force a build; default: SIMD if the browser validates it
+ *   bytes  the .wasm bytes (node, tests); else fetched from `url`
+ *   url    where the .wasm is; default: beside this module
+ */
+export async function loadConvlab(options = {}) {
+  const simd = options.simd ?? simdSupported();
+  let bytes = options.bytes;
+  if (!bytes) {
+    const url = options.url ?? new URL(simd ? 'convlab-simd.wasm' : 'convlab-scalar.wasm', import.meta.url);
+    bytes = await fetchBytes(url);
+  }
+  const module = await WebAssembly.compile(bytes);
+  const imports = { env: { emscripten_notify_memory_growth: () => {} } };
+  // The release builds import nothing else; anything more (a debug build's
+  // assert printing, say) becomes a clear error instead of a failed link.
+  for (const imp of WebAssembly.Module.imports(module)) {
+    imports[imp.module] ??= {};
+    imports[imp.module][imp.name] ??= () => {
+      throw new Error(`convlab: the engine called ${imp.module}.${imp.name} (internal error)`);
+    };
+  }
+  const instance = await WebAssembly.instantiate(module, imports);
+  const ex = instance.exports;
+  ex._initialize?.();
+  return new Convlab(ex, simd);
+}
+
+class Convlab {
+  constructor(exports, simd) {
+    this.exports = exports;
+    this.memory = exports.memory;
+    this.simd = Boolean(simd && exports.cl_conv_simd() === 1);
+    this.buildName = this.simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)';
+    this._scratch = new Map(); // name -> { ptr, bytes }, reused between calls
+  }
+
+  // ---- memory ----
+  f32(ptr, n) { return new Float32Array(this.memory.buffer, ptr, n); }
+  u8(ptr, n) { return new Uint8Array(this.memory.buffer, ptr, n); }
+  i32(ptr, n) { return new Int32Array(this.memory.buffer, ptr, n); }
+
+  alloc(bytes) {
+    const ptr = this.exports.cl_alloc(bytes);
+    if (!ptr) throw new ConvlabError(4, this.message(4), `allocating ${bytes} bytes`);
+    return ptr;
+  }
+  free(ptr) { if (ptr) this.exports.cl_free(ptr); }
+
+  /** A named buffer of at least `bytes`, kept for the next call (grown as needed). */
+  scratch(name, bytes) {
+    const s = this._scratch.get(name);
+    if (s && s.bytes >= bytes) return s.ptr;
+    if (s) this.free(s.ptr);
+    const ptr = this.alloc(bytes);
+    this._scratch.set(name, { ptr, bytes });
+    return ptr;
+  }
+  /** Frees every scratch buffer. */
+  release() {
+    for (const { ptr } of this._scratch.values()) this.free(ptr);
+    this._scratch.clear();
+  }
+
+  message(status) {
+    const p = this.exports.cl_status_message(status);
+    const bytes = new Uint8Array(this.memory.buffer, p);
+    const end = bytes.indexOf(0);
+    return new TextDecoder().decode(bytes.subarray(0, end));
+  }
+  check(status, where) {
+    if (status !== 0) throw new ConvlabError(status, this.message(status), where);
+  }
+
+  // ---- convolution ----
+
+  /** Output size [oh, ow]; throws ConvlabError on a bad geometry. */
+  outSize(h, w, k1, k2, pad = PAD.valid, stride = 1) {
+    const p = this.scratch('outsize', 8);
+    this.check(this.exports.cl_conv_out_size(h, w, k1, k2, pad, stride, p, p + 4), 'output size');
+    const v = this.i32(p, 2);
+    return [v[0], v[1]];
+  }
+  padBefore(k, pad) { return this.exports.cl_conv_pad_before(k, pad); }
+
+  /** A preset kernel as a Float32Array of k1*k2 values. */
+  preset(kind, k1 = 3, k2 = 3, sigma = 1) {
+    const p = this.scratch('preset', 4 * MAX_KERNEL * MAX_KERNEL);
+    this.check(this.exports.cl_kernel_preset(kind, k1, k2, sigma, p), 'kernel preset');
+    return Float32Array.from(this.f32(p, k1 * k2));
+  }
+
+  /** Returns { kernel, scaled }: the kernel scaled to sum 1 unless its sum is 0. */
+  normalise(kernel, k1, k2) {
+    const p = this.scratch('norm', 4 * k1 * k2 + 4);
+    this.f32(p, k1 * k2).set(kernel);
+    this.check(this.exports.cl_kernel_normalise(p, k1, k2, p + 4 * k1 * k2), 'normalise');
+    return { kernel: Float32Array.from(this.f32(p, k1 * k2)), scaled: this.i32(p + 4 * k1 * k2, 1)[0] === 1 };
+  }
+
+  /**
+   * Planar float convolution on arrays in JS memory (copies in and out; for
+   * tests and small examples). x: Float32Array (c*h*w); kernels: Float32Array
+   * (kc*k1*k2). mode 'sum' (kc = c, one output plane, + bias) or
+   * 'per-channel' (kc = 1 or c, c output planes).
+   * Returns { data: Float32Array, c, h: oh, w: ow }.
+   */
+  conv2d(x, c, h, w, kernels, k1, k2, { mode = 'sum', pad = PAD.valid, stride = 1, bias = 0 } = {}) {
+    const [oh, ow] = this.outSize(h, w, k1, k2, pad, stride);
+    const oc = mode === 'sum' ? 1 : c;
+    const kc = kernels.length / (k1 * k2);
+    if (!Number.isInteger(kc) || kc < 1) throw new ConvlabError(10, 'kernel length is not a multiple of k1*k2', 'conv2d');
+    const px = this.alloc(4 * x.length), pk = this.alloc(4 * kernels.length), pz = this.alloc(4 * oc * oh * ow);
+    try {
+      this.f32(px, x.length).set(x);
+      this.f32(pk, kernels.length).set(kernels);
+      const st = mode === 'sum'
+        ? this.exports.cl_conv2d_sum(px, c, h, w, pk, k1, k2, bias, pad, stride, pz, oh, ow)
+        : this.exports.cl_conv2d_per_channel(px, c, h, w, pk, kc, k1, k2, pad, stride, pz, oh, ow);
+      this.check(st, 'conv2d');
+      return { data: Float32Array.from(this.f32(pz, oc * oh * ow)), c: oc, h: oh, w: ow };
+    } finally {
+      this.free(px); this.free(pk); this.free(pz);
+    }
+  }
+
+  /**
+   * The page's path: RGBA bytes in (ImageData-like {data, width, height}),
+   * convolution in WASM, RGBA bytes out, all in reused WASM buffers.
+   *   kernels  Float32Array: k1*k2 (one kernel) or 3*k1*k2 (one per colour channel)
+   *   mode     'gray' | 'per-channel' | 'sum' | 'magnitude'
+   *   display  DISPLAY.clamp | DISPLAY.abs | DISPLAY.diverging (one plane only)
+   * Returns { rgba: Uint8ClampedArray (copy), width, height, planes, maxAbs, values }
+   * where values is a Float32Array view of the float result (valid until the
+   * next call).
+   */
+  filterImage(img, { kernels, k1, k2, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp }) {
+    const { width: w, height: h } = img;
+    const gray = mode === 'gray';
+    const c = gray ? 1 : 3;
+    const [oh, ow] = this.outSize(h, w, k1, k2, pad, stride);
+    const oc = mode === 'sum' ? 1 : c;
+    const n = h * w, on = oh * ow;
+    const pIn = this.scratch('rgba-in', 4 * n);
+    const pX = this.scratch('planar-in', 4 * c * n);
+    const pZ = this.scratch('planar-out', 4 * oc * on);
+    const pT = mode === 'magnitude' ? this.scratch('tmp', 4 * on) : 0;
+    const pK = this.scratch('kernel', 4 * 3 * MAX_KERNEL * MAX_KERNEL);
+    const pOut = this.scratch('rgba-out', 4 * on);
+    const ex = this.exports;
+    this.u8(pIn, 4 * n).set(img.data);
+    this.check(ex.cl_image_from_u8(pIn, h, w, 4, gray ? 1 : 0, pX), 'reading the image');
+    if (mode !== 'magnitude') this.f32(pK, kernels.length).set(kernels);
+    const kc = kernels ? kernels.length / (k1 * k2) : 1;
+    let st;
+    if (mode === 'sum') st = ex.cl_conv2d_sum(pX, c, h, w, pK, k1, k2, bias, pad, stride, pZ, oh, ow);
+    else if (mode === 'magnitude') st = ex.cl_conv2d_gradient_magnitude(pX, c, h, w, pad, stride, pZ, oh, ow, pT);
+    else st = ex.cl_conv2d_per_channel(pX, c, h, w, pK, kc, k1, k2, pad, stride, pZ, oh, ow);
+    this.check(st, 'convolution');
+    this.check(ex.cl_image_to_rgba(pZ, oc, oh, ow, display, pOut), 'display');
+    const maxAbs = ex.cl_image_max_abs(pZ, oc * on);
+    return {
+      rgba: new Uint8ClampedArray(this.u8(pOut, 4 * on)),
+      width: ow, height: oh, planes: oc, maxAbs,
+      values: this.f32(pZ, oc * on),
+    };
+  }
+
+  /** RGBA bytes -> planar floats (1 plane if gray, else R, G, B). */
+  toPlanar(img, gray = false) {
+    const { width: w, height: h } = img;
+    const c = gray ? 1 : 3, n = w * h;
+    const pIn = this.scratch('rgba-in', 4 * n), pX = this.scratch('planar-in', 4 * c * n);
+    this.u8(pIn, 4 * n).set(img.data);
+    this.check(this.exports.cl_image_from_u8(pIn, h, w, 4, gray ? 1 : 0, pX), 'reading the image');
+    return Float32Array.from(this.f32(pX, c * n));
+  }
+
+  /** Planar floats (1 or 3 planes) -> RGBA bytes for a canvas. */
+  toRGBA(planes, c, h, w, display = DISPLAY.clamp) {
+    const n = h * w;
+    const pX = this.scratch('planar-out', 4 * c * n), pOut = this.scratch('rgba-out', 4 * n);
+    this.f32(pX, c * n).set(planes);
+    this.check(this.exports.cl_image_to_rgba(pX, c, h, w, display, pOut), 'display');
+    return new Uint8ClampedArray(this.u8(pOut, 4 * n));
+  }
+}

@@ -1,0 +1,39 @@
+// Landing page: load the engine, say which build runs, compute the worked example.
+import { loadConvlab, PAD } from './convlab.js';
+
+const X = [255, 255, 255, 255, 0, 255, 255, 255, 255];
+const W = [0, 1, 2, 2, 2, 0, 0, 1, 2];
+
+function fillMatrix(table, values, n) {
+  table.replaceChildren();
+  for (let r = 0; r < n; r++) {
+    const tr = table.insertRow();
+    for (let c = 0; c < n; c++) tr.insertCell().textContent = String(values[r * n + c]);
+  }
+}
+
+async function main() {
+  const status = document.querySelector('[data-engine-status]');
+  const detail = document.querySelector('[data-engine-detail]');
+  const badge = document.querySelector('[data-engine-badge]');
+  fillMatrix(document.querySelector('[data-matrix="x"]'), X, 3);
+  fillMatrix(document.querySelector('[data-matrix="w"]'), W, 3);
+  try {
+    const cl = await loadConvlab();
+    const z = cl.conv2d(Float32Array.from(X), 1, 3, 3, Float32Array.from(W), 3, 3, { pad: PAD.valid });
+    document.querySelector('[data-example-result]').textContent = `Z[0, 0] = ${z.data[0]}`;
+    status.dataset.state = 'ok';
+    status.dataset.simd = String(cl.simd);
+    status.textContent = `Engine loaded: ${cl.buildName}`;
+    badge.textContent = `Engine: ${cl.simd ? 'WASM SIMD' : 'WASM scalar'}`;
+    detail.textContent = cl.simd
+      ? 'This browser runs WebAssembly SIMD: convolutions and training use 128-bit vector instructions.'
+      : 'This browser does not validate WebAssembly SIMD, so the scalar build runs: everything works, more slowly.';
+  } catch (e) {
+    status.dataset.state = 'error';
+    status.textContent = `The engine did not load: ${e.message}`;
+    badge.textContent = 'Engine: not loaded';
+  }
+}
+
+main();
