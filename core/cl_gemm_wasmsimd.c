@@ -1,0 +1,153 @@
+/* cl_gemm_wasmsimd.c - GEMM with WASM SIMD128 intrinsics (see cl_gemm.h).
+ *
+ * C is computed in tiles of MR x NR = 4 x 8: eight f32x4 accumulators stay in
+ * registers while k runs (V8 has 16 xmm registers and no FMA, so each step
+ * also needs two B vectors, one broadcast of A and a temporary: 12 in all).
+ * op(B) is packed, kc x 8 at a time, into a panel on the stack, which makes
+ * its two storages read alike and zero-pads the last columns; op(A) is read
+ * in place with a broadcast load (load32_splat) in either storage. Partial
+ * tiles go through a small buffer, so nothing reads or writes past C. */
+#include "cl_gemm.h"
+#include "cl_simd.h"
+
+#include <assert.h>
+#include <string.h>
+
+#define MR 4
+#define NR 8
+#define KC 256
+
+/* panel (kc, NR) = op(B)[p0 .. p0+kc)[j0 .. j0+nc), zeros in columns nc..NR-1 */
+static void pack_b(int tb, const float *b, int ldb, int p0, int kc, int j0, int nc, float *panel)
+{
+    if (!tb) {
+        const float *src = b + (size_t)p0 * ldb + j0;
+        if (nc == NR) {
+            for (int p = 0; p < kc; p++, src += ldb) {
+                wasm_v128_store(panel + p * NR, wasm_v128_load(src));
+                wasm_v128_store(panel + p * NR + 4, wasm_v128_load(src + 4));
+            }
+        } else {
+            for (int p = 0; p < kc; p++, src += ldb) {
+                int j = 0;
+                for (; j < nc; j++) panel[p * NR + j] = src[j];
+                for (; j < NR; j++) panel[p * NR + j] = 0.0f;
+            }
+        }
+        return;
+    }
+    /* B stored (N, K): row j0 + j of B is column j of the panel */
+    const float *src = b + (size_t)j0 * ldb + p0;
+    int p = 0;
+    if (nc == NR) {
+        /* 4 x 4 transposes: rows j..j+3 of B, k p..p+3 */
+        for (; p + 4 <= kc; p += 4)
+            for (int j = 0; j < NR; j += 4) {
+                const float *s = src + (size_t)j * ldb + p;
+                v128_t r0 = wasm_v128_load(s), r1 = wasm_v128_load(s + ldb),
+                       r2 = wasm_v128_load(s + 2 * (size_t)ldb),
+                       r3 = wasm_v128_load(s + 3 * (size_t)ldb);
+                v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+                v128_t t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+                v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+                v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+                float *d = panel + p * NR + j;
+                wasm_v128_store(d, wasm_i64x2_shuffle(t0, t2, 0, 2));
+                wasm_v128_store(d + NR, wasm_i64x2_shuffle(t0, t2, 1, 3));
+                wasm_v128_store(d + 2 * NR, wasm_i64x2_shuffle(t1, t3, 0, 2));
+                wasm_v128_store(d + 3 * NR, wasm_i64x2_shuffle(t1, t3, 1, 3));
+            }
+    }
+    for (; p < kc; p++) {
+        int j = 0;
+        for (; j < nc; j++) panel[p * NR + j] = src[(size_t)j * ldb + p];
+        for (; j < NR; j++) panel[p * NR + j] = 0.0f;
+    }
+}
+
+/* One MR x NR tile: c (MR, NR) with row stride ldc; load_c adds the old C.
+ * Row r of op(A) at step p is at a + off[r] + p * step. */
+static inline void kernel_4x8(int kc, const float *a, const size_t off[MR], size_t step,
+                              const float *panel, float *c, size_t ldc, int load_c)
+{
+    v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+    if (load_c) {
+        c00 = wasm_v128_load(c), c01 = wasm_v128_load(c + 4);
+        c10 = wasm_v128_load(c + ldc), c11 = wasm_v128_load(c + ldc + 4);
+        c20 = wasm_v128_load(c + 2 * ldc), c21 = wasm_v128_load(c + 2 * ldc + 4);
+        c30 = wasm_v128_load(c + 3 * ldc), c31 = wasm_v128_load(c + 3 * ldc + 4);
+    } else {
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.0f);
+    }
+    const float *a0 = a + off[0], *a1 = a + off[1], *a2 = a + off[2], *a3 = a + off[3];
+    for (int p = 0; p < kc; p++) {
+        const v128_t b0 = wasm_v128_load(panel), b1 = wasm_v128_load(panel + 4);
+        panel += NR;
+        v128_t av = wasm_v128_load32_splat(a0);
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(av, b0));
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(av, b1));
+        av = wasm_v128_load32_splat(a1);
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(av, b0));
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(av, b1));
+        av = wasm_v128_load32_splat(a2);
+        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(av, b0));
+        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(av, b1));
+        av = wasm_v128_load32_splat(a3);
+        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(av, b0));
+        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(av, b1));
+        a0 += step, a1 += step, a2 += step, a3 += step;
+    }
+    wasm_v128_store(c, c00), wasm_v128_store(c + 4, c01);
+    wasm_v128_store(c + ldc, c10), wasm_v128_store(c + ldc + 4, c11);
+    wasm_v128_store(c + 2 * ldc, c20), wasm_v128_store(c + 2 * ldc + 4, c21);
+    wasm_v128_store(c + 3 * ldc, c30), wasm_v128_store(c + 3 * ldc + 4, c31);
+}
+
+void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, int lda,
+                          const float *b, int ldb, float beta, float *c, int ldc)
+{
+    assert(m >= 0 && n >= 0 && k >= 0);
+    if (m == 0 || n == 0) return;
+    if (k == 0 || (beta != 0.0f && beta != 1.0f)) {
+        /* rare forms: leave them to the plain loop */
+        cl_f32_gemm_scalar(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    float panel[KC * NR];
+    float tile[MR * NR] = {0}; /* columns and rows past C are computed, then dropped */
+    for (int p0 = 0; p0 < k; p0 += KC) {
+        const int kc = k - p0 < KC ? k - p0 : KC;
+        const int load_c = p0 > 0 || beta != 0.0f;
+        for (int j0 = 0; j0 < n; j0 += NR) {
+            const int nc = n - j0 < NR ? n - j0 : NR;
+            pack_b(tb, b, ldb, p0, kc, j0, nc, panel);
+            for (int i0 = 0; i0 < m; i0 += MR) {
+                const int mr = m - i0 < MR ? m - i0 : MR;
+                /* rows past m repeat the last row; their results are dropped */
+                size_t off[MR];
+                const float *a_blk;
+                size_t step;
+                if (ta) {
+                    a_blk = a + (size_t)p0 * lda + i0;
+                    step = (size_t)lda;
+                    for (int r = 0; r < MR; r++) off[r] = (size_t)(r < mr ? r : mr - 1);
+                } else {
+                    a_blk = a + (size_t)i0 * lda + p0;
+                    step = 1;
+                    for (int r = 0; r < MR; r++) off[r] = (size_t)(r < mr ? r : mr - 1) * lda;
+                }
+                float *ct = c + (size_t)i0 * ldc + j0;
+                if (mr == MR && nc == NR) {
+                    kernel_4x8(kc, a_blk, off, step, panel, ct, (size_t)ldc, load_c);
+                } else {
+                    if (load_c)
+                        for (int r = 0; r < mr; r++)
+                            memcpy(tile + r * NR, ct + (size_t)r * ldc, sizeof(float) * nc);
+                    kernel_4x8(kc, a_blk, off, step, panel, tile, NR, load_c);
+                    for (int r = 0; r < mr; r++)
+                        memcpy(ct + (size_t)r * ldc, tile + r * NR, sizeof(float) * nc);
+                }
+            }
+        }
+    }
+}

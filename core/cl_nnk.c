@@ -1,0 +1,272 @@
+/* cl_nnk.c - the network's convolution and pooling kernels on NCHW batches
+ * (see cl_nnk.h): naive references, and fast versions built on cl_gemm.
+ *
+ * The fast convolution works image by image:
+ *     col (C*KH*KW, OH*OW) = im2col(x[b])                 unfolded input
+ *     y[b] (OC, OH*OW)      = w (OC, C*KH*KW) * col        + bias
+ *     dw   (OC, C*KH*KW)   += dy[b] (OC, OH*OW) * col^T
+ *     dcol (C*KH*KW, OH*OW) = w^T * dy[b],  dx[b] = col2im(dcol)
+ * so the workspace is one col matrix: C*KH*KW*OH*OW floats. */
+#include "cl_nnk.h"
+#include "cl_conv.h"
+#include "cl_gemm.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <string.h>
+
+cl_status cl_conv_shape_init(cl_conv_shape *s)
+{
+    if (!s) return CL_ERR_NULL;
+    if (s->b < 1 || s->c < 1 || s->oc < 1 || s->h < 1 || s->w < 1 || s->h > CL_MAX_DIM ||
+        s->w > CL_MAX_DIM)
+        return CL_ERR_SIZE;
+    if (s->kh < 1 || s->kh > CL_MAX_KERNEL || s->kw < 1 || s->kw > CL_MAX_KERNEL)
+        return CL_ERR_KERNEL_SIZE;
+    if (s->stride < 1 || s->stride > CL_MAX_STRIDE) return CL_ERR_STRIDE;
+    if (s->pad < 0 || s->pad > CL_MAX_KERNEL) return CL_ERR_ARG;
+    const int ph = s->h + 2 * s->pad, pw = s->w + 2 * s->pad;
+    if (ph < s->kh || pw < s->kw) return CL_ERR_KERNEL_TOO_BIG;
+    const int oh = (ph - s->kh) / s->stride + 1, ow = (pw - s->kw) / s->stride + 1;
+    /* every tensor, and the col matrix, must be indexable with int (GEMM sizes, argmax) */
+    size_t nx, ny, nw, ncol;
+    if (cl_mul_size4((size_t)s->b, (size_t)s->c, (size_t)s->h, (size_t)s->w, &nx) != CL_OK ||
+        cl_mul_size4((size_t)s->b, (size_t)s->oc, (size_t)oh, (size_t)ow, &ny) != CL_OK ||
+        cl_mul_size4((size_t)s->oc, (size_t)s->c, (size_t)s->kh, (size_t)s->kw, &nw) != CL_OK ||
+        cl_mul_size4((size_t)s->c * s->kh, (size_t)s->kw, (size_t)oh, (size_t)ow, &ncol) !=
+            CL_OK ||
+        nx > INT_MAX || ny > INT_MAX || nw > INT_MAX || ncol > INT_MAX)
+        return CL_ERR_OVERFLOW;
+    s->oh = oh;
+    s->ow = ow;
+    return CL_OK;
+}
+
+size_t cl_conv_layer_workspace(const cl_conv_shape *s)
+{
+    return (size_t)s->c * s->kh * s->kw * (size_t)s->oh * s->ow;
+}
+
+/* ---- references: the formula, one output (or one gradient term) at a time ---- */
+
+void cl_f32_conv_layer_forward_ref(const cl_conv_shape *s, const float *x, const float *w,
+                                   const float *bias, float *y)
+{
+    for (int n = 0; n < s->b; n++)
+        for (int o = 0; o < s->oc; o++)
+            for (int i = 0; i < s->oh; i++)
+                for (int j = 0; j < s->ow; j++) {
+                    float acc = bias ? bias[o] : 0.0f;
+                    for (int ch = 0; ch < s->c; ch++)
+                        for (int u = 0; u < s->kh; u++) {
+                            const int iy = i * s->stride - s->pad + u;
+                            if (iy < 0 || iy >= s->h) continue;
+                            for (int v = 0; v < s->kw; v++) {
+                                const int ix = j * s->stride - s->pad + v;
+                                if (ix < 0 || ix >= s->w) continue;
+                                acc += w[((size_t)(o * s->c + ch) * s->kh + u) * s->kw + v] *
+                                       x[((size_t)(n * s->c + ch) * s->h + iy) * s->w + ix];
+                            }
+                        }
+                    y[((size_t)(n * s->oc + o) * s->oh + i) * s->ow + j] = acc;
+                }
+}
+
+void cl_f32_conv_layer_backward_ref(const cl_conv_shape *s, const float *x, const float *w,
+                                    const float *dy, float *dx, float *dw, float *db)
+{
+    if (dx) memset(dx, 0, sizeof(float) * s->b * s->c * s->h * s->w);
+    for (int n = 0; n < s->b; n++)
+        for (int o = 0; o < s->oc; o++)
+            for (int i = 0; i < s->oh; i++)
+                for (int j = 0; j < s->ow; j++) {
+                    const float g = dy[((size_t)(n * s->oc + o) * s->oh + i) * s->ow + j];
+                    db[o] += g;
+                    for (int ch = 0; ch < s->c; ch++)
+                        for (int u = 0; u < s->kh; u++) {
+                            const int iy = i * s->stride - s->pad + u;
+                            if (iy < 0 || iy >= s->h) continue;
+                            for (int v = 0; v < s->kw; v++) {
+                                const int ix = j * s->stride - s->pad + v;
+                                if (ix < 0 || ix >= s->w) continue;
+                                const size_t wi = ((size_t)(o * s->c + ch) * s->kh + u) * s->kw + v;
+                                const size_t xi = ((size_t)(n * s->c + ch) * s->h + iy) * s->w + ix;
+                                dw[wi] += g * x[xi];
+                                if (dx) dx[xi] += g * w[wi];
+                            }
+                        }
+                }
+}
+
+/* ---- fast versions: im2col + GEMM ---- */
+
+/* A 1 x 1 kernel with stride 1 and no padding: x[b] is already the col matrix. */
+static int is_pointwise(const cl_conv_shape *s)
+{
+    return s->kh == 1 && s->kw == 1 && s->stride == 1 && s->pad == 0;
+}
+
+/* col (C*KH*KW, OH*OW): row (ch, u, v) holds x[ch][i*stride - pad + u][j*stride - pad + v]
+ * for every output (i, j), zero where that falls into the padding. */
+static void im2col(const cl_conv_shape *s, const float *x, float *col)
+{
+    const int oh = s->oh, ow = s->ow, st = s->stride;
+    for (int ch = 0; ch < s->c; ch++)
+        for (int u = 0; u < s->kh; u++)
+            for (int v = 0; v < s->kw; v++) {
+                /* output columns j whose input column j*st - pad + v is inside [0, w) */
+                const int off = v - s->pad;
+                int j_lo = off >= 0 ? 0 : (-off + st - 1) / st;
+                int j_hi = s->w - 1 - off < 0 ? 0 : (s->w - 1 - off) / st + 1;
+                if (j_hi > ow) j_hi = ow;
+                if (j_lo > j_hi) j_lo = j_hi;
+                for (int i = 0; i < oh; i++, col += ow) {
+                    const int iy = i * st - s->pad + u;
+                    if (iy < 0 || iy >= s->h) {
+                        memset(col, 0, sizeof(float) * ow);
+                        continue;
+                    }
+                    const float *xr = x + ((size_t)ch * s->h + iy) * s->w;
+                    for (int j = 0; j < j_lo; j++) col[j] = 0.0f;
+                    if (st == 1)
+                        memcpy(col + j_lo, xr + j_lo + off, sizeof(float) * (j_hi - j_lo));
+                    else
+                        for (int j = j_lo; j < j_hi; j++) col[j] = xr[j * st + off];
+                    for (int j = j_hi; j < ow; j++) col[j] = 0.0f;
+                }
+            }
+}
+
+/* dx (C, H, W) = sum of each col entry back into the input pixel it came from. */
+static void col2im(const cl_conv_shape *s, const float *col, float *dx)
+{
+    const int oh = s->oh, ow = s->ow, st = s->stride;
+    memset(dx, 0, sizeof(float) * s->c * s->h * s->w);
+    for (int ch = 0; ch < s->c; ch++)
+        for (int u = 0; u < s->kh; u++)
+            for (int v = 0; v < s->kw; v++) {
+                const int off = v - s->pad;
+                int j_lo = off >= 0 ? 0 : (-off + st - 1) / st;
+                int j_hi = s->w - 1 - off < 0 ? 0 : (s->w - 1 - off) / st + 1;
+                if (j_hi > ow) j_hi = ow;
+                if (j_lo > j_hi) j_lo = j_hi;
+                for (int i = 0; i < oh; i++, col += ow) {
+                    const int iy = i * st - s->pad + u;
+                    if (iy < 0 || iy >= s->h) continue;
+                    float *xr = dx + ((size_t)ch * s->h + iy) * s->w;
+                    for (int j = j_lo; j < j_hi; j++) xr[j * st + off] += col[j];
+                }
+            }
+}
+
+void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *w,
+                           const float *bias, float *y, float *work)
+{
+    const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw;
+    for (int n = 0; n < s->b; n++) {
+        const float *xb = x + (size_t)n * s->c * s->h * s->w;
+        float *yb = y + (size_t)n * s->oc * p;
+        const float *col = xb;
+        if (!is_pointwise(s)) {
+            im2col(s, xb, work);
+            col = work;
+        }
+        for (int o = 0; o < s->oc; o++) {
+            const float v = bias ? bias[o] : 0.0f;
+            for (int q = 0; q < p; q++) yb[(size_t)o * p + q] = v;
+        }
+        cl_gemm(0, 0, s->oc, p, ckk, w, ckk, col, p, 1.0f, yb, p);
+    }
+}
+
+void cl_conv_layer_backward(const cl_conv_shape *s, const float *x, const float *w,
+                            const float *dy, float *dx, float *dw, float *db, float *work)
+{
+    const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw;
+    for (int n = 0; n < s->b; n++) {
+        const float *xb = x + (size_t)n * s->c * s->h * s->w;
+        const float *dyb = dy + (size_t)n * s->oc * p;
+        for (int o = 0; o < s->oc; o++) {
+            float acc = 0.0f;
+            for (int q = 0; q < p; q++) acc += dyb[(size_t)o * p + q];
+            db[o] += acc;
+        }
+        const float *col = xb;
+        if (!is_pointwise(s)) {
+            im2col(s, xb, work);
+            col = work;
+        }
+        cl_gemm(0, 1, s->oc, ckk, p, dyb, p, col, p, 1.0f, dw, ckk);
+        if (!dx) continue;
+        float *dxb = dx + (size_t)n * s->c * s->h * s->w;
+        if (is_pointwise(s)) {
+            cl_gemm(1, 0, ckk, p, s->oc, w, ckk, dyb, p, 0.0f, dxb, p);
+        } else {
+            cl_gemm(1, 0, ckk, p, s->oc, w, ckk, dyb, p, 0.0f, work, p);
+            col2im(s, work, dxb);
+        }
+    }
+}
+
+/* ---- pooling: k x k windows, stride k, no padding ---- */
+
+void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float *y,
+                        int32_t *argmax)
+{
+    const int oh = h / k, ow = w / k;
+    for (int pl = 0; pl < b * c; pl++) {
+        const float *xp = x + (size_t)pl * h * w;
+        for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++) {
+                size_t best = (size_t)i * k * w + (size_t)j * k;
+                for (int u = 0; u < k; u++)
+                    for (int v = 0; v < k; v++) {
+                        const size_t at = (size_t)(i * k + u) * w + (size_t)(j * k + v);
+                        if (xp[at] > xp[best]) best = at;
+                    }
+                const size_t o = ((size_t)pl * oh + i) * ow + j;
+                y[o] = xp[best];
+                argmax[o] = (int32_t)((size_t)pl * h * w + best);
+            }
+    }
+}
+
+void cl_maxpool_backward(const float *dy, const int32_t *argmax, int b, int c, int h, int w,
+                         int k, float *dx)
+{
+    const size_t ny = (size_t)b * c * (h / k) * (w / k);
+    memset(dx, 0, sizeof(float) * b * c * h * w);
+    for (size_t o = 0; o < ny; o++) dx[argmax[o]] += dy[o];
+}
+
+void cl_avgpool_forward(const float *x, int b, int c, int h, int w, int k, float *y)
+{
+    const int oh = h / k, ow = w / k;
+    const float scale = 1.0f / (float)(k * k);
+    for (int pl = 0; pl < b * c; pl++) {
+        const float *xp = x + (size_t)pl * h * w;
+        for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++) {
+                float acc = 0.0f;
+                for (int u = 0; u < k; u++)
+                    for (int v = 0; v < k; v++) acc += xp[(size_t)(i * k + u) * w + j * k + v];
+                y[((size_t)pl * oh + i) * ow + j] = acc * scale;
+            }
+    }
+}
+
+void cl_avgpool_backward(const float *dy, int b, int c, int h, int w, int k, float *dx)
+{
+    const int oh = h / k, ow = w / k;
+    const float scale = 1.0f / (float)(k * k);
+    memset(dx, 0, sizeof(float) * b * c * h * w);
+    for (int pl = 0; pl < b * c; pl++) {
+        float *xp = dx + (size_t)pl * h * w;
+        for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++) {
+                const float g = dy[((size_t)pl * oh + i) * ow + j] * scale;
+                for (int u = 0; u < k; u++)
+                    for (int v = 0; v < k; v++) xp[(size_t)(i * k + u) * w + j * k + v] = g;
+            }
+    }
+}
