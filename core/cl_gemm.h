@@ -25,18 +25,18 @@
 extern "C" {
 #endif
 
-void cl_f32_gemm_ref(int ta, int tb, int m, int n, int k, const float *a, int lda,
-                     const float *b, int ldb, float beta, float *c, int ldc);
-void cl_f32_gemm_scalar(int ta, int tb, int m, int n, int k, const float *a, int lda,
-                        const float *b, int ldb, float beta, float *c, int ldc);
+CL_API void cl_f32_gemm_ref(int ta, int tb, int m, int n, int k, const float *a, int lda,
+                            const float *b, int ldb, float beta, float *c, int ldc);
+CL_API void cl_f32_gemm_scalar(int ta, int tb, int m, int n, int k, const float *a, int lda,
+                               const float *b, int ldb, float beta, float *c, int ldc);
 #ifdef CL_HAVE_SIMD
-void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, int lda,
-                          const float *b, int ldb, float beta, float *c, int ldc);
+CL_API void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, int lda,
+                                 const float *b, int ldb, float beta, float *c, int ldc);
 #endif
 
 /* The fastest of the above in this build. */
 CL_API void cl_gemm(int ta, int tb, int m, int n, int k, const float *a, int lda,
-                    const float *b, int ldb, float beta, float *c, int ldc);
+                           const float *b, int ldb, float beta, float *c, int ldc);
 
 #ifdef __cplusplus
 }

@@ -29,35 +29,36 @@ typedef struct cl_conv_shape {
 } cl_conv_shape;
 
 /* Fills oh, ow; CL_ERR_* if a size is out of range or the output is empty. */
-cl_status cl_conv_shape_init(cl_conv_shape *s);
+CL_API cl_status cl_conv_shape_init(cl_conv_shape *s);
 
 /* Floats of workspace that forward and backward need for this shape. */
-size_t cl_conv_layer_workspace(const cl_conv_shape *s);
+CL_API size_t cl_conv_layer_workspace(const cl_conv_shape *s);
 
 /* y (B, OC, OH, OW) = conv(x (B, C, H, W), w (OC, C, KH, KW)) + bias (OC); bias may be NULL. */
-void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *w,
-                           const float *bias, float *y, float *work);
-void cl_f32_conv_layer_forward_ref(const cl_conv_shape *s, const float *x, const float *w,
-                                   const float *bias, float *y);
+CL_API void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *w,
+                                  const float *bias, float *y, float *work);
+CL_API void cl_f32_conv_layer_forward_ref(const cl_conv_shape *s, const float *x, const float *w,
+                                          const float *bias, float *y);
 
 /* Given dy (B, OC, OH, OW): dw (OC, C, KH, KW) += dL/dw, db (OC) += dL/db,
  * dx (B, C, H, W) = dL/dx. dx may be NULL (first layer: no input gradient). */
-void cl_conv_layer_backward(const cl_conv_shape *s, const float *x, const float *w,
-                            const float *dy, float *dx, float *dw, float *db, float *work);
-void cl_f32_conv_layer_backward_ref(const cl_conv_shape *s, const float *x, const float *w,
-                                    const float *dy, float *dx, float *dw, float *db);
+CL_API void cl_conv_layer_backward(const cl_conv_shape *s, const float *x, const float *w,
+                                   const float *dy, float *dx, float *dw, float *db, float *work);
+CL_API void cl_f32_conv_layer_backward_ref(const cl_conv_shape *s, const float *x, const float *w,
+                                           const float *dy, float *dx, float *dw, float *db);
 
 /* Max-pooling: y (B, C, H/k, W/k); argmax (same shape) keeps the index in x
- * of each maximum (the first one on ties) for the backward pass. */
-void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float *y,
-                        int32_t *argmax);
+ * of each maximum (the first one on ties) for the backward pass: the flat
+ * index from x[0] of the whole batch, (b * C + c) * H * W + row * W + col. */
+CL_API void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float *y,
+                               int32_t *argmax);
 /* dx (B, C, H, W) = 0 everywhere but at each argmax, where it gets dy. */
-void cl_maxpool_backward(const float *dy, const int32_t *argmax, int b, int c, int h, int w,
-                         int k, float *dx);
+CL_API void cl_maxpool_backward(const float *dy, const int32_t *argmax, int b, int c, int h, int w,
+                                int k, float *dx);
 /* Average-pooling: y = mean of each k x k window; backward spreads dy / k^2.
  * Rows and columns beyond a whole window (H % k) get no gradient. */
-void cl_avgpool_forward(const float *x, int b, int c, int h, int w, int k, float *y);
-void cl_avgpool_backward(const float *dy, int b, int c, int h, int w, int k, float *dx);
+CL_API void cl_avgpool_forward(const float *x, int b, int c, int h, int w, int k, float *y);
+CL_API void cl_avgpool_backward(const float *dy, int b, int c, int h, int w, int k, float *dx);
 
 #ifdef __cplusplus
 }
