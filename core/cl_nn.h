@@ -1,0 +1,261 @@
+/*
+ * cl_nn.h - neural networks (MLP and CNN): a model from a spec, a training
+ * step per batch, inspection for the pages, save and load.
+ *
+ * Usage (the native trainer tools/convlab-train.c is a complete example):
+ *
+ *     char err[256];
+ *     cl_nn *m = NULL;
+ *     cl_status st = cl_nn_create(&m, "conv3x3x8-relu-maxpool2-dense10-softmax",
+ *                                 1, 28, 28, 42, err, sizeof err);
+ *     if (st != CL_OK) { fprintf(stderr, "%s\n", err); return; }
+ *     cl_nn_set_optimizer(m, CL_OPT_ADAM, 0.001f, 0.9f, 0.0f);
+ *     for (int epoch = 0; epoch < 5; epoch++) {
+ *         cl_nn_shuffle(m, order, n_train);             // order: int32_t[n_train]
+ *         for (int i = 0; i + 32 <= n_train; i += 32) {
+ *             st = cl_nn_train_step_idx(m, images, labels, order + i, 32);
+ *             if (st == CL_ERR_DIVERGED) ...            // weights are the last good ones
+ *             printf("%g\n", cl_nn_loss(m));
+ *         }
+ *         cl_nn_evaluate(m, test_images, test_labels, n_test);
+ *         printf("%.4f\n", cl_nn_eval_accuracy(m));
+ *     }
+ *     size_t len = cl_nn_save_size(m);   // then cl_nn_save(m, buf, len), cl_nn_load(...)
+ *     cl_nn_free(m);
+ *
+ * ---- The spec ----
+ * Layers separated by '-', read left to right from the input (C, H, W), which
+ * is a parameter of cl_nn_create (Fashion-MNIST: 1, 28, 28). Case and spaces
+ * around tokens do not matter.
+ *
+ *   dense<N>               fully connected, N units. Flattens its input
+ *                          implicitly (C, H, W) -> C*H*W, in that order.
+ *   conv<KH>x<KW>x<N>      convolution, N output channels, KH x KW kernels
+ *                          over all input channels, with bias. Optional
+ *                          suffixes: p<P> zero padding P on every side
+ *                          (default 0, "valid": 28 -> 26 for 3x3),
+ *                          s<S> stride S (default 1). Example: conv5x5x16p2s2.
+ *                          OH = (H + 2P - KH) / S + 1 (floor).
+ *   maxpool<K>, avgpool<K> K x K windows, stride K, no padding: OH = H / K
+ *                          (floor; leftover rows and columns are dropped).
+ *   flatten                (C, H, W) -> (C*H*W, 1, 1); a view, no copy.
+ *   relu, sigmoid, tanh, linear   activations, each its own token.
+ *   softmax                output function, only as the last token.
+ * The last layer's output is the model's output (sigmoid at the end is the
+ * binary/multi-label output; anything else but softmax is a linear output).
+ * Limits: at most CL_NN_MAX_LAYERS tokens, CL_NN_MAX_SPEC characters, kernel
+ * sides 1..15, stride 1..4, padding < kernel side, 1..1024 channels,
+ * 1..65536 units, CL_NN_MAX_PARAMS parameters. A bad spec gives CL_ERR_SPEC
+ * and a message naming the layer, e.g.
+ *     layer 3 "maxpool5": a 5x5 window does not fit the 2x2 input
+ *
+ * ---- Shapes and layout ----
+ * Layer 0 is the input; layers 1..cl_nn_layer_count()-1 are the spec's tokens.
+ * Every activation is NCHW float32: layer i holds (n, C_i, H_i, W_i) for the
+ * last batch run through it. Images passed in are uint8, one example after the
+ * other, each C planes of H rows of W pixels (C = 1: the IDX layout), and are
+ * normalised to x / 255 inside. The _f32 calls take already-scaled floats.
+ * Dense weights are (OUT, IN) row-major, conv weights (OC, C, KH, KW); biases
+ * (OUT) or (OC).
+ *
+ * ---- Training ----
+ * One call (cl_nn_train_step*) does forward, loss, backward and the optimiser
+ * update on one batch. Loss J (mean over the batch; the L2 term is applied to
+ * the gradient of the weights, not biases, and not included in cl_nn_loss):
+ *   CL_LOSS_XENT  softmax cross-entropy -log p[label]   (needs a softmax output)
+ *   CL_LOSS_MSE   mean over outputs of (y - onehot)^2   (any output)
+ *   CL_LOSS_BCE   mean over outputs of binary cross-entropy with the one-hot
+ *                 target                                (needs a sigmoid output)
+ * With a single output unit the target is the label itself (0 or 1).
+ * The default loss follows the output: softmax -> XENT, sigmoid -> BCE, else MSE.
+ * Optimisers: w -= lr (g + l2 w) (SGD); v = mom v - lr (g + l2 w), w += v
+ * (momentum); Adam (beta1 0.9, beta2 0.999, eps 1e-8) on g + l2 w.
+ * Initialisation: He-uniform for a dense/conv followed by relu, Xavier-uniform
+ * (Glorot) otherwise; biases 0. All randomness (init, cl_nn_shuffle) comes from
+ * the model's own generator seeded by cl_nn_create: same seed, same build ->
+ * the same run bit for bit.
+ * If a step's loss or any updated parameter is not finite, the step returns
+ * CL_ERR_DIVERGED and the weights and optimiser state stay as before the step.
+ *
+ * ---- Ownership ----
+ * The model owns all its memory: one block holding two banks of parameters and
+ * optimiser state plus the gradients (named pointers carved from it), and one
+ * block for activations grown to the largest batch seen. Pointers returned by
+ * the getters point into the model: valid until the next call that trains,
+ * runs a forward pass, sets the optimiser, loads or frees. Input buffers are
+ * the caller's and are only read during the call. No call keeps a pointer to
+ * them. Nothing here prints, exits or uses global state.
+ *
+ * WebAssembly: every CL_API function is exported; arguments are ints, floats
+ * and pointers; the model is an opaque pointer (cl_nn_create writes it to a
+ * 4-byte slot the caller allocates).
+ */
+#ifndef CL_NN_H
+#define CL_NN_H
+
+#include "cl_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CL_NN_MAX_LAYERS 32
+#define CL_NN_MAX_SPEC 256
+#define CL_NN_MAX_PARAMS (1 << 24)
+/* Largest batch accepted by one call (train, forward, predict). */
+#define CL_NN_MAX_BATCH 4096
+#define CL_NN_MAX_CONFUSION 100
+
+typedef struct cl_nn cl_nn;
+
+typedef enum cl_layer_kind {
+    CL_LAYER_INPUT = 0,
+    CL_LAYER_DENSE = 1,
+    CL_LAYER_CONV = 2,
+    CL_LAYER_MAXPOOL = 3,
+    CL_LAYER_AVGPOOL = 4,
+    CL_LAYER_FLATTEN = 5,
+    CL_LAYER_RELU = 6,
+    CL_LAYER_SIGMOID = 7,
+    CL_LAYER_TANH = 8,
+    CL_LAYER_LINEAR = 9,
+    CL_LAYER_SOFTMAX = 10
+} cl_layer_kind;
+
+typedef enum cl_loss_kind { CL_LOSS_XENT = 0, CL_LOSS_MSE = 1, CL_LOSS_BCE = 2 } cl_loss_kind;
+typedef enum cl_opt_kind { CL_OPT_SGD = 0, CL_OPT_MOMENTUM = 1, CL_OPT_ADAM = 2 } cl_opt_kind;
+
+/* ---- create, free, spec ---- */
+
+/* Parses spec for an input of (c, h, w) and builds an initialised model in *out.
+ * Defaults: SGD, lr 0.01, momentum 0.9, l2 0, the loss that suits the output.
+ * On CL_ERR_SPEC (or another error) *out is NULL and err (errlen bytes, may be
+ * NULL/0) holds a message naming the bad layer; on success err is "". */
+CL_API cl_status cl_nn_create(cl_nn **out, const char *spec, int c, int h, int w, uint32_t seed,
+                              char *err, int errlen);
+/* Checks a spec without building anything (for a page validating as one types). */
+CL_API cl_status cl_nn_check_spec(const char *spec, int c, int h, int w, char *err, int errlen);
+/* Frees the model and all it owns; NULL is fine. */
+CL_API void cl_nn_free(cl_nn *m);
+/* The spec as parsed (lower case, no spaces), NUL-terminated. */
+CL_API const char *cl_nn_spec(const cl_nn *m);
+/* The seed given to cl_nn_create (or stored in a loaded file). */
+CL_API uint32_t cl_nn_seed(const cl_nn *m);
+
+/* ---- settings ---- */
+
+/* opt: cl_opt_kind. lr > 0, 0 <= momentum < 1 (ignored by SGD and Adam),
+ * l2 >= 0. Resets the optimiser state (velocity, Adam moments, step count). */
+CL_API cl_status cl_nn_set_optimizer(cl_nn *m, int opt, float lr, float momentum, float l2);
+/* Changes only the learning rate (for a schedule); keeps the optimiser state. */
+CL_API cl_status cl_nn_set_lr(cl_nn *m, float lr);
+/* loss: cl_loss_kind; CL_ERR_MISMATCH if the output does not suit it
+ * (XENT needs softmax, BCE needs sigmoid). */
+CL_API cl_status cl_nn_set_loss(cl_nn *m, int loss);
+CL_API int cl_nn_get_loss_kind(const cl_nn *m);
+CL_API int cl_nn_get_optimizer(const cl_nn *m);
+CL_API float cl_nn_get_lr(const cl_nn *m);
+CL_API float cl_nn_get_momentum(const cl_nn *m);
+CL_API float cl_nn_get_l2(const cl_nn *m);
+/* Optimiser steps taken since the last cl_nn_set_optimizer/create/load. */
+CL_API int cl_nn_steps(const cl_nn *m);
+
+/* ---- training ---- */
+
+/* One step on a batch of n images (n, C, H, W) uint8 and n labels.
+ * Labels must be < cl_nn_classes() (0/1 for a single output), else CL_ERR_ARG
+ * and nothing changes. After the call: cl_nn_loss(), cl_nn_correct(). */
+CL_API cl_status cl_nn_train_step(cl_nn *m, const uint8_t *images, const uint8_t *labels, int n);
+/* The same on the examples idx[0..n-1] of a whole data set (images[idx[i]],
+ * labels[idx[i]]): the data stays where it is, JS passes a slice of a
+ * shuffled order. idx values must be >= 0 (the caller knows the set size). */
+CL_API cl_status cl_nn_train_step_idx(cl_nn *m, const uint8_t *images, const uint8_t *labels,
+                                      const int32_t *idx, int n);
+/* The same with float inputs already scaled (n, C, H, W). */
+CL_API cl_status cl_nn_train_step_f32(cl_nn *m, const float *x, const uint8_t *labels, int n);
+/* Data loss (mean over the batch) and number of correct argmax predictions of
+ * the last training step, and its batch size. */
+CL_API float cl_nn_loss(const cl_nn *m);
+CL_API int cl_nn_correct(const cl_nn *m);
+CL_API int cl_nn_batch(const cl_nn *m);
+/* Fills idx with a random permutation of 0..n-1 from the model's generator. */
+CL_API cl_status cl_nn_shuffle(cl_nn *m, int32_t *idx, int n);
+
+/* Forward and backward without the update: leaves the gradients of the data
+ * loss (no L2) in cl_nn_layer_grad_weights/bias and the loss in cl_nn_loss().
+ * For tests and for pages that show gradients. */
+CL_API cl_status cl_nn_gradients_f32(cl_nn *m, const float *x, const uint8_t *labels, int n);
+
+/* ---- inference and inspection ---- */
+
+/* Runs the forward pass on n images; then cl_nn_layer_output(m, i) holds every
+ * layer's activations (n, C_i, H_i, W_i) and cl_nn_output() the model's. */
+CL_API cl_status cl_nn_forward(cl_nn *m, const uint8_t *images, int n);
+CL_API cl_status cl_nn_forward_f32(cl_nn *m, const float *x, int n);
+/* probs (n, cl_nn_outputs()) = the model's outputs (class probabilities after
+ * softmax) for n images, any n >= 1 (run in chunks). */
+CL_API cl_status cl_nn_predict(cl_nn *m, const uint8_t *images, int n, float *probs);
+/* Data loss, accuracy and confusion matrix on n examples (in chunks). Results
+ * in cl_nn_eval_loss / _accuracy / cl_nn_confusion. */
+CL_API cl_status cl_nn_evaluate(cl_nn *m, const uint8_t *images, const uint8_t *labels, int n);
+CL_API float cl_nn_eval_loss(const cl_nn *m);
+CL_API float cl_nn_eval_accuracy(const cl_nn *m);
+/* (K, K) int32 row-major, K = cl_nn_classes(): [true label][predicted];
+ * NULL when K > CL_NN_MAX_CONFUSION. */
+CL_API const int32_t *cl_nn_confusion(const cl_nn *m);
+
+/* Number of layers including the input layer 0. */
+CL_API int cl_nn_layer_count(const cl_nn *m);
+/* cl_layer_kind of layer i, or -1 if i is out of range (as for the calls below). */
+CL_API int cl_nn_layer_kind(const cl_nn *m, int i);
+/* The token of layer i ("conv3x3x8", "input1x28x28" for 0); "" if out of range. */
+CL_API const char *cl_nn_layer_name(const cl_nn *m, int i);
+/* Output shape of layer i per example: dim 0 C, 1 H, 2 W. */
+CL_API int cl_nn_layer_shape(const cl_nn *m, int i, int dim);
+/* Trainable parameters of layer i (weights + biases), and of the model. */
+CL_API int cl_nn_layer_params(const cl_nn *m, int i);
+CL_API int cl_nn_param_count(const cl_nn *m);
+/* Weight tensor shape of layer i, dim 0..3: dense (OUT, IN, 1, 1), conv
+ * (OC, C, KH, KW); all 0 for layers without weights. */
+CL_API int cl_nn_layer_weight_shape(const cl_nn *m, int i, int dim);
+/* Current weights and biases of layer i, NULL for layers without. Writable:
+ * a page or test may set them (e.g. a hand-made filter). */
+CL_API float *cl_nn_layer_weights(cl_nn *m, int i);
+CL_API float *cl_nn_layer_bias(cl_nn *m, int i);
+/* Gradients of the last step (or cl_nn_gradients_f32), same shapes. */
+CL_API const float *cl_nn_layer_grad_weights(const cl_nn *m, int i);
+CL_API const float *cl_nn_layer_grad_bias(const cl_nn *m, int i);
+/* Activations of layer i for the last batch run (n = cl_nn_batch()). */
+CL_API const float *cl_nn_layer_output(const cl_nn *m, int i);
+/* The last layer's output, (n, cl_nn_outputs()). */
+CL_API const float *cl_nn_output(const cl_nn *m);
+/* Number of outputs per example, and of classes (outputs; 2 for a single
+ * sigmoid/linear output unit read as a binary decision at 0.5). */
+CL_API int cl_nn_outputs(const cl_nn *m);
+CL_API int cl_nn_classes(const cl_nn *m);
+
+/* ---- save and load (cl_nn_io.c) ----
+ * Format, little-endian: "CLNN", u32 version (1), u32 total bytes, u32 in_c,
+ * in_h, in_w, u32 seed, u32 optimiser, f32 lr, f32 momentum, f32 l2, u32 loss,
+ * u32 spec bytes, the spec (no NUL), u32 tensor count, then per tensor u32
+ * layer, u32 role (0 weights, 1 bias), u32 floats; then all tensors' f32
+ * values in that order; last u32 CRC-32 (IEEE) of every byte before it.
+ * Optimiser state (moments) is not saved: a loaded model starts it afresh. */
+CL_API size_t cl_nn_save_size(const cl_nn *m);
+/* Writes exactly cl_nn_save_size() bytes; CL_ERR_OUTPUT if len is smaller. */
+CL_API cl_status cl_nn_save(const cl_nn *m, uint8_t *buf, size_t len);
+/* Builds a new model from saved bytes. Refuses with CL_ERR_FORMAT (not a
+ * model file), CL_ERR_VERSION, CL_ERR_TRUNCATED, CL_ERR_CHECKSUM, CL_ERR_SPEC,
+ * CL_ERR_MISMATCH (tensor table does not match the spec); err says which. */
+CL_API cl_status cl_nn_load(cl_nn **out, const uint8_t *buf, size_t len, char *err, int errlen);
+/* Loads saved weights into an existing model with the same spec and input
+ * shape (CL_ERR_MISMATCH otherwise); settings stay, optimiser state resets. */
+CL_API cl_status cl_nn_load_weights(cl_nn *m, const uint8_t *buf, size_t len, char *err,
+                                    int errlen);
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of len bytes. */
+CL_API uint32_t cl_crc32(const uint8_t *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
