@@ -876,13 +876,15 @@ static int loss_eval(cl_nn *m, const uint8_t *labels, int n, int delta, double *
 /* -------------------------------------------------------------- optimisers */
 
 /* Each update reads the current bank and writes the other; returns nonzero if
- * any new value is not finite. l2 applies to [0, Pw) only (weights). */
+ * any new value is not finite. l2 applies to [0, Pw) only (weights). The
+ * references below are the oracle of cl_nn_wasmsimd.c, which must compute
+ * the same expressions in the same order. */
 static int finite_f(float v)
 {
     return fabsf(v) <= FLT_MAX;
 }
 
-static int sgd_update(const float *w, const float *g, float *wn, size_t n, float lr, float l2)
+int cl_f32_sgd_update_ref(const float *w, const float *g, float *wn, size_t n, float lr, float l2)
 {
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
@@ -893,8 +895,8 @@ static int sgd_update(const float *w, const float *g, float *wn, size_t n, float
     return bad;
 }
 
-static int momentum_update(const float *w, const float *v, const float *g, float *wn, float *vn,
-                           size_t n, float lr, float mom, float l2)
+int cl_f32_momentum_update_ref(const float *w, const float *v, const float *g, float *wn, float *vn,
+                               size_t n, float lr, float mom, float l2)
 {
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
@@ -907,8 +909,8 @@ static int momentum_update(const float *w, const float *v, const float *g, float
     return bad;
 }
 
-static int adam_update(const float *w, const float *m1, const float *m2, const float *g, float *wn,
-                       float *m1n, float *m2n, size_t n, float lr_t, float eps_t, float l2)
+int cl_f32_adam_update_ref(const float *w, const float *m1, const float *m2, const float *g, float *wn,
+                           float *m1n, float *m2n, size_t n, float lr_t, float eps_t, float l2)
 {
     const float b1 = (float)ADAM_B1, b2 = (float)ADAM_B2;
     int bad = 0;
@@ -924,6 +926,16 @@ static int adam_update(const float *w, const float *m1, const float *m2, const f
     }
     return bad;
 }
+
+#ifdef CL_HAVE_SIMD
+#define sgd_update cl_f32_sgd_update_wasmsimd
+#define momentum_update cl_f32_momentum_update_wasmsimd
+#define adam_update cl_f32_adam_update_wasmsimd
+#else
+#define sgd_update cl_f32_sgd_update_ref
+#define momentum_update cl_f32_momentum_update_ref
+#define adam_update cl_f32_adam_update_ref
+#endif
 
 static cl_status apply_update(cl_nn *m)
 {
