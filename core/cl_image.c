@@ -80,8 +80,17 @@ void cl_planar_to_rgba_ref(const float *src, int c, size_t n, float scale, int u
 
 float cl_image_max_abs(const float *src, size_t n)
 {
-    float m = 0.0f;
     if (!src) return 0.0f;
+#ifdef CL_HAVE_SIMD
+    return cl_f32_max_abs_wasmsimd(src, n);
+#else
+    return cl_f32_max_abs_ref(src, n);
+#endif
+}
+
+float cl_f32_max_abs_ref(const float *src, size_t n)
+{
+    float m = 0.0f;
     for (size_t i = 0; i < n; i++) {
         float a = fabsf(src[i]);
         if (a > m) m = a; /* false for NaN */

@@ -59,7 +59,9 @@ CL_API float cl_image_max_abs(const float *src, size_t n);
 void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int src_channels, int to_gray, float *dst);
 void cl_planar_to_rgba_ref(const float *src, int c, size_t n, float scale, int use_abs,
                            uint8_t *dst);
+float cl_f32_max_abs_ref(const float *src, size_t n);
 #ifdef CL_HAVE_SIMD
+float cl_f32_max_abs_wasmsimd(const float *src, size_t n);
 void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int src_channels, int to_gray,
                               float *dst);
 void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, int use_abs,

@@ -45,12 +45,14 @@ void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int sc, int to_gray,
     }
 }
 
-/* Floats already scaled to 0..255 -> whole numbers 0..255 in 32-bit lanes.
- * max/min return NaN for NaN, and trunc_sat makes NaN 0, as to_byte() does. */
+/* Floats already scaled -> whole numbers 0..255 in 32-bit lanes, as to_byte():
+ * pmax(0, v) is 0 for negatives and NaN, pmin(255, v) caps (each a single
+ * instruction, unlike min/max with their NaN rules); adding 2^23 then rounds
+ * to a whole number, halves to even, and leaves it in the low mantissa bits. */
 static inline v128_t to_bytes32(v128_t v)
 {
-    v = wasm_f32x4_min(wasm_f32x4_max(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(255.0f));
-    return wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(v));
+    v = wasm_f32x4_pmin(wasm_f32x4_splat(255.0f), wasm_f32x4_pmax(wasm_f32x4_splat(0.0f), v));
+    return wasm_v128_and(wasm_f32x4_add(v, wasm_f32x4_splat(8388608.0f)), wasm_i32x4_splat(0xff));
 }
 
 void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, int use_abs,
@@ -65,7 +67,8 @@ void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, 
         if (use_abs) vr = wasm_f32x4_mul(wasm_f32x4_abs(vr), vs);
         v128_t px;
         if (c == 1) {
-            px = wasm_i32x4_mul(to_bytes32(vr), wasm_i32x4_splat(0x010101));
+            v128_t y = to_bytes32(vr);
+            px = wasm_v128_or(y, wasm_v128_or(wasm_i32x4_shl(y, 8), wasm_i32x4_shl(y, 16)));
         } else {
             v128_t vg = wasm_v128_load(g + i), vb = wasm_v128_load(b + i);
             if (use_abs) {
@@ -83,4 +86,22 @@ void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, 
         float one[3] = {r[i], g[i], b[i]};
         cl_planar_to_rgba_ref(one, 3, 1, scale, use_abs, dst + 4 * i);
     }
+}
+
+float cl_f32_max_abs_wasmsimd(const float *src, size_t n)
+{
+    /* pmax(m, |v|) keeps m when v is NaN, as the reference skips NaN */
+    v128_t m0 = wasm_f32x4_splat(0.0f), m1 = m0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        m0 = wasm_f32x4_pmax(m0, wasm_f32x4_abs(wasm_v128_load(src + i)));
+        m1 = wasm_f32x4_pmax(m1, wasm_f32x4_abs(wasm_v128_load(src + i + 4)));
+    }
+    m0 = wasm_f32x4_pmax(m0, m1);
+    float lanes[4], m = 0.0f;
+    wasm_v128_store(lanes, m0);
+    for (int l = 0; l < 4; l++)
+        if (lanes[l] > m) m = lanes[l];
+    float t = cl_f32_max_abs_ref(src + i, n - i);
+    return t > m ? t : m;
 }

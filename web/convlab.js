@@ -182,9 +182,9 @@ class Convlab {
    *   kernels  Float32Array: k1*k2 (one kernel) or 3*k1*k2 (one per colour channel)
    *   mode     'gray' | 'per-channel' | 'sum' | 'magnitude'
    *   display  DISPLAY.clamp | DISPLAY.abs | DISPLAY.diverging (one plane only)
-   * Returns { rgba: Uint8ClampedArray (copy), width, height, planes, maxAbs, values }
-   * where values is a Float32Array view of the float result (valid until the
-   * next call).
+   * Returns { rgba, width, height, planes, maxAbs, values }: rgba (Uint8ClampedArray,
+   * ready for new ImageData) and values (Float32Array, the float result) are views
+   * into WASM memory, valid until the next call: draw or copy them before that.
    */
   filterImage(img, { kernels, k1, k2, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp }) {
     const { width: w, height: h } = img;
@@ -210,11 +210,14 @@ class Convlab {
     else st = ex.cl_conv2d_per_channel(pX, c, h, w, pK, kc, k1, k2, pad, stride, pZ, oh, ow);
     this.check(st, 'convolution');
     this.check(ex.cl_image_to_rgba(pZ, oc, oh, ow, display, pOut), 'display');
-    const maxAbs = ex.cl_image_max_abs(pZ, oc * on);
+    const memory = this.memory;
+    let maxAbs;
     return {
-      rgba: new Uint8ClampedArray(this.u8(pOut, 4 * on)),
-      width: ow, height: oh, planes: oc, maxAbs,
+      rgba: new Uint8ClampedArray(memory.buffer, pOut, 4 * on),
+      width: ow, height: oh, planes: oc,
       values: this.f32(pZ, oc * on),
+      // largest |value|, for a legend; computed only when asked for
+      get maxAbs() { return (maxAbs ??= ex.cl_image_max_abs(pZ, oc * on)); },
     };
   }
 
@@ -235,5 +238,103 @@ class Convlab {
     this.f32(pX, c * n).set(planes);
     this.check(this.exports.cl_image_to_rgba(pX, c, h, w, display, pOut), 'display');
     return new Uint8ClampedArray(this.u8(pOut, 4 * n));
+  }
+
+  // ---- kernels page ----
+  // The kernels page filters one image many times a second as the kernel
+  // changes, so it converts the image to planes once and keeps them here.
+
+  /**
+   * Copies RGBA bytes ({data, width, height}) into WASM memory as planes
+   * (1 gray plane, or R, G, B) and keeps them until releaseKept().
+   * Returns a handle { ptr, c, h, w }.
+   */
+  keepImage(img, gray = false) {
+    const { width: w, height: h } = img;
+    const c = gray ? 1 : 3, n = w * h;
+    const ptr = this.alloc(4 * c * n);
+    try {
+      const pIn = this.scratch('rgba-in', 4 * n);
+      this.u8(pIn, 4 * n).set(img.data);
+      this.check(this.exports.cl_image_from_u8(pIn, h, w, 4, gray ? 1 : 0, ptr), 'reading the image');
+    } catch (e) {
+      this.free(ptr);
+      throw e;
+    }
+    return { ptr, c, h, w };
+  }
+
+  /** Frees what keepImage() kept; safe on null and on a released handle. */
+  releaseKept(handle) {
+    if (!handle) return;
+    this.free(handle.ptr);
+    handle.ptr = 0;
+  }
+
+  /** The kept planes, (c, h, w) floats: a view, valid until memory grows. */
+  keptPlanes(handle) { return this.f32(handle.ptr, handle.c * handle.h * handle.w); }
+
+  /** The kept planes as RGBA bytes (clamped to 0-255), e.g. to show the gray image. */
+  keptToRGBA(handle) {
+    const { ptr, c, h, w } = handle;
+    const pOut = this.scratch('rgba-out', 4 * h * w);
+    this.check(this.exports.cl_image_to_rgba(ptr, c, h, w, DISPLAY.clamp, pOut), 'display');
+    return new Uint8ClampedArray(this.u8(pOut, 4 * h * w));
+  }
+
+  /**
+   * filterImage() on a kept image, without converting it again.
+   *   mode  'per-channel' (kernels: k1*k2 shared, or c*k1*k2), 'sum' (c*k1*k2,
+   *         one output plane + bias) or 'magnitude' (Sobel, k1 = k2 = 3, no kernels)
+   * Returns { rgba (a copy), width, height, planes, maxAbs, values } with
+   * values a view of the (planes, height, width) float result, valid until
+   * the next call.
+   */
+  filterKept(handle, { kernels, k1, k2, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp }) {
+    const { ptr: pX, c, h, w } = handle;
+    if (mode === 'magnitude') k1 = k2 = 3;
+    const [oh, ow] = this.outSize(h, w, k1, k2, pad, stride);
+    const oc = mode === 'sum' ? 1 : c;
+    const on = oh * ow;
+    const pZ = this.scratch('kept-out', 4 * oc * on);
+    const pT = mode === 'magnitude' ? this.scratch('tmp', 4 * on) : 0;
+    const pK = this.scratch('kernel', 4 * 3 * MAX_KERNEL * MAX_KERNEL);
+    const pOut = this.scratch('rgba-out', 4 * on);
+    const ex = this.exports;
+    let st;
+    if (mode === 'magnitude') {
+      st = ex.cl_conv2d_gradient_magnitude(pX, c, h, w, pad, stride, pZ, oh, ow, pT);
+    } else {
+      const kc = kernels.length / (k1 * k2);
+      if (!Number.isInteger(kc) || (mode === 'sum' ? kc !== c : kc !== 1 && kc !== c)) throw new ConvlabError(10, 'need one kernel of k1*k2 per channel (or one shared, per channel)', 'filterKept');
+      this.f32(pK, kernels.length).set(kernels);
+      st = mode === 'sum'
+        ? ex.cl_conv2d_sum(pX, c, h, w, pK, k1, k2, bias, pad, stride, pZ, oh, ow)
+        : ex.cl_conv2d_per_channel(pX, c, h, w, pK, kc, k1, k2, pad, stride, pZ, oh, ow);
+    }
+    this.check(st, 'convolution');
+    this.check(ex.cl_image_to_rgba(pZ, oc, oh, ow, display, pOut), 'display');
+    return {
+      rgba: new Uint8ClampedArray(this.u8(pOut, 4 * on)),
+      width: ow, height: oh, planes: oc,
+      maxAbs: ex.cl_image_max_abs(pZ, oc * on),
+      values: this.f32(pZ, oc * on),
+    };
+  }
+
+  /**
+   * RGBA bytes (a copy) of c planes of h x w floats that already live in WASM
+   * memory, given as a view (e.g. filterKept()'s values), with another display
+   * mapping: no copy of the floats.
+   */
+  viewToRGBA(view, c, h, w, display) {
+    if (view.buffer !== this.memory.buffer || view.length !== c * h * w) {
+      throw new ConvlabError(10, 'the view is not a live c*h*w view of WASM memory', 'viewToRGBA');
+    }
+    // Read the offset first: scratch() may grow memory, which detaches the view (offset 0).
+    const ptr = view.byteOffset;
+    const pOut = this.scratch('rgba-out', 4 * h * w);
+    this.check(this.exports.cl_image_to_rgba(ptr, c, h, w, display, pOut), 'display');
+    return new Uint8ClampedArray(this.u8(pOut, 4 * h * w));
   }
 }

@@ -1,0 +1,84 @@
+// Convolution on the class's photo shape, 1050 x 700 RGB, in Chromium: SIMD
+// and scalar builds, 3x3, 7x7 and 15x15 kernels. "engine" rows time the
+// WASM calls from RGBA bytes to RGBA bytes (cl_image_from_u8, the
+// convolution, cl_image_to_rgba) on buffers already in WASM memory; "page
+// path" rows add what the page does around them in JS (copying the canvas's
+// bytes in, wrapping the result), through cl.filterImage().
+export const title = 'Convolution, 1050 x 700 RGB, RGBA bytes in and out (Chromium)';
+
+export async function run({ siteUrl, newPage, quick }) {
+  const page = await newPage();
+  await page.goto(siteUrl);
+  const rows = await page.evaluate(async ({ runs }) => {
+    const { loadConvlab, PAD, KERNEL, DISPLAY } = await import('./convlab.js');
+    const W = 1050, H = 700, n = W * H;
+    // a photo-like test image: smooth gradients plus noise, opaque
+    const data = new Uint8ClampedArray(n * 4);
+    let s = 1;
+    for (let i = 0; i < n; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const x = i % W, y = (i / W) | 0, noise = s >>> 28;
+      data[4 * i] = (x * 255) / W + noise; data[4 * i + 1] = (y * 255) / H + noise; data[4 * i + 2] = (x + y) & 255; data[4 * i + 3] = 255;
+    }
+    const img = { data, width: W, height: H };
+    const stats = (t) => {
+      t.sort((a, b) => a - b);
+      return { median: t[t.length >> 1], min: t[0], max: t[t.length - 1], runs: t.length };
+    };
+    const time = async (fn) => {
+      for (let i = 0; i < 5; i++) fn(); // warm-up: let V8 tier up
+      await new Promise((r) => setTimeout(r, 50));
+      const t = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        fn();
+        t.push(performance.now() - t0);
+      }
+      return stats(t);
+    };
+    const out = [];
+    const builds = { simd: await loadConvlab({ simd: true }), scalar: await loadConvlab({ simd: false }) };
+    const buffers = {};
+    for (const [name, cl] of Object.entries(builds)) {
+      const b = { in: cl.alloc(4 * n), x: cl.alloc(12 * n), z: cl.alloc(12 * n), out: cl.alloc(4 * n), k: cl.alloc(4 * 3 * 225) };
+      cl.u8(b.in, 4 * n).set(data);
+      buffers[name] = b;
+    }
+    const per = {};
+    for (const k of [3, 7, 15]) {
+      const kernel = builds.simd.preset(KERNEL.gaussian, k, k, k / 4);
+      for (const [name, cl] of Object.entries(builds)) {
+        const ex = cl.exports, b = buffers[name];
+        for (let c = 0; c < 3; c++) cl.f32(b.k + 4 * c * k * k, k * k).set(kernel.map((v) => v / 3));
+        cl.f32(b.k, k * k).set(kernel);
+        const perChannel = await time(() => {
+          ex.cl_image_from_u8(b.in, H, W, 4, 0, b.x);
+          ex.cl_conv2d_per_channel(b.x, 3, H, W, b.k, 1, k, k, PAD.zero, 1, b.z, H, W);
+          ex.cl_image_to_rgba(b.z, 3, H, W, DISPLAY.clamp, b.out);
+        });
+        per[`${k}${name}`] = perChannel;
+        out.push({ name: `${k}x${k} per channel (3 -> 3 planes), engine, ${name}`, unit: 'ms', ...perChannel });
+        for (let c = 0; c < 3; c++) cl.f32(b.k + 4 * c * k * k, k * k).set(kernel.map((v) => v / 3));
+        out.push({ name: `${k}x${k} summed over channels (3 -> 1), engine, ${name}`, unit: 'ms', ...await time(() => {
+          ex.cl_image_from_u8(b.in, H, W, 4, 0, b.x);
+          ex.cl_conv2d_sum(b.x, 3, H, W, b.k, k, k, 0, PAD.zero, 1, b.z, H, W);
+          ex.cl_image_to_rgba(b.z, 1, H, W, DISPLAY.clamp, b.out);
+        }) });
+        cl.f32(b.k, k * k).set(kernel);
+        out.push({ name: `${k}x${k} grayscale (1 -> 1), engine, ${name}`, unit: 'ms', ...await time(() => {
+          ex.cl_image_from_u8(b.in, H, W, 4, 1, b.x);
+          ex.cl_conv2d_per_channel(b.x, 1, H, W, b.k, 1, k, k, PAD.zero, 1, b.z, H, W);
+          ex.cl_image_to_rgba(b.z, 1, H, W, DISPLAY.clamp, b.out);
+        }) });
+      }
+      out.push({ name: `${k}x${k} per channel, page path (filterImage), SIMD`, unit: 'ms',
+        ...await time(() => builds.simd.filterImage(img, { kernels: kernel, k1: k, k2: k, mode: 'per-channel', pad: PAD.zero })) });
+      const a = per[`${k}scalar`], b = per[`${k}simd`];
+      out.push({ name: `${k}x${k} per channel: scalar time / SIMD time`, unit: 'x', median: a.median / b.median,
+        min: a.min / b.max, max: a.max / b.min, runs: b.runs });
+    }
+    return out;
+  }, { runs: quick ? 9 : 31 });
+  await page.context().close();
+  return rows;
+}

@@ -1,0 +1,146 @@
+/* test_image.c - byte <-> float conversions: values by hand, the vector
+ * versions against the references on every length, bad arguments. */
+#include "cl_image.h"
+#include "cl_test.h"
+
+#include <string.h>
+
+static void test_rgba_to_planes_by_hand(void **state)
+{
+    (void)state;
+    /* 2 pixels: pure red, and (10, 20, 30) with alpha 7 (alpha is dropped) */
+    const uint8_t px[8] = {255, 0, 0, 255, 10, 20, 30, 7};
+    float planes[6], gray[2];
+    assert_int_equal(cl_image_planes(4, 0), 3);
+    assert_int_equal(cl_image_planes(4, 1), 1);
+    assert_int_equal(cl_image_planes(1, 0), 1);
+    assert_int_equal(cl_image_from_u8(px, 1, 2, 4, 0, planes), CL_OK);
+    const float want[6] = {255, 10, 0, 20, 0, 30}; /* R plane, G plane, B plane */
+    assert_close_f32(planes, want, 6, 0, 0);
+    /* luma: 0.299 * 255 = 76.245 -> 76; 0.299*10 + 0.587*20 + 0.114*30 = 18.11 -> 18 */
+    assert_int_equal(cl_image_from_u8(px, 1, 2, 4, 1, gray), CL_OK);
+    const float want_gray[2] = {76, 18};
+    assert_close_f32(gray, want_gray, 2, 0, 0);
+    /* green 255 -> 149.685 -> 150, blue 255 -> 29.07 -> 29, white stays 255 */
+    const uint8_t rgb[9] = {0, 255, 0, 0, 0, 255, 255, 255, 255};
+    float g3[3];
+    assert_int_equal(cl_image_from_u8(rgb, 3, 1, 3, 1, g3), CL_OK);
+    const float want3[3] = {150, 29, 255};
+    assert_close_f32(g3, want3, 3, 0, 0);
+    const uint8_t one[2] = {0, 200};
+    float o[2];
+    assert_int_equal(cl_image_from_u8(one, 2, 1, 1, 0, o), CL_OK);
+    assert_true(o[0] == 0.0f && o[1] == 200.0f);
+}
+
+static void test_display_by_hand(void **state)
+{
+    (void)state;
+    /* clamp: negatives and NaN to 0, above 255 to 255, halves to even */
+    const float v[8] = {-5.0f, 0.5f, 1.5f, 254.5f, 300.0f, NAN, 127.49f, 2.5f};
+    uint8_t out[32];
+    assert_int_equal(cl_image_to_rgba(v, 1, 2, 4, CL_DISPLAY_CLAMP, out), CL_OK);
+    const uint8_t want[8] = {0, 0, 2, 254, 255, 0, 127, 2};
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(out[4 * i], want[i]);
+        assert_int_equal(out[4 * i + 1], want[i]);
+        assert_int_equal(out[4 * i + 2], want[i]);
+        assert_int_equal(out[4 * i + 3], 255);
+    }
+    /* |v| scaled so that the largest (510) is 255: 255 -> 127.5 -> 128 */
+    const float s[5] = {-510, 255, 0, 51, -1};
+    assert_int_equal(cl_image_to_rgba(s, 1, 1, 5, CL_DISPLAY_ABS_SCALED, out), CL_OK);
+    const uint8_t want_s[5] = {255, 128, 0, 26, 0}; /* 25.5 -> 26 (even); 0.5 -> 0 */
+    for (int i = 0; i < 5; i++) assert_int_equal(out[4 * i], want_s[i]);
+    /* all zero stays black, no division by zero */
+    const float zeros[4] = {0, 0, -0.0f, 0};
+    assert_int_equal(cl_image_to_rgba(zeros, 1, 2, 2, CL_DISPLAY_ABS_SCALED, out), CL_OK);
+    for (int i = 0; i < 4; i++) assert_int_equal(out[4 * i], 0);
+    /* diverging: -max is the blue end, 0 white, +max the red end */
+    const float d[3] = {-4, 0, 4};
+    assert_int_equal(cl_image_to_rgba(d, 1, 1, 3, CL_DISPLAY_DIVERGING, out), CL_OK);
+    const uint8_t want_d[12] = {33, 102, 172, 255, 247, 247, 247, 255, 178, 24, 43, 255};
+    assert_equal_u8(out, want_d, 12);
+    /* three planes become R, G, B */
+    const float rgb[3] = {1, 2, 3};
+    assert_int_equal(cl_image_to_rgba(rgb, 3, 1, 1, CL_DISPLAY_CLAMP, out), CL_OK);
+    const uint8_t want_rgb[4] = {1, 2, 3, 255};
+    assert_equal_u8(out, want_rgb, 4);
+}
+
+static void test_vector_matches_reference(void **state)
+{
+    (void)state;
+    uint32_t seed = 31337;
+    /* every length from 1 to 67 pixels (tails of 0..3 after the 4-wide loop), and a big one */
+    for (size_t n = 1; n <= 68; n++) {
+        if (n == 68) n = 1050 * 7 + 3;
+        uint8_t *src = malloc(4 * n), *a = malloc(4 * n), *b = malloc(4 * n);
+        float *p_ref = malloc(3 * n * sizeof(float)), *p_simd = malloc(3 * n * sizeof(float));
+        for (size_t i = 0; i < 4 * n; i++) src[i] = (uint8_t)t_rand(&seed);
+        for (int gray = 0; gray < 2; gray++) {
+            size_t planes = gray ? 1 : 3;
+            cl_u8_to_planar_ref(src, n, 4, gray, p_ref);
+            cl_u8_to_planar_wasmsimd(src, n, 4, gray, p_simd);
+            assert_close_f32(p_simd, p_ref, planes * n, 0, 0);
+        }
+        /* floats over and beyond the byte range, with halves, negatives and NaN */
+        for (size_t i = 0; i < 3 * n; i++) {
+            uint32_t r = t_rand(&seed);
+            p_ref[i] = (r % 7 == 0) ? NAN : (float)((int)(r % 1400) - 400) / 2.0f;
+        }
+        for (int c = 1; c <= 3; c += 2)
+            for (int use_abs = 0; use_abs < 2; use_abs++) {
+                float scale = use_abs ? 0.37f : 1.0f;
+                cl_planar_to_rgba_ref(p_ref, c, n, scale, use_abs, a);
+                cl_planar_to_rgba_wasmsimd(p_ref, c, n, scale, use_abs, b);
+                assert_equal_u8(b, a, 4 * n);
+            }
+        float mr = cl_f32_max_abs_ref(p_ref, 3 * n), ms = cl_f32_max_abs_wasmsimd(p_ref, 3 * n);
+        assert_true(mr == ms);
+        assert_true(mr > 0.0f && mr <= 500.0f);
+        free(src); free(a); free(b); free(p_ref); free(p_simd);
+    }
+}
+
+static void test_max_abs_by_hand(void **state)
+{
+    (void)state;
+    const float v[11] = {1, -2, 3, NAN, -7.5f, 2, 0, 0, 0, 0, 6};
+    assert_true(cl_image_max_abs(v, 11) == 7.5f);
+    assert_true(cl_image_max_abs(v, 2) == 2.0f);
+    assert_true(cl_image_max_abs(v, 0) == 0.0f);
+    assert_true(cl_image_max_abs(NULL, 5) == 0.0f);
+}
+
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    uint8_t px[16] = {0};
+    float f[16] = {0};
+    assert_int_equal(cl_image_from_u8(NULL, 1, 1, 4, 0, f), CL_ERR_NULL);
+    assert_int_equal(cl_image_from_u8(px, 1, 1, 4, 0, NULL), CL_ERR_NULL);
+    assert_int_equal(cl_image_from_u8(px, 0, 1, 4, 0, f), CL_ERR_SIZE);
+    assert_int_equal(cl_image_from_u8(px, 1, CL_MAX_DIM + 1, 4, 0, f), CL_ERR_SIZE);
+    assert_int_equal(cl_image_from_u8(px, 1, 1, 2, 0, f), CL_ERR_CHANNELS);
+    assert_int_equal(cl_image_to_rgba(f, 2, 1, 1, 0, px), CL_ERR_CHANNELS);
+    assert_int_equal(cl_image_to_rgba(f, 3, 1, 1, CL_DISPLAY_DIVERGING, px), CL_ERR_CHANNELS);
+    assert_int_equal(cl_image_to_rgba(f, 1, 1, 1, CL_DISPLAY_COUNT, px), CL_ERR_ARG);
+    assert_int_equal(cl_image_to_rgba(f, 1, -1, 1, 0, px), CL_ERR_SIZE);
+    /* nothing written by a refused call */
+    memset(px, 9, sizeof px);
+    assert_int_equal(cl_image_to_rgba(f, 1, 1, 1, -1, px), CL_ERR_ARG);
+    for (int i = 0; i < 16; i++) assert_int_equal(px[i], 9);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rgba_to_planes_by_hand),
+        cmocka_unit_test(test_display_by_hand),
+        cmocka_unit_test(test_vector_matches_reference),
+        cmocka_unit_test(test_max_abs_by_hand),
+        cmocka_unit_test(test_bad_arguments),
+    };
+    return cmocka_run_group_tests_name("image", tests, NULL, NULL);
+}

@@ -1,0 +1,102 @@
+/* bench-native: convolution speed of the native build (SIMD kernels through
+ * SIMDe, and the scalar kernel), on the class's photo shape: 1050 x 700 RGB,
+ * RGBA bytes in and out. Prints one JSON object per line.
+ *
+ *   build/native/bench-native [runs]
+ */
+#define _POSIX_C_SOURCE 199309L
+#include "cl_conv.h"
+#include "cl_image.h"
+#include "cl_kernel.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef void (*plane_fn)(const float *, int, int, const float *, int, int, float, int, int, int,
+                         float *, int, int);
+
+enum { H = 700, W = 1050 };
+
+static void report(const char *name, double *t, int runs)
+{
+    qsort(t, runs, sizeof *t, cmp_double);
+    printf("{\"bench\":\"%s\",\"unit\":\"ms\",\"median\":%.3f,\"min\":%.3f,\"max\":%.3f,\"runs\":%d}\n",
+           name, t[runs / 2], t[0], t[runs - 1], runs);
+}
+
+int main(int argc, char **argv)
+{
+    int runs = argc > 1 ? atoi(argv[1]) : 25;
+    if (runs < 3 || runs > 10000) runs = 25;
+    size_t n = (size_t)H * W;
+    uint8_t *rgba = malloc(n * 4), *out = malloc(n * 4);
+    float *x = malloc(n * 3 * sizeof(float)), *z = malloc(n * 3 * sizeof(float));
+    double *t = malloc(sizeof(double) * runs);
+    uint32_t s = 1;
+    for (size_t i = 0; i < n * 4; i++) {
+        s = s * 1664525u + 1013904223u;
+        rgba[i] = (uint8_t)(s >> 24);
+    }
+    static const int ks[] = {3, 7, 15};
+    float k[3 * 15 * 15];
+    for (int ki = 0; ki < 3; ki++) {
+        int kk = ks[ki];
+        cl_kernel_preset(CL_KERNEL_GAUSSIAN, kk, kk, kk / 4.0f, k);
+        /* the sum mode takes a kernel per channel: the same Gaussian, a third of it each */
+        for (int i = 0; i < kk * kk; i++) k[i] /= 3.0f;
+        memcpy(k + kk * kk, k, sizeof(float) * kk * kk);
+        memcpy(k + 2 * kk * kk, k, sizeof(float) * kk * kk);
+        char name[96];
+        /* the page's path: bytes in, per-channel convolution, bytes out */
+        for (int r = -2; r < runs; r++) {
+            double t0 = now_ms();
+            cl_image_from_u8(rgba, H, W, 4, 0, x);
+            cl_conv2d_per_channel(x, 3, H, W, k, 1, kk, kk, CL_PAD_ZERO, 1, z, H, W);
+            cl_image_to_rgba(z, 3, H, W, CL_DISPLAY_CLAMP, out);
+            if (r >= 0) t[r] = now_ms() - t0;
+        }
+        snprintf(name, sizeof name, "native simd rgba->conv%dx%d per-channel->rgba 1050x700", kk, kk);
+        report(name, t, runs);
+        for (int r = -2; r < runs; r++) {
+            double t0 = now_ms();
+            cl_image_from_u8(rgba, H, W, 4, 0, x);
+            cl_conv2d_sum(x, 3, H, W, k, kk, kk, 0.0f, CL_PAD_ZERO, 1, z, H, W);
+            cl_image_to_rgba(z, 1, H, W, CL_DISPLAY_CLAMP, out);
+            if (r >= 0) t[r] = now_ms() - t0;
+        }
+        snprintf(name, sizeof name, "native simd rgba->conv%dx%d sum 3->1->rgba 1050x700", kk, kk);
+        report(name, t, runs);
+        /* kernels alone, three planes */
+        const plane_fn fns[3] = {cl_f32_conv2d_plane_wasmsimd, cl_f32_conv2d_plane_scalar,
+                                 cl_f32_conv2d_plane_ref};
+        const char *fnames[3] = {"simd", "scalar", "ref"};
+        for (int f = 0; f < 3; f++) {
+            int rr = f == 2 ? 3 : runs;
+            for (int r = -1; r < rr; r++) {
+                double t0 = now_ms();
+                for (int c = 0; c < 3; c++)
+                    fns[f](x + c * n, H, W, k, kk, kk, 0.0f, CL_PAD_ZERO, 1, 0, z + c * n, H, W);
+                if (r >= 0) t[r] = now_ms() - t0;
+            }
+            snprintf(name, sizeof name, "native %s kernel conv%dx%d x3 planes 1050x700", fnames[f], kk, kk);
+            report(name, t, rr);
+        }
+    }
+    free(rgba); free(out); free(x); free(z); free(t);
+    return 0;
+}
