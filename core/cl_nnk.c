@@ -6,7 +6,10 @@
  *     y[b] (OC, OH*OW)      = w (OC, C*KH*KW) * col        + bias
  *     dw   (OC, C*KH*KW)   += dy[b] (OC, OH*OW) * col^T
  *     dcol (C*KH*KW, OH*OW) = w^T * dy[b],  dx[b] = col2im(dcol)
- * so the workspace is one col matrix: C*KH*KW*OH*OW floats. */
+ * so the workspace is one col matrix, C*KH*KW*OH*OW floats, plus dw^T
+ * (C*KH*KW, OC) when dw is accumulated transposed (see dw_transposed).
+ * The building blocks (im2col, col2im, row sums) come in a plain and a
+ * vector version (cl_nnk_wasmsimd.c); the arithmetic is all in cl_gemm. */
 #include "cl_nnk.h"
 #include "cl_conv.h"
 #include "cl_gemm.h"
@@ -40,11 +43,6 @@ cl_status cl_conv_shape_init(cl_conv_shape *s)
     s->oh = oh;
     s->ow = ow;
     return CL_OK;
-}
-
-size_t cl_conv_layer_workspace(const cl_conv_shape *s)
-{
-    return (size_t)s->c * s->kh * s->kw * (size_t)s->oh * s->ow;
 }
 
 /* ---- references: the formula, one output (or one gradient term) at a time ---- */
@@ -106,39 +104,37 @@ static int is_pointwise(const cl_conv_shape *s)
     return s->kh == 1 && s->kw == 1 && s->stride == 1 && s->pad == 0;
 }
 
-/* col (C*KH*KW, OH*OW): row (ch, u, v) holds x[ch][i*stride - pad + u][j*stride - pad + v]
- * for every output (i, j), zero where that falls into the padding. */
-static void im2col(const cl_conv_shape *s, const float *x, float *col)
+/* Output columns j (of ow) whose input column j * st + off lies in [0, w). */
+static void inside_cols(int w, int ow, int st, int off, int *lo, int *hi)
+{
+    int j_lo = off >= 0 ? 0 : (-off + st - 1) / st;
+    int j_hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / st + 1;
+    if (j_hi > ow) j_hi = ow;
+    if (j_lo > j_hi) j_lo = j_hi;
+    *lo = j_lo;
+    *hi = j_hi;
+}
+
+void cl_f32_im2col_ref(const cl_conv_shape *s, const float *x, float *col)
 {
     const int oh = s->oh, ow = s->ow, st = s->stride;
     for (int ch = 0; ch < s->c; ch++)
         for (int u = 0; u < s->kh; u++)
             for (int v = 0; v < s->kw; v++) {
-                /* output columns j whose input column j*st - pad + v is inside [0, w) */
                 const int off = v - s->pad;
-                int j_lo = off >= 0 ? 0 : (-off + st - 1) / st;
-                int j_hi = s->w - 1 - off < 0 ? 0 : (s->w - 1 - off) / st + 1;
-                if (j_hi > ow) j_hi = ow;
-                if (j_lo > j_hi) j_lo = j_hi;
+                int lo, hi;
+                inside_cols(s->w, ow, st, off, &lo, &hi);
                 for (int i = 0; i < oh; i++, col += ow) {
                     const int iy = i * st - s->pad + u;
-                    if (iy < 0 || iy >= s->h) {
-                        memset(col, 0, sizeof(float) * ow);
-                        continue;
-                    }
-                    const float *xr = x + ((size_t)ch * s->h + iy) * s->w;
-                    for (int j = 0; j < j_lo; j++) col[j] = 0.0f;
-                    if (st == 1)
-                        memcpy(col + j_lo, xr + j_lo + off, sizeof(float) * (j_hi - j_lo));
-                    else
-                        for (int j = j_lo; j < j_hi; j++) col[j] = xr[j * st + off];
-                    for (int j = j_hi; j < ow; j++) col[j] = 0.0f;
+                    for (int j = 0; j < ow; j++)
+                        col[j] = iy >= 0 && iy < s->h && j >= lo && j < hi
+                                     ? x[((size_t)ch * s->h + iy) * s->w + (j * st + off)]
+                                     : 0.0f;
                 }
             }
 }
 
-/* dx (C, H, W) = sum of each col entry back into the input pixel it came from. */
-static void col2im(const cl_conv_shape *s, const float *col, float *dx)
+void cl_f32_col2im_ref(const cl_conv_shape *s, const float *col, float *dx)
 {
     const int oh = s->oh, ow = s->ow, st = s->stride;
     memset(dx, 0, sizeof(float) * s->c * s->h * s->w);
@@ -146,21 +142,54 @@ static void col2im(const cl_conv_shape *s, const float *col, float *dx)
         for (int u = 0; u < s->kh; u++)
             for (int v = 0; v < s->kw; v++) {
                 const int off = v - s->pad;
-                int j_lo = off >= 0 ? 0 : (-off + st - 1) / st;
-                int j_hi = s->w - 1 - off < 0 ? 0 : (s->w - 1 - off) / st + 1;
-                if (j_hi > ow) j_hi = ow;
-                if (j_lo > j_hi) j_lo = j_hi;
+                int lo, hi;
+                inside_cols(s->w, ow, st, off, &lo, &hi);
                 for (int i = 0; i < oh; i++, col += ow) {
                     const int iy = i * st - s->pad + u;
                     if (iy < 0 || iy >= s->h) continue;
                     float *xr = dx + ((size_t)ch * s->h + iy) * s->w;
-                    for (int j = j_lo; j < j_hi; j++) xr[j * st + off] += col[j];
+                    for (int j = lo; j < hi; j++) xr[j * st + off] += col[j];
                 }
             }
 }
 
-void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *w,
-                           const float *bias, float *y, float *work)
+void cl_f32_row_sums_ref(const float *a, int rows, int cols, float *sums)
+{
+    for (int r = 0; r < rows; r++) {
+        float acc = 0.0f;
+        for (int j = 0; j < cols; j++) acc += a[(size_t)r * cols + j];
+        sums[r] += acc;
+    }
+}
+
+/* GEMM tiles (4 x 8, cl_gemm_wasmsimd.c) an (m, n) output takes. */
+static size_t gemm_tiles(int m, int n)
+{
+    return (size_t)((m + 3) / 4) * (size_t)((n + 7) / 8);
+}
+
+/* dw is accumulated transposed, dw^T (C*KH*KW, OC) = col dy^T, when that takes
+ * fewer GEMM tiles (or as many: it packs the smaller dy), then added to dw. */
+static int dw_transposed(const cl_conv_shape *s)
+{
+    const int ckk = s->c * s->kh * s->kw;
+    return gemm_tiles(ckk, s->oc) <= gemm_tiles(s->oc, ckk);
+}
+
+size_t cl_conv_layer_workspace(const cl_conv_shape *s)
+{
+    const size_t ckk = (size_t)s->c * s->kh * s->kw;
+    return ckk * (size_t)s->oh * s->ow + (dw_transposed(s) ? ckk * s->oc : 0);
+}
+
+typedef struct conv_blocks {
+    void (*im2col)(const cl_conv_shape *, const float *, float *);
+    void (*col2im)(const cl_conv_shape *, const float *, float *);
+    void (*row_sums)(const float *, int, int, float *);
+} conv_blocks;
+
+static void conv_forward(const conv_blocks *k, const cl_conv_shape *s, const float *x,
+                         const float *w, const float *bias, float *y, float *work)
 {
     const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw;
     for (int n = 0; n < s->b; n++) {
@@ -168,7 +197,7 @@ void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *
         float *yb = y + (size_t)n * s->oc * p;
         const float *col = xb;
         if (!is_pointwise(s)) {
-            im2col(s, xb, work);
+            k->im2col(s, xb, work);
             col = work;
         }
         for (int o = 0; o < s->oc; o++) {
@@ -179,39 +208,100 @@ void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *
     }
 }
 
-void cl_conv_layer_backward(const cl_conv_shape *s, const float *x, const float *w,
-                            const float *dy, float *dx, float *dw, float *db, float *work)
+static void conv_backward(const conv_blocks *k, const cl_conv_shape *s, const float *x,
+                          const float *w, const float *dy, float *dx, float *dw, float *db,
+                          float *work)
 {
-    const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw;
+    const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw, oc = s->oc;
+    const int tr = dw_transposed(s);
+    float *dwt = work + (size_t)ckk * p; /* (C*KH*KW, OC) when tr */
+    if (tr) memset(dwt, 0, sizeof(float) * ckk * oc);
     for (int n = 0; n < s->b; n++) {
         const float *xb = x + (size_t)n * s->c * s->h * s->w;
-        const float *dyb = dy + (size_t)n * s->oc * p;
-        for (int o = 0; o < s->oc; o++) {
-            float acc = 0.0f;
-            for (int q = 0; q < p; q++) acc += dyb[(size_t)o * p + q];
-            db[o] += acc;
-        }
+        const float *dyb = dy + (size_t)n * oc * p;
+        k->row_sums(dyb, oc, p, db);
         const float *col = xb;
         if (!is_pointwise(s)) {
-            im2col(s, xb, work);
+            k->im2col(s, xb, work);
             col = work;
         }
-        cl_gemm(0, 1, s->oc, ckk, p, dyb, p, col, p, 1.0f, dw, ckk);
+        if (tr)
+            cl_gemm(0, 1, ckk, oc, p, col, p, dyb, p, 1.0f, dwt, oc);
+        else
+            cl_gemm(0, 1, oc, ckk, p, dyb, p, col, p, 1.0f, dw, ckk);
         if (!dx) continue;
         float *dxb = dx + (size_t)n * s->c * s->h * s->w;
         if (is_pointwise(s)) {
-            cl_gemm(1, 0, ckk, p, s->oc, w, ckk, dyb, p, 0.0f, dxb, p);
+            cl_gemm(1, 0, ckk, p, oc, w, ckk, dyb, p, 0.0f, dxb, p);
         } else {
-            cl_gemm(1, 0, ckk, p, s->oc, w, ckk, dyb, p, 0.0f, work, p);
-            col2im(s, work, dxb);
+            cl_gemm(1, 0, ckk, p, oc, w, ckk, dyb, p, 0.0f, work, p);
+            k->col2im(s, work, dxb);
         }
     }
+    if (tr)
+        for (int o = 0; o < oc; o++)
+            for (int q = 0; q < ckk; q++) dw[(size_t)o * ckk + q] += dwt[(size_t)q * oc + o];
+}
+
+static const conv_blocks scalar_blocks = {cl_f32_im2col_ref, cl_f32_col2im_ref,
+                                          cl_f32_row_sums_ref};
+
+void cl_f32_conv_layer_forward_scalar(const cl_conv_shape *s, const float *x, const float *w,
+                                      const float *bias, float *y, float *work)
+{
+    conv_forward(&scalar_blocks, s, x, w, bias, y, work);
+}
+
+void cl_f32_conv_layer_backward_scalar(const cl_conv_shape *s, const float *x, const float *w,
+                                       const float *dy, float *dx, float *dw, float *db,
+                                       float *work)
+{
+    conv_backward(&scalar_blocks, s, x, w, dy, dx, dw, db, work);
+}
+
+#ifdef CL_HAVE_SIMD
+/* the same layer with the vector building blocks of cl_nnk_wasmsimd.c */
+static const conv_blocks simd_blocks = {cl_f32_im2col_wasmsimd, cl_f32_col2im_wasmsimd,
+                                        cl_f32_row_sums_wasmsimd};
+
+void cl_f32_conv_layer_forward_wasmsimd(const cl_conv_shape *s, const float *x, const float *w,
+                                        const float *bias, float *y, float *work)
+{
+    conv_forward(&simd_blocks, s, x, w, bias, y, work);
+}
+
+void cl_f32_conv_layer_backward_wasmsimd(const cl_conv_shape *s, const float *x, const float *w,
+                                         const float *dy, float *dx, float *dw, float *db,
+                                         float *work)
+{
+    conv_backward(&simd_blocks, s, x, w, dy, dx, dw, db, work);
+}
+#endif
+
+void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *w,
+                           const float *bias, float *y, float *work)
+{
+#ifdef CL_HAVE_SIMD
+    cl_f32_conv_layer_forward_wasmsimd(s, x, w, bias, y, work);
+#else
+    cl_f32_conv_layer_forward_scalar(s, x, w, bias, y, work);
+#endif
+}
+
+void cl_conv_layer_backward(const cl_conv_shape *s, const float *x, const float *w,
+                            const float *dy, float *dx, float *dw, float *db, float *work)
+{
+#ifdef CL_HAVE_SIMD
+    cl_f32_conv_layer_backward_wasmsimd(s, x, w, dy, dx, dw, db, work);
+#else
+    cl_f32_conv_layer_backward_scalar(s, x, w, dy, dx, dw, db, work);
+#endif
 }
 
 /* ---- pooling: k x k windows, stride k, no padding ---- */
 
-void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float *y,
-                        int32_t *argmax)
+void cl_f32_maxpool_forward_ref(const float *x, int b, int c, int h, int w, int k, float *y,
+                                int32_t *argmax)
 {
     const int oh = h / k, ow = w / k;
     for (int pl = 0; pl < b * c; pl++) {
@@ -231,14 +321,35 @@ void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float
     }
 }
 
-void cl_maxpool_backward(const float *dy, const int32_t *argmax, int b, int c, int h, int w,
-                         int k, float *dx)
+void cl_f32_maxpool_backward_ref(const float *dy, const int32_t *argmax, int b, int c, int h,
+                                 int w, int k, float *dx)
 {
     const size_t ny = (size_t)b * c * (h / k) * (w / k);
     memset(dx, 0, sizeof(float) * b * c * h * w);
     for (size_t o = 0; o < ny; o++) dx[argmax[o]] += dy[o];
 }
 
+void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float *y,
+                        int32_t *argmax)
+{
+#ifdef CL_HAVE_SIMD
+    cl_f32_maxpool_forward_wasmsimd(x, b, c, h, w, k, y, argmax);
+#else
+    cl_f32_maxpool_forward_ref(x, b, c, h, w, k, y, argmax);
+#endif
+}
+
+void cl_maxpool_backward(const float *dy, const int32_t *argmax, int b, int c, int h, int w,
+                         int k, float *dx)
+{
+#ifdef CL_HAVE_SIMD
+    cl_f32_maxpool_backward_wasmsimd(dy, argmax, b, c, h, w, k, dx);
+#else
+    cl_f32_maxpool_backward_ref(dy, argmax, b, c, h, w, k, dx);
+#endif
+}
+
+/* Average-pooling is light (one add per input): plain loops. */
 void cl_avgpool_forward(const float *x, int b, int c, int h, int w, int k, float *y)
 {
     const int oh = h / k, ow = w / k;

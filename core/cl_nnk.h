@@ -60,6 +60,41 @@ CL_API void cl_maxpool_backward(const float *dy, const int32_t *argmax, int b, i
 CL_API void cl_avgpool_forward(const float *x, int b, int c, int h, int w, int k, float *y);
 CL_API void cl_avgpool_backward(const float *dy, int b, int c, int h, int w, int k, float *dx);
 
+/* ---- the building blocks, each with its reference (for the tests) ---- */
+
+/* col (C*KH*KW, OH*OW) = the unfolded image x (C, H, W), zeros in the padding:
+ * row (ch*KH + u)*KW + v, column i*OW + j holds x[ch][i*stride - pad + u][j*stride - pad + v]. */
+void cl_f32_im2col_ref(const cl_conv_shape *s, const float *x, float *col);
+/* dx (C, H, W) = the sum of every col entry into the pixel it came from (dx is overwritten). */
+void cl_f32_col2im_ref(const cl_conv_shape *s, const float *col, float *dx);
+/* sums (rows) += the sum of each row of a (rows, cols). */
+void cl_f32_row_sums_ref(const float *a, int rows, int cols, float *sums);
+void cl_f32_maxpool_forward_ref(const float *x, int b, int c, int h, int w, int k, float *y,
+                                int32_t *argmax);
+void cl_f32_maxpool_backward_ref(const float *dy, const int32_t *argmax, int b, int c, int h,
+                                 int w, int k, float *dx);
+/* The conv layer on im2col and cl_gemm with the plain-C building blocks. */
+void cl_f32_conv_layer_forward_scalar(const cl_conv_shape *s, const float *x, const float *w,
+                                      const float *bias, float *y, float *work);
+void cl_f32_conv_layer_backward_scalar(const cl_conv_shape *s, const float *x, const float *w,
+                                       const float *dy, float *dx, float *dw, float *db,
+                                       float *work);
+#ifdef CL_HAVE_SIMD
+void cl_f32_im2col_wasmsimd(const cl_conv_shape *s, const float *x, float *col);
+void cl_f32_col2im_wasmsimd(const cl_conv_shape *s, const float *col, float *dx);
+void cl_f32_row_sums_wasmsimd(const float *a, int rows, int cols, float *sums);
+/* k = 2 vectorised; other k go to the reference */
+void cl_f32_maxpool_forward_wasmsimd(const float *x, int b, int c, int h, int w, int k, float *y,
+                                     int32_t *argmax);
+void cl_f32_maxpool_backward_wasmsimd(const float *dy, const int32_t *argmax, int b, int c, int h,
+                                      int w, int k, float *dx);
+void cl_f32_conv_layer_forward_wasmsimd(const cl_conv_shape *s, const float *x, const float *w,
+                                        const float *bias, float *y, float *work);
+void cl_f32_conv_layer_backward_wasmsimd(const cl_conv_shape *s, const float *x, const float *w,
+                                         const float *dy, float *dx, float *dw, float *db,
+                                         float *work);
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -138,9 +138,24 @@ static void test_ref_against_double(void **state)
     }
 }
 
-/* The fast layer against the reference, forward and backward, dx given or NULL. */
+typedef void (*fwd_fn)(const cl_conv_shape *, const float *, const float *, const float *,
+                       float *, float *);
+typedef void (*bwd_fn)(const cl_conv_shape *, const float *, const float *, const float *,
+                       float *, float *, float *, float *);
+static const struct {
+    const char *name;
+    fwd_fn fwd;
+    bwd_fn bwd;
+} layers[] = {
+    {"scalar", cl_f32_conv_layer_forward_scalar, cl_f32_conv_layer_backward_scalar},
+    {"wasmsimd", cl_f32_conv_layer_forward_wasmsimd, cl_f32_conv_layer_backward_wasmsimd},
+    {"dispatch", cl_conv_layer_forward, cl_conv_layer_backward},
+};
+
+/* Each fast layer against the reference, forward and backward, dx given or NULL. */
 static void check_fast_against_ref(const cl_conv_shape *s, uint32_t *seed)
 {
+    for (size_t f = 0; f < sizeof layers / sizeof layers[0]; f++) {
     const size_t nx = nx_of(s), ny = ny_of(s), nw = nw_of(s);
     float *x = rnd(nx, seed, -1, 1), *w = rnd(nw, seed, -1, 1), *bias = rnd(s->oc, seed, -1, 1);
     float *dy = rnd(ny, seed, -1, 1);
@@ -157,27 +172,46 @@ static void check_fast_against_ref(const cl_conv_shape *s, uint32_t *seed)
     const double tol_y = 4.0 * (taps + 1) * FLT_EPSILON;
     const double tol_dx = 4.0 * s->oc * s->kh * s->kw * FLT_EPSILON;
     const double tol_dw = 4.0 * (s->b * s->oh * s->ow + 1) * FLT_EPSILON;
+    const fwd_fn fwd = layers[f].fwd;
+    const bwd_fn bwd = layers[f].bwd;
 
     cl_f32_conv_layer_forward_ref(s, x, w, bias, y_ref);
-    cl_conv_layer_forward(s, x, w, bias, y, work);
+    fwd(s, x, w, bias, y, work);
     assert_close_f32(y, y_ref, ny, 0, tol_y);
-    cl_conv_layer_forward(s, x, w, NULL, y, work);
+    fwd(s, x, w, NULL, y, work);
     for (size_t i = 0; i < ny; i++) y_ref[i] -= bias[i / ((size_t)s->oh * s->ow) % s->oc];
     assert_close_f32(y, y_ref, ny, 0, tol_y + 2 * FLT_EPSILON);
 
     cl_f32_conv_layer_backward_ref(s, x, w, dy, dx_ref, dw_ref, db_ref);
-    cl_conv_layer_backward(s, x, w, dy, dx, dw, db, work);
+    bwd(s, x, w, dy, dx, dw, db, work);
     assert_close_f32(dx, dx_ref, nx, 0, tol_dx);
     assert_close_f32(dw, dw_ref, nw, 0, tol_dw);
     assert_close_f32(db, db_ref, (size_t)s->oc, 0, tol_dw);
     /* no input gradient wanted: dw and db still right */
-    cl_conv_layer_backward(s, x, w, dy, NULL, dw, db, work);
+    bwd(s, x, w, dy, NULL, dw, db, work);
     cl_f32_conv_layer_backward_ref(s, x, w, dy, NULL, dw_ref, db_ref);
     assert_close_f32(dw, dw_ref, nw, 0, 2 * tol_dw);
     assert_close_f32(db, db_ref, (size_t)s->oc, 0, 2 * tol_dw);
 
     free(x), free(w), free(bias), free(dy), free(y), free(y_ref), free(work), free(dw);
     free(db), free(dw_ref), free(db_ref), free(dx), free(dx_ref);
+    }
+}
+
+/* im2col and col2im: the vector versions copy exactly what the references do. */
+static void check_blocks(const cl_conv_shape *s, uint32_t *seed)
+{
+    const size_t nx = (size_t)s->c * s->h * s->w, ncol = (size_t)s->c * s->kh * s->kw * s->oh * s->ow;
+    float *x = rnd(nx, seed, -1, 1), *col = rnd(ncol, seed, 3, 4), *col_ref = rnd(ncol, seed, 5, 6);
+    float *dx = rnd(nx, seed, 3, 4), *dx_ref = rnd(nx, seed, 5, 6);
+    cl_f32_im2col_ref(s, x, col_ref);
+    cl_f32_im2col_wasmsimd(s, x, col);
+    assert_close_f32(col, col_ref, ncol, 0, 0);
+    cl_f32_col2im_ref(s, col_ref, dx_ref);
+    cl_f32_col2im_wasmsimd(s, col_ref, dx);
+    /* each dx sums at most kh*kw col entries, in the same order */
+    assert_close_f32(dx, dx_ref, nx, 0, 0);
+    free(x), free(col), free(col_ref), free(dx), free(dx_ref);
 }
 
 static void test_fast_every_stride_pad_kernel(void **state)
@@ -193,8 +227,13 @@ static void test_fast_every_stride_pad_kernel(void **state)
                 const int h = k + 2 + stride, w = k + 4 + 2 * stride;
                 cl_conv_shape s = shape(2, 3, h, w, 5, k, k, pad, stride);
                 check_fast_against_ref(&s, &seed);
+                check_blocks(&s, &seed);
                 cl_conv_shape r = shape(1, 1, w, h, 1, k, (k % 3) + 1, pad, stride);
                 check_fast_against_ref(&r, &seed);
+                check_blocks(&r, &seed);
+                /* wide rows: the 8- and 4-float vector steps and their tails */
+                cl_conv_shape q2 = shape(1, 2, h, 3 * w + 5, 2, k, k, pad, stride);
+                check_blocks(&q2, &seed);
             }
 }
 
@@ -231,7 +270,7 @@ static void test_shape_init(void **state)
     assert_int_equal(cl_conv_shape_init(&s), CL_OK);
     assert_int_equal(s.oh, 26);
     assert_int_equal(s.ow, 26);
-    assert_int_equal(cl_conv_layer_workspace(&s), 9 * 26 * 26);
+    assert_true(cl_conv_layer_workspace(&s) >= 9 * 26 * 26);
     s = (cl_conv_shape){1, 8, 14, 13, 16, 3, 5, 1, 2, 0, 0};
     assert_int_equal(cl_conv_shape_init(&s), CL_OK);
     assert_int_equal(s.oh, (14 + 2 - 3) / 2 + 1);
@@ -371,6 +410,57 @@ static void test_pool_gradients(void **state)
         }
 }
 
+/* the 2 x 2 vector pooling (and its fallback for other k) against the reference */
+static void test_maxpool_simd_against_ref(void **state)
+{
+    (void)state;
+    uint32_t seed = 29;
+    for (int k = 1; k <= 4; k++)
+        for (int h = k; h <= k + 3; h++)
+            for (int w = k; w <= 2 * 9 + 3; w += 1 + (w > 12)) {
+                const int b = 2, c = 3;
+                const size_t nx = (size_t)b * c * h * w, ny = (size_t)b * c * (h / k) * (w / k);
+                float *x = rnd(nx, &seed, -1, 1);
+                /* ties: round half the values to a coarse grid */
+                for (size_t i = 0; i < nx; i += 2) x[i] = roundf(x[i]);
+                float *y = rnd(ny, &seed, 0, 1), *y_ref = rnd(ny, &seed, 0, 1);
+                float *dy = rnd(ny, &seed, -1, 1);
+                float *dx = rnd(nx, &seed, 5, 6), *dx_ref = rnd(nx, &seed, 5, 6);
+                int32_t *am = malloc(sizeof(int32_t) * ny), *am_ref = malloc(sizeof(int32_t) * ny);
+                cl_f32_maxpool_forward_ref(x, b, c, h, w, k, y_ref, am_ref);
+                cl_f32_maxpool_forward_wasmsimd(x, b, c, h, w, k, y, am);
+                assert_close_f32(y, y_ref, ny, 0, 0);
+                for (size_t i = 0; i < ny; i++) assert_int_equal(am[i], am_ref[i]);
+                cl_f32_maxpool_backward_ref(dy, am_ref, b, c, h, w, k, dx_ref);
+                cl_f32_maxpool_backward_wasmsimd(dy, am_ref, b, c, h, w, k, dx);
+                assert_close_f32(dx, dx_ref, nx, 0, 0);
+                cl_maxpool_forward(x, b, c, h, w, k, y, am);
+                cl_maxpool_backward(dy, am, b, c, h, w, k, dx);
+                assert_close_f32(dx, dx_ref, nx, 0, 0);
+                free(x), free(y), free(y_ref), free(dy), free(dx), free(dx_ref), free(am), free(am_ref);
+            }
+}
+
+static void test_row_sums(void **state)
+{
+    (void)state;
+    uint32_t seed = 31;
+    for (int cols = 1; cols <= 21; cols++) {
+        float *a = rnd((size_t)3 * cols, &seed, -1, 1);
+        float got[3] = {1, 2, 3}, want[3] = {1, 2, 3};
+        double exact[3];
+        for (int r = 0; r < 3; r++) {
+            exact[r] = r + 1;
+            for (int j = 0; j < cols; j++) exact[r] += a[r * cols + j];
+        }
+        cl_f32_row_sums_ref(a, 3, cols, want);
+        cl_f32_row_sums_wasmsimd(a, 3, cols, got);
+        assert_close_f32(got, want, 3, 0, 4.0 * (cols + 3) * FLT_EPSILON);
+        for (int r = 0; r < 3; r++) assert_true(fabs(want[r] - exact[r]) <= 4.0 * (cols + 3) * FLT_EPSILON);
+        free(a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +472,8 @@ int main(void)
         cmocka_unit_test(test_maxpool_by_hand),
         cmocka_unit_test(test_avgpool_by_hand),
         cmocka_unit_test(test_pool_gradients),
+        cmocka_unit_test(test_maxpool_simd_against_ref),
+        cmocka_unit_test(test_row_sums),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
