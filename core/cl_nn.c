@@ -922,7 +922,7 @@ int cl_f32_adam_update_ref(const float *w, const float *m1, const float *m2, con
         m1n[i] = a;
         m2n[i] = b;
         wn[i] = ww;
-        bad |= !finite_f(ww) | !finite_f(b);
+        bad |= !finite_f(ww) || !finite_f(b);
     }
     return bad;
 }
@@ -1170,6 +1170,18 @@ int cl_nn_layer_shape(const cl_nn *m, int i, int dim)
     const nn_layer *L = get_layer(m, i);
     if (!L) return -1;
     return dim == 0 ? L->c : dim == 1 ? L->h : dim == 2 ? L->w : -1;
+}
+
+int cl_nn_layer_geometry(const cl_nn *m, int i, int what)
+{
+    const nn_layer *L = get_layer(m, i);
+    if (!L || what < 0 || what > 3) return -1;
+    if (L->kind == CL_LAYER_CONV) {
+        int g[4] = {L->kh, L->kw, L->pad, L->stride};
+        return g[what];
+    }
+    if (L->kind == CL_LAYER_MAXPOOL || L->kind == CL_LAYER_AVGPOOL) return what == 2 ? 0 : L->k;
+    return 0;
 }
 
 int cl_nn_layer_params(const cl_nn *m, int i)

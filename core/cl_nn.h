@@ -212,6 +212,10 @@ CL_API int cl_nn_layer_kind(const cl_nn *m, int i);
 CL_API const char *cl_nn_layer_name(const cl_nn *m, int i);
 /* Output shape of layer i per example: dim 0 C, 1 H, 2 W. */
 CL_API int cl_nn_layer_shape(const cl_nn *m, int i, int dim);
+/* Geometry of a conv or pooling layer i: what 0 kernel rows (pool: window),
+ * 1 kernel columns (pool: window), 2 padding, 3 stride (pool: window); 0 for
+ * other layers. */
+CL_API int cl_nn_layer_geometry(const cl_nn *m, int i, int what);
 /* Trainable parameters of layer i (weights + biases), and of the model. */
 CL_API int cl_nn_layer_params(const cl_nn *m, int i);
 CL_API int cl_nn_param_count(const cl_nn *m);
