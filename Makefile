@@ -82,21 +82,27 @@ install:
 serve: install dist
 	node scripts/serve.mjs --root $(SITE) --port $(PORT)
 
-test-native: $(TEST_BIN) $(NATIVE_OPT)/conv-cases
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
+test-native: $(TEST_BIN)
+	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed="$$failed $$(basename $$t)"; done; \
+	if [ -n "$$failed" ]; then echo "test-native: FAILED:$$failed"; exit 1; fi
 
 test-wasm: dist $(NATIVE_OPT)/conv-cases
-	node --test tests/wasm/
+	node --test tests/wasm/ tests/node/
 
 test-browser: dist
 	node --test --test-concurrency=1 tests/browser/
 
+# Every suite runs even when an earlier one fails; the last line sums them up.
+SUITES := test-native test-wasm test-browser
 test: install
-	@$(MAKE) --no-print-directory dist $(TEST_BIN)
-	@$(MAKE) --no-print-directory test-native
-	@$(MAKE) --no-print-directory test-wasm
-	@$(MAKE) --no-print-directory test-browser
-	@echo "make test: every suite passed"
+	@$(MAKE) --no-print-directory dist $(TEST_BIN) $(NATIVE_OPT)/conv-cases
+	@passed=0; failed=0; bad=""; \
+	for s in $(SUITES); do \
+	  if $(MAKE) --no-print-directory $$s; then passed=$$((passed+1)); else failed=$$((failed+1)); bad="$$bad $$s"; fi; \
+	done; \
+	[ -z "$$bad" ] || echo "make test: failing suites:$$bad"; \
+	echo "suites: $$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
 
 bench: install dist $(NATIVE_OPT)/bench-native
 	$(NATIVE_OPT)/bench-native
