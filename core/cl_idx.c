@@ -11,10 +11,14 @@ static uint32_t be32(const uint8_t *p)
 cl_status cl_idx_parse(const uint8_t *bytes, size_t len, cl_idx *out)
 {
     if (!bytes || !out) return CL_ERR_NULL;
-    if (len < 4) return len == 0 ? CL_ERR_FORMAT : CL_ERR_TRUNCATED;
-    if (bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08) return CL_ERR_FORMAT;
+    if (len == 0) return CL_ERR_FORMAT;
+    /* magic: 0, 0, type 0x08 (unsigned byte), 1..3 dimensions; a short prefix
+     * of it is a truncated file, anything else another format */
+    static const uint8_t lo[4] = {0, 0, 0x08, 1}, hi[4] = {0, 0, 0x08, 3};
+    for (size_t i = 0; i < 4 && i < len; i++)
+        if (bytes[i] < lo[i] || bytes[i] > hi[i]) return CL_ERR_FORMAT;
+    if (len < 4) return CL_ERR_TRUNCATED;
     int nd = bytes[3];
-    if (nd < 1 || nd > 3) return CL_ERR_FORMAT;
     size_t header = 4 + 4 * (size_t)nd;
     if (len < header) return CL_ERR_TRUNCATED;
     cl_idx v = {.magic = 0x800 | nd, .ndims = nd, .dims = {1, 1, 1}};

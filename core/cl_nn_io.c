@@ -152,9 +152,13 @@ static cl_status parse_file(const uint8_t *buf, size_t len, file_view *v, char *
         set_err(err, errlen, "no data");
         return CL_ERR_NULL;
     }
+    if (len > 0 && len < 4 && memcmp(buf, MAGIC, len) == 0) {
+        set_err(err, errlen, "the model file is truncated: %zu bytes, not even a header", len);
+        return CL_ERR_TRUNCATED;
+    }
     if (len < 4 || memcmp(buf, MAGIC, 4) != 0) {
         set_err(err, errlen, "not a convlab model file (it does not start with \"CLNN\")");
-        return len < 4 && memcmp(buf, MAGIC, len) == 0 ? CL_ERR_TRUNCATED : CL_ERR_FORMAT;
+        return CL_ERR_FORMAT;
     }
     if (len < 12) {
         set_err(err, errlen, "the model file is truncated: %zu bytes, not even a header", len);

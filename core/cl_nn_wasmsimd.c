@@ -102,7 +102,7 @@ int cl_f32_adam_update_wasmsimd(const float *w, const float *m1, const float *m2
         m1n[i] = a;
         m2n[i] = b;
         wn[i] = ww;
-        bad |= !finite_s(ww) | !finite_s(b);
+        bad |= !finite_s(ww) || !finite_s(b);
     }
     return bad;
 }

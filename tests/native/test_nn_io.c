@@ -1,0 +1,246 @@
+/* test_nn_io.c - saving and loading models: exact round trips, and every
+ * kind of damaged or mismatched file refused with its status and a message. */
+#include "cl_nn.h"
+#include "cl_test.h"
+
+#include <string.h>
+
+static const char *const SPEC = "conv3x3x4p1-relu-maxpool2-dense6-tanh-dense3-softmax";
+
+static cl_nn *trained(void)
+{
+    cl_nn *m;
+    assert_int_equal(cl_nn_create(&m, SPEC, 1, 6, 7, 12, NULL, 0), CL_OK);
+    assert_int_equal(cl_nn_set_optimizer(m, CL_OPT_ADAM, 0.01f, 0.5f, 0.002f), CL_OK);
+    uint8_t img[8 * 42], lab[8];
+    uint32_t s = 3;
+    for (int i = 0; i < 8 * 42; i++) img[i] = (uint8_t)t_rand(&s);
+    for (int i = 0; i < 8; i++) lab[i] = (uint8_t)(i % 3);
+    for (int k = 0; k < 5; k++) assert_int_equal(cl_nn_train_step(m, img, lab, 8), CL_OK);
+    return m;
+}
+
+static uint8_t *saved(const cl_nn *m, size_t *len)
+{
+    *len = cl_nn_save_size(m);
+    uint8_t *buf = malloc(*len + 16);
+    assert_int_equal(cl_nn_save(m, buf, *len), CL_OK);
+    return buf;
+}
+
+/* rewrites the trailing CRC so that only the intended damage remains */
+static void fix_crc(uint8_t *buf, size_t len)
+{
+    uint32_t c = cl_crc32(buf, len - 4);
+    for (int i = 0; i < 4; i++) buf[len - 4 + i] = (uint8_t)(c >> (8 * i));
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void test_crc32_known_value(void **state)
+{
+    (void)state;
+    /* the standard check value of CRC-32/IEEE */
+    assert_int_equal(cl_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
+    assert_int_equal(cl_crc32((const uint8_t *)"", 0), 0);
+}
+
+static void test_round_trip_is_exact(void **state)
+{
+    (void)state;
+    cl_nn *m = trained();
+    size_t len;
+    uint8_t *buf = saved(m, &len);
+    /* header 52 + spec + count 4 + table 12 per tensor + values + crc */
+    size_t values = (size_t)cl_nn_param_count(m);
+    assert_int_equal(len, 52 + strlen(SPEC) + 4 + 12 * 6 + 4 * values + 4);
+    assert_memory_equal(buf, "CLNN", 4);
+    cl_nn *l;
+    char err[256];
+    assert_int_equal(cl_nn_load(&l, buf, len, err, sizeof err), CL_OK);
+    assert_string_equal(err, "");
+    assert_string_equal(cl_nn_spec(l), SPEC);
+    assert_int_equal(cl_nn_seed(l), 12);
+    assert_int_equal(cl_nn_get_optimizer(l), CL_OPT_ADAM);
+    assert_true(cl_nn_get_lr(l) == 0.01f && cl_nn_get_momentum(l) == 0.5f && cl_nn_get_l2(l) == 0.002f);
+    for (int i = 0; i < cl_nn_layer_count(m); i++) {
+        if (!cl_nn_layer_weights(m, i)) continue;
+        int nb = cl_nn_layer_weight_shape(m, i, 0), np = cl_nn_layer_params(m, i);
+        assert_memory_equal(cl_nn_layer_weights(m, i), cl_nn_layer_weights(l, i), (size_t)(np - nb) * 4);
+        assert_memory_equal(cl_nn_layer_bias(m, i), cl_nn_layer_bias(l, i), (size_t)nb * 4);
+    }
+    /* saving the loaded model gives the same bytes; predictions agree bit for bit */
+    size_t len2;
+    uint8_t *buf2 = saved(l, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(buf, buf2, len);
+    uint8_t img[42];
+    for (int i = 0; i < 42; i++) img[i] = (uint8_t)(i * 6);
+    float p1[3], p2[3];
+    assert_int_equal(cl_nn_predict(m, img, 1, p1), CL_OK);
+    assert_int_equal(cl_nn_predict(l, img, 1, p2), CL_OK);
+    assert_memory_equal(p1, p2, sizeof p1);
+    /* load_weights into a fresh model of the same spec */
+    cl_nn *f;
+    assert_int_equal(cl_nn_create(&f, SPEC, 1, 6, 7, 99, NULL, 0), CL_OK);
+    assert_int_equal(cl_nn_load_weights(f, buf, len, err, sizeof err), CL_OK);
+    assert_int_equal(cl_nn_predict(f, img, 1, p2), CL_OK);
+    assert_memory_equal(p1, p2, sizeof p1);
+    assert_int_equal(cl_nn_save(m, buf2, len - 1), CL_ERR_OUTPUT);
+    free(buf);
+    free(buf2);
+    cl_nn_free(m);
+    cl_nn_free(l);
+    cl_nn_free(f);
+}
+
+static void expect_refused(const uint8_t *buf, size_t len, cl_status want, const char *needle)
+{
+    cl_nn *l = (cl_nn *)&l;
+    char err[256] = "";
+    cl_status st = cl_nn_load(&l, buf, len, err, sizeof err);
+    if (st != want || !strstr(err, needle))
+        print_error("status %d (want %d), message \"%s\" (want \"%s\")\n", st, want, err, needle);
+    assert_int_equal(st, want);
+    assert_null(l);
+    assert_non_null(strstr(err, needle));
+}
+
+static void test_damaged_files_refused(void **state)
+{
+    (void)state;
+    cl_nn *m = trained();
+    size_t len;
+    uint8_t *buf = saved(m, &len);
+    uint8_t *bad = malloc(len + 16);
+
+    expect_refused(buf, 0, CL_ERR_FORMAT, "not a convlab model");
+    expect_refused(buf, 3, CL_ERR_TRUNCATED, "truncated");
+    expect_refused(buf, 10, CL_ERR_TRUNCATED, "truncated");
+    expect_refused(buf, len - 1, CL_ERR_TRUNCATED, "truncated");
+    expect_refused(buf, len / 2, CL_ERR_TRUNCATED, "truncated");
+    memcpy(bad, buf, len);
+    memset(bad + len, 0, 16);
+    expect_refused(bad, len + 3, CL_ERR_FORMAT, "extra bytes");
+
+    memcpy(bad, buf, len);
+    bad[0] = 'X';
+    expect_refused(bad, len, CL_ERR_FORMAT, "not a convlab model");
+
+    memcpy(bad, buf, len); /* one flipped bit in a weight */
+    bad[len - 40] ^= 0x10;
+    expect_refused(bad, len, CL_ERR_CHECKSUM, "CRC-32");
+    memcpy(bad, buf, len); /* a flipped bit in the spec */
+    bad[53] ^= 1;
+    expect_refused(bad, len, CL_ERR_CHECKSUM, "corrupted");
+
+    memcpy(bad, buf, len);
+    put32(bad + 4, 2);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_VERSION, "version 2");
+
+    memcpy(bad, buf, len); /* a spec that does not parse */
+    memcpy(bad + 52, "conv9", 5);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_SPEC, "layer 1 \"conv9x4p1\"");
+
+    memcpy(bad, buf, len); /* another valid spec: the tensors do not fit it */
+    memcpy(bad + 52, "conv3x3x5", 9);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_MISMATCH, "tensor 0");
+
+    memcpy(bad, buf, len); /* another input size: the dense layer has another size */
+    put32(bad + 16, 8);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_MISMATCH, "tensor 2");
+
+    memcpy(bad, buf, len);
+    put32(bad + 8, 20); /* total size smaller than any header */
+    expect_refused(bad, len, CL_ERR_FORMAT, "impossible file size");
+
+    memcpy(bad, buf, len);
+    put32(bad + 48, 5000); /* spec length beyond the file */
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_FORMAT, "spec length");
+
+    const size_t table = 52 + strlen(SPEC);
+    memcpy(bad, buf, len);
+    put32(bad + table, 1000000);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_FORMAT, "tensor table");
+
+    memcpy(bad, buf, len); /* a tensor count that does not add up to the data */
+    put32(bad + table + 4 + 8, 99);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_FORMAT, "tensors hold");
+
+    memcpy(bad, buf, len); /* a NaN weight */
+    put32(bad + len - 8, 0x7fc00000u);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_FORMAT, "not a finite number");
+
+    memcpy(bad, buf, len);
+    put32(bad + 28, 9);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_FORMAT, "unknown optimiser");
+
+    memcpy(bad, buf, len); /* a learning rate of 0 */
+    put32(bad + 32, 0);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_FORMAT, "training settings");
+
+    /* load_weights into a model of another spec */
+    cl_nn *other;
+    char err[256];
+    assert_int_equal(cl_nn_create(&other, "dense3-softmax", 1, 6, 7, 1, NULL, 0), CL_OK);
+    assert_int_equal(cl_nn_load_weights(other, buf, len, err, sizeof err), CL_ERR_MISMATCH);
+    assert_non_null(strstr(err, "this model is \"dense3-softmax\""));
+    cl_nn_free(other);
+    assert_int_equal(cl_nn_load(NULL, buf, len, NULL, 0), CL_ERR_NULL);
+    cl_nn *l;
+    assert_int_equal(cl_nn_load(&l, NULL, len, NULL, 0), CL_ERR_NULL);
+    free(bad);
+    free(buf);
+    cl_nn_free(m);
+}
+
+/* Every truncation and every single-byte change of a small file is refused
+ * (the CRC catches what the structure does not) and never crashes. */
+static void test_every_truncation_and_byte_flip(void **state)
+{
+    (void)state;
+    cl_nn *m;
+    assert_int_equal(cl_nn_create(&m, "dense2-sigmoid", 1, 1, 3, 1, NULL, 0), CL_OK);
+    size_t len;
+    uint8_t *buf = saved(m, &len);
+    cl_nn *l;
+    for (size_t n = 0; n < len; n++) {
+        cl_status st = cl_nn_load(&l, buf, n, NULL, 0);
+        assert_true(st == CL_ERR_TRUNCATED || st == CL_ERR_FORMAT);
+    }
+    uint8_t *bad = malloc(len);
+    for (size_t i = 0; i < len; i++) {
+        memcpy(bad, buf, len);
+        bad[i] ^= 0xA5;
+        cl_status st = cl_nn_load(&l, bad, len, NULL, 0);
+        assert_int_not_equal(st, CL_OK);
+        assert_null(l);
+    }
+    free(bad);
+    free(buf);
+    cl_nn_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crc32_known_value),
+        cmocka_unit_test(test_round_trip_is_exact),
+        cmocka_unit_test(test_damaged_files_refused),
+        cmocka_unit_test(test_every_truncation_and_byte_flip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
