@@ -227,13 +227,13 @@ static cl_status parse_file(const uint8_t *buf, size_t len, file_view *v, char *
     v->nt = (int)nt;
     size_t floats = 0;
     for (uint32_t i = 0; i < nt; i++, at += 12) {
-        v->t[i].layer = (int)(get32(buf + at) & 0x7fffffff);
-        v->t[i].role = (int)(get32(buf + at + 4) & 0x7fffffff);
-        v->t[i].count = get32(buf + at + 8);
-        if (v->t[i].count > (size_t)CL_NN_MAX_PARAMS) {
-            set_err(err, errlen, "tensor %u is too large", i);
+        uint32_t layer = get32(buf + at), role = get32(buf + at + 4), count = get32(buf + at + 8);
+        if (layer > CL_NN_MAX_LAYERS || role > 1 || count > CL_NN_MAX_PARAMS) {
+            set_err(err, errlen, "tensor %u (layer %u, role %u, %u values) is not valid", i, layer, role,
+                    count);
             return CL_ERR_FORMAT;
         }
+        v->t[i] = (tensor){(int)layer, (int)role, count};
         floats += v->t[i].count;
     }
     if (floats * 4 != end - at) {

@@ -145,7 +145,7 @@ static void test_damaged_files_refused(void **state)
     memcpy(bad, buf, len); /* a spec that does not parse */
     memcpy(bad + 52, "conv9", 5);
     fix_crc(bad, len);
-    expect_refused(bad, len, CL_ERR_SPEC, "layer 1 \"conv9x4p1\"");
+    expect_refused(bad, len, CL_ERR_SPEC, "layer 1 \"conv9x3x4p1\": a 9x3 kernel");
 
     memcpy(bad, buf, len); /* another valid spec: the tensors do not fit it */
     memcpy(bad + 52, "conv3x3x5", 9);
