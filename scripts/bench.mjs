@@ -37,7 +37,16 @@ async function main() {
   const dir = path.join(ROOT, 'tests/bench');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.bench.mjs')).sort()
     .filter((f) => !only || f.includes(only));
-  const site = await startServer({ root: path.join(ROOT, 'build/site'), mounts: { '/__bench/': dir } });
+  // Benchmark-only mounts, never part of the site: the bench pages, TensorFlow.js
+  // from node_modules (its .wasm files included) and Debian's Fashion-MNIST files.
+  const site = await startServer({
+    root: path.join(ROOT, 'build/site'),
+    mounts: {
+      '/__bench/': dir,
+      '/__tfjs/': path.join(ROOT, 'node_modules/@tensorflow'),
+      '/__data/': process.env.FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist',
+    },
+  });
   const browser = await launchBrowser();
   const results = { machine: machine(), sections: [] };
   try {
@@ -50,7 +59,8 @@ async function main() {
         log: (...a) => console.log('  ', ...a),
       });
       for (const r of rows) console.log(`  ${r.name}: median ${fmt(r.median)} ${r.unit} (min ${fmt(r.min)}, max ${fmt(r.max)}, ${r.runs} runs)${r.note ? ` ${r.note}` : ''}`);
-      results.sections.push({ file: f, title: mod.title, rows });
+      // A module may also export summary(rows) -> Markdown shown above its table.
+      results.sections.push({ file: f, title: mod.title, rows, ...(mod.summary ? { summary: mod.summary(rows) } : {}) });
     }
   } finally {
     await browser.close();
@@ -61,7 +71,7 @@ async function main() {
   const m = results.machine;
   let md = `Measured ${m.date.slice(0, 10)} on ${m.cpu} (${m.cores} cores), ${m.chromium}, node ${m.node}; \`make bench\`.\n`;
   for (const s of results.sections) {
-    md += `\n### ${s.title}\n\n| workload | median | min | max | runs | note |\n| --- | ---: | ---: | ---: | ---: | --- |\n`;
+    md += `\n### ${s.title}\n\n${s.summary ? `${s.summary}\n` : ''}| workload | median | min | max | runs | note |\n| --- | ---: | ---: | ---: | ---: | --- |\n`;
     for (const r of s.rows) md += `| ${r.name} | ${fmt(r.median)} ${r.unit} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs} | ${r.note ?? ''} |\n`;
   }
   const name = only ? `latest-${only}` : 'latest';
