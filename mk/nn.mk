@@ -34,3 +34,6 @@ fuzz: $(FUZZ_TARGETS)
 	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=$(FUZZ_DIR)/crash-$$t- $(FUZZ_DIR)/corpus-$$t; \
 	done
+
+# the node test of the model compares the .wasm builds with this native run
+test-wasm: $(NATIVE_OPT)/nn-cases
