@@ -1,5 +1,6 @@
 /* cl_conv.c - argument checks, padding, the reference and scalar planes, dispatch. */
 #include "cl_conv.h"
+#include "cl_image.h"
 
 #include <assert.h>
 #include <math.h>
@@ -71,10 +72,12 @@ static cl_status check_call(const float *x, int c, int h, int w, const float *wt
 
 void cl_f32_conv2d_plane_ref(const float *x, int h, int w, const float *wt, int k1, int k2,
                              float bias, int pad, int stride, int accumulate,
-                             float *z, int oh, int ow)
+                             float *z, int oh, int ow, int row0, int row1)
 {
+    assert(0 <= row0 && row0 <= row1 && row1 <= oh);
+    (void)oh;
     int p1 = cl_conv_pad_before(k1, pad), p2 = cl_conv_pad_before(k2, pad);
-    for (int j1 = 0; j1 < oh; j1++) {
+    for (int j1 = row0; j1 < row1; j1++) {
         for (int j2 = 0; j2 < ow; j2++) {
             float acc = accumulate ? z[(size_t)j1 * ow + j2] : bias;
             for (int a = 0; a < k1; a++) {
@@ -93,10 +96,12 @@ void cl_f32_conv2d_plane_ref(const float *x, int h, int w, const float *wt, int 
 
 void cl_f32_conv2d_plane_scalar(const float *x, int h, int w, const float *wt, int k1, int k2,
                                 float bias, int pad, int stride, int accumulate,
-                                float *z, int oh, int ow)
+                                float *z, int oh, int ow, int row0, int row1)
 {
+    assert(0 <= row0 && row0 <= row1 && row1 <= oh);
+    (void)oh;
     int p1 = cl_conv_pad_before(k1, pad), p2 = cl_conv_pad_before(k2, pad);
-    for (int j1 = 0; j1 < oh; j1++) {
+    for (int j1 = row0; j1 < row1; j1++) {
         float *zr = z + (size_t)j1 * ow;
         if (!accumulate)
             for (int j2 = 0; j2 < ow; j2++) zr[j2] = bias;
@@ -128,7 +133,7 @@ void cl_f32_conv2d_plane_scalar(const float *x, int h, int w, const float *wt, i
 }
 
 typedef void (*plane_fn)(const float *, int, int, const float *, int, int, float, int, int, int,
-                         float *, int, int);
+                         float *, int, int, int, int);
 
 static plane_fn fast_plane(void)
 {
@@ -157,7 +162,7 @@ cl_status cl_conv2d_sum(const float *x, int c, int h, int w, const float *wt, in
     size_t in_plane = (size_t)h * w, k_plane = (size_t)k1 * k2;
     for (int ch = 0; ch < c; ch++)
         plane(x + ch * in_plane, h, w, wt + ch * k_plane, k1, k2, bias, pad, stride, ch > 0,
-              z, oh, ow);
+              z, oh, ow, 0, oh);
     return CL_OK;
 }
 
@@ -171,7 +176,7 @@ cl_status cl_conv2d_per_channel(const float *x, int c, int h, int w, const float
     size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow, k_plane = (size_t)k1 * k2;
     for (int ch = 0; ch < c; ch++)
         plane(x + ch * in_plane, h, w, wt + (kc == 1 ? 0 : ch * k_plane), k1, k2, 0.0f, pad,
-              stride, 0, z + ch * out_plane, oh, ow);
+              stride, 0, z + ch * out_plane, oh, ow, 0, oh);
     return CL_OK;
 }
 
@@ -189,9 +194,118 @@ cl_status cl_conv2d_gradient_magnitude(const float *x, int c, int h, int w, int 
     size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow;
     for (int ch = 0; ch < c; ch++) {
         float *zc = z + ch * out_plane;
-        plane(x + ch * in_plane, h, w, sobel_x, 3, 3, 0.0f, pad, stride, 0, zc, oh, ow);
-        plane(x + ch * in_plane, h, w, sobel_y, 3, 3, 0.0f, pad, stride, 0, tmp, oh, ow);
+        plane(x + ch * in_plane, h, w, sobel_x, 3, 3, 0.0f, pad, stride, 0, zc, oh, ow, 0, oh);
+        plane(x + ch * in_plane, h, w, sobel_y, 3, 3, 0.0f, pad, stride, 0, tmp, oh, ow, 0, oh);
         for (size_t i = 0; i < out_plane; i++) zc[i] = sqrtf(zc[i] * zc[i] + tmp[i] * tmp[i]);
     }
+    return CL_OK;
+}
+
+/* ---- the page's path: RGBA -> planes -> convolution -> RGBA ---- */
+
+static void u8_rows_to_planar(const uint8_t *rgba, int h, int w, int to_gray, float *x, int r0,
+                              int r1)
+{
+    size_t off = (size_t)r0 * w, n = (size_t)(r1 - r0) * w, plane = (size_t)h * w;
+#ifdef CL_HAVE_SIMD
+    cl_u8_to_planar_wasmsimd(rgba + 4 * off, n, 4, to_gray, x + off, plane);
+#else
+    cl_u8_to_planar_ref(rgba + 4 * off, n, 4, to_gray, x + off, plane);
+#endif
+}
+
+static void planar_rows_to_rgba(const float *z, int c, int oh, int ow, float scale, int use_abs,
+                                uint8_t *out, int r0, int r1)
+{
+    size_t off = (size_t)r0 * ow, n = (size_t)(r1 - r0) * ow, plane = (size_t)oh * ow;
+#ifdef CL_HAVE_SIMD
+    cl_planar_to_rgba_wasmsimd(z + off, c, n, plane, scale, use_abs, out + 4 * off);
+#else
+    cl_planar_to_rgba_ref(z + off, c, n, plane, scale, use_abs, out + 4 * off);
+#endif
+}
+
+/* Output rows r0..r1-1 of every output plane; their input rows are converted. */
+static void filter_rows(int mode, const float *x, int c, int h, int w, const float *wt, int kc,
+                        int k1, int k2, float bias, int pad, int stride, float *z, float *tmp,
+                        int oh, int ow, int r0, int r1)
+{
+    plane_fn plane = fast_plane();
+    size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow, k_plane = (size_t)k1 * k2;
+    switch (mode) {
+    case CL_FILTER_SUM:
+        for (int ch = 0; ch < c; ch++)
+            plane(x + ch * in_plane, h, w, wt + ch * k_plane, k1, k2, bias, pad, stride, ch > 0, z,
+                  oh, ow, r0, r1);
+        break;
+    case CL_FILTER_MAGNITUDE:
+        for (int ch = 0; ch < c; ch++) {
+            float *zc = z + ch * out_plane;
+            plane(x + ch * in_plane, h, w, sobel_x, 3, 3, 0.0f, pad, stride, 0, zc, oh, ow, r0, r1);
+            plane(x + ch * in_plane, h, w, sobel_y, 3, 3, 0.0f, pad, stride, 0, tmp, oh, ow, r0, r1);
+            for (size_t i = (size_t)r0 * ow; i < (size_t)r1 * ow; i++)
+                zc[i] = sqrtf(zc[i] * zc[i] + tmp[i] * tmp[i]);
+        }
+        break;
+    default: /* gray and per channel */
+        for (int ch = 0; ch < c; ch++)
+            plane(x + ch * in_plane, h, w, wt + (kc == 1 ? 0 : ch * k_plane), k1, k2, 0.0f, pad,
+                  stride, 0, z + ch * out_plane, oh, ow, r0, r1);
+        break;
+    }
+}
+
+cl_status cl_filter_rgba(const uint8_t *rgba, int h, int w, int mode, const float *wt, int kc,
+                         int k1, int k2, float bias, int pad, int stride, int display, float *x,
+                         float *z, float *tmp, uint8_t *out, int oh, int ow)
+{
+    if (mode < CL_FILTER_GRAY || mode > CL_FILTER_MAGNITUDE) return CL_ERR_ARG;
+    if (mode == CL_FILTER_MAGNITUDE) {
+        k1 = k2 = 3;
+        wt = sobel_x; /* not read: checked for NULL only */
+        kc = 1;
+        if (!tmp) return CL_ERR_NULL;
+    }
+    const int c = mode == CL_FILTER_GRAY ? 1 : 3;
+    const int oc = (mode == CL_FILTER_GRAY || mode == CL_FILTER_SUM) ? 1 : 3;
+    if (!rgba || !out) return CL_ERR_NULL;
+    cl_status st = check_call(x, c, h, w, wt, k1, k2, pad, stride, z, oh, ow);
+    if (st != CL_OK) return st;
+    if (mode == CL_FILTER_SUM ? kc != 3 : mode == CL_FILTER_PER_CHANNEL ? (kc != 1 && kc != 3)
+                                                                        : kc != 1)
+        return CL_ERR_CHANNELS;
+    if (display < 0 || display >= CL_DISPLAY_COUNT) return CL_ERR_ARG;
+    if (display == CL_DISPLAY_DIVERGING && oc != 1) return CL_ERR_CHANNELS;
+    size_t bytes;
+    if ((st = cl_mul_size4((size_t)h, (size_t)w, 4, sizeof(float), &bytes)) != CL_OK) return st;
+    const int gray = mode == CL_FILTER_GRAY;
+
+    if (display != CL_DISPLAY_CLAMP) {
+        /* the scale depends on the largest value: finish the floats, then map them */
+        u8_rows_to_planar(rgba, h, w, gray, x, 0, h);
+        filter_rows(mode, x, c, h, w, wt, kc, k1, k2, bias, pad, stride, z, tmp, oh, ow, 0, oh);
+        return cl_image_to_rgba(z, oc, oh, ow, display, out);
+    }
+    /* Strips of about 64 KiB of floats per plane: the input rows a strip reads
+     * are converted just before it (rows are converted once, in order, and
+     * padding only ever maps to rows below max(needed, k1), see cl_pad_index),
+     * and its output rows are mapped to bytes right after. */
+    const int p1 = cl_conv_pad_before(k1, pad);
+    int rows = (int)(16384 / ((size_t)ow + 1)) + 1;
+    if (rows > oh) rows = oh;
+    int done = 0; /* input rows 0..done-1 are converted */
+    for (int r0 = 0; r0 < oh; r0 += rows) {
+        int r1 = r0 + rows < oh ? r0 + rows : oh;
+        int need = (r1 - 1) * stride - p1 + k1; /* one past the last input row read */
+        if (need < k1) need = k1;
+        if (need > h) need = h;
+        if (need > done) {
+            u8_rows_to_planar(rgba, h, w, gray, x, done, need);
+            done = need;
+        }
+        filter_rows(mode, x, c, h, w, wt, kc, k1, k2, bias, pad, stride, z, tmp, oh, ow, r0, r1);
+        planar_rows_to_rgba(z, oc, oh, ow, 1.0f, 0, out, r0, r1);
+    }
+    if (done < h) u8_rows_to_planar(rgba, h, w, gray, x, done, h); /* x is complete on return */
     return CL_OK;
 }

@@ -92,19 +92,38 @@ CL_API cl_status cl_conv2d_gradient_magnitude(const float *x, int c, int h, int 
 /* 1 if the unsuffixed calls use the WASM SIMD kernel, 0 for the scalar one. */
 CL_API int cl_conv_simd(void);
 
+/* The page's whole path in one call: 8-bit RGBA in, convolution, RGBA out.
+ *   rgba   (H, W, 4) bytes; alpha is ignored
+ *   mode   CL_FILTER_GRAY (luma, one plane), CL_FILTER_PER_CHANNEL (R, G, B each with
+ *          its kernel: kc = 1 or 3), CL_FILTER_SUM (3 -> 1 plane, kc = 3, + bias),
+ *          CL_FILTER_MAGNITUDE (Sobel gradient magnitude per channel; wt unused)
+ *   x      the input planes, cl_image_planes(4, mode == GRAY) x H x W floats (written)
+ *   z      the result planes (1 for GRAY and SUM, else 3) x OH x OW floats (written; the
+ *          numbers behind the picture, e.g. for a step-by-step view)
+ *   tmp    OH x OW floats for CL_FILTER_MAGNITUDE, else may be NULL
+ *   out    (OH, OW, 4) RGBA bytes, mapped with `display` (a cl_display)
+ * With CL_DISPLAY_CLAMP the work goes in strips of rows, so that each strip's
+ * floats are still in the cache when the next step reads them. */
+enum { CL_FILTER_GRAY = 0, CL_FILTER_PER_CHANNEL = 1, CL_FILTER_SUM = 2, CL_FILTER_MAGNITUDE = 3 };
+CL_API cl_status cl_filter_rgba(const uint8_t *rgba, int h, int w, int mode, const float *wt,
+                                int kc, int k1, int k2, float bias, int pad, int stride,
+                                int display, float *x, float *z, float *tmp, uint8_t *out,
+                                int oh, int ow);
+
 /* The three implementations of one plane, exposed for tests and benchmarks.
  * They take already-validated arguments (assert on nonsense):
- *   x (H, W), wt (K1, K2), z (OH, OW); if accumulate, z += conv, else z = conv + bias. */
+ *   x (H, W), wt (K1, K2), z (OH, OW); if accumulate, z += conv, else z = conv + bias;
+ *   only output rows row0 .. row1-1 are computed (0, oh for all). */
 void cl_f32_conv2d_plane_ref(const float *x, int h, int w, const float *wt, int k1, int k2,
                              float bias, int pad, int stride, int accumulate,
-                             float *z, int oh, int ow);
+                             float *z, int oh, int ow, int row0, int row1);
 void cl_f32_conv2d_plane_scalar(const float *x, int h, int w, const float *wt, int k1, int k2,
                                 float bias, int pad, int stride, int accumulate,
-                                float *z, int oh, int ow);
+                                float *z, int oh, int ow, int row0, int row1);
 #ifdef CL_HAVE_SIMD
 void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt, int k1, int k2,
                                   float bias, int pad, int stride, int accumulate,
-                                  float *z, int oh, int ow);
+                                  float *z, int oh, int ow, int row0, int row1);
 #endif
 
 /* Index of the input pixel that padding mode `pad` puts at position i of a

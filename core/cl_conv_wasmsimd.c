@@ -179,8 +179,10 @@ static void row_edges(const plane_geom *g, const float *wt, int j1, int j, float
 
 void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt, int k1, int k2,
                                   float bias, int pad, int stride, int accumulate,
-                                  float *z, int oh, int ow)
+                                  float *z, int oh, int ow, int row0, int row1)
 {
+    assert(0 <= row0 && row0 <= row1 && row1 <= oh);
+    (void)oh;
     assert(k1 >= 1 && k1 <= CL_MAX_KERNEL && k2 >= 1 && k2 <= CL_MAX_KERNEL);
     plane_geom g = {x, h, w, k1, k2, pad, stride, cl_conv_pad_before(k1, pad),
                     cl_conv_pad_before(k2, pad), 0, 0};
@@ -201,12 +203,12 @@ void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt,
     const float *rows[CL_MAX_KERNEL], *rows2[CL_MAX_KERNEL];
     int wrow[CL_MAX_KERNEL], wrow2[CL_MAX_KERNEL];
 
-    for (int j1 = 0; j1 < oh;) {
+    for (int j1 = row0; j1 < row1;) {
         float *zr = z + (size_t)j1 * ow;
         const int nrows = row_inputs(&g, j1, rows, wrow);
         if (fast3 && nrows == 3) {
             /* two rows at once when the next row slides down by exactly one input row */
-            if (j1 + 1 < oh && row_inputs(&g, j1 + 1, rows2, wrow2) == 3 && rows2[0] == rows[1] &&
+            if (j1 + 1 < row1 && row_inputs(&g, j1 + 1, rows2, wrow2) == 3 && rows2[0] == rows[1] &&
                 rows2[1] == rows[2]) {
                 float *zr2 = zr + ow;
                 int j = interior_3x3(rows[0], rows[1], rows[2], rows2[2], -p2, wt, lo, hi,

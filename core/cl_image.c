@@ -24,7 +24,8 @@ static float luma(float r, float g, float b)
     return nearbyintf(CL_LUMA_R * r + CL_LUMA_G * g + CL_LUMA_B * b);
 }
 
-void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int sc, int to_gray, float *dst)
+void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int sc, int to_gray, float *dst,
+                         size_t plane)
 {
     if (sc == 1) {
         for (size_t i = 0; i < n; i++) dst[i] = src[i];
@@ -36,8 +37,8 @@ void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int sc, int to_gray, floa
             dst[i] = luma(r, g, b);
         } else {
             dst[i] = r;
-            dst[n + i] = g;
-            dst[2 * n + i] = b;
+            dst[plane + i] = g;
+            dst[2 * plane + i] = b;
         }
     }
 }
@@ -49,9 +50,9 @@ cl_status cl_image_from_u8(const uint8_t *src, int h, int w, int sc, int to_gray
     if (st != CL_OK) return st;
     if (sc != 1 && sc != 3 && sc != 4) return CL_ERR_CHANNELS;
 #ifdef CL_HAVE_SIMD
-    cl_u8_to_planar_wasmsimd(src, n, sc, to_gray != 0, dst);
+    cl_u8_to_planar_wasmsimd(src, n, sc, to_gray != 0, dst, n);
 #else
-    cl_u8_to_planar_ref(src, n, sc, to_gray != 0, dst);
+    cl_u8_to_planar_ref(src, n, sc, to_gray != 0, dst, n);
 #endif
     return CL_OK;
 }
@@ -65,12 +66,12 @@ static uint8_t to_byte(float v)
     return (uint8_t)nearbyintf(v);
 }
 
-void cl_planar_to_rgba_ref(const float *src, int c, size_t n, float scale, int use_abs,
-                           uint8_t *dst)
+void cl_planar_to_rgba_ref(const float *src, int c, size_t n, size_t plane, float scale,
+                           int use_abs, uint8_t *dst)
 {
     for (size_t i = 0; i < n; i++) {
         for (int ch = 0; ch < 3; ch++) {
-            float v = src[(c == 1 ? 0 : ch) * n + i];
+            float v = src[(c == 1 ? 0 : ch) * plane + i];
             if (use_abs) v = fabsf(v) * scale;
             dst[4 * i + ch] = to_byte(v);
         }
@@ -132,9 +133,9 @@ cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display, u
         scale = m > 0.0f ? 255.0f / m : 0.0f;
     }
 #ifdef CL_HAVE_SIMD
-    cl_planar_to_rgba_wasmsimd(src, c, n, scale, use_abs, dst);
+    cl_planar_to_rgba_wasmsimd(src, c, n, n, scale, use_abs, dst);
 #else
-    cl_planar_to_rgba_ref(src, c, n, scale, use_abs, dst);
+    cl_planar_to_rgba_ref(src, c, n, n, scale, use_abs, dst);
 #endif
     return CL_OK;
 }

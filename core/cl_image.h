@@ -55,17 +55,20 @@ CL_API cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int dis
 CL_API float cl_image_max_abs(const float *src, size_t n);
 
 /* Reference and vector versions of the two hot conversions, for tests and
- * benchmarks (arguments already validated). */
-void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int src_channels, int to_gray, float *dst);
-void cl_planar_to_rgba_ref(const float *src, int c, size_t n, float scale, int use_abs,
-                           uint8_t *dst);
+ * benchmarks (arguments already validated). They convert n pixels; `plane`
+ * is the distance in floats between the planes (n for a whole image, H * W
+ * for a strip of rows inside one). */
+void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int src_channels, int to_gray, float *dst,
+                         size_t plane);
+void cl_planar_to_rgba_ref(const float *src, int c, size_t n, size_t plane, float scale,
+                           int use_abs, uint8_t *dst);
 float cl_f32_max_abs_ref(const float *src, size_t n);
 #ifdef CL_HAVE_SIMD
 float cl_f32_max_abs_wasmsimd(const float *src, size_t n);
 void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int src_channels, int to_gray,
-                              float *dst);
-void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, int use_abs,
-                                uint8_t *dst);
+                              float *dst, size_t plane);
+void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, size_t plane, float scale,
+                                int use_abs, uint8_t *dst);
 #endif
 
 #ifdef __cplusplus

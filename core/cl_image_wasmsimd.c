@@ -3,12 +3,11 @@
 #include "cl_image.h"
 #include "cl_simd.h"
 
-#include <string.h>
-
-void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int sc, int to_gray, float *dst)
+void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int sc, int to_gray, float *dst,
+                              size_t plane)
 {
     if (sc != 4) { /* gray and packed RGB are rare here: the canvas gives RGBA */
-        cl_u8_to_planar_ref(src, n, sc, to_gray, dst);
+        cl_u8_to_planar_ref(src, n, sc, to_gray, dst, plane);
         return;
     }
     const v128_t mask = wasm_i32x4_splat(0xff);
@@ -26,23 +25,11 @@ void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int sc, int to_gray,
             wasm_v128_store(dst + i, wasm_f32x4_nearest(y));
         } else {
             wasm_v128_store(dst + i, r);
-            wasm_v128_store(dst + n + i, g);
-            wasm_v128_store(dst + 2 * n + i, b);
+            wasm_v128_store(dst + plane + i, g);
+            wasm_v128_store(dst + 2 * plane + i, b);
         }
     }
-    if (i < n) {
-        /* the tail, through the reference on a small planar scratch */
-        float tmp[3 * 3];
-        size_t m = n - i;
-        cl_u8_to_planar_ref(src + 4 * i, m, 4, to_gray, tmp);
-        for (size_t j = 0; j < m; j++) {
-            dst[i + j] = tmp[j];
-            if (!to_gray) {
-                dst[n + i + j] = tmp[m + j];
-                dst[2 * n + i + j] = tmp[2 * m + j];
-            }
-        }
-    }
+    if (i < n) cl_u8_to_planar_ref(src + 4 * i, n - i, 4, to_gray, dst + i, plane);
 }
 
 /* Floats already scaled -> whole numbers 0..255 in 32-bit lanes, as to_byte():
@@ -55,12 +42,12 @@ static inline v128_t to_bytes32(v128_t v)
     return wasm_v128_and(wasm_f32x4_add(v, wasm_f32x4_splat(8388608.0f)), wasm_i32x4_splat(0xff));
 }
 
-void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, int use_abs,
-                                uint8_t *dst)
+void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, size_t plane, float scale,
+                                int use_abs, uint8_t *dst)
 {
     const v128_t vs = wasm_f32x4_splat(scale);
     const v128_t alpha = wasm_i32x4_splat((int32_t)0xff000000u);
-    const float *r = src, *g = c == 1 ? src : src + n, *b = c == 1 ? src : src + 2 * n;
+    const float *r = src, *g = c == 1 ? src : src + plane, *b = c == 1 ? src : src + 2 * plane;
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         v128_t vr = wasm_v128_load(r + i);
@@ -81,11 +68,7 @@ void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, float scale, 
         }
         wasm_v128_store(dst + 4 * i, wasm_v128_or(px, alpha));
     }
-    for (; i < n; i++) {
-        /* one pixel at a time through the reference (n counts pixels) */
-        float one[3] = {r[i], g[i], b[i]};
-        cl_planar_to_rgba_ref(one, 3, 1, scale, use_abs, dst + 4 * i);
-    }
+    if (i < n) cl_planar_to_rgba_ref(src + i, c, n - i, plane, scale, use_abs, dst + 4 * i);
 }
 
 float cl_f32_max_abs_wasmsimd(const float *src, size_t n)

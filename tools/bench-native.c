@@ -28,7 +28,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 typedef void (*plane_fn)(const float *, int, int, const float *, int, int, float, int, int, int,
-                         float *, int, int);
+                         float *, int, int, int, int);
 
 enum { H = 700, W = 1050 };
 
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
             for (int r = -1; r < rr; r++) {
                 double t0 = now_ms();
                 for (int c = 0; c < 3; c++)
-                    fns[f](x + c * n, H, W, k, kk, kk, 0.0f, CL_PAD_ZERO, 1, 0, z + c * n, H, W);
+                    fns[f](x + c * n, H, W, k, kk, kk, 0.0f, CL_PAD_ZERO, 1, 0, z + c * n, H, W, 0, H);
                 if (r >= 0) t[r] = now_ms() - t0;
             }
             snprintf(name, sizeof name, "native %s kernel conv%dx%d x3 planes 1050x700", fnames[f], kk, kk);

@@ -32,6 +32,7 @@ export const KERNEL = Object.freeze({
   identity: 0, box: 1, gaussian: 2, sobelX: 3, sobelY: 4, sharpen: 5, laplacian: 6, emboss: 7,
 });
 export const MAX_KERNEL = 15;
+const FILTER_MODE = Object.freeze({ gray: 0, 'per-channel': 1, sum: 2, magnitude: 3 });
 export const MAX_STRIDE = 4;
 
 /** Thrown for every non-zero cl_status; .status holds the code. */
@@ -186,12 +187,13 @@ class Convlab {
    * ready for new ImageData) and values (Float32Array, the float result) are views
    * into WASM memory, valid until the next call: draw or copy them before that.
    */
-  filterImage(img, { kernels, k1, k2, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp }) {
+  filterImage(img, { kernels, k1 = 3, k2 = 3, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp }) {
     const { width: w, height: h } = img;
-    const gray = mode === 'gray';
-    const c = gray ? 1 : 3;
+    if (!(mode in FILTER_MODE)) throw new ConvlabError(10, `unknown mode "${mode}"`, 'filterImage');
+    const c = mode === 'gray' ? 1 : 3;
+    if (mode === 'magnitude') k1 = k2 = 3;
     const [oh, ow] = this.outSize(h, w, k1, k2, pad, stride);
-    const oc = mode === 'sum' ? 1 : c;
+    const oc = mode === 'sum' || mode === 'gray' ? 1 : 3;
     const n = h * w, on = oh * ow;
     const pIn = this.scratch('rgba-in', 4 * n);
     const pX = this.scratch('planar-in', 4 * c * n);
@@ -201,15 +203,11 @@ class Convlab {
     const pOut = this.scratch('rgba-out', 4 * on);
     const ex = this.exports;
     this.u8(pIn, 4 * n).set(img.data);
-    this.check(ex.cl_image_from_u8(pIn, h, w, 4, gray ? 1 : 0, pX), 'reading the image');
+    const kc = mode === 'magnitude' ? 1 : kernels.length / (k1 * k2);
+    if (kc !== 1 && kc !== 3) throw new ConvlabError(5, `${kernels.length} weights are not 1 or 3 kernels of ${k1} x ${k2}`, 'filterImage');
     if (mode !== 'magnitude') this.f32(pK, kernels.length).set(kernels);
-    const kc = kernels ? kernels.length / (k1 * k2) : 1;
-    let st;
-    if (mode === 'sum') st = ex.cl_conv2d_sum(pX, c, h, w, pK, k1, k2, bias, pad, stride, pZ, oh, ow);
-    else if (mode === 'magnitude') st = ex.cl_conv2d_gradient_magnitude(pX, c, h, w, pad, stride, pZ, oh, ow, pT);
-    else st = ex.cl_conv2d_per_channel(pX, c, h, w, pK, kc, k1, k2, pad, stride, pZ, oh, ow);
-    this.check(st, 'convolution');
-    this.check(ex.cl_image_to_rgba(pZ, oc, oh, ow, display, pOut), 'display');
+    this.check(ex.cl_filter_rgba(pIn, h, w, FILTER_MODE[mode], pK, kc, k1, k2, bias, pad, stride,
+      display, pX, pZ, pT, pOut, oh, ow), 'convolution');
     const memory = this.memory;
     let maxAbs;
     return {
@@ -336,5 +334,250 @@ class Convlab {
     const pOut = this.scratch('rgba-out', 4 * h * w);
     this.check(this.exports.cl_image_to_rgba(ptr, c, h, w, display, pOut), 'display');
     return new Uint8ClampedArray(this.u8(pOut, 4 * h * w));
+  }
+
+  // ---- network ----
+  // Models (cl_nn) and data sets (IDX) for the train page. A Network wraps one
+  // cl_nn pointer; an IDX handle holds one file's bytes in WASM memory, where
+  // training reads them in place (no copy per batch).
+
+  /** Writes a NUL-terminated string into the named scratch buffer; returns its pointer. */
+  cString(s, name = 'cstring') {
+    const bytes = new TextEncoder().encode(s);
+    const p = this.scratch(name, bytes.length + 1);
+    const view = this.u8(p, bytes.length + 1);
+    view.set(bytes);
+    view[bytes.length] = 0;
+    return p;
+  }
+  /** The NUL-terminated string at ptr (at most max bytes). */
+  readString(ptr, max = 4096) {
+    if (!ptr) return '';
+    const bytes = this.u8(ptr, Math.min(max, this.memory.buffer.byteLength - ptr));
+    const end = bytes.indexOf(0);
+    return new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end));
+  }
+
+  /** Checks a spec; returns '' if it is good, else the core's message naming the bad layer. */
+  checkSpec(spec, c = 1, h = 28, w = 28) {
+    const pErr = this.scratch('nn-err', ERR_BYTES);
+    const st = this.exports.cl_nn_check_spec(this.cString(spec), c, h, w, pErr, ERR_BYTES);
+    return st === 0 ? '' : this.readString(pErr) || this.message(st);
+  }
+
+  /** A new model from a spec: a Network (free() it) or a thrown ConvlabError naming the bad layer. */
+  createNetwork(spec, { c = 1, h = 28, w = 28, seed = 1 } = {}) {
+    const pOut = this.scratch('nn-out', 4), pErr = this.scratch('nn-err', ERR_BYTES);
+    const pSpec = this.cString(spec);
+    const st = this.exports.cl_nn_create(pOut, pSpec, c, h, w, seed >>> 0, pErr, ERR_BYTES);
+    if (st !== 0) throw new ConvlabError(st, this.readString(pErr) || this.message(st));
+    return new Network(this, this.i32(pOut, 1)[0]);
+  }
+
+  /**
+   * Layers, shapes and parameter counts of a spec, from a throwaway model:
+   * { ok: true, layers: [...], params, outputs } or { ok: false, message }.
+   */
+  describeSpec(spec, dims = {}) {
+    let net;
+    try {
+      net = this.createNetwork(spec, { ...dims, seed: 1 });
+      return { ok: true, spec: net.spec, layers: net.layers(), params: net.paramCount, outputs: net.outputs };
+    } catch (e) {
+      if (!(e instanceof ConvlabError)) throw e;
+      return { ok: false, message: e.message, status: e.status };
+    } finally {
+      net?.free();
+    }
+  }
+
+  /** A model from saved bytes (cl_nn_save's format); throws ConvlabError saying why not. */
+  loadNetwork(bytes) {
+    const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const pBuf = this.alloc(Math.max(1, b.length));
+    try {
+      this.u8(pBuf, b.length).set(b);
+      const pOut = this.scratch('nn-out', 4), pErr = this.scratch('nn-err', ERR_BYTES);
+      const st = this.exports.cl_nn_load(pOut, pBuf, b.length, pErr, ERR_BYTES);
+      if (st !== 0) throw new ConvlabError(st, this.readString(pErr) || this.message(st));
+      return new Network(this, this.i32(pOut, 1)[0]);
+    } finally {
+      this.free(pBuf);
+    }
+  }
+
+  /**
+   * Copies one IDX file (already decompressed) into WASM memory and parses it
+   * with the core's reader. kind 'images' (N, rows, cols) or 'labels' (N).
+   * Returns a handle { ptr, data, count, rows, cols, itemBytes }: data points
+   * at the first element. Free it with freeIdx(); throws ConvlabError on a bad file.
+   */
+  loadIdx(bytes, kind) {
+    const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    // the parsed cl_idx (8 int32) lives after the bytes, for checkIdxPair()
+    const at = (b.length + 15) & ~15;
+    const ptr = this.alloc(at + 32);
+    try {
+      this.u8(ptr, b.length).set(b);
+      const parse = kind === 'images' ? this.exports.cl_idx_parse_images : this.exports.cl_idx_parse_labels;
+      this.check(parse(ptr, b.length, ptr + at), `reading the ${kind} file`);
+      // magic, ndims, dims[3], count, item_bytes, offset
+      const v = this.i32(ptr + at, 8);
+      return { ptr, idx: ptr + at, data: ptr + v[7], count: v[5], rows: v[3], cols: v[4], itemBytes: v[6], kind };
+    } catch (e) {
+      this.free(ptr);
+      throw e;
+    }
+  }
+  /** Images and labels agree in count and every label is < classes; throws otherwise. */
+  checkIdxPair(images, labels, classes = 10) {
+    this.check(this.exports.cl_idx_check_pair(images.idx, labels.idx, labels.ptr, classes), 'images and labels');
+  }
+  freeIdx(handle) {
+    if (!handle?.ptr) return;
+    this.free(handle.ptr);
+    handle.ptr = handle.data = 0;
+  }
+}
+
+// ---- network ----
+
+export const LAYER_KIND = Object.freeze({
+  input: 0, dense: 1, conv: 2, maxpool: 3, avgpool: 4, flatten: 5, relu: 6, sigmoid: 7, tanh: 8, linear: 9, softmax: 10,
+});
+export const LOSS = Object.freeze({ xent: 0, mse: 1, bce: 2 });
+export const OPTIMIZER = Object.freeze({ sgd: 0, momentum: 1, adam: 2 });
+/** cl_status values the pages react to by name. */
+export const STATUS = Object.freeze({ ok: 0, format: 13, version: 14, checksum: 15, truncated: 16, mismatch: 17, diverged: 18 });
+export const MAX_BATCH = 4096;
+const ERR_BYTES = 256;
+const KIND_NAME = Object.fromEntries(Object.entries(LAYER_KIND).map(([k, v]) => [v, k]));
+
+/**
+ * One model in WASM memory (cl_nn). Pointers to images, labels and orders
+ * are WASM pointers (from loadIdx() or alloc()). Arrays returned are copies,
+ * safe to keep and to transfer.
+ */
+export class Network {
+  constructor(cl, ptr) {
+    this.cl = cl;
+    this.ptr = ptr;
+    this.ex = cl.exports;
+  }
+  free() {
+    if (this.ptr) this.ex.cl_nn_free(this.ptr);
+    this.ptr = 0;
+  }
+  get spec() { return this.cl.readString(this.ex.cl_nn_spec(this.ptr)); }
+  get seed() { return this.ex.cl_nn_seed(this.ptr) >>> 0; }
+  get paramCount() { return this.ex.cl_nn_param_count(this.ptr); }
+  get outputs() { return this.ex.cl_nn_outputs(this.ptr); }
+  get classes() { return this.ex.cl_nn_classes(this.ptr); }
+  get steps() { return this.ex.cl_nn_steps(this.ptr); }
+  /** (C, H, W) of the input layer. */
+  get inputShape() { return [0, 1, 2].map((d) => this.ex.cl_nn_layer_shape(this.ptr, 0, d)); }
+  get settings() {
+    const ex = this.ex, p = this.ptr;
+    return {
+      optimizer: ex.cl_nn_get_optimizer(p), lr: ex.cl_nn_get_lr(p), momentum: ex.cl_nn_get_momentum(p),
+      l2: ex.cl_nn_get_l2(p), loss: ex.cl_nn_get_loss_kind(p),
+    };
+  }
+
+  /** optimizer: OPTIMIZER value; lr > 0, 0 <= momentum < 1, l2 >= 0. Resets the optimiser state. */
+  setOptimizer(optimizer, lr, momentum = 0.9, l2 = 0) {
+    this.cl.check(this.ex.cl_nn_set_optimizer(this.ptr, optimizer, lr, momentum, l2), 'optimiser settings');
+  }
+  setLr(lr) { this.cl.check(this.ex.cl_nn_set_lr(this.ptr, lr), 'learning rate'); }
+  /** loss: LOSS value; throws (status mismatch) if the output does not suit it. */
+  setLoss(loss) { this.cl.check(this.ex.cl_nn_set_loss(this.ptr, loss), 'loss'); }
+
+  /** Fills n int32 at orderPtr with a random permutation from the model's generator. */
+  shuffle(orderPtr, n) { this.cl.check(this.ex.cl_nn_shuffle(this.ptr, orderPtr, n), 'shuffle'); }
+
+  /**
+   * One training step (one WASM call) on images[idx[i]], i < n.
+   * Returns { loss, correct, n }; throws ConvlabError (status STATUS.diverged
+   * when the loss or a weight stopped being finite: the weights are the last good ones).
+   */
+  trainStepIdx(imagesPtr, labelsPtr, idxPtr, n) {
+    this.cl.check(this.ex.cl_nn_train_step_idx(this.ptr, imagesPtr, labelsPtr, idxPtr, n), 'training step');
+    return { loss: this.ex.cl_nn_loss(this.ptr), correct: this.ex.cl_nn_correct(this.ptr), n };
+  }
+  /** The same on n consecutive images. */
+  trainStep(imagesPtr, labelsPtr, n) {
+    this.cl.check(this.ex.cl_nn_train_step(this.ptr, imagesPtr, labelsPtr, n), 'training step');
+    return { loss: this.ex.cl_nn_loss(this.ptr), correct: this.ex.cl_nn_correct(this.ptr), n };
+  }
+
+  /** Loss, accuracy and the (K, K) confusion matrix [true][predicted] on n examples. */
+  evaluate(imagesPtr, labelsPtr, n) {
+    this.cl.check(this.ex.cl_nn_evaluate(this.ptr, imagesPtr, labelsPtr, n), 'evaluation');
+    const k = this.classes, pc = this.ex.cl_nn_confusion(this.ptr);
+    return {
+      loss: this.ex.cl_nn_eval_loss(this.ptr),
+      accuracy: this.ex.cl_nn_eval_accuracy(this.ptr),
+      confusion: pc ? Int32Array.from(this.cl.i32(pc, k * k)) : null,
+      classes: k,
+    };
+  }
+
+  /** Outputs (class probabilities after softmax), (n, outputs) floats. */
+  predict(imagesPtr, n) {
+    const k = this.outputs;
+    const p = this.cl.scratch('nn-probs', 4 * n * k);
+    this.cl.check(this.ex.cl_nn_predict(this.ptr, imagesPtr, n, p), 'prediction');
+    return Float32Array.from(this.cl.f32(p, n * k));
+  }
+
+  /** Forward pass on n images; then layerOutput(i) holds layer i's activations. */
+  forward(imagesPtr, n) { this.cl.check(this.ex.cl_nn_forward(this.ptr, imagesPtr, n), 'forward pass'); }
+
+  /** Every layer: { index, kind, name, shape: [C, H, W], params, weightShape, geometry }. */
+  layers() {
+    const ex = this.ex, p = this.ptr, out = [];
+    const count = ex.cl_nn_layer_count(p);
+    for (let i = 0; i < count; i++) {
+      const kind = ex.cl_nn_layer_kind(p, i);
+      out.push({
+        index: i,
+        kind: KIND_NAME[kind] ?? String(kind),
+        name: this.cl.readString(ex.cl_nn_layer_name(p, i), 64),
+        shape: [0, 1, 2].map((d) => ex.cl_nn_layer_shape(p, i, d)),
+        params: ex.cl_nn_layer_params(p, i),
+        weightShape: [0, 1, 2, 3].map((d) => ex.cl_nn_layer_weight_shape(p, i, d)),
+        geometry: [0, 1, 2, 3].map((d) => ex.cl_nn_layer_geometry(p, i, d)),
+      });
+    }
+    return out;
+  }
+
+  /** Copies of layer i's weights and biases (null for a layer without). */
+  weights(i) {
+    const ws = [0, 1, 2, 3].map((d) => this.ex.cl_nn_layer_weight_shape(this.ptr, i, d));
+    const n = ws[0] * ws[1] * ws[2] * ws[3];
+    const pw = this.ex.cl_nn_layer_weights(this.ptr, i), pb = this.ex.cl_nn_layer_bias(this.ptr, i);
+    if (!pw || !n) return null;
+    return { shape: ws, weights: Float32Array.from(this.cl.f32(pw, n)), bias: Float32Array.from(this.cl.f32(pb, ws[0])) };
+  }
+
+  /** A copy of layer i's activations for the last forward pass, (n, C, H, W). */
+  layerOutput(i) {
+    const n = this.ex.cl_nn_batch(this.ptr);
+    const size = [0, 1, 2].reduce((s, d) => s * this.ex.cl_nn_layer_shape(this.ptr, i, d), 1);
+    const po = this.ex.cl_nn_layer_output(this.ptr, i);
+    return po ? Float32Array.from(this.cl.f32(po, n * size)) : null;
+  }
+
+  /** The model in convlab's file format (a copy). */
+  save() {
+    const len = this.ex.cl_nn_save_size(this.ptr);
+    const p = this.cl.alloc(len);
+    try {
+      this.cl.check(this.ex.cl_nn_save(this.ptr, p, len), 'saving the model');
+      return Uint8Array.from(this.cl.u8(p, len));
+    } finally {
+      this.cl.free(p);
+    }
   }
 }

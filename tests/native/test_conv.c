@@ -1,6 +1,7 @@
 /* test_conv.c - convolution: the class's worked example by hand, the SIMD and
  * scalar planes against the reference on awkward sizes, and every bad argument. */
 #include "cl_conv.h"
+#include "cl_image.h"
 #include "cl_kernel.h"
 #include "cl_test.h"
 
@@ -112,7 +113,7 @@ static const int sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33};
 #define NSIZES (int)(sizeof sizes / sizeof sizes[0])
 
 typedef void (*plane_fn)(const float *, int, int, const float *, int, int, float, int, int, int,
-                         float *, int, int);
+                         float *, int, int, int, int);
 
 /* Runs one case through ref, scalar and SIMD planes (fresh and accumulating)
  * and the public calls; all must agree exactly: they add in the same order. */
@@ -136,21 +137,27 @@ static void check_case(uint32_t *seed, int c, int h, int w, int k1, int k2, int 
     for (int f = 0; f < 2; f++) {
         for (int acc = 0; acc < 2; acc++) {
             for (size_t i = 0; i < nz; i++) zref[i] = zgot[i] = (float)i;
-            cl_f32_conv2d_plane_ref(x, h, w, wt, k1, k2, bias, pad, stride, acc, zref, oh, ow);
-            fast[f](x, h, w, wt, k1, k2, bias, pad, stride, acc, zgot, oh, ow);
+            cl_f32_conv2d_plane_ref(x, h, w, wt, k1, k2, bias, pad, stride, acc, zref, oh, ow, 0, oh);
+            fast[f](x, h, w, wt, k1, k2, bias, pad, stride, acc, zgot, oh, ow, 0, oh);
+            assert_close_f32(zgot, zref, nz, 0.0, 0.0);
+            /* the same rows computed in two ranges, split at an arbitrary row */
+            int split = (int)(t_rand(seed) % (uint32_t)(oh + 1));
+            for (size_t i = 0; i < nz; i++) zgot[i] = (float)i;
+            fast[f](x, h, w, wt, k1, k2, bias, pad, stride, acc, zgot, oh, ow, split, oh);
+            fast[f](x, h, w, wt, k1, k2, bias, pad, stride, acc, zgot, oh, ow, 0, split);
             assert_close_f32(zgot, zref, nz, 0.0, 0.0);
         }
     }
     /* multi-channel sum */
     for (int ch = 0; ch < c; ch++)
         cl_f32_conv2d_plane_ref(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
-                                bias, pad, stride, ch > 0, zref, oh, ow);
+                                bias, pad, stride, ch > 0, zref, oh, ow, 0, oh);
     assert_int_equal(cl_conv2d_sum(x, c, h, w, wt, k1, k2, bias, pad, stride, zgot, oh, ow), CL_OK);
     assert_close_f32(zgot, zref, nz, 0.0, 0.0);
     /* per channel, each with its own kernel */
     for (int ch = 0; ch < c; ch++)
         cl_f32_conv2d_plane_ref(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
-                                0.0f, pad, stride, 0, zref + ch * nz, oh, ow);
+                                0.0f, pad, stride, 0, zref + ch * nz, oh, ow, 0, oh);
     assert_int_equal(cl_conv2d_per_channel(x, c, h, w, wt, c, k1, k2, pad, stride, zgot, oh, ow),
                      CL_OK);
     assert_close_f32(zgot, zref, c * nz, 0.0, 0.0);
@@ -203,6 +210,78 @@ static void test_large_image_matches_reference(void **state)
     check_case(&seed, 3, 37, 1050, 3, 3, CL_PAD_ZERO, 1);
     check_case(&seed, 3, 20, 701, 7, 7, CL_PAD_REFLECT, 1);
     check_case(&seed, 1, 16, 523, 15, 15, CL_PAD_EDGE, 2);
+}
+
+/* cl_filter_rgba (strips, one call) against the three public steps it stands for. */
+static void check_filter(uint32_t *seed, int h, int w, int mode, int k1, int k2, int pad, int stride,
+                         int display)
+{
+    int oh, ow;
+    if (mode == CL_FILTER_MAGNITUDE) k1 = k2 = 3;
+    if (cl_conv_out_size(h, w, k1, k2, pad, stride, &oh, &ow) != CL_OK) return;
+    const int c = mode == CL_FILTER_GRAY ? 1 : 3;
+    const int oc = (mode == CL_FILTER_GRAY || mode == CL_FILTER_SUM) ? 1 : 3;
+    const int kc = mode == CL_FILTER_SUM ? 3 : (mode == CL_FILTER_PER_CHANNEL ? 1 + 2 * (k1 % 2) : 1);
+    if (display == CL_DISPLAY_DIVERGING && oc != 1) return;
+    size_t n = (size_t)h * w, on = (size_t)oh * ow;
+    uint8_t *rgba = malloc(4 * n), *want = malloc(4 * on), *got = malloc(4 * on);
+    float *x1 = malloc(3 * n * 4), *x2 = malloc(3 * n * 4), *z1 = malloc(3 * on * 4),
+          *z2 = malloc(3 * on * 4), *tmp = malloc(on * 4), wt[3 * 225];
+    for (size_t i = 0; i < 4 * n; i++) rgba[i] = (uint8_t)t_rand(seed);
+    for (int i = 0; i < kc * k1 * k2; i++) wt[i] = t_uniform(seed, -0.5f, 0.7f);
+    float bias = mode == CL_FILTER_SUM ? t_uniform(seed, -9.0f, 9.0f) : 0.0f;
+    /* the three steps */
+    assert_int_equal(cl_image_from_u8(rgba, h, w, 4, mode == CL_FILTER_GRAY, x1), CL_OK);
+    cl_status st = mode == CL_FILTER_SUM         ? cl_conv2d_sum(x1, c, h, w, wt, k1, k2, bias, pad, stride, z1, oh, ow)
+                   : mode == CL_FILTER_MAGNITUDE ? cl_conv2d_gradient_magnitude(x1, c, h, w, pad, stride, z1, oh, ow, tmp)
+                                                 : cl_conv2d_per_channel(x1, c, h, w, wt, kc, k1, k2, pad, stride, z1, oh, ow);
+    assert_int_equal(st, CL_OK);
+    assert_int_equal(cl_image_to_rgba(z1, oc, oh, ow, display, want), CL_OK);
+    /* one call */
+    assert_int_equal(cl_filter_rgba(rgba, h, w, mode, wt, kc, k1, k2, bias, pad, stride, display, x2,
+                                    z2, tmp, got, oh, ow),
+                     CL_OK);
+    assert_close_f32(x2, x1, c * n, 0, 0);
+    assert_close_f32(z2, z1, oc * on, 0, 0);
+    assert_equal_u8(got, want, 4 * on);
+    free(rgba); free(want); free(got); free(x1); free(x2); free(z1); free(z2); free(tmp);
+}
+
+static void test_filter_rgba_matches_steps(void **state)
+{
+    (void)state;
+    uint32_t seed = 4242;
+    /* tall images make many strips; small ones one strip; reflect on tiny images folds */
+    const int shapes[][2] = {{1, 1}, {2, 3}, {5, 7}, {33, 17}, {700, 9}, {90, 300}, {3, 1050}};
+    for (int sh = 0; sh < 7; sh++)
+        for (int mode = 0; mode < 4; mode++)
+            for (int pad = 0; pad < 4; pad++)
+                for (int s = 1; s <= 4; s += 1 + (sh % 2))
+                    for (int d = 0; d < CL_DISPLAY_COUNT; d++) {
+                        int k = 1 + (sh + mode + pad + s + d) % 7;
+                        check_filter(&seed, shapes[sh][0], shapes[sh][1], mode, k, 1 + (k * 5) % 7,
+                                     pad, s, d);
+                    }
+    check_filter(&seed, 700, 105, CL_FILTER_PER_CHANNEL, 15, 15, CL_PAD_REFLECT, 1, CL_DISPLAY_CLAMP);
+    check_filter(&seed, 64, 64, CL_FILTER_SUM, 4, 6, CL_PAD_EDGE, 3, CL_DISPLAY_CLAMP);
+}
+
+static void test_filter_rgba_bad_arguments(void **state)
+{
+    (void)state;
+    uint8_t px[64] = {0}, out[64];
+    float x[48], z[48], tmp[16], wt[27] = {0};
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 4, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_ARG);
+    assert_int_equal(cl_filter_rgba(NULL, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_NULL);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, NULL, 4, 4), CL_ERR_NULL);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 3, wt, 1, 3, 3, 0, 1, 1, 0, x, z, NULL, out, 4, 4), CL_ERR_NULL);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 2, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 2, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 2, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 9, x, z, tmp, out, 4, 4), CL_ERR_ARG);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 2, 2), CL_ERR_OUTPUT);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 0, 1, 0, x, z, tmp, out, 2, 2), CL_OK);
+    assert_int_equal(cl_filter_rgba(px, 2, 2, 1, wt, 1, 3, 3, 0, 0, 1, 0, x, z, tmp, out, 1, 1), CL_ERR_KERNEL_TOO_BIG);
 }
 
 static void test_bad_arguments(void **state)
@@ -283,6 +362,8 @@ int main(void)
         cmocka_unit_test(test_fast_matches_reference_all_sizes),
         cmocka_unit_test(test_fast_matches_reference_all_kernels),
         cmocka_unit_test(test_large_image_matches_reference),
+        cmocka_unit_test(test_filter_rgba_matches_steps),
+        cmocka_unit_test(test_filter_rgba_bad_arguments),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_size_products_checked),
         cmocka_unit_test(test_status_messages),

@@ -80,8 +80,8 @@ static void test_vector_matches_reference(void **state)
         for (size_t i = 0; i < 4 * n; i++) src[i] = (uint8_t)t_rand(&seed);
         for (int gray = 0; gray < 2; gray++) {
             size_t planes = gray ? 1 : 3;
-            cl_u8_to_planar_ref(src, n, 4, gray, p_ref);
-            cl_u8_to_planar_wasmsimd(src, n, 4, gray, p_simd);
+            cl_u8_to_planar_ref(src, n, 4, gray, p_ref, n);
+            cl_u8_to_planar_wasmsimd(src, n, 4, gray, p_simd, n);
             assert_close_f32(p_simd, p_ref, planes * n, 0, 0);
         }
         /* floats over and beyond the byte range, with halves, negatives and NaN */
@@ -92,8 +92,8 @@ static void test_vector_matches_reference(void **state)
         for (int c = 1; c <= 3; c += 2)
             for (int use_abs = 0; use_abs < 2; use_abs++) {
                 float scale = use_abs ? 0.37f : 1.0f;
-                cl_planar_to_rgba_ref(p_ref, c, n, scale, use_abs, a);
-                cl_planar_to_rgba_wasmsimd(p_ref, c, n, scale, use_abs, b);
+                cl_planar_to_rgba_ref(p_ref, c, n, n, scale, use_abs, a);
+                cl_planar_to_rgba_wasmsimd(p_ref, c, n, n, scale, use_abs, b);
                 assert_equal_u8(b, a, 4 * n);
             }
         float mr = cl_f32_max_abs_ref(p_ref, 3 * n), ms = cl_f32_max_abs_wasmsimd(p_ref, 3 * n);
