@@ -9,6 +9,8 @@
  *   i32 c, h, w, kc, k1, k2, pad, stride, oh, ow, display, to_gray; f32 bias;
  *   kinds 0-2: f32 x[c*h*w], f32 k[kc*k1*k2], f32 z[planes*oh*ow]
  *   kind 3:    u8 rgba[h*w*4], f32 planar[c*h*w], u8 out[h*w*4]
+ *   kind 4:    cl_filter_rgba; c holds the filter mode: u8 rgba[h*w*4],
+ *              f32 k[kc*k1*k2], f32 z[planes*oh*ow], u8 out[oh*ow*4]
  */
 #include "cl_conv.h"
 #include "cl_image.h"
@@ -82,6 +84,36 @@ static int image_case(FILE *f, int h, int w, int display, int to_gray)
     return 1;
 }
 
+static int filter_case(FILE *f, int mode, int h, int w, int k1, int k2, int pad, int stride,
+                       int display)
+{
+    int oh, ow;
+    if (mode == CL_FILTER_MAGNITUDE) k1 = k2 = 3;
+    if (cl_conv_out_size(h, w, k1, k2, pad, stride, &oh, &ow) != CL_OK) return 0;
+    int kc = mode == CL_FILTER_SUM ? 3 : 1;
+    int planes = (mode == CL_FILTER_GRAY || mode == CL_FILTER_SUM) ? 1 : 3;
+    size_t n = (size_t)h * w, on = (size_t)oh * ow;
+    uint8_t *rgba = malloc(4 * n), *out = malloc(4 * on);
+    float *x = malloc(12 * n), *z = malloc(12 * on), *tmp = malloc(4 * on), k[3 * 225];
+    for (size_t i = 0; i < 4 * n; i++) rgba[i] = (uint8_t)rnd();
+    for (int i = 0; i < kc * k1 * k2; i++) k[i] = (float)((int)(rnd() % 2001) - 1000) / 1301.0f;
+    float bias = mode == CL_FILTER_SUM ? 3.25f : 0.0f;
+    if (cl_filter_rgba(rgba, h, w, mode, k, kc, k1, k2, bias, pad, stride, display, x, z, tmp, out,
+                       oh, ow) != CL_OK) {
+        fprintf(stderr, "conv-cases: filter case failed\n");
+        exit(1);
+    }
+    int32_t head[13] = {4, mode, h, w, kc, k1, k2, pad, stride, oh, ow, display, 0};
+    for (int i = 0; i < 13; i++) put_i32(f, head[i]);
+    fwrite(&bias, 4, 1, f);
+    fwrite(rgba, 1, 4 * n, f);
+    fwrite(k, 4, (size_t)kc * k1 * k2, f);
+    fwrite(z, 4, planes * on, f);
+    fwrite(out, 1, 4 * on, f);
+    free(rgba); free(out); free(x); free(z); free(tmp);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -113,6 +145,13 @@ int main(int argc, char **argv)
     for (int d = 0; d < CL_DISPLAY_COUNT; d++)
         for (int g = 0; g < 2; g++)
             if (!(d == CL_DISPLAY_DIVERGING && !g)) count += image_case(f, 13, 17 + d, d, g);
+    for (int mode = 0; mode < 4; mode++)
+        for (int pad = 0; pad < 4; pad++)
+            for (int d = 0; d < CL_DISPLAY_COUNT; d++)
+                count += filter_case(f, mode, 37 + 11 * d, 29 + mode, 1 + (mode + pad + d) % 6,
+                                     1 + (2 * mode + pad) % 5, pad, 1 + (pad + d) % 3,
+                                     (d == CL_DISPLAY_DIVERGING && (mode == 1 || mode == 3)) ? 0 : d);
+    count += filter_case(f, CL_FILTER_PER_CHANNEL, 700, 105, 3, 3, CL_PAD_ZERO, 1, CL_DISPLAY_CLAMP);
     fseek(f, 8, SEEK_SET);
     fwrite(&count, 4, 1, f);
     if (fclose(f) != 0) {

@@ -32,7 +32,11 @@ function readCases() {
     for (let j = 0; j < 13; j++, off += 4) h.push(buf.readInt32LE(off));
     const [kind, c, height, width, kc, k1, k2, pad, stride, oh, ow, display, toGray] = h;
     const bias = f32(1)[0];
-    if (kind < 3) {
+    if (kind === 4) {
+      const planes = c === 0 || c === 2 ? 1 : 3;
+      cases.push({ kind, mode: c, h: height, w: width, kc, k1, k2, pad, stride, oh, ow, display, bias,
+        rgba: u8(4 * height * width), k: f32(kc * k1 * k2), z: f32(planes * oh * ow), out: u8(4 * oh * ow) });
+    } else if (kind < 3) {
       const planes = kind === 0 ? 1 : c;
       cases.push({ kind, c, h: height, w: width, kc, k1, k2, pad, stride, oh, ow, bias,
         x: f32(c * height * width), k: f32(kc * k1 * k2), z: f32(planes * oh * ow) });
@@ -56,6 +60,15 @@ function firstDiff(a, b) {
 
 function runCase(cl, cs) {
   const ex = cl.exports;
+  if (cs.kind === 4) {
+    const modes = ['gray', 'per-channel', 'sum', 'magnitude'];
+    const r = cl.filterImage({ data: cs.rgba, width: cs.w, height: cs.h }, {
+      kernels: cs.k, k1: cs.k1, k2: cs.k2, mode: modes[cs.mode], pad: cs.pad, stride: cs.stride,
+      bias: cs.bias, display: cs.display });
+    assert.equal(r.width, cs.ow);
+    assert.equal(r.height, cs.oh);
+    return { z: Float32Array.from(r.values), out: Uint8Array.from(r.rgba) };
+  }
   if (cs.kind === 3) {
     const n = cs.h * cs.w;
     const pIn = cl.alloc(4 * n), pX = cl.alloc(4 * 3 * n), pOut = cl.alloc(4 * n);
@@ -102,8 +115,13 @@ for (const build of ['simd', 'scalar']) {
     let checked = 0;
     for (const cs of cases) {
       const got = runCase(cl, cs);
-      const where = JSON.stringify({ kind: cs.kind, c: cs.c, h: cs.h, w: cs.w, k1: cs.k1, k2: cs.k2, pad: cs.pad, stride: cs.stride });
-      if (cs.kind === 3) {
+      const where = JSON.stringify({ kind: cs.kind, mode: cs.mode, display: cs.display, c: cs.c, h: cs.h, w: cs.w, k1: cs.k1, k2: cs.k2, pad: cs.pad, stride: cs.stride });
+      if (cs.kind === 4) {
+        let i = firstDiff(got.z, cs.z);
+        assert.equal(i, -1, `filter z differs at ${i} in ${where}`);
+        i = firstDiff(got.out, cs.out);
+        assert.equal(i, -1, `filter rgba differs at ${i} in ${where}`);
+      } else if (cs.kind === 3) {
         let i = firstDiff(got.planar, cs.planar);
         assert.equal(i, -1, `planar differs at ${i} in ${where}`);
         i = firstDiff(got.out, cs.out);
