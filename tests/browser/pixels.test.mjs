@@ -1,0 +1,456 @@
+// The pixels page in real Chromium, driven through labels and roles. Pixel
+// values are checked against the PNG files decoded here, in node, by a small
+// independent decoder (zlib + the PNG filters), not against the page's code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { launchBrowser, startSite, newPage, screenshot, SITE } from './helpers.mjs';
+
+// ---- PNG, written and read here ----
+
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(body) >>> 0);
+  return Buffer.concat([len, body, crc]);
+}
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** A PNG of `raw` rows (each row its filter byte 0 then its bytes). */
+function pngFromRows(width, height, bitDepth, colorType, raw) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = bitDepth;
+  ihdr[9] = colorType;
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** An 8-bit RGB PNG from pixels [[r, g, b], ...] row by row. */
+function rgbPng(width, height, pixels) {
+  const raw = Buffer.alloc(height * (1 + 3 * width));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) raw.set(pixels[y * width + x], y * (1 + 3 * width) + 1 + 3 * x);
+  }
+  return pngFromRows(width, height, 8, 2, raw);
+}
+
+/** Decodes an 8-bit, non-interlaced gray (0) or RGB (2) PNG: { width, height, channels, data }. */
+function decodePng(buf) {
+  assert.ok(buf.subarray(0, 8).equals(SIGNATURE), 'a PNG file');
+  let pos = 8, width, height, channels;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos), type = buf.toString('latin1', pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      assert.equal(data[8], 8, 'bit depth 8');
+      assert.equal(data[12], 0, 'not interlaced');
+      channels = { 0: 1, 2: 3 }[data[9]];
+      assert.ok(channels, `colour type ${data[9]} handled`);
+    } else if (type === 'IDAT') idat.push(data);
+    pos += 12 + len;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels, out = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)], row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? out[y * stride + i - channels] : 0;
+      const b = y > 0 ? out[(y - 1) * stride + i] : 0;
+      const c = y > 0 && i >= channels ? out[(y - 1) * stride + i - channels] : 0;
+      let p = 0;
+      if (f === 1) p = a;
+      else if (f === 2) p = b;
+      else if (f === 3) p = (a + b) >> 1;
+      else if (f === 4) {
+        const e = a + b - c, pa = Math.abs(e - a), pb = Math.abs(e - b), pc = Math.abs(e - c);
+        p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      out[y * stride + i] = (row[i] + p) & 255;
+    }
+  }
+  return { width, height, channels, data: out };
+}
+
+const sample = (name) => decodePng(fs.readFileSync(path.join(SITE, 'samples', name)));
+const at = (img, row, col) => [...img.data.subarray((row * img.width + col) * img.channels, (row * img.width + col + 1) * img.channels)];
+
+// ---- page helpers ----
+
+let browser, site;
+before(async () => {
+  site = await startSite();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  site?.server.close();
+});
+
+async function openPixels(hash = '', viewport) {
+  const page = await newPage(browser, viewport ? { viewport } : {});
+  await page.goto(`${site.url}pixels.html${hash}`);
+  await shapeIs(page, /^\(\d+, \d+(, 3)?\)$/);
+  return page;
+}
+
+async function shapeIs(page, want) {
+  const shape = page.getByLabel('Shape', { exact: true });
+  const re = want instanceof RegExp ? want : new RegExp(`^${want.replace(/[()]/g, '\\$&')}$`);
+  await assert.doesNotReject(shape.filter({ hasText: re }).waitFor({ timeout: 20000 }), `shape ${want}`);
+  return shape.textContent();
+}
+
+/** Parses the readout "Row r, column c: R 1, G 2, B 3" (or "value 7" / "Y 7"). */
+async function readout(page) {
+  const text = await page.getByLabel('Pixel under the lens').textContent();
+  const m = /^Row (\d+), column (\d+): (?:R (\d+), G (\d+), B (\d+)|(?:value|Y) (\d+))$/.exec(text);
+  assert.ok(m, `readout "${text}"`);
+  const values = m[6] !== undefined ? [Number(m[6])] : [m[3], m[4], m[5]].map(Number);
+  return { row: Number(m[1]), col: Number(m[2]), values };
+}
+
+/** Moves the lens with the keyboard to (row, col) from the top-left corner. */
+async function goTo(page, row, col) {
+  const image = page.getByRole('group', { name: 'Image pixels' });
+  await image.focus();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < Math.floor(col / 10); i++) await page.keyboard.press('Shift+ArrowRight');
+  for (let i = 0; i < col % 10; i++) await page.keyboard.press('ArrowRight');
+  for (let i = 0; i < Math.floor(row / 10); i++) await page.keyboard.press('Shift+ArrowDown');
+  for (let i = 0; i < row % 10; i++) await page.keyboard.press('ArrowDown');
+  const r = await readout(page);
+  assert.deepEqual([r.row, r.col], [row, col], 'the lens is where the keys moved it');
+  return r;
+}
+
+async function sourceMessage(page, re) {
+  const msg = page.locator('[data-source-message]');
+  await msg.filter({ hasText: re, hasNotText: /^(Reading|Loading) / }).waitFor({ timeout: 30000 });
+  return msg.textContent();
+}
+
+async function upload(page, name, buffer, mimeType = 'image/png') {
+  await page.getByLabel('Your own image').setInputFiles({ name, mimeType, buffer });
+}
+
+// ---- tests ----
+
+test('each sample shows its shape with the axes named', async () => {
+  const page = await openPixels();
+  const want = {
+    'Cameraman': ['(512, 512)', '(height, width)'],
+    'Astronaut': ['(512, 512, 3)', '(height, width, channels)'],
+    'Coffee cup': ['(400, 600, 3)', '(height, width, channels)'],
+    'Chelsea the cat': ['(300, 451, 3)', '(height, width, channels)'],
+  };
+  const select = page.getByLabel('Sample image');
+  for (const [label, [shape, axes]] of Object.entries(want)) {
+    const option = await select.locator('option', { hasText: label }).getAttribute('value');
+    await select.selectOption(option);
+    await shapeIs(page, shape);
+    assert.equal(await page.getByLabel('Axes').textContent(), axes);
+    assert.match(await page.getByLabel('Type').textContent(), /^uint8, whole numbers 0 to 255$/);
+  }
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the lens shows the numbers stored in the file (keyboard), colour and grayscale', async () => {
+  const page = await openPixels('#sample=coffee');
+  await shapeIs(page, '(400, 600, 3)');
+  const coffee = sample('coffee.png');
+  for (const [row, col] of [[0, 0], [2, 3], [123, 457], [399, 599]]) {
+    const r = await goTo(page, row, col);
+    assert.deepEqual(r.values, at(coffee, row, col), `coffee (${row}, ${col})`);
+  }
+  // The centre cell of the zoomed grid says the same.
+  await goTo(page, 57, 31);
+  const centre = page.getByRole('table', { name: 'Zoomed pixels around the lens' }).locator('td[aria-current="true"]');
+  assert.deepEqual((await centre.locator('span').allTextContents()).map(Number), at(coffee, 57, 31));
+  // Arrow keys announce the pixel in a live region.
+  await page.keyboard.press('ArrowLeft');
+  assert.match(await page.locator('[data-announce]').textContent(), /^Row 57, column 30: R \d+, G \d+, B \d+$/);
+
+  // Grayscale view: 2D shape and Y = 0.299 R + 0.587 G + 0.114 B, rounded.
+  await page.getByRole('radio', { name: /Grayscale: 2D/ }).check();
+  await shapeIs(page, '(400, 600)');
+  for (const [row, col] of [[10, 20], [200, 300]]) {
+    const r = await goTo(page, row, col);
+    const [R, G, B] = at(coffee, row, col);
+    const y = 0.299 * R + 0.587 * G + 0.114 * B;
+    assert.equal(r.values.length, 1);
+    assert.ok(Number.isInteger(r.values[0]) && Math.abs(r.values[0] - y) <= 0.5 + 1e-4, `Y ${r.values[0]} for ${y}`);
+    assert.match(await page.locator('[data-gray-example]').textContent(), new RegExp(`→ Y = ${r.values[0]}$`));
+  }
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the grayscale sample is a 2D array whose numbers are the file\'s bytes', async () => {
+  const page = await openPixels('#sample=camera');
+  await shapeIs(page, '(512, 512)');
+  const camera = sample('camera.png');
+  assert.equal(camera.channels, 1);
+  for (const [row, col] of [[0, 0], [100, 250], [511, 511]]) {
+    const r = await goTo(page, row, col);
+    assert.deepEqual(r.values, at(camera, row, col));
+  }
+  // As a colour array its three channels are equal.
+  await page.getByRole('radio', { name: /Colour: 3D/ }).check();
+  await shapeIs(page, '(512, 512, 3)');
+  const r = await goTo(page, 100, 250);
+  assert.deepEqual(r.values, Array(3).fill(at(camera, 100, 250)[0]));
+  await page.context().close();
+});
+
+test('the pointer moves the lens too', async () => {
+  const page = await openPixels('#sample=chelsea');
+  await shapeIs(page, '(300, 451, 3)');
+  const canvas = page.locator('[data-image-canvas]');
+  const box = await canvas.boundingBox();
+  const col = 200, row = 100;
+  await page.mouse.move(box.x + ((col + 0.5) / 451) * box.width, box.y + ((row + 0.5) / 300) * box.height);
+  await page.waitForFunction(() => /^Row 100, column 200:/.test(document.querySelector('[data-readout]').textContent));
+  const r = await readout(page);
+  assert.deepEqual(r.values, at(sample('chelsea.png'), row, col));
+  await page.context().close();
+});
+
+test('an uploaded PNG shows its shape and its exact values', async () => {
+  const page = await openPixels();
+  const pixels = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [12, 34, 56], [200, 100, 50], [255, 255, 255]];
+  await upload(page, 'six-pixels.png', rgbPng(3, 2, pixels));
+  await shapeIs(page, '(2, 3, 3)');
+  for (let i = 0; i < 6; i++) {
+    const r = await goTo(page, Math.floor(i / 3), i % 3);
+    assert.deepEqual(r.values, pixels[i], `pixel ${i}`);
+  }
+  assert.match(await page.locator('[data-shape-note]').textContent(), /^six-pixels\.png, 3 pixels wide and 2 high/);
+  // A JPEG made by the browser decodes too (size only: JPEG is lossy).
+  const jpeg = await page.evaluate(async () => {
+    const c = new OffscreenCanvas(40, 30);
+    const g = c.getContext('2d');
+    g.fillStyle = '#c03020';
+    g.fillRect(0, 0, 40, 30);
+    return [...new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg' })).arrayBuffer())];
+  });
+  await upload(page, 'photo.jpg', Buffer.from(jpeg), 'image/jpeg');
+  await shapeIs(page, '(30, 40, 3)');
+  await screenshot(page, 'pixels-upload');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('bad files get a clear message and the image stays', async () => {
+  const page = await openPixels('#sample=coffee');
+  await shapeIs(page, '(400, 600, 3)');
+  const r0 = await goTo(page, 5, 5);
+  const unchanged = async () => {
+    assert.equal(await page.getByLabel('Shape', { exact: true }).textContent(), '(400, 600, 3)');
+    assert.match(await page.locator('[data-shape-note]').textContent(), /^coffee\.png/);
+    assert.deepEqual((await readout(page)).values, r0.values);
+  };
+
+  await upload(page, 'notes.png', Buffer.from('These are my notes, not a picture.\n'));
+  let text = await sourceMessage(page, /notes\.png/);
+  assert.match(text, /“notes\.png” is not an image this browser can read \(it looks like a text file\).*has not changed/);
+  assert.equal(await page.locator('[data-source-message]').getAttribute('data-kind'), 'error');
+  await unchanged();
+
+  await upload(page, 'empty.png', Buffer.alloc(0));
+  text = await sourceMessage(page, /empty\.png/);
+  assert.match(text, /“empty\.png” is empty \(0 bytes\)/);
+  await unchanged();
+
+  // A header that claims 20000 x 20000 with no pixel data after it.
+  const fake = pngFromRows(20000, 20000, 8, 2, Buffer.alloc(0)).subarray(0, 33);
+  await upload(page, 'claims-huge.png', Buffer.concat([fake, chunk('IEND', Buffer.alloc(0))]));
+  text = await sourceMessage(page, /claims-huge\.png/);
+  assert.match(text, /starts like a PNG file but could not be decoded/);
+  await unchanged();
+
+  // Beyond what the page decodes at all.
+  await upload(page, 'giant.png', pngFromRows(30000, 30000, 1, 0, Buffer.alloc(0)));
+  text = await sourceMessage(page, /giant\.png/);
+  assert.match(text, /30000 × 30000 pixels, 900 megapixels: more than this page can decode/);
+  await unchanged();
+  await screenshot(page, 'pixels-bad-file');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('huge images are scaled down to the 2048-pixel limit, and the message says so', async () => {
+  const page = await openPixels('#sample=coffee');
+  // A real, valid 9000 x 9000 RGB PNG (zeros compress well), with a red band.
+  const w = 9000, stride = 1 + 3 * w;
+  const raw = Buffer.alloc(9000 * stride);
+  for (let y = 4000; y < 4100; y++) for (let x = 0; x < w; x++) raw[y * stride + 1 + 3 * x] = 255;
+  await upload(page, 'big.png', pngFromRows(w, 9000, 8, 2, raw));
+  let text = await sourceMessage(page, /big\.png/);
+  assert.match(text, /“big\.png” is 9000 × 9000 pixels, more than the 2048-pixel limit on the longest side here, so it was scaled down to 2048 × 2048\./);
+  await shapeIs(page, '(2048, 2048, 3)');
+  // A real 20000 x 20000 PNG (1-bit gray, all black): decoded off the main thread.
+  await upload(page, 'huge.png', pngFromRows(20000, 20000, 1, 0, Buffer.alloc(20000 * 2501)));
+  text = await sourceMessage(page, /huge\.png/);
+  assert.match(text, /is 20000 × 20000 pixels, .*scaled down to 2048 × 2048\./);
+  await shapeIs(page, '(2048, 2048)');
+  const r = await goTo(page, 3, 3);
+  assert.deepEqual(r.values, [0]);
+  await page.context().close();
+});
+
+test('the editable matrix: numbers make the picture and the picture makes numbers', async () => {
+  const page = await openPixels();
+  const editor = page.getByRole('region', { name: '4. Make an image from numbers' });
+  const literal = editor.locator('[data-ed-literal]');
+  assert.equal(await literal.textContent(), '[[255, 255, 255], [255, 0, 255], [255, 255, 255]]');
+  const pixel = (r, c) => editor.getByRole('button', { name: new RegExp(`^Pixel row ${r}, column ${c}: `) });
+  const bg = (loc) => loc.evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(await bg(pixel(1, 1)), 'rgb(0, 0, 0)');
+
+  await editor.getByLabel('Row 1, column 1', { exact: true }).fill('100');
+  assert.equal(await pixel(1, 1).getAttribute('aria-label'), 'Pixel row 1, column 1: 100');
+  assert.equal(await bg(pixel(1, 1)), 'rgb(100, 100, 100)');
+
+  const alert = editor.getByRole('alert');
+  for (const [typed, why] of [['abc', /“abc” is not a number/], ['300', /300 is outside 0 to 255/],
+    ['12.5', /“12\.5” is not a whole number/], ['', /is empty/]]) {
+    await editor.getByLabel('Row 1, column 1', { exact: true }).fill(typed);
+    assert.match(await alert.textContent(), why, `message for "${typed}"`);
+    assert.match(await alert.textContent(), /^Row 1, column 1: .*The picture keeps the last valid number/);
+    assert.equal(await editor.getByLabel('Row 1, column 1', { exact: true }).getAttribute('aria-invalid'), 'true');
+    assert.equal(await bg(pixel(1, 1)), 'rgb(100, 100, 100)', 'the last valid value stays');
+  }
+  await editor.getByLabel('Row 1, column 1', { exact: true }).fill('7');
+  assert.equal(await editor.locator('[data-ed-message]').textContent(), '', 'no message once the cell is valid');
+  assert.equal(await bg(pixel(1, 1)), 'rgb(7, 7, 7)');
+
+  // Painting: click a pixel, its number changes.
+  await editor.getByLabel('Paint value').fill('30');
+  await pixel(0, 2).click();
+  assert.equal(await editor.getByLabel('Row 0, column 2', { exact: true }).inputValue(), '30');
+  assert.equal(await literal.textContent(), '[[255, 255, 30], [255, 7, 255], [255, 255, 255]]');
+  // ... and with the keyboard: arrows then Enter.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.equal(await editor.getByLabel('Row 1, column 2', { exact: true }).inputValue(), '30');
+
+  // A bigger matrix keeps the numbers it had.
+  await editor.getByLabel('Columns').fill('4');
+  assert.equal(await literal.textContent(), '[[255, 255, 30, 255], [255, 7, 30, 255], [255, 255, 255, 255]]');
+  await editor.getByRole('button', { name: "Back to the class's example" }).click();
+  assert.equal(await literal.textContent(), '[[255, 255, 255], [255, 0, 255], [255, 255, 255]]');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the MLP view: 784 numbers in one vector, and a reproducible shuffle', async () => {
+  const page = await openPixels('#sample=camera');
+  const vector = page.getByRole('list', { name: 'The image as one vector of 784 numbers' });
+  const cells = vector.getByRole('listitem');
+  assert.equal(await cells.count(), 784);
+  const labels = async () => cells.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const parse = (l) => /^x\[(\d+)\] = (\d+), pixel at row (\d+), column (\d+)$/.exec(l).slice(1).map(Number);
+  const plain = (await labels()).map(parse);
+  // In order: x[i] is row floor(i / 28), column i % 28.
+  for (const [i, , row, col] of plain) assert.deepEqual([row, col], [Math.floor(i / 28), i % 28]);
+
+  await page.getByLabel('Show the vector shuffled').check();
+  const shuffled = (await labels()).map(parse);
+  const byPixel = new Map(plain.map(([, v, r, c]) => [`${r},${c}`, v]));
+  const moved = shuffled.filter(([i, , r, c]) => i !== r * 28 + c).length;
+  assert.ok(moved > 700, `most pixels moved (${moved})`);
+  for (const [, v, r, c] of shuffled) assert.equal(v, byPixel.get(`${r},${c}`), 'the same numbers, moved');
+  assert.equal(new Set(shuffled.map(([, , r, c]) => `${r},${c}`)).size, 784, 'a permutation');
+
+  // The same seed gives the same shuffle after a reload; another seed another one.
+  const p0 = await page.locator('[data-mlp-p0]').textContent();
+  await page.waitForFunction(() => location.hash.includes('shuffled=1'));
+  await page.reload();
+  await shapeIs(page, '(512, 512)');
+  assert.equal(await page.getByLabel('Show the vector shuffled').isChecked(), true, 'kept in the link');
+  assert.equal(await page.locator('[data-mlp-p0]').textContent(), p0);
+  assert.deepEqual((await labels()).map(parse), shuffled);
+  await page.getByLabel('Shuffle number (seed)').fill('2');
+  assert.notEqual(await page.locator('[data-mlp-p0]').textContent(), p0);
+  // Several images get the same shuffle.
+  assert.ok(await page.getByRole('img', { name: /pixels shuffled$/ }).count() >= 4);
+  await page.context().close();
+});
+
+test('the link holds the view: sample, 2D/3D, lens position', async () => {
+  const page = await openPixels('#sample=chelsea&view=gray&x=40&y=30');
+  await shapeIs(page, '(300, 451)');
+  let r = await readout(page);
+  assert.deepEqual([r.row, r.col], [30, 40]);
+  assert.equal(await page.getByRole('radio', { name: /Grayscale: 2D/ }).isChecked(), true);
+  assert.equal(await page.getByLabel('Sample image').inputValue(), 'chelsea');
+  // Moving updates the link; opening the link elsewhere shows the same view.
+  await page.getByRole('group', { name: 'Image pixels' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => location.hash.includes('x=41'));
+  const url = page.url();
+  const other = await newPage(browser);
+  await other.goto(url);
+  await shapeIs(other, '(300, 451)');
+  r = await readout(other);
+  assert.deepEqual([r.row, r.col], [30, 41]);
+  // A link pasted into an open tab applies too.
+  await other.evaluate(() => { location.hash = 'sample=astronaut&x=3&y=4'; });
+  await shapeIs(other, '(512, 512, 3)');
+  r = await readout(other);
+  assert.deepEqual([r.row, r.col], [4, 3]);
+  await page.context().close();
+  await other.context().close();
+});
+
+test('the webcam: a clear message where there is none, a picture where there is one', async () => {
+  const page = await openPixels('#sample=coffee');
+  await page.getByRole('button', { name: 'Use the webcam' }).click();
+  const text = await sourceMessage(page, /webcam/i);
+  assert.match(text, /(No webcam was found|webcam was not allowed|could not be started).*has not changed/);
+  assert.equal(await page.getByLabel('Shape', { exact: true }).textContent(), '(400, 600, 3)');
+  await page.context().close();
+
+  // Chromium's fake camera (a test pattern), with permission granted.
+  const camBrowser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
+  try {
+    const cam = await camBrowser.newPage();
+    await cam.goto(`${site.url}pixels.html#sample=coffee`);
+    await shapeIs(cam, '(400, 600, 3)');
+    await cam.getByRole('button', { name: 'Use the webcam' }).click();
+    await cam.getByRole('button', { name: 'Take the picture' }).click();
+    await shapeIs(cam, /^\(\d+, \d+, 3\)$/);
+    assert.notEqual(await cam.getByLabel('Shape', { exact: true }).textContent(), '(400, 600, 3)');
+    await cam.getByRole('button', { name: 'Stop the webcam' }).click();
+    assert.equal(await cam.getByRole('button', { name: 'Use the webcam' }).isVisible(), true);
+  } finally {
+    await camBrowser.close();
+  }
+});
+
+test('screenshots at projector and phone sizes', async () => {
+  for (const [name, viewport] of [['pixels-desktop', { width: 1280, height: 900 }], ['pixels-phone', { width: 390, height: 844 }]]) {
+    const page = await openPixels('#sample=astronaut', viewport);
+    await shapeIs(page, '(512, 512, 3)');
+    // Nothing wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the screen`);
+    await screenshot(page, name);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+});
