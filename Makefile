@@ -8,6 +8,8 @@
 
 SHELL := /bin/bash
 PORT ?= 8000
+# `make V=1` shows the full commands
+Q := $(if $(V),,@)
 BUILD := build
 SITE := $(BUILD)/site
 
@@ -26,10 +28,12 @@ EMFLAGS := -O3 -DNDEBUG $(CFLAGS_COMMON) --no-entry -sALLOW_MEMORY_GROWTH=1 \
   -sINITIAL_MEMORY=32MB -sMAXIMUM_MEMORY=2GB -sERROR_ON_UNDEFINED_SYMBOLS=1 -sFILESYSTEM=0
 
 $(SITE)/convlab-simd.wasm: $(CORE_SRC) $(SIMD_SRC) $(CORE_HDR) | $(SITE)
-	$(EMCC) $(EMFLAGS) -msimd128 -DCL_HAVE_SIMD $(CORE_SRC) $(SIMD_SRC) -o $@
+	@echo "  EMCC  $@"
+	$(Q)$(EMCC) $(EMFLAGS) -msimd128 -DCL_HAVE_SIMD $(CORE_SRC) $(SIMD_SRC) -o $@
 
 $(SITE)/convlab-scalar.wasm: $(CORE_SRC) $(CORE_HDR) | $(SITE)
-	$(EMCC) $(EMFLAGS) $(CORE_SRC) -o $@
+	@echo "  EMCC  $@"
+	$(Q)$(EMCC) $(EMFLAGS) $(CORE_SRC) -o $@
 
 # ---- the static site: web/ as it is, plus the modules and the sample images ----
 WEB_FILES := $(shell find web -type f 2>/dev/null)
@@ -40,7 +44,7 @@ $(SITE):
 
 $(SITE)/%: web/%
 	@mkdir -p $(dir $@)
-	cp $< $@
+	$(Q)cp $< $@
 
 WASM := $(SITE)/convlab-simd.wasm $(SITE)/convlab-scalar.wasm
 dist: $(WASM) $(SITE_WEB)
@@ -56,19 +60,23 @@ TEST_BIN := $(patsubst tests/native/%.c,$(NATIVE_SAN)/%,$(TEST_SRC))
 
 $(NATIVE_SAN)/%.o: core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DCL_HAVE_SIMD -c $< -o $@
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DCL_HAVE_SIMD -c $< -o $@
 $(NATIVE_SAN)/libconvlab.a: $(patsubst core/%.c,$(NATIVE_SAN)/%.o,$(CORE_SRC) $(SIMD_SRC))
-	ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 $(NATIVE_SAN)/test_%: tests/native/test_%.c tests/native/cl_test.h $(NATIVE_SAN)/libconvlab.a
-	$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DCL_HAVE_SIMD -Itests/native $< $(NATIVE_SAN)/libconvlab.a -lcmocka -lz -lm -o $@
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DCL_HAVE_SIMD -Itests/native $< $(NATIVE_SAN)/libconvlab.a -lcmocka -lz -lm -o $@
 
 $(NATIVE_OPT)/%.o: core/%.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -O3 -march=native -DCL_HAVE_SIMD -c $< -o $@
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS_COMMON) -O3 -march=native -DCL_HAVE_SIMD -c $< -o $@
 $(NATIVE_OPT)/libconvlab.a: $(patsubst core/%.c,$(NATIVE_OPT)/%.o,$(CORE_SRC) $(SIMD_SRC))
-	ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 $(NATIVE_OPT)/%: tools/%.c $(NATIVE_OPT)/libconvlab.a
-	$(CC) $(CFLAGS_COMMON) -O3 -march=native -DCL_HAVE_SIMD $< $(NATIVE_OPT)/libconvlab.a -lz -lm -o $@
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS_COMMON) -O3 -march=native -DCL_HAVE_SIMD $< $(NATIVE_OPT)/libconvlab.a -lz -lm -o $@
 
 # ---- parts of the build kept beside the code they build (mk/*.mk) ----
 -include $(sort $(wildcard mk/*.mk))
