@@ -162,6 +162,118 @@ void cl_f32_row_sums_ref(const float *a, int rows, int cols, float *sums)
     }
 }
 
+/* ---- stride 1 in the wide layout (see cl_nnk.h) ---- */
+
+void cl_conv_wide_init(cl_conv_wide *g, int c, int h, int w, int ph, int pw, int kh, int kw)
+{
+    g->c = c, g->h = h, g->w = w, g->ph = ph, g->pw = pw, g->kh = kh, g->kw = kw;
+    g->hp = h + 2 * ph;
+    g->wp = w + 2 * pw;
+    g->oh = g->hp - kh + 1;
+    g->ow = g->wp - kw + 1;
+    g->q = (g->oh - 1) * g->wp + g->ow;
+    /* the kernels read 8 positions from q0 = 8 floor(q / 8) at every offset */
+    const size_t qr = ((size_t)g->q + 7) / 8 * 8;
+    const size_t off_max = (size_t)(c - 1) * g->hp * g->wp + (size_t)(kh - 1) * g->wp + (kw - 1);
+    const size_t plane = (size_t)c * g->hp * g->wp;
+    g->xlen = qr + off_max > plane ? qr + off_max : plane;
+}
+
+void cl_conv_wide_offsets(const cl_conv_wide *g, int32_t *off)
+{
+    for (int ch = 0; ch < g->c; ch++)
+        for (int u = 0; u < g->kh; u++)
+            for (int v = 0; v < g->kw; v++)
+                *off++ = (int32_t)(((size_t)ch * g->hp + u) * g->wp + v);
+}
+
+void cl_f32_pad_copy_ref(const cl_conv_wide *g, const float *x, float *xin)
+{
+    memset(xin, 0, sizeof(float) * g->xlen);
+    for (int ch = 0; ch < g->c; ch++)
+        for (int i = 0; i < g->h; i++)
+            memcpy(xin + ((size_t)ch * g->hp + g->ph + i) * g->wp + g->pw,
+                   x + ((size_t)ch * g->h + i) * g->w, sizeof(float) * g->w);
+}
+
+void cl_f32_conv_wide_ref(const float *xin, const int32_t *off, int ckk, const float *w,
+                          const float *bias, int oc, int q, float *yw, int ys)
+{
+    for (int o = 0; o < oc; o++)
+        for (int p = 0; p < q; p++) {
+            float acc = bias ? bias[o] : 0.0f;
+            for (int t = 0; t < ckk; t++) acc += w[(size_t)o * ckk + t] * xin[(size_t)p + off[t]];
+            yw[(size_t)o * ys + p] = acc;
+        }
+}
+
+void cl_f32_unwide_ref(const float *yw, int ys, int oc, int oh, int ow, int wp, float *y)
+{
+    for (int o = 0; o < oc; o++)
+        for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+                y[((size_t)o * oh + i) * ow + j] = yw[(size_t)o * ys + (size_t)i * wp + j];
+}
+
+void cl_f32_pack_dy_ref(const float *dy, int oc, int oh, int ow, int wp, int ocp, float *dyp)
+{
+    const int q = (oh - 1) * wp + ow;
+    memset(dyp, 0, sizeof(float) * q * ocp);
+    for (int o = 0; o < oc; o++)
+        for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+                dyp[((size_t)i * wp + j) * ocp + o] = dy[((size_t)o * oh + i) * ow + j];
+}
+
+void cl_f32_conv_wide_dw_ref(const float *xin, const int32_t *off, int ckk, const float *dyp,
+                             int q, int ocp, int oc, float *dwt)
+{
+    for (int t = 0; t < ckk; t++)
+        for (int o = 0; o < oc; o++) {
+            float acc = 0.0f;
+            for (int p = 0; p < q; p++) acc += xin[(size_t)p + off[t]] * dyp[(size_t)p * ocp + o];
+            dwt[(size_t)t * ocp + o] += acc;
+        }
+}
+
+/* The wide path does stride 1 with padding below the kernel size (so that dx,
+ * a stride-1 convolution of dy padded by K - 1 - pad, fits it too). */
+static int use_wide(const cl_conv_shape *s)
+{
+    return s->stride == 1 && s->pad <= s->kh - 1 && s->pad <= s->kw - 1;
+}
+
+/* Workspace of the wide path, in floats (int32 tables counted as floats):
+ * xin, off, dyp (Q, OCP), dwt (CKK, OCP), dy padded, flipped w, its offsets,
+ * and the wide output of y or dx. */
+typedef struct wide_plan {
+    cl_conv_wide fx, fd; /* forward on x, dx as a forward on dy */
+    int ckk, ocp;
+    int ys, ysd;         /* row strides of the wide outputs (y, dx) */
+    size_t at_off, at_dyp, at_dwt, at_dypad, at_wf, at_offd, at_yw, total;
+} wide_plan;
+
+static void wide_plan_init(const cl_conv_shape *s, wide_plan *p)
+{
+    const size_t kk = (size_t)s->kh * s->kw;
+    p->ckk = s->c * s->kh * s->kw;
+    p->ocp = (s->oc + 7) / 8 * 8;
+    cl_conv_wide_init(&p->fx, s->c, s->h, s->w, s->pad, s->pad, s->kh, s->kw);
+    cl_conv_wide_init(&p->fd, s->oc, s->oh, s->ow, s->kh - 1 - s->pad, s->kw - 1 - s->pad, s->kh,
+                      s->kw);
+    p->at_off = p->fx.xlen;
+    p->at_dyp = p->at_off + p->ckk;
+    p->at_dwt = p->at_dyp + (size_t)p->fx.q * p->ocp;
+    p->at_dypad = p->at_dwt + (size_t)p->ckk * p->ocp;
+    p->at_wf = p->at_dypad + p->fd.xlen;
+    p->at_offd = p->at_wf + (size_t)s->c * s->oc * kk;
+    p->ys = (p->fx.q + 7) / 8 * 8;
+    p->ysd = (p->fd.q + 7) / 8 * 8;
+    p->at_yw = p->at_offd + (size_t)s->oc * kk;
+    const size_t yw = (size_t)s->oc * p->ys, dxw = (size_t)s->c * p->ysd;
+    p->total = p->at_yw + (yw > dxw ? yw : dxw);
+}
+
 /* GEMM tiles (4 x 8, cl_gemm_wasmsimd.c) an (m, n) output takes. */
 static size_t gemm_tiles(int m, int n)
 {
@@ -179,7 +291,13 @@ static int dw_transposed(const cl_conv_shape *s)
 size_t cl_conv_layer_workspace(const cl_conv_shape *s)
 {
     const size_t ckk = (size_t)s->c * s->kh * s->kw;
-    return ckk * (size_t)s->oh * s->ow + (dw_transposed(s) ? ckk * s->oc : 0);
+    size_t n = ckk * (size_t)s->oh * s->ow + (dw_transposed(s) ? ckk * s->oc : 0);
+    if (use_wide(s)) {
+        wide_plan p;
+        wide_plan_init(s, &p);
+        if (p.total > n) n = p.total;
+    }
+    return n;
 }
 
 typedef struct conv_blocks {
@@ -267,14 +385,62 @@ static const conv_blocks simd_blocks = {cl_f32_im2col_wasmsimd, cl_f32_col2im_wa
 void cl_f32_conv_layer_forward_wasmsimd(const cl_conv_shape *s, const float *x, const float *w,
                                         const float *bias, float *y, float *work)
 {
-    conv_forward(&simd_blocks, s, x, w, bias, y, work);
+    if (!use_wide(s)) {
+        conv_forward(&simd_blocks, s, x, w, bias, y, work);
+        return;
+    }
+    wide_plan p;
+    wide_plan_init(s, &p);
+    int32_t *off = (int32_t *)(work + p.at_off);
+    cl_conv_wide_offsets(&p.fx, off);
+    for (int n = 0; n < s->b; n++) {
+        cl_f32_pad_copy_wasmsimd(&p.fx, x + (size_t)n * s->c * s->h * s->w, work);
+        cl_f32_conv_wide_wasmsimd(work, off, p.ckk, w, bias, s->oc, p.fx.q, work + p.at_yw, p.ys);
+        cl_f32_unwide_wasmsimd(work + p.at_yw, p.ys, s->oc, s->oh, s->ow, p.fx.wp,
+                               y + (size_t)n * s->oc * s->oh * s->ow);
+    }
 }
 
 void cl_f32_conv_layer_backward_wasmsimd(const cl_conv_shape *s, const float *x, const float *w,
                                          const float *dy, float *dx, float *dw, float *db,
                                          float *work)
 {
-    conv_backward(&simd_blocks, s, x, w, dy, dx, dw, db, work);
+    if (!use_wide(s)) {
+        conv_backward(&simd_blocks, s, x, w, dy, dx, dw, db, work);
+        return;
+    }
+    wide_plan p;
+    wide_plan_init(s, &p);
+    const int oc = s->oc, ckk = p.ckk, kk = s->kh * s->kw, np = s->oh * s->ow;
+    int32_t *off = (int32_t *)(work + p.at_off), *offd = (int32_t *)(work + p.at_offd);
+    float *dyp = work + p.at_dyp, *dwt = work + p.at_dwt, *dypad = work + p.at_dypad;
+    float *wf = work + p.at_wf;
+    cl_conv_wide_offsets(&p.fx, off);
+    memset(dwt, 0, sizeof(float) * ckk * p.ocp);
+    if (dx) {
+        /* dx = dy (OC, OH, OW) padded by K - 1 - pad, convolved with w flipped in
+         * both axes and with its channel axes swapped: wf (C, OC, KH, KW) */
+        cl_conv_wide_offsets(&p.fd, offd);
+        for (int ch = 0; ch < s->c; ch++)
+            for (int o = 0; o < oc; o++)
+                for (int t = 0; t < kk; t++)
+                    wf[((size_t)ch * oc + o) * kk + t] = w[((size_t)o * s->c + ch) * kk + kk - 1 - t];
+    }
+    for (int n = 0; n < s->b; n++) {
+        const float *dyb = dy + (size_t)n * oc * np;
+        cl_f32_row_sums_wasmsimd(dyb, oc, np, db);
+        cl_f32_pad_copy_wasmsimd(&p.fx, x + (size_t)n * s->c * s->h * s->w, work);
+        cl_f32_pack_dy_wasmsimd(dyb, oc, s->oh, s->ow, p.fx.wp, p.ocp, dyp);
+        cl_f32_conv_wide_dw_wasmsimd(work, off, ckk, dyp, p.fx.q, p.ocp, oc, dwt);
+        if (!dx) continue;
+        cl_f32_pad_copy_wasmsimd(&p.fd, dyb, dypad);
+        cl_f32_conv_wide_wasmsimd(dypad, offd, oc * kk, wf, NULL, s->c, p.fd.q, work + p.at_yw,
+                                  p.ysd);
+        cl_f32_unwide_wasmsimd(work + p.at_yw, p.ysd, s->c, s->h, s->w, p.fd.wp,
+                               dx + (size_t)n * s->c * s->h * s->w);
+    }
+    for (int o = 0; o < oc; o++)
+        for (int t = 0; t < ckk; t++) dw[(size_t)o * ckk + t] += dwt[(size_t)t * p.ocp + o];
 }
 #endif
 

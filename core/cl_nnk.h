@@ -79,7 +79,44 @@ void cl_f32_conv_layer_forward_scalar(const cl_conv_shape *s, const float *x, co
 void cl_f32_conv_layer_backward_scalar(const cl_conv_shape *s, const float *x, const float *w,
                                        const float *dy, float *dx, float *dw, float *db,
                                        float *work);
+
+/* Stride 1 without im2col ("wide" layout). The input (C, H, W) is copied with
+ * ph, pw zero rows/columns on each side into (C, HP, WP) plus a zero tail, so
+ * that output (i, j) of channel o is sum_t w[o][t] xin[i*WP + j + off[t]],
+ * off[t] = ch*HP*WP + u*WP + v for tap t = (ch*KH + u)*KW + v. Outputs are
+ * computed for the contiguous positions q = i*WP + j, q < Q = (OH-1)*WP + OW,
+ * in vectors of 8, into a wide output (OC, YS) with YS >= Q rounded up to 8;
+ * the columns j >= OW in between are computed there, then dropped (unwide). */
+typedef struct cl_conv_wide {
+    int c, h, w, ph, pw, kh, kw; /* input, padding, kernel */
+    int hp, wp, oh, ow, q;       /* padded input, output, positions */
+    size_t xlen;                 /* floats of the padded copy, tail included */
+} cl_conv_wide;
+void cl_conv_wide_init(cl_conv_wide *g, int c, int h, int w, int ph, int pw, int kh, int kw);
+void cl_conv_wide_offsets(const cl_conv_wide *g, int32_t *off);
+/* xin (xlen) = x (C, H, W) padded as g says, zeros around and after. */
+void cl_f32_pad_copy_ref(const cl_conv_wide *g, const float *x, float *xin);
+/* yw[o * ys + q] = sum_t w (OC, CKK)[o][t] xin[q + off[t]] + bias[o] (bias may be
+ * NULL) for q < Q; the vector version also fills q up to Q rounded up to 8. */
+void cl_f32_conv_wide_ref(const float *xin, const int32_t *off, int ckk, const float *w,
+                          const float *bias, int oc, int q, float *yw, int ys);
+/* y (OC, OH, OW) = the kept columns j < OW of yw (positions i*WP + j). */
+void cl_f32_unwide_ref(const float *yw, int ys, int oc, int oh, int ow, int wp, float *y);
+/* dyp (Q, OCP) = dy (OC, OH, OW) transposed to positions q = i*WP + j, zeros at
+ * j >= OW and o >= OC; OCP = OC rounded up to 8. */
+void cl_f32_pack_dy_ref(const float *dy, int oc, int oh, int ow, int wp, int ocp, float *dyp);
+/* dwt (CKK, OCP) += sum over q < Q of xin[q + off[t]] * dyp[q][o], o < OC. */
+void cl_f32_conv_wide_dw_ref(const float *xin, const int32_t *off, int ckk, const float *dyp,
+                             int q, int ocp, int oc, float *dwt);
+
 #ifdef CL_HAVE_SIMD
+void cl_f32_pad_copy_wasmsimd(const cl_conv_wide *g, const float *x, float *xin);
+void cl_f32_conv_wide_wasmsimd(const float *xin, const int32_t *off, int ckk, const float *w,
+                               const float *bias, int oc, int q, float *yw, int ys);
+void cl_f32_unwide_wasmsimd(const float *yw, int ys, int oc, int oh, int ow, int wp, float *y);
+void cl_f32_pack_dy_wasmsimd(const float *dy, int oc, int oh, int ow, int wp, int ocp, float *dyp);
+void cl_f32_conv_wide_dw_wasmsimd(const float *xin, const int32_t *off, int ckk, const float *dyp,
+                                  int q, int ocp, int oc, float *dwt);
 void cl_f32_im2col_wasmsimd(const cl_conv_shape *s, const float *x, float *col);
 void cl_f32_col2im_wasmsimd(const cl_conv_shape *s, const float *col, float *dx);
 void cl_f32_row_sums_wasmsimd(const float *a, int rows, int cols, float *sums);

@@ -132,22 +132,19 @@ void cl_f32_maxpool_forward_wasmsimd(const float *x, int b, int c, int h, int w,
             for (; j + 4 <= ow; j += 4) {
                 const v128_t a = wasm_v128_load(r0 + 2 * j), a2 = wasm_v128_load(r0 + 2 * j + 4);
                 const v128_t d = wasm_v128_load(r1 + 2 * j), d2 = wasm_v128_load(r1 + 2 * j + 4);
-                /* candidates in row-major order, so the first maximum wins ties */
                 const v128_t e0 = wasm_i32x4_shuffle(a, a2, 0, 2, 4, 6);
                 const v128_t o0 = wasm_i32x4_shuffle(a, a2, 1, 3, 5, 7);
                 const v128_t e1 = wasm_i32x4_shuffle(d, d2, 0, 2, 4, 6);
                 const v128_t o1 = wasm_i32x4_shuffle(d, d2, 1, 3, 5, 7);
+                /* the maximum, then the first candidate (row-major) equal to it */
+                const v128_t best = wasm_f32x4_pmax(wasm_f32x4_pmax(e0, o0), wasm_f32x4_pmax(e1, o1));
                 const v128_t i0 = wasm_i32x4_add(wasm_i32x4_splat(row0 + 2 * j), lane2);
-                v128_t best = e0, idx = i0;
-                v128_t m = wasm_f32x4_gt(o0, best);
-                best = wasm_v128_bitselect(o0, best, m);
-                idx = wasm_v128_bitselect(wasm_i32x4_add(i0, wasm_i32x4_splat(1)), idx, m);
-                m = wasm_f32x4_gt(e1, best);
-                best = wasm_v128_bitselect(e1, best, m);
-                idx = wasm_v128_bitselect(wasm_i32x4_add(i0, wasm_i32x4_splat(w)), idx, m);
-                m = wasm_f32x4_gt(o1, best);
-                best = wasm_v128_bitselect(o1, best, m);
-                idx = wasm_v128_bitselect(wasm_i32x4_add(i0, wasm_i32x4_splat(w + 1)), idx, m);
+                v128_t idx = wasm_i32x4_add(i0, wasm_i32x4_splat(w + 1));
+                idx = wasm_v128_bitselect(wasm_i32x4_add(i0, wasm_i32x4_splat(w)), idx,
+                                          wasm_f32x4_eq(e1, best));
+                idx = wasm_v128_bitselect(wasm_i32x4_add(i0, wasm_i32x4_splat(1)), idx,
+                                          wasm_f32x4_eq(o0, best));
+                idx = wasm_v128_bitselect(i0, idx, wasm_f32x4_eq(e0, best));
                 wasm_v128_store(yr + j, best);
                 wasm_v128_store(ar + j, idx);
             }
@@ -166,45 +163,174 @@ void cl_f32_maxpool_forward_wasmsimd(const float *x, int b, int c, int h, int w,
 void cl_f32_maxpool_backward_wasmsimd(const float *dy, const int32_t *argmax, int b, int c, int h,
                                       int w, int k, float *dx)
 {
-    if (k != 2) {
-        cl_f32_maxpool_backward_ref(dy, argmax, b, c, h, w, k, dx);
-        return;
+    /* clearing dx with vector stores, then one scalar store per output, beats
+     * building every input pixel from compares (measured in V8) */
+    const size_t ny = (size_t)b * c * (h / k) * (w / k);
+    zero_floats(dx, b * c * h * w);
+    for (size_t o = 0; o < ny; o++) dx[argmax[o]] = dy[o];
+}
+
+/* ---- stride 1 in the wide layout (see cl_nnk.h) ---- */
+
+/* dst[0 .. n) = src[0 .. n), n small (a row) */
+static inline void copy_floats(float *dst, const float *src, int n)
+{
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        wasm_v128_store(dst + j, wasm_v128_load(src + j));
+        wasm_v128_store(dst + j + 4, wasm_v128_load(src + j + 4));
     }
-    /* every input pixel written once: the gradient where it was the window's
-     * maximum, zero elsewhere (including rows and columns past the last window) */
-    const int oh = h / 2, ow = w / 2;
-    const v128_t lane2 = wasm_i32x4_make(0, 2, 4, 6);
-    for (int pl = 0; pl < b * c; pl++) {
-        const int32_t plane0 = (int32_t)pl * h * w;
-        float *xp = dx + (size_t)plane0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(dst + j, wasm_v128_load(src + j));
+    for (; j < n; j++) dst[j] = src[j];
+}
+
+void cl_f32_pad_copy_wasmsimd(const cl_conv_wide *g, const float *x, float *xin)
+{
+    float *d = xin;
+    for (int ch = 0; ch < g->c; ch++) {
+        zero_floats(d, g->ph * g->wp);
+        d += (size_t)g->ph * g->wp;
+        for (int i = 0; i < g->h; i++, d += g->wp, x += g->w) {
+            for (int j = 0; j < g->pw; j++) d[j] = 0.0f;
+            copy_floats(d + g->pw, x, g->w);
+            for (int j = g->pw + g->w; j < g->wp; j++) d[j] = 0.0f;
+        }
+        zero_floats(d, g->ph * g->wp);
+        d += (size_t)g->ph * g->wp;
+    }
+    zero_floats(d, (int)(g->xlen - (size_t)(d - xin)));
+}
+
+/* 4 output channels x 8 positions per tile, accumulators in registers; the
+ * 8 inputs of a tap are one unaligned load pair from the padded image. Every
+ * tile is stored whole into the wide output (the dropped columns included). */
+void cl_f32_conv_wide_wasmsimd(const float *xin, const int32_t *off, int ckk, const float *w,
+                               const float *bias, int oc, int q, float *yw, int ys)
+{
+    float tile[4 * 8];
+    for (int q0 = 0; q0 < q; q0 += 8) {
+        const float *xq = xin + q0;
+        for (int o0 = 0; o0 < oc; o0 += 4) {
+            const int mr = oc - o0 < 4 ? oc - o0 : 4;
+            /* rows past oc repeat the last one; their results are dropped */
+            const int r1 = mr > 1 ? 1 : 0, r2 = mr > 2 ? 2 : mr - 1, r3 = mr - 1;
+            const float *w0 = w + (size_t)o0 * ckk, *w1 = w0 + (size_t)r1 * ckk,
+                        *w2 = w0 + (size_t)r2 * ckk, *w3 = w0 + (size_t)r3 * ckk;
+            v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+            if (bias) {
+                c00 = c01 = wasm_f32x4_splat(bias[o0]);
+                c10 = c11 = wasm_f32x4_splat(bias[o0 + r1]);
+                c20 = c21 = wasm_f32x4_splat(bias[o0 + r2]);
+                c30 = c31 = wasm_f32x4_splat(bias[o0 + r3]);
+            } else {
+                c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.0f);
+            }
+            for (int t = 0; t < ckk; t++) {
+                const float *xp = xq + off[t];
+                const v128_t b0 = wasm_v128_load(xp), b1 = wasm_v128_load(xp + 4);
+                v128_t a = wasm_v128_load32_splat(w0 + t);
+                c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0));
+                c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
+                a = wasm_v128_load32_splat(w1 + t);
+                c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0));
+                c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
+                a = wasm_v128_load32_splat(w2 + t);
+                c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0));
+                c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
+                a = wasm_v128_load32_splat(w3 + t);
+                c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
+                c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+            }
+            float *yo = yw + (size_t)o0 * ys + q0;
+            if (mr == 4) {
+                wasm_v128_store(yo, c00), wasm_v128_store(yo + 4, c01);
+                wasm_v128_store(yo + ys, c10), wasm_v128_store(yo + ys + 4, c11);
+                wasm_v128_store(yo + 2 * (size_t)ys, c20), wasm_v128_store(yo + 2 * (size_t)ys + 4, c21);
+                wasm_v128_store(yo + 3 * (size_t)ys, c30), wasm_v128_store(yo + 3 * (size_t)ys + 4, c31);
+                continue;
+            }
+            wasm_v128_store(tile, c00), wasm_v128_store(tile + 4, c01);
+            wasm_v128_store(tile + 8, c10), wasm_v128_store(tile + 12, c11);
+            wasm_v128_store(tile + 16, c20), wasm_v128_store(tile + 20, c21);
+            for (int r = 0; r < mr; r++) copy_floats(yo + (size_t)r * ys, tile + r * 8, 8);
+        }
+    }
+}
+
+void cl_f32_unwide_wasmsimd(const float *yw, int ys, int oc, int oh, int ow, int wp, float *y)
+{
+    for (int o = 0; o < oc; o++)
+        for (int i = 0; i < oh; i++, y += ow) copy_floats(y, yw + (size_t)o * ys + (size_t)i * wp, ow);
+}
+
+void cl_f32_pack_dy_wasmsimd(const float *dy, int oc, int oh, int ow, int wp, int ocp, float *dyp)
+{
+    const int qn = (oh - 1) * wp + ow;
+    zero_floats(dyp, qn * ocp);
+    const size_t plane = (size_t)oh * ow;
+    int o = 0;
+    for (; o + 4 <= oc; o += 4)
         for (int i = 0; i < oh; i++) {
-            float *r0 = xp + (size_t)(2 * i) * w, *r1 = r0 + w;
-            const float *gr = dy + ((size_t)pl * oh + i) * ow;
-            const int32_t *ar = argmax + ((size_t)pl * oh + i) * ow;
-            const int32_t row0 = plane0 + 2 * i * w;
+            const float *s0 = dy + (size_t)o * plane + (size_t)i * ow;
+            float *d = dyp + (size_t)i * wp * ocp + o;
             int j = 0;
             for (; j + 4 <= ow; j += 4) {
-                const v128_t g = wasm_v128_load(gr + j), am = wasm_v128_load(ar + j);
-                const v128_t i0 = wasm_i32x4_add(wasm_i32x4_splat(row0 + 2 * j), lane2);
-                const v128_t ge0 = wasm_v128_and(g, wasm_i32x4_eq(am, i0));
-                const v128_t go0 = wasm_v128_and(g, wasm_i32x4_eq(am, wasm_i32x4_add(i0, wasm_i32x4_splat(1))));
-                const v128_t ge1 = wasm_v128_and(g, wasm_i32x4_eq(am, wasm_i32x4_add(i0, wasm_i32x4_splat(w))));
-                const v128_t go1 =
-                    wasm_v128_and(g, wasm_i32x4_eq(am, wasm_i32x4_add(i0, wasm_i32x4_splat(w + 1))));
-                wasm_v128_store(r0 + 2 * j, wasm_i32x4_shuffle(ge0, go0, 0, 4, 1, 5));
-                wasm_v128_store(r0 + 2 * j + 4, wasm_i32x4_shuffle(ge0, go0, 2, 6, 3, 7));
-                wasm_v128_store(r1 + 2 * j, wasm_i32x4_shuffle(ge1, go1, 0, 4, 1, 5));
-                wasm_v128_store(r1 + 2 * j + 4, wasm_i32x4_shuffle(ge1, go1, 2, 6, 3, 7));
+                /* 4 channels x 4 columns, transposed to 4 positions x 4 channels */
+                const v128_t r0 = wasm_v128_load(s0 + j), r1 = wasm_v128_load(s0 + plane + j),
+                             r2 = wasm_v128_load(s0 + 2 * plane + j),
+                             r3 = wasm_v128_load(s0 + 3 * plane + j);
+                const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+                const v128_t t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+                const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+                const v128_t t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+                wasm_v128_store(d + (size_t)j * ocp, wasm_i64x2_shuffle(t0, t2, 0, 2));
+                wasm_v128_store(d + (size_t)(j + 1) * ocp, wasm_i64x2_shuffle(t0, t2, 1, 3));
+                wasm_v128_store(d + (size_t)(j + 2) * ocp, wasm_i64x2_shuffle(t1, t3, 0, 2));
+                wasm_v128_store(d + (size_t)(j + 3) * ocp, wasm_i64x2_shuffle(t1, t3, 1, 3));
             }
-            for (; j < ow; j++) {
-                const int32_t at = row0 + 2 * j;
-                r0[2 * j] = ar[j] == at ? gr[j] : 0.0f;
-                r0[2 * j + 1] = ar[j] == at + 1 ? gr[j] : 0.0f;
-                r1[2 * j] = ar[j] == at + w ? gr[j] : 0.0f;
-                r1[2 * j + 1] = ar[j] == at + w + 1 ? gr[j] : 0.0f;
-            }
-            for (j = 2 * ow; j < w; j++) r0[j] = r1[j] = 0.0f;
+            for (; j < ow; j++)
+                for (int r = 0; r < 4; r++) d[(size_t)j * ocp + r] = s0[r * plane + j];
         }
-        zero_floats(xp + (size_t)(2 * oh) * w, (h - 2 * oh) * w);
+    for (; o < oc; o++)
+        for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+                dyp[((size_t)i * wp + j) * ocp + o] = dy[o * plane + (size_t)i * ow + j];
+}
+
+/* 4 taps x 8 output channels per tile, summed over the positions q. */
+void cl_f32_conv_wide_dw_wasmsimd(const float *xin, const int32_t *off, int ckk, const float *dyp,
+                                  int q, int ocp, int oc, float *dwt)
+{
+    (void)oc; /* dyp is zero for o >= oc, so whole vectors of 8 are summed */
+    for (int t0 = 0; t0 < ckk; t0 += 4) {
+        const int mr = ckk - t0 < 4 ? ckk - t0 : 4;
+        const float *x0 = xin + off[t0], *x1 = xin + off[t0 + (mr > 1 ? 1 : 0)],
+                    *x2 = xin + off[t0 + (mr > 2 ? 2 : mr - 1)], *x3 = xin + off[t0 + mr - 1];
+        for (int o0 = 0; o0 < ocp; o0 += 8) {
+            v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.0f);
+            const float *bp = dyp + o0;
+            for (int p = 0; p < q; p++, bp += ocp) {
+                const v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
+                v128_t a = wasm_v128_load32_splat(x0 + p);
+                c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0));
+                c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
+                a = wasm_v128_load32_splat(x1 + p);
+                c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0));
+                c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
+                a = wasm_v128_load32_splat(x2 + p);
+                c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0));
+                c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
+                a = wasm_v128_load32_splat(x3 + p);
+                c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
+                c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+            }
+            const v128_t acc[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+            for (int r = 0; r < mr; r++) {
+                float *d = dwt + (size_t)(t0 + r) * ocp + o0;
+                wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), acc[r][0]));
+                wasm_v128_store(d + 4, wasm_f32x4_add(wasm_v128_load(d + 4), acc[r][1]));
+            }
+        }
     }
 }
