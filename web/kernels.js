@@ -80,6 +80,15 @@ function say(el, text, kind) {
 
 // ---- the engine, in a worker ----
 
+// Outstanding engine calls, in <body data-busy>: 0 when the page shows the
+// result of everything asked so far (tests and benchmarks wait on it).
+let busyCount = 0;
+function busy(delta) {
+  busyCount += delta;
+  document.body.dataset.busy = String(busyCount);
+  ui.step.setAttribute('aria-busy', String(busyCount > 0));
+}
+
 class Engine {
   constructor() {
     this.worker = new Worker(new URL('kernels-worker.js', import.meta.url), { type: 'module' });
@@ -101,11 +110,17 @@ class Engine {
   }
 
   call(type, args = {}, transfer = []) {
-    return new Promise((resolve, reject) => {
+    busy(1);
+    const done = new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ id, type, ...args }, transfer);
     });
+    // Count the call as finished only after the caller's continuation has had
+    // its turn, so work it starts next (a preset, then the filter) overlaps.
+    const settle = () => setTimeout(() => busy(-1), 0);
+    done.then(settle, settle);
+    return done;
   }
 }
 
@@ -137,11 +152,14 @@ function matrixImage(id) {
 async function chooseImage(id) {
   if (id === 'own') return;
   say(ui.imageMessage, MATRICES[id] ? '' : 'Loading…');
+  busy(1);
   try {
     const img = MATRICES[id] ? matrixImage(id) : await loadSample(id);
     await useImage(img, id);
   } catch (e) {
     say(ui.imageMessage, e.message, 'error');
+  } finally {
+    setTimeout(() => busy(-1), 0);
   }
 }
 
@@ -884,7 +902,8 @@ function renderStep(container, probe, view, { full }) {
         sumLine(block, 'gy', gy.terms, gy.sum);
         const p = document.createElement('p');
         p.className = 'k-sum mono';
-        p.textContent = `√(gx² + gy²) = √(${fmt(gx.sum, 3)}² + ${fmt(gy.sum, 3)}²) = ${fmt(Math.hypot(gx.sum, gy.sum), 3)}`;
+        const sq = (v) => (v < 0 ? `(${fmt(v, 3)})²` : `${fmt(v, 3)}²`);
+        p.textContent = `√(gx² + gy²) = √(${sq(gx.sum)} + ${sq(gy.sum)}) = ${fmt(Math.hypot(gx.sum, gy.sum), 3)}`;
         block.append(p);
       }
       sums.push(Math.hypot(gx.sum, gy.sum));
@@ -1049,6 +1068,13 @@ async function loadFromHash() {
 
 // ---- events ----
 
+let fileLoading = false;
+function fileDone() {
+  if (!fileLoading) return;
+  fileLoading = false;
+  setTimeout(() => busy(-1), 0);
+}
+
 function wire() {
   ui.imageSelect.addEventListener('change', () => {
     stopPlay();
@@ -1057,9 +1083,17 @@ function wire() {
   bindImageInputs({
     fileInput: ui.file,
     dropZone: ui.dropZone,
-    onStart: (label) => say(ui.imageMessage, `Reading ${label}…`),
-    onImage: (img) => useImage(img, 'own').then(saveHashSoon),
-    onError: (err) => say(ui.imageMessage, `${err.message} The image shown is unchanged.`, 'error'),
+    // Only the newest of overlapping loads reports back: count them as one.
+    onStart: (label) => {
+      if (!fileLoading) busy(1);
+      fileLoading = true;
+      say(ui.imageMessage, `Reading ${label}…`);
+    },
+    onImage: (img) => useImage(img, 'own').then(saveHashSoon).finally(fileDone),
+    onError: (err) => {
+      say(ui.imageMessage, `${err.message} The image shown is unchanged.`, 'error');
+      fileDone();
+    },
   });
   ui.cameraStart.addEventListener('click', async () => {
     try {
@@ -1197,6 +1231,7 @@ function wire() {
 }
 
 async function main() {
+  busy(1);
   fillSelects();
   wire();
   ui.editors.setAttribute('aria-label', 'Kernel editor');
@@ -1211,6 +1246,7 @@ async function main() {
     return;
   }
   await loadFromHash();
+  busy(-1);
 }
 
 main();

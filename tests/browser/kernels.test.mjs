@@ -1,0 +1,489 @@
+// The kernels page in real Chromium, driven through labels and roles. Every
+// number the page shows is checked against an independent convolution written
+// here (the class's formula, a naive loop) or against values worked out by hand.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, startSite, newPage, screenshot } from './helpers.mjs';
+
+let browser, site;
+before(async () => {
+  site = await startSite();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  site?.server.close();
+});
+
+// ---- an independent convolution: Z[j1, j2] = sum W[k1, k2] * X[j1*s + k1 - p1, j2*s + k2 - p2] ----
+
+function padAt(i, n, pad) {
+  if (i >= 0 && i < n) return i;
+  if (pad === 'zero') return null;
+  if (pad === 'edge') return Math.min(n - 1, Math.max(0, i));
+  if (n === 1) return 0;
+  // reflect (dcb|abcd|cba): fold back and forth until inside
+  while (i < 0 || i >= n) i = i < 0 ? -i : 2 * (n - 1) - i;
+  return i;
+}
+
+function convAt(x, h, w, k, k1, k2, pad, stride, j1, j2) {
+  const p1 = pad === 'valid' ? 0 : Math.floor((k1 - 1) / 2);
+  const p2 = pad === 'valid' ? 0 : Math.floor((k2 - 1) / 2);
+  let sum = 0;
+  for (let a = 0; a < k1; a++) {
+    for (let b = 0; b < k2; b++) {
+      const iy = padAt(j1 * stride + a - p1, h, pad), ix = padAt(j2 * stride + b - p2, w, pad);
+      if (iy === null || ix === null) continue;
+      sum += k[a * k2 + b] * x[iy * w + ix];
+    }
+  }
+  return sum;
+}
+
+const SOBEL_X = [1, 0, -1, 2, 0, -2, 1, 0, -1];
+const SOBEL_Y = [1, 2, 1, 0, 0, 0, -1, -2, -1];
+
+// ---- driving the page ----
+
+async function open(page, hash = '') {
+  await page.goto(`${site.url}kernels.html${hash}`);
+  await idle(page);
+}
+
+/** Waits until every engine call the page has made is answered and drawn. */
+async function idle(page) {
+  await page.waitForFunction(() => document.body.dataset.busy === '0');
+}
+
+/** The value the step-by-step panel shows for `label`, e.g. 'Z[0, 0]' or 'Z_R[2, 3]'. */
+async function shown(page, label) {
+  const text = await page.getByLabel(`Result ${label}`, { exact: true }).textContent();
+  const m = /^(.*) = (-?[\d.]+)$/.exec(text.trim());
+  assert.ok(m, `result text “${text}”`);
+  assert.equal(m[1], label);
+  return Number(m[2]);
+}
+
+async function pick(page, j1, j2) {
+  for (const [name, v] of [['Output row j1', j1], ['Output column j2', j2]]) {
+    const input = page.getByLabel(name, { exact: true });
+    await input.fill(String(v));
+    await input.press('Enter');
+  }
+  await idle(page);
+}
+
+async function choose(page, label, value) {
+  await page.getByLabel(label, { exact: true }).selectOption(value);
+  await idle(page);
+}
+
+async function renderCount(page) {
+  return Number(await page.locator('[data-output-canvas]').getAttribute('data-render-count'));
+}
+
+/** A PNG of the given RGBA pixels, encoded by the browser's canvas (lossless). */
+async function makePng(page, width, height, rgba) {
+  const b64 = await page.evaluate(async ({ width, height, data }) => {
+    const c = new OffscreenCanvas(width, height);
+    c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0);
+    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    let s = '';
+    for (const b of bytes) s += String.fromCharCode(b);
+    return btoa(s);
+  }, { width, height, data: Array.from(rgba) });
+  return Buffer.from(b64, 'base64');
+}
+
+async function upload(page, name, mimeType, buffer) {
+  await page.getByLabel('Your own image').setInputFiles({ name, mimeType, buffer });
+  await idle(page);
+}
+
+// A 7 x 9 colour test picture with no luma value near a rounding tie, so
+// round(0.299 R + 0.587 G + 0.114 B) is the same in float32 and in double.
+function testPicture(h = 7, w = 9) {
+  const rgba = new Uint8ClampedArray(4 * h * w);
+  let seed = 12345;
+  const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed >>> 8; };
+  for (let i = 0; i < h * w; i++) {
+    let r, g, b, y;
+    do {
+      r = next() % 256; g = next() % 256; b = next() % 256;
+      y = 0.299 * r + 0.587 * g + 0.114 * b;
+    } while (Math.abs((y % 1) - 0.5) < 0.02);
+    rgba.set([r, g, b, 255], 4 * i);
+  }
+  const plane = (c) => Array.from({ length: h * w }, (_, i) => rgba[4 * i + c]);
+  const gray = Array.from({ length: h * w }, (_, i) => Math.round(0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]));
+  return { h, w, rgba, planes: [plane(0), plane(1), plane(2)], gray };
+}
+
+// ---- tests ----
+
+test('the first view is the class’s worked example, computed step by step (2040)', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  assert.equal(await page.getByLabel('Image', { exact: true }).inputValue(), 'dot');
+  assert.equal(await shown(page, 'Z[0, 0]'), 2040);
+  const step = page.locator('[data-step]');
+  // the sum of the products, written out: 0·255 + 1·255 + 2·255 + 2·255 + 2·0 + ...
+  assert.match(await step.textContent(), /Σ = 0 \+ 255 \+ 510 \+ 510 \+ 0 \+ 0 \+ 0 \+ 255 \+ 510 = 2040/);
+  assert.equal(await page.getByLabel('W[0, 2]', { exact: true }).inputValue(), '2');
+  const formula = await page.locator('[data-shape-formula]').textContent();
+  assert.match(formula, /\(3 − 3 \+ 0\) \/ 1 \+ 1 = 1/);
+  assert.match(formula, /Z has shape \(1, 1\)/);
+  assert.equal(await page.locator('[data-engine-badge]').textContent(), 'Engine: WASM SIMD');
+  await screenshot(page, 'kernels-worked-example');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the 5 × 5 example gives the hand-computed 3 × 3 output; arrows and buttons move the pixel', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  await choose(page, 'Image', 'grid5');
+  // Worked by hand: X = [[3,3,2,1,0],[0,0,1,3,1],[3,1,2,2,3],[2,0,0,2,2],[2,0,0,0,1]]
+  // with W = [[0,1,2],[2,2,0],[0,1,2]], no padding.
+  const want = [[12, 12, 17], [10, 17, 19], [9, 6, 14]];
+  for (let j1 = 0; j1 < 3; j1++) {
+    for (let j2 = 0; j2 < 3; j2++) {
+      await pick(page, j1, j2);
+      assert.equal(await shown(page, `Z[${j1}, ${j2}]`), want[j1][j2], `Z[${j1}, ${j2}]`);
+    }
+  }
+  assert.match(await page.locator('[data-shape-formula]').textContent(), /\(5 − 3 \+ 0\) \/ 1 \+ 1 = 3/);
+  // Keyboard on the output image: from (2, 2) up, then left twice.
+  const z = page.getByRole('img', { name: /Output Z/ });
+  await z.focus();
+  await z.press('ArrowUp');
+  await idle(page);
+  assert.equal(await shown(page, 'Z[1, 2]'), 19);
+  await z.press('ArrowLeft');
+  await z.press('ArrowLeft');
+  await idle(page);
+  assert.equal(await shown(page, 'Z[1, 0]'), 10);
+  await page.getByRole('button', { name: 'Next pixel' }).click();
+  await idle(page);
+  assert.equal(await shown(page, 'Z[1, 1]'), 17);
+  // The scan moves on by itself, and stops when asked.
+  await page.getByRole('button', { name: 'Play the scan' }).click();
+  await page.getByLabel('Result Z[1, 2]', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Pause the scan' }).click();
+  assert.equal(await page.getByRole('button', { name: 'Play the scan' }).getAttribute('aria-pressed'), 'false');
+  await screenshot(page, 'kernels-5x5');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a sample photo with Sobel Gx: patch, sum and pixel colour match an independent convolution', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  await choose(page, 'Image', 'camera');
+  await choose(page, 'Preset', 'sobelX');
+  await choose(page, 'Padding', 'zero');
+  assert.equal(await page.getByLabel('W[1, 2]', { exact: true }).inputValue(), '-2');
+  // The input as the page draws it (camera.png is gray: 1 channel, 512 x 512).
+  const x = await page.evaluate(() => {
+    const c = document.querySelector('[data-input-canvas]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return { w: c.width, h: c.height, r: Array.from({ length: c.width * c.height }, (_, i) => d[4 * i]) };
+  });
+  assert.deepEqual([x.h, x.w], [512, 512]);
+  const legend = await page.locator('[data-legend]').textContent();
+  const maxAbs = Number(/strongest colour is ±([\d.]+)/.exec(legend)[1]);
+  for (const [j1, j2] of [[100, 37], [0, 0], [511, 300], [256, 511]]) {
+    await pick(page, j1, j2);
+    const want = convAt(x.r, x.h, x.w, SOBEL_X, 3, 3, 'zero', 1, j1, j2);
+    assert.equal(await shown(page, `Z[${j1}, ${j2}]`), want, `Z[${j1}, ${j2}]`);
+    // The output pixel shows the diverging colour of want / maxAbs.
+    const px = await page.evaluate(([a, b]) => Array.from(
+      document.querySelector('[data-output-canvas]').getContext('2d').getImageData(b, a, 1, 1).data), [j1, j2]);
+    const end = want < 0 ? [33, 102, 172] : [178, 24, 43];
+    const t = Math.min(1, Math.abs(want) / maxAbs);
+    const colour = [247, 247, 247].map((v, i) => v + (end[i] - v) * t);
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(px[i] - colour[i]) <= 1, `colour of (${j1}, ${j2}): ${px} vs ${colour}`);
+  }
+  // (0, 0) touches the zero padding: the hatched cells are marked as padding.
+  await pick(page, 0, 0);
+  const padCells = page.locator('[data-step] td.k-pad');
+  assert.equal(await padCells.count(), 2 * 5, '5 padded cells in the patch and 5 in the products');
+  assert.match(await padCells.first().textContent(), /padding/);
+  await screenshot(page, 'kernels-sobel-camera');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('an uploaded PNG: grayscale, per-channel and multi-channel results match a naive convolution', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  const pic = testPicture();
+  await upload(page, 'test-7x9.png', 'image/png', await makePng(page, pic.w, pic.h, pic.rgba));
+  assert.match(await page.getByLabel('Image', { exact: true }).locator('option:checked').textContent(), /test-7x9\.png/);
+  await choose(page, 'Preset', 'sobelX');
+  await choose(page, 'Padding', 'zero');
+  const spots = [[0, 0], [3, 4], [6, 8], [2, 7]];
+  // Grayscale: the luma plane, round(0.299 R + 0.587 G + 0.114 B).
+  for (const [j1, j2] of spots) {
+    await pick(page, j1, j2);
+    assert.equal(await shown(page, `Z[${j1}, ${j2}]`), convAt(pic.gray, pic.h, pic.w, SOBEL_X, 3, 3, 'zero', 1, j1, j2));
+  }
+  // Each colour channel on its own, with reflect padding and stride 2.
+  await page.getByRole('radio', { name: /Colour, each channel on its own/ }).check();
+  await idle(page);
+  await choose(page, 'Padding', 'reflect');
+  await choose(page, 'Stride s', '2');
+  assert.match(await page.locator('[data-shape-formula]').textContent(), /⌊\(7 − 3 \+ 2\) \/ 2⌋ \+ 1 = 4/);
+  for (const [j1, j2] of [[0, 0], [3, 4], [1, 2]]) {
+    await pick(page, j1, j2);
+    for (let c = 0; c < 3; c++) {
+      const label = `Z_${'RGB'[c]}[${j1}, ${j2}]`;
+      assert.equal(await shown(page, label), convAt(pic.planes[c], pic.h, pic.w, SOBEL_X, 3, 3, 'reflect', 2, j1, j2), label);
+    }
+  }
+  // The class's multi-channel convolution: a kernel per channel, summed, + bias.
+  await choose(page, 'Stride s', '1');
+  await choose(page, 'Padding', 'edge');
+  await page.getByRole('radio', { name: /Multi-channel/ }).check();
+  await idle(page);
+  const kernels = [SOBEL_X.slice(), SOBEL_X.slice(), SOBEL_X.slice()];
+  for (let i = 0; i < 9; i++) {
+    kernels[1][i] = SOBEL_Y[i];
+    await page.getByLabel(`W_G[${Math.floor(i / 3)}, ${i % 3}]`, { exact: true }).fill(String(SOBEL_Y[i]));
+  }
+  await page.getByLabel('W_B[1, 1]', { exact: true }).fill('1/2');
+  kernels[2][4] = 0.5;
+  await page.getByLabel(/^Bias b/).fill('-3');
+  await idle(page);
+  for (const [j1, j2] of spots) {
+    await pick(page, j1, j2);
+    const want = [0, 1, 2].reduce((s, c) => s + convAt(pic.planes[c], pic.h, pic.w, kernels[c], 3, 3, 'edge', 1, j1, j2), 0) - 3;
+    assert.ok(Math.abs(await shown(page, `Z[${j1}, ${j2}]`) - want) < 1e-3, `Z[${j1}, ${j2}] = ${want}`);
+  }
+  assert.match(await page.locator('[data-step]').textContent(), /Z\[2, 7\] = Σ_R \+ Σ_G \+ Σ_B \+ b = /);
+  await screenshot(page, 'kernels-upload-multichannel');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the gradient magnitude shows Gx and Gy and √(gx² + gy²)', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  const pic = testPicture();
+  await upload(page, 'grad.png', 'image/png', await makePng(page, pic.w, pic.h, pic.rgba));
+  await choose(page, 'Preset', 'magnitude');
+  await choose(page, 'Padding', 'zero');
+  assert.match(await page.locator('[data-kernel-editors]').textContent(), /not one linear kernel/);
+  assert.equal(await page.getByLabel('Rows K1').isDisabled(), true);
+  await pick(page, 3, 4);
+  const gx = convAt(pic.gray, pic.h, pic.w, SOBEL_X, 3, 3, 'zero', 1, 3, 4);
+  const gy = convAt(pic.gray, pic.h, pic.w, SOBEL_Y, 3, 3, 'zero', 1, 3, 4);
+  assert.ok(Math.abs(await shown(page, 'Z[3, 4]') - Math.hypot(gx, gy)) < 1e-2);
+  assert.match(await page.locator('[data-step]').textContent(), new RegExp(`gx = [^=]* = ${gx}(?!\\d)`));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('padding, stride and kernel size are written out in the output-shape formula', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  await choose(page, 'Image', 'coffee'); // 600 x 400
+  await choose(page, 'Preset', 'box');
+  const formula = page.locator('[data-shape-formula]');
+  const rows = () => formula.locator('[data-axis="rows"]').textContent();
+  const cols = () => formula.locator('[data-axis="columns"]').textContent();
+  await choose(page, 'Padding', 'zero');
+  assert.match(await rows(), /\(400 − 3 \+ 2\) \/ 1 \+ 1 = 400 \(padding 2 = 1 above \+ 1 below\)/);
+  assert.match(await cols(), /\(600 − 3 \+ 2\) \/ 1 \+ 1 = 600/);
+  await choose(page, 'Stride s', '3');
+  assert.match(await rows(), /⌊\(400 − 3 \+ 2\) \/ 3⌋ \+ 1 = 134/);
+  assert.match(await cols(), /⌊\(600 − 3 \+ 2\) \/ 3⌋ \+ 1 = 200/);
+  assert.equal(await page.locator('[data-output-canvas]').getAttribute('width'), '200');
+  assert.equal(await page.locator('[data-output-canvas]').getAttribute('height'), '134');
+  // An even kernel: 1 row of padding above, 2 below.
+  await choose(page, 'Rows K1', '4');
+  await choose(page, 'Stride s', '1');
+  assert.match(await rows(), /\(400 − 4 \+ 3\) \/ 1 \+ 1 = 400 \(padding 3 = 1 above \+ 2 below\)/);
+  await choose(page, 'Padding', 'valid');
+  assert.match(await rows(), /\(400 − 4 \+ 0\) \/ 1 \+ 1 = 397 \(no padding\)/);
+  assert.match(await cols(), /\(600 − 3 \+ 0\) \/ 1 \+ 1 = 598/);
+  assert.match(await formula.textContent(), /Z has shape \(397, 598\): one output channel/);
+  await page.getByRole('radio', { name: /Colour, each channel/ }).check();
+  await idle(page);
+  assert.match(await formula.textContent(), /Z has shape \(397, 598, 3\)/);
+  // The box kernel of 4 x 3 cells is 1/12 each, and the page's sum agrees with the engine.
+  assert.equal(await page.getByLabel('W[3, 2]', { exact: true }).inputValue(), '1/12');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('bad input: a cell that is not a number, an all-zero kernel with normalise, a file that is not an image', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  await choose(page, 'Image', 'grid5');
+  const cell = page.getByLabel('W[0, 1]', { exact: true });
+  const message = page.locator('[data-kernel-message]');
+  const before = await renderCount(page);
+  const pixels = () => page.evaluate(() => document.querySelector('[data-output-canvas]').toDataURL());
+  const shownBefore = await pixels();
+  for (const [text, reason] of [['abc', '“abc” is not a number'], ['1/0', 'divides by 0'], ['', 'is empty'], ['2/3/4', 'not a number or a fraction']]) {
+    await cell.fill(text);
+    assert.equal(await cell.getAttribute('aria-invalid'), 'true', text);
+    assert.match(await message.textContent(), new RegExp(reason.replace(/[/.]/g, '\\$&')));
+    assert.match(await message.textContent(), /keeps showing the last kernel/);
+  }
+  await screenshot(page, 'kernels-bad-cell');
+  await page.waitForTimeout(300);
+  await idle(page);
+  assert.equal(await renderCount(page), before, 'nothing recomputed while a cell is not a number');
+  assert.equal(await pixels(), shownBefore, 'the last valid result stays');
+  assert.equal(await shown(page, 'Z[0, 0]'), 12);
+  // A fraction is a number: the cell is valid again and the result follows.
+  await cell.fill('1/2');
+  await idle(page);
+  assert.equal(await cell.getAttribute('aria-invalid'), null);
+  assert.equal(await message.textContent(), '');
+  assert.equal(await shown(page, 'Z[0, 0]'), 12 - 3 + 1.5);
+
+  // All zero + normalise: there is nothing to divide by; the kernel is left as it is.
+  await choose(page, 'Image', 'camera');
+  await choose(page, 'Preset', 'identity');
+  await page.getByLabel('W[1, 1]', { exact: true }).fill('0');
+  await page.getByLabel(/^Normalise/).check();
+  await idle(page);
+  const note = page.locator('[data-used-note]');
+  assert.match(await note.textContent(), /all the weights are 0.*nothing to divide by: it was left as it is/);
+  assert.equal(await shown(page, 'Z[0, 0]'), 0);
+  // Sobel sums to 0 too; a box sums to 9 and is divided by it.
+  await choose(page, 'Preset', 'sobelX');
+  assert.match(await note.textContent(), /sum to 0 .*left as it is/);
+  await choose(page, 'Preset', 'class');
+  assert.match(await note.textContent(), /divided by their sum, 10\b/);
+  await screenshot(page, 'kernels-normalise');
+
+  // A kernel larger than the image without padding: said, and the last result stays.
+  await choose(page, 'Image', 'dot');
+  await choose(page, 'Rows K1', '5');
+  assert.match(await message.textContent(), /does not fit/);
+  assert.match(await page.locator('[data-shape-formula]').textContent(), /No output/);
+  await choose(page, 'Rows K1', '3');
+
+  // Files: text named .png, an empty file. The image shown stays.
+  const imageMessage = page.locator('[data-image-message]');
+  await upload(page, 'notes.png', 'image/png', Buffer.from('these are my notes, not a picture\n'));
+  assert.match(await imageMessage.textContent(), /“notes\.png” is not an image/);
+  assert.match(await imageMessage.textContent(), /unchanged/);
+  await upload(page, 'empty.png', 'image/png', Buffer.alloc(0));
+  assert.match(await imageMessage.textContent(), /empty/);
+  assert.equal(await page.getByLabel('Image', { exact: true }).inputValue(), 'dot');
+  assert.equal(await imageMessage.getAttribute('data-kind'), 'error');
+  await screenshot(page, 'kernels-bad-file');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the view lives in the URL hash: a reloaded link shows the same view; a broken one falls back', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  await choose(page, 'Image', 'astronaut');
+  await page.getByRole('radio', { name: /Multi-channel/ }).check();
+  await idle(page);
+  await choose(page, 'Preset', 'gaussian');
+  await page.getByLabel('Gaussian σ').fill('2');
+  await idle(page);
+  await page.getByLabel('W_B[0, 0]', { exact: true }).fill('-1/3');
+  await page.getByLabel(/^Bias b/).fill('5');
+  await choose(page, 'Padding', 'reflect');
+  await choose(page, 'Stride s', '2');
+  await choose(page, 'Show the result as', 'abs');
+  await pick(page, 17, 42);
+  const z = await shown(page, 'Z[17, 42]');
+  await page.waitForFunction(() => location.hash.includes('px=17,42') && location.hash.includes('bias=5'));
+  const url = page.url();
+  assert.match(url, /img=astronaut/);
+  assert.match(url, /pad=reflect/);
+
+  const again = await newPage(browser);
+  await again.goto(url);
+  await idle(again);
+  assert.equal(await again.getByLabel('Image', { exact: true }).inputValue(), 'astronaut');
+  assert.equal(await again.getByRole('radio', { name: /Multi-channel/ }).isChecked(), true);
+  assert.equal(await again.getByLabel('Padding').inputValue(), 'reflect');
+  assert.equal(await again.getByLabel('Stride s').inputValue(), '2');
+  assert.equal(await again.getByLabel('Show the result as').inputValue(), 'abs');
+  assert.equal(await again.getByLabel('W_B[0, 0]', { exact: true }).inputValue(), '-1/3');
+  assert.equal(await again.getByLabel(/^Bias b/).inputValue(), '5');
+  assert.equal(await again.getByLabel('Output row j1').inputValue(), '17');
+  assert.equal(await again.getByLabel('Output column j2').inputValue(), '42');
+  assert.equal(await shown(again, 'Z[17, 42]'), z);
+  assert.equal(await again.locator('[data-page-message]').textContent(), '');
+  assert.deepEqual(again.problems, []);
+  await again.context().close();
+
+  // A link that cannot be read: defaults, and a message saying why.
+  const broken = await newPage(browser);
+  await broken.goto(`${site.url}kernels.html#img=camera&k=99x3&w=1,2`);
+  await idle(broken);
+  assert.match(await broken.locator('[data-page-message]').textContent(), /could not be read \(kernel rows 99 is outside 1–15\)/);
+  assert.equal(await shown(broken, 'Z[0, 0]'), 2040);
+  await broken.goto(`${site.url}kernels.html#img=dot&k=3x3&w=1,2,3,4,x,6,7,8,9`);
+  await idle(broken);
+  assert.match(await broken.locator('[data-page-message]').textContent(), /“x” is not a number/);
+  assert.deepEqual(broken.problems, []);
+  await broken.context().close();
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the exercise checks the student’s answer within the stated tolerance and shows the worked answer', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  await page.getByRole('button', { name: 'New question' }).click();
+  await idle(page);
+  const question = page.locator('[data-exercise-question]');
+  assert.match(await question.textContent(), /What is Z\[0, 0\]\?/);
+  const answer = page.getByLabel('Your answer for Z[0, 0]');
+  const feedback = page.locator('[data-exercise-feedback]');
+  await answer.fill('2000');
+  await page.getByRole('button', { name: 'Check' }).click();
+  assert.match(await feedback.textContent(), /Not quite/);
+  await answer.fill('twenty');
+  await page.getByRole('button', { name: 'Check' }).click();
+  assert.match(await feedback.textContent(), /not a number/);
+  await answer.fill('2040.4');
+  await page.getByRole('button', { name: 'Check' }).click();
+  assert.match(await feedback.textContent(), /^Right: Z\[0, 0\] = 2040/);
+  // On the 5 x 5 matrix: answer whatever pixel is asked, from the hand-computed table.
+  await choose(page, 'Image', 'grid5');
+  const want = [[12, 12, 17], [10, 17, 19], [9, 6, 14]];
+  await page.getByRole('button', { name: 'New question' }).click();
+  await idle(page);
+  const [, j1, j2] = /Z\[(\d), (\d)\]/.exec(await question.textContent()).map(Number);
+  await page.getByLabel(`Your answer for Z[${j1}, ${j2}]`).fill(String(want[j1][j2]));
+  await page.getByRole('button', { name: 'Check' }).click();
+  assert.match(await feedback.textContent(), /^Right/);
+  await page.getByRole('button', { name: 'Show the worked answer' }).click();
+  await idle(page);
+  assert.equal(await shown(page, `Z[${j1}, ${j2}]`), want[j1][j2]);
+  await screenshot(page, 'kernels-exercise');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('phone layout: nothing overflows sideways at 390 px, a 15 × 15 kernel scrolls inside its box', async () => {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
+  await open(page);
+  await screenshot(page, 'kernels-phone-worked-example');
+  await choose(page, 'Image', 'chelsea');
+  await choose(page, 'Preset', 'gaussian');
+  await choose(page, 'Rows K1', '15');
+  await choose(page, 'Columns K2', '15');
+  await choose(page, 'Padding', 'zero');
+  assert.equal(await page.locator('input.k-cell').count(), 225);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page is ${width} px wide`);
+  await screenshot(page, 'kernels-phone-gaussian15');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
