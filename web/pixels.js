@@ -280,7 +280,7 @@ const PLANES = [
   { key: 'r', title: 'R: red', index: 0 },
   { key: 'g', title: 'G: green', index: 1 },
   { key: 'b', title: 'B: blue', index: 2 },
-  { key: 'y', title: 'Y: grayscale (below)', index: -1 },
+  { key: 'y', title: 'Y: grayscale', index: -1 },
 ];
 
 function buildPlanes() {
@@ -297,7 +297,7 @@ function buildPlanes() {
     const canvas = fig.querySelector('canvas');
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-labelledby', capId);
-    fig.querySelector('table').setAttribute('aria-label', `${p.title.replace(' (below)', '')}, numbers around the lens`);
+    fig.querySelector('table').setAttribute('aria-label', `${p.title}, numbers around the lens`);
     host.append(fig);
   }
 }

@@ -245,6 +245,17 @@ test('an uploaded PNG shows its shape and its exact values', async () => {
   });
   await upload(page, 'photo.jpg', Buffer.from(jpeg), 'image/jpeg');
   await shapeIs(page, '(30, 40, 3)');
+  // Dropped on the "Choose an image" box, as from a file manager.
+  const dropped = rgbPng(2, 1, [[1, 2, 3], [4, 5, 6]]);
+  await page.getByRole('region', { name: '1. Choose an image' }).evaluate((zone, bytes) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  }, [...dropped]);
+  await shapeIs(page, '(1, 2, 3)');
+  assert.deepEqual((await goTo(page, 0, 1)).values, [4, 5, 6]);
   await screenshot(page, 'pixels-upload');
   assert.deepEqual(page.problems, []);
   await page.context().close();
