@@ -88,7 +88,22 @@
  *
  * WebAssembly: every CL_API function is exported; arguments are ints, floats
  * and pointers; the model is an opaque pointer (cl_nn_create writes it to a
- * 4-byte slot the caller allocates).
+ * 4-byte slot the caller allocates). A worker's loop, with the glue of
+ * web/convlab.js (tests/wasm/nn.test.mjs does exactly this):
+ *
+ *     const slot = cl.alloc(4), err = cl.alloc(256), spec = <C string>;
+ *     const st = ex.cl_nn_create(slot, spec, 1, 28, 28, seed, err, 256);
+ *     // st === 12: the message at err names the bad layer
+ *     const m = cl.i32(slot, 1)[0];
+ *     const images = <60000*784 bytes copied in once>, labels = <60000 bytes>;
+ *     const order = cl.alloc(4 * 60000);
+ *     ex.cl_nn_shuffle(m, order, 60000);                  // each epoch
+ *     for (let i = 0; i + 32 <= 60000; i += 32) {
+ *       cl.check(ex.cl_nn_train_step_idx(m, images, labels, order + 4 * i, 32));
+ *       post(ex.cl_nn_loss(m), ex.cl_nn_correct(m) / 32);
+ *     }
+ *     ex.cl_nn_evaluate(m, testImages, testLabels, 10000);
+ *     cl.i32(ex.cl_nn_confusion(m), 100);                  // re-make views after calls
  */
 #ifndef CL_NN_H
 #define CL_NN_H
