@@ -24,7 +24,7 @@
 typedef struct options {
     const char *spec, *data, *save, *load, *loss;
     int epochs, batch, seed, train_limit, test_limit, optimizer, quiet;
-    float lr, momentum, l2, lr_decay;
+    float lr, momentum, l2, lr_decay, time_limit;
     int lr_set;
 } options;
 
@@ -42,6 +42,7 @@ static void usage(FILE *f)
             "  --l2 X            L2 weight regularisation lambda (default 0)\n"
             "  --loss L          xent | mse | bce (default: the one that suits the output)\n"
             "  --seed N          random seed (default 1)\n"
+            "  --time-limit S    stop once training has taken S seconds (the last epoch is partial)\n"
             "  --train-limit N   use only the first N training images (default all)\n"
             "  --test-limit N    use only the first N test images (default all)\n"
             "  --data DIR        directory of the IDX .gz files (default " DEFAULT_DATA ")\n"
@@ -174,6 +175,7 @@ static int parse_args(int argc, char **argv, options *o)
         else if (!strcmp(a, "--lr-decay")) ok = parse_float(v, &o->lr_decay) && o->lr_decay > 0;
         else if (!strcmp(a, "--momentum")) ok = parse_float(v, &o->momentum);
         else if (!strcmp(a, "--l2")) ok = parse_float(v, &o->l2);
+        else if (!strcmp(a, "--time-limit")) ok = parse_float(v, &o->time_limit) && o->time_limit > 0;
         else if (!strcmp(a, "--optimizer")) {
             if (!strcmp(v, "sgd")) o->optimizer = CL_OPT_SGD;
             else if (!strcmp(v, "momentum")) o->optimizer = CL_OPT_MOMENTUM;
@@ -298,7 +300,9 @@ int main(int argc, char **argv)
         printf("{\"epoch\":0,\"test_loss\":%.6f,\"test_acc\":%.4f}\n", cl_nn_eval_loss(m),
                cl_nn_eval_accuracy(m));
     }
-    for (int e = 1; e <= o.epochs; e++) {
+    double trained = 0.0; /* seconds of training so far */
+    int out_of_time = 0;
+    for (int e = 1; e <= o.epochs && !out_of_time; e++) {
         cl_nn_shuffle(m, order, train.n);
         double t0 = now(), loss = 0.0;
         long correct = 0, seen = 0;
@@ -315,17 +319,22 @@ int main(int argc, char **argv)
             loss += (double)cl_nn_loss(m) * n;
             correct += cl_nn_correct(m);
             seen += n;
+            if (o.time_limit > 0 && trained + (now() - t0) >= o.time_limit) {
+                out_of_time = 1;
+                break;
+            }
         }
         double secs = now() - t0;
+        trained += secs;
         cl_status st = cl_nn_evaluate(m, test.images, test.labels, test.n);
         if (st != CL_OK) {
             fprintf(stderr, "convlab-train: evaluate: %s\n", cl_status_message(st));
             goto done;
         }
         printf("{\"epoch\":%d,\"loss\":%.6f,\"train_acc\":%.4f,\"test_loss\":%.6f,\"test_acc\":%.4f,"
-               "\"seconds\":%.3f,\"examples_per_sec\":%.0f}\n",
+               "\"seconds\":%.3f,\"examples_per_sec\":%.0f,\"examples\":%ld,\"total_seconds\":%.3f}\n",
                e, loss / (double)seen, (double)correct / (double)seen, cl_nn_eval_loss(m),
-               cl_nn_eval_accuracy(m), secs, (double)seen / secs);
+               cl_nn_eval_accuracy(m), secs, (double)seen / secs, seen, trained);
         fflush(stdout);
         if (o.lr_decay != 1.0f) cl_nn_set_lr(m, cl_nn_get_lr(m) * o.lr_decay);
     }
