@@ -294,7 +294,7 @@ function buildEditors() {
     const fig = document.createElement('figure');
     fig.className = 'k-editor';
     const cap = document.createElement('figcaption');
-    cap.textContent = n === 1 ? `W: ${state.k1} rows × ${state.k2} columns` : `W_${CHANNEL_NAMES[i]}: the kernel for the ${['red', 'green', 'blue'][i]} channel`;
+    cap.textContent = n === 1 ? `W: ${state.k1} rows × ${state.k2} columns` : `W_${CHANNEL_NAMES[i]} (${['red', 'green', 'blue'][i]})`;
     const scroll = document.createElement('div');
     scroll.className = 'k-scroll';
     const table = document.createElement('table');
@@ -473,20 +473,22 @@ function showFormula() {
   if (!image) return;
   const [k1, k2] = kernelSize();
   const { rows, cols } = outShape(image.height, image.width, k1, k2, state.pad, state.stride);
-  const padText = (ax, a, b) => (state.pad === 'valid' ? 'no padding' : `padding ${ax.total} = ${ax.before} ${a} + ${ax.after} ${b}`);
+  const padText = (p, ax, a, b) => `${p} = ${ax.total} ${state.pad === 'valid' ? '(no padding)' : `(${ax.before} ${a} + ${ax.after} ${b})`}`;
   const lines = [
-    ['Rows', `OH = ⌊(H − K1 + P1) / s⌋ + 1 = ${rows.text}`, padText(rows, 'above', 'below')],
-    ['Columns', `OW = ⌊(W − K2 + P2) / s⌋ + 1 = ${cols.text}`, padText(cols, 'left', 'right')],
+    ['Rows', 'OH = ⌊(H − K1 + P1) / s⌋ + 1', rows.text, padText('P1', rows, 'above', 'below')],
+    ['Columns', 'OW = ⌊(W − K2 + P2) / s⌋ + 1', cols.text, padText('P2', cols, 'left', 'right')],
   ];
   ui.formula.replaceChildren();
-  for (const [name, f, pad] of lines) {
+  for (const [name, general, numbers, pad] of lines) {
     const div = document.createElement('div');
     div.className = 'k-formula-line';
     div.dataset.axis = name.toLowerCase();
-    div.innerHTML = '<span class="k-formula-name"></span> <span class="mono"></span> <span class="muted"></span>';
+    div.innerHTML = '<span class="k-formula-name"></span> <span class="mono"></span> <span class="muted"></span><br>'
+      + '<span class="mono k-formula-numbers"></span>';
     div.children[0].textContent = `${name}:`;
-    div.children[1].textContent = f;
-    div.children[2].textContent = `(${pad})`;
+    div.children[1].textContent = general;
+    div.children[2].textContent = `with ${pad}`;
+    div.children[4].textContent = `= ${numbers}`;
     ui.formula.append(div);
   }
   const shape = document.createElement('div');
@@ -872,10 +874,10 @@ function renderStep(container, probe, view, { full }) {
   formula.className = 'k-step-formula mono';
   const xi = `X${multi ? '_c' : ''}[${j1}·${s} + k1 − ${p1}, ${j2}·${s} + k2 − ${p2}]`;
   formula.textContent = params.op === 'magnitude'
-    ? `gx = Σ Gx[k1, k2] · ${xi},  gy = Σ Gy[k1, k2] · ${xi},  Z[${j1}, ${j2}] = √(gx² + gy²)`
+    ? `gx = Σ Gx[k1, k2] · ${xi},  gy = Σ Gy[k1, k2] · ${xi},  Z[${j1}, ${j2}] = √(gx² + gy²)  (k1, k2 < 3)`
     : multi
-      ? `Z[${j1}, ${j2}] = Σ_c Σ_k1 Σ_k2 W_c[k1, k2] · ${xi} + b   (c = R, G, B; k1 < ${k1}, k2 < ${k2})`
-      : `Z[${j1}, ${j2}] = Σ_k1 Σ_k2 W[k1, k2] · ${xi}   (k1 < ${k1}, k2 < ${k2})`;
+      ? `Z[${j1}, ${j2}] = Σ over c = R, G, B and k1 < ${k1}, k2 < ${k2} of W_c[k1, k2] · ${xi} + b`
+      : `Z[${j1}, ${j2}] = Σ over k1 < ${k1} and k2 < ${k2} of W[k1, k2] · ${xi}`;
   container.append(formula);
   const where = document.createElement('p');
   where.className = 'hint';
