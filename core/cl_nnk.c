@@ -236,42 +236,68 @@ void cl_f32_conv_wide_dw_ref(const float *xin, const int32_t *off, int ckk, cons
         }
 }
 
-/* The wide path does stride 1 with padding below the kernel size (so that dx,
- * a stride-1 convolution of dy padded by K - 1 - pad, fits it too). */
+void cl_f32_widen_ref(const float *dy, int oc, int oh, int ow, int wp, int ys, float *dyw)
+{
+    memset(dyw, 0, sizeof(float) * oc * ys);
+    for (int o = 0; o < oc; o++)
+        for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+                dyw[(size_t)o * ys + (size_t)i * wp + j] = dy[((size_t)o * oh + i) * ow + j];
+}
+
+void cl_f32_unpad_ref(const cl_conv_wide *g, const float *xin, float *x)
+{
+    for (int ch = 0; ch < g->c; ch++)
+        for (int i = 0; i < g->h; i++)
+            for (int j = 0; j < g->w; j++)
+                x[((size_t)ch * g->h + i) * g->w + j] =
+                    xin[((size_t)ch * g->hp + g->ph + i) * g->wp + g->pw + j];
+}
+
+void cl_f32_conv_wide_dx_ref(const float *dyw, int ys, int q, int oc, const float *w,
+                             const cl_conv_wide *g, float *dxin)
+{
+    const int kk = g->kh * g->kw;
+    for (int ch = 0; ch < g->c; ch++)
+        for (int u = 0; u < g->kh; u++)
+            for (int v = 0; v < g->kw; v++) {
+                float *d = dxin + ((size_t)ch * g->hp + u) * g->wp + v;
+                for (int p = 0; p < q; p++) {
+                    float acc = 0.0f;
+                    for (int o = 0; o < oc; o++)
+                        acc += w[((size_t)o * g->c + ch) * kk + u * g->kw + v] * dyw[(size_t)o * ys + p];
+                    d[p] += acc;
+                }
+            }
+}
+
+/* The wide path does stride 1 (with padding below the kernel size, the usual case). */
 static int use_wide(const cl_conv_shape *s)
 {
     return s->stride == 1 && s->pad <= s->kh - 1 && s->pad <= s->kw - 1;
 }
 
-/* Workspace of the wide path, in floats (int32 tables counted as floats):
- * xin, off, dyp (Q, OCP), dwt (CKK, OCP), dy padded, flipped w, its offsets,
- * and the wide output of y or dx. */
+/* Workspace of the wide path, in floats (the int32 offsets counted as floats):
+ * xin (the padded x, then dx in the same layout), off, dyp (Q, OCP),
+ * dwt (CKK, OCP), dy widened (OC, YS), and the wide output of y. */
 typedef struct wide_plan {
-    cl_conv_wide fx, fd; /* forward on x, dx as a forward on dy */
-    int ckk, ocp;
-    int ys, ysd;         /* row strides of the wide outputs (y, dx) */
-    size_t at_off, at_dyp, at_dwt, at_dypad, at_wf, at_offd, at_yw, total;
+    cl_conv_wide fx;
+    int ckk, ocp, ys; /* taps, OC rounded up to 8, plane stride of the wide y and dy */
+    size_t at_off, at_dyp, at_dwt, at_dyw, at_yw, total;
 } wide_plan;
 
 static void wide_plan_init(const cl_conv_shape *s, wide_plan *p)
 {
-    const size_t kk = (size_t)s->kh * s->kw;
     p->ckk = s->c * s->kh * s->kw;
     p->ocp = (s->oc + 7) / 8 * 8;
     cl_conv_wide_init(&p->fx, s->c, s->h, s->w, s->pad, s->pad, s->kh, s->kw);
-    cl_conv_wide_init(&p->fd, s->oc, s->oh, s->ow, s->kh - 1 - s->pad, s->kw - 1 - s->pad, s->kh,
-                      s->kw);
+    p->ys = (p->fx.q + 7) / 8 * 8;
     p->at_off = p->fx.xlen;
     p->at_dyp = p->at_off + p->ckk;
     p->at_dwt = p->at_dyp + (size_t)p->fx.q * p->ocp;
-    p->at_dypad = p->at_dwt + (size_t)p->ckk * p->ocp;
-    p->at_wf = p->at_dypad + p->fd.xlen;
-    p->at_offd = p->at_wf + (size_t)s->c * s->oc * kk;
-    p->ys = (p->fx.q + 7) / 8 * 8;
-    p->ysd = (p->fd.q + 7) / 8 * 8;
-    p->at_yw = p->at_offd + (size_t)s->oc * kk;
-    const size_t yw = (size_t)s->oc * p->ys, dxw = (size_t)s->c * p->ysd;
-    p->total = p->at_yw + (yw > dxw ? yw : dxw);
+    p->at_dyw = p->at_dwt + (size_t)p->ckk * p->ocp;
+    p->at_yw = p->at_dyw + (size_t)s->oc * p->ys;
+    p->total = p->at_yw + (size_t)s->oc * p->ys;
 }
 
 /* GEMM tiles (4 x 8, cl_gemm_wasmsimd.c) an (m, n) output takes. */
@@ -378,6 +404,11 @@ void cl_f32_conv_layer_backward_scalar(const cl_conv_shape *s, const float *x, c
 }
 
 #ifdef CL_HAVE_SIMD
+static void zero_work(float *p, size_t n)
+{
+    memset(p, 0, sizeof(float) * n);
+}
+
 /* the same layer with the vector building blocks of cl_nnk_wasmsimd.c */
 static const conv_blocks simd_blocks = {cl_f32_im2col_wasmsimd, cl_f32_col2im_wasmsimd,
                                         cl_f32_row_sums_wasmsimd};
@@ -411,21 +442,11 @@ void cl_f32_conv_layer_backward_wasmsimd(const cl_conv_shape *s, const float *x,
     }
     wide_plan p;
     wide_plan_init(s, &p);
-    const int oc = s->oc, ckk = p.ckk, kk = s->kh * s->kw, np = s->oh * s->ow;
-    int32_t *off = (int32_t *)(work + p.at_off), *offd = (int32_t *)(work + p.at_offd);
-    float *dyp = work + p.at_dyp, *dwt = work + p.at_dwt, *dypad = work + p.at_dypad;
-    float *wf = work + p.at_wf;
+    const int oc = s->oc, ckk = p.ckk, np = s->oh * s->ow;
+    int32_t *off = (int32_t *)(work + p.at_off);
+    float *dyp = work + p.at_dyp, *dwt = work + p.at_dwt, *dyw = work + p.at_dyw;
     cl_conv_wide_offsets(&p.fx, off);
     memset(dwt, 0, sizeof(float) * ckk * p.ocp);
-    if (dx) {
-        /* dx = dy (OC, OH, OW) padded by K - 1 - pad, convolved with w flipped in
-         * both axes and with its channel axes swapped: wf (C, OC, KH, KW) */
-        cl_conv_wide_offsets(&p.fd, offd);
-        for (int ch = 0; ch < s->c; ch++)
-            for (int o = 0; o < oc; o++)
-                for (int t = 0; t < kk; t++)
-                    wf[((size_t)ch * oc + o) * kk + t] = w[((size_t)o * s->c + ch) * kk + kk - 1 - t];
-    }
     for (int n = 0; n < s->b; n++) {
         const float *dyb = dy + (size_t)n * oc * np;
         cl_f32_row_sums_wasmsimd(dyb, oc, np, db);
@@ -433,11 +454,11 @@ void cl_f32_conv_layer_backward_wasmsimd(const cl_conv_shape *s, const float *x,
         cl_f32_pack_dy_wasmsimd(dyb, oc, s->oh, s->ow, p.fx.wp, p.ocp, dyp);
         cl_f32_conv_wide_dw_wasmsimd(work, off, ckk, dyp, p.fx.q, p.ocp, oc, dwt);
         if (!dx) continue;
-        cl_f32_pad_copy_wasmsimd(&p.fd, dyb, dypad);
-        cl_f32_conv_wide_wasmsimd(dypad, offd, oc * kk, wf, NULL, s->c, p.fd.q, work + p.at_yw,
-                                  p.ysd);
-        cl_f32_unwide_wasmsimd(work + p.at_yw, p.ysd, s->c, s->h, s->w, p.fd.wp,
-                               dx + (size_t)n * s->c * s->h * s->w);
+        /* dx in the padded layout, built in the buffer of the padded x */
+        cl_f32_widen_wasmsimd(dyb, oc, s->oh, s->ow, p.fx.wp, p.ys, dyw);
+        zero_work(work, p.fx.xlen);
+        cl_f32_conv_wide_dx_wasmsimd(dyw, p.ys, p.fx.q, oc, w, &p.fx, work);
+        cl_f32_unpad_wasmsimd(&p.fx, work, dx + (size_t)n * s->c * s->h * s->w);
     }
     for (int o = 0; o < oc; o++)
         for (int t = 0; t < ckk; t++) dw[(size_t)o * ckk + t] += dwt[(size_t)t * p.ocp + o];

@@ -108,8 +108,20 @@ void cl_f32_pack_dy_ref(const float *dy, int oc, int oh, int ow, int wp, int ocp
 /* dwt (CKK, OCP) += sum over q < Q of xin[q + off[t]] * dyp[q][o], o < OC. */
 void cl_f32_conv_wide_dw_ref(const float *xin, const int32_t *off, int ckk, const float *dyp,
                              int q, int ocp, int oc, float *dwt);
+/* dyw[o * ys + i*WP + j] = dy (OC, OH, OW), zeros at j >= OW and up to ys. */
+void cl_f32_widen_ref(const float *dy, int oc, int oh, int ow, int wp, int ys, float *dyw);
+/* x (C, H, W) = the inside of a padded xin (the inverse of pad_copy). */
+void cl_f32_unpad_ref(const cl_conv_wide *g, const float *xin, float *x);
+/* dxin[ch*HP*WP + q + u*WP + v] += sum_o w (OC, C, KH, KW)[o][ch][u][v] dyw[o * ys + q]
+ * for q < Q: the input gradient in the padded layout (dxin cleared by the caller). */
+void cl_f32_conv_wide_dx_ref(const float *dyw, int ys, int q, int oc, const float *w,
+                             const cl_conv_wide *g, float *dxin);
 
 #ifdef CL_HAVE_SIMD
+void cl_f32_widen_wasmsimd(const float *dy, int oc, int oh, int ow, int wp, int ys, float *dyw);
+void cl_f32_unpad_wasmsimd(const cl_conv_wide *g, const float *xin, float *x);
+void cl_f32_conv_wide_dx_wasmsimd(const float *dyw, int ys, int q, int oc, const float *w,
+                                  const cl_conv_wide *g, float *dxin);
 void cl_f32_pad_copy_wasmsimd(const cl_conv_wide *g, const float *x, float *xin);
 void cl_f32_conv_wide_wasmsimd(const float *xin, const int32_t *off, int ckk, const float *w,
                                const float *bias, int oc, int q, float *yw, int ys);

@@ -172,6 +172,13 @@ void cl_f32_maxpool_backward_wasmsimd(const float *dy, const int32_t *argmax, in
 
 /* ---- stride 1 in the wide layout (see cl_nnk.h) ---- */
 
+/* d[0 .. 8) += (lo, hi) */
+static inline void add_pair(float *d, v128_t lo, v128_t hi)
+{
+    wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), lo));
+    wasm_v128_store(d + 4, wasm_f32x4_add(wasm_v128_load(d + 4), hi));
+}
+
 /* dst[0 .. n) = src[0 .. n), n small (a row) */
 static inline void copy_floats(float *dst, const float *src, int n)
 {
@@ -325,12 +332,77 @@ void cl_f32_conv_wide_dw_wasmsimd(const float *xin, const int32_t *off, int ckk,
                 c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
                 c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
             }
-            const v128_t acc[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-            for (int r = 0; r < mr; r++) {
-                float *d = dwt + (size_t)(t0 + r) * ocp + o0;
-                wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), acc[r][0]));
-                wasm_v128_store(d + 4, wasm_f32x4_add(wasm_v128_load(d + 4), acc[r][1]));
-            }
+            float *d = dwt + (size_t)t0 * ocp + o0;
+            add_pair(d, c00, c01);
+            if (mr > 1) add_pair(d + ocp, c10, c11);
+            if (mr > 2) add_pair(d + 2 * (size_t)ocp, c20, c21);
+            if (mr > 3) add_pair(d + 3 * (size_t)ocp, c30, c31);
         }
+    }
+}
+
+void cl_f32_widen_wasmsimd(const float *dy, int oc, int oh, int ow, int wp, int ys, float *dyw)
+{
+    for (int o = 0; o < oc; o++, dyw += ys) {
+        float *d = dyw;
+        for (int i = 0; i < oh; i++, d += wp, dy += ow) {
+            copy_floats(d, dy, ow);
+            for (int j = ow; j < wp && i * wp + j < ys; j++) d[j] = 0.0f;
+        }
+        const int used = (oh - 1) * wp + ow;
+        zero_floats(dyw + used, ys - used);
+    }
+}
+
+void cl_f32_unpad_wasmsimd(const cl_conv_wide *g, const float *xin, float *x)
+{
+    for (int ch = 0; ch < g->c; ch++)
+        for (int i = 0; i < g->h; i++, x += g->w)
+            copy_floats(x, xin + ((size_t)ch * g->hp + g->ph + i) * g->wp + g->pw, g->w);
+}
+
+/* 4 input channels x 8 positions per tile: for one tap (u, v) the sum over
+ * the output channels stays in registers, then is added into dxin shifted by
+ * the tap. Taps are the outer loop, so that consecutive read-add-writes of
+ * dxin never overlap (a partly overlapping load after a store stalls). */
+void cl_f32_conv_wide_dx_wasmsimd(const float *dyw, int ys, int q, int oc, const float *w,
+                                  const cl_conv_wide *g, float *dxin)
+{
+    const int c = g->c, kk = g->kh * g->kw;
+    const size_t plane = (size_t)g->hp * g->wp, wo = (size_t)c * kk; /* w's stride per o */
+    for (int c0 = 0; c0 < c; c0 += 4) {
+        const int mr = c - c0 < 4 ? c - c0 : 4;
+        const int r1 = mr > 1 ? 1 : 0, r2 = mr > 2 ? 2 : mr - 1, r3 = mr - 1;
+        for (int u = 0; u < g->kh; u++)
+            for (int v = 0; v < g->kw; v++) {
+                const int t = u * g->kw + v;
+                const size_t k1 = (size_t)r1 * kk, k2 = (size_t)r2 * kk, k3 = (size_t)r3 * kk;
+                float *d0 = dxin + (size_t)c0 * plane + (size_t)u * g->wp + v;
+                for (int q0 = 0; q0 < q; q0 += 8) {
+                    v128_t c00, c01, c10, c11, c20, c21, c30, c31;
+                    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.0f);
+                    const float *bp = dyw + q0, *wq = w + (size_t)c0 * kk + t;
+                    for (int o = 0; o < oc; o++, bp += ys, wq += wo) {
+                        const v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
+                        v128_t a = wasm_v128_load32_splat(wq);
+                        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0));
+                        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
+                        a = wasm_v128_load32_splat(wq + k1);
+                        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0));
+                        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
+                        a = wasm_v128_load32_splat(wq + k2);
+                        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0));
+                        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
+                        a = wasm_v128_load32_splat(wq + k3);
+                        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
+                        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+                    }
+                    float *d = d0 + q0;
+                    add_pair(d, c00, c01);
+                    if (mr > 1) add_pair(d + plane, c10, c11);
+                    if (mr > 2) add_pair(d + 2 * plane, c20, c21);
+                    if (mr > 3) add_pair(d + 3 * plane, c30, c31);
+                }
+            }
     }
 }
