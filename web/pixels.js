@@ -100,6 +100,7 @@ function grayView() {
 }
 
 function setImage(img) {
+  if (img.source !== 'sample') $('[data-sample]').value = '';
   const planes = cl.toPlanar(img, false);
   const y = cl.toPlanar(img, true);
   current = { img, planes, y };
@@ -319,6 +320,9 @@ function drawPlanes() {
     canvas.getContext('2d').putImageData(new ImageData(rgba, img.width, img.height), 0, 0);
     fig.querySelector('.px-plane-shape').textContent = `(${img.height}, ${img.width})`;
   }
+  $('[data-planes-note]').textContent = img.gray
+    ? 'This picture is grayscale: R, G and B are the same matrix, and so is Y.'
+    : '';
 }
 
 function renderPlaneNumbers() {
@@ -672,6 +676,7 @@ async function showSample(name) {
     const img = await loadSample(name);
     if (mine !== loadGeneration) return;
     state.sample = name;
+    $('[data-sample]').value = name;
     setImage(img);
     say(msg, img.note ?? '');
   } catch (e) {
@@ -681,6 +686,9 @@ async function showSample(name) {
 
 function wireSource() {
   const select = $('[data-sample]');
+  // Shown while a file or webcam picture is on screen, so that choosing the
+  // previous sample again is a change.
+  select.append(el('option', { value: '', textContent: 'None: your own picture is shown', disabled: true, hidden: true }));
   for (const s of SAMPLES) select.append(el('option', { value: s.name, textContent: s.label }));
   select.value = state.sample;
   select.addEventListener('change', () => showSample(select.value));

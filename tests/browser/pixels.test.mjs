@@ -134,7 +134,8 @@ async function goTo(page, row, col) {
 
 async function sourceMessage(page, re) {
   const msg = page.locator('[data-source-message]');
-  await msg.filter({ hasText: re, hasNotText: /^(Reading|Loading) / }).waitFor({ timeout: 30000 });
+  // Progress messages ("Reading x.png…", "Asking for the webcam…") end with an ellipsis.
+  await msg.filter({ hasText: re, hasNotText: /…$/ }).waitFor({ timeout: 30000 });
   return msg.textContent();
 }
 
@@ -235,6 +236,12 @@ test('an uploaded PNG shows its shape and its exact values', async () => {
     assert.deepEqual(r.values, pixels[i], `pixel ${i}`);
   }
   assert.match(await page.locator('[data-shape-note]').textContent(), /^six-pixels\.png, 3 pixels wide and 2 high/);
+  // The sample list no longer claims a sample is shown; choosing one loads it.
+  assert.equal(await page.getByLabel('Sample image').inputValue(), '');
+  await page.getByLabel('Sample image').selectOption('astronaut');
+  await shapeIs(page, '(512, 512, 3)');
+  await upload(page, 'six-pixels.png', rgbPng(3, 2, pixels));
+  await shapeIs(page, '(2, 3, 3)');
   // A JPEG made by the browser decodes too (size only: JPEG is lossy).
   const jpeg = await page.evaluate(async () => {
     const c = new OffscreenCanvas(40, 30);
