@@ -50,6 +50,7 @@ const ui = {
   fieldMarker: $('[data-field-marker]'),
   pixelMarker: $('[data-pixel-marker]'),
   legend: $('[data-legend]'),
+  announce: $('[data-announce]'),
   renderInfo: $('[data-render-info]'),
   j1: $('[data-j1]'),
   j2: $('[data-j2]'),
@@ -71,6 +72,9 @@ const ui = {
 // Colours of the engine's diverging map (cl_image.c): blue < 0 < red, white at 0.
 const BLUE = [33, 102, 172], WHITE = [247, 247, 247], RED = [178, 24, 43];
 const CELL = 44; // CSS pixels per pixel when an image is drawn as a number matrix
+// Longest side of a student's own image here: the class's photo (1050 x 700)
+// fits; larger ones are scaled down (and told so) to keep edits interactive.
+const MAX_SIDE = 1280;
 const TOLERANCE_ABS = 0.5, TOLERANCE_REL = 0.01;
 
 function say(el, text, kind) {
@@ -574,6 +578,7 @@ async function pump() {
     const end = performance.now();
     performance.measure('kernels:edit-to-pixels', { start: since, end });
     ui.outputCanvas.dataset.lastRenderMs = (end - since).toFixed(2);
+    ui.outputCanvas.dataset.engineMs = r.ms.toFixed(2);
     ui.outputCanvas.dataset.renderCount = String(++renderCount);
     ui.renderInfo.textContent = `Computed by the engine in ${r.ms.toFixed(1)} ms; from your change to the picture: ${(end - since).toFixed(1)} ms.`;
     drawn = { ...r, params, signed: r.display === 'diverging' || params.kernels.some((k) => k.some((v) => v < 0)) || params.bias < 0 };
@@ -929,6 +934,7 @@ function renderStep(container, probe, view, { full }) {
   // The value shown is the engine's (from the whole-image result); the sums
   // above are this page's arithmetic on the same numbers and must agree.
   const checks = multi ? [sums.reduce((a, v) => a + v, 0) + params.bias] : sums;
+  ui.announce.textContent = probe.z.map((z, pl) => `${probe.z.length > 1 ? `Z_${CHANNEL_NAMES[pl]}` : 'Z'}[${j1}, ${j2}] = ${fmt(z, 3)}`).join(', ');
   probe.z.forEach((z, pl) => {
     const label = probe.z.length > 1 ? `Z_${CHANNEL_NAMES[pl]}[${j1}, ${j2}]` : `Z[${j1}, ${j2}]`;
     resultLine(container, label, z, `Result ${label}`);
@@ -967,8 +973,8 @@ function stepBy(delta) {
 
 let exercise = null; // { probe, view, answers, plane, label }
 
-async function newQuestion() {
-  if (!drawn) return;
+async function newQuestion(attempt = 0) {
+  if (!drawn || attempt > 5) return;
   const view = drawn;
   const j1 = Math.floor(Math.random() * view.height), j2 = Math.floor(Math.random() * view.width);
   let probe;
@@ -978,7 +984,7 @@ async function newQuestion() {
     say(ui.exFeedback, e.message, 'error');
     return;
   }
-  if (probe.stale) return newQuestion();
+  if (probe.stale) return newQuestion(attempt + 1); // a newer result was on its way: ask about that one
   const plane = Math.floor(Math.random() * probe.z.length);
   const label = probe.z.length > 1 ? `Z_${CHANNEL_NAMES[plane]}[${j1}, ${j2}]` : `Z[${j1}, ${j2}]`;
   exercise = { probe, view, plane, label, z: probe.z[plane] };
@@ -1085,6 +1091,7 @@ function wire() {
   bindImageInputs({
     fileInput: ui.file,
     dropZone: ui.dropZone,
+    maxSide: MAX_SIDE,
     // Only the newest of overlapping loads reports back: count them as one.
     onStart: (label) => {
       if (!fileLoading) busy(1);
@@ -1099,7 +1106,7 @@ function wire() {
   });
   ui.cameraStart.addEventListener('click', async () => {
     try {
-      camera = await openCamera(ui.video);
+      camera = await openCamera(ui.video, { maxSide: MAX_SIDE });
       ui.video.hidden = ui.cameraCapture.hidden = ui.cameraStop.hidden = false;
       ui.cameraStart.hidden = true;
       say(ui.imageMessage, 'The webcam is on: take a picture to use it as X.');
@@ -1224,7 +1231,7 @@ function wire() {
     ui.play.textContent = 'Pause the scan';
     ui.play.setAttribute('aria-pressed', 'true');
   });
-  ui.exNew.addEventListener('click', newQuestion);
+  ui.exNew.addEventListener('click', () => newQuestion());
   ui.exForm.addEventListener('submit', checkAnswer);
   ui.exReveal.addEventListener('click', revealAnswer);
   window.addEventListener('hashchange', () => {

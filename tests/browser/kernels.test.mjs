@@ -381,6 +381,11 @@ test('bad input: a cell that is not a number, an all-zero kernel with normalise,
   assert.match(await imageMessage.textContent(), /empty/);
   assert.equal(await page.getByLabel('Image', { exact: true }).inputValue(), 'dot');
   assert.equal(await imageMessage.getAttribute('data-kind'), 'error');
+  // A picture larger than the page's limit is scaled down, and the page says so.
+  const wide = new Uint8ClampedArray(4 * 3000 * 200).fill(200);
+  await upload(page, 'wide.png', 'image/png', await makePng(page, 3000, 200, wide));
+  assert.match(await imageMessage.textContent(), /“wide\.png” is 3000 × 200 pixels.*scaled down to 1280 × 85/);
+  assert.match(await page.locator('[data-image-shape]').textContent(), /shape \(85, 1280\).*scaled down from 3000 × 200/);
   await screenshot(page, 'kernels-bad-file');
   assert.deepEqual(page.problems, []);
   await page.context().close();
