@@ -6,7 +6,9 @@
  * op(B) is packed, kc x 8 at a time, into a panel on the stack, which makes
  * its two storages read alike and zero-pads the last columns; op(A) is read
  * in place with a broadcast load (load32_splat) in either storage. Partial
- * tiles go through a small buffer, so nothing reads or writes past C. */
+ * tiles go through a small buffer, so nothing reads or writes past C; the
+ * last rows (m % 4) are done one at a time. A B^T with few columns (say 10)
+ * takes dot products along k instead (gemm_nt_dot). */
 #include "cl_gemm.h"
 #include "cl_simd.h"
 
@@ -103,6 +105,80 @@ static inline void kernel_4x8(int kc, const float *a, const size_t off[MR], size
     wasm_v128_store(c + 3 * ldc, c30), wasm_v128_store(c + 3 * ldc + 4, c31);
 }
 
+/* One row of C, 8 wide: the tail rows of m (no work spent on dropped rows). */
+static inline void kernel_1x8(int kc, const float *a, size_t step, const float *panel,
+                              float *c, int load_c)
+{
+    v128_t c0 = load_c ? wasm_v128_load(c) : wasm_f32x4_splat(0.0f);
+    v128_t c1 = load_c ? wasm_v128_load(c + 4) : wasm_f32x4_splat(0.0f);
+    for (int p = 0; p < kc; p++, panel += NR, a += step) {
+        const v128_t av = wasm_v128_load32_splat(a);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(av, wasm_v128_load(panel)));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(av, wasm_v128_load(panel + 4)));
+    }
+    wasm_v128_store(c, c0);
+    wasm_v128_store(c + 4, c1);
+}
+
+/* (s0, s1, s2, s3) = the sums of the lanes of v0, v1, v2, v3 */
+static inline v128_t sum4(v128_t v0, v128_t v1, v128_t v2, v128_t v3)
+{
+    const v128_t t0 = wasm_f32x4_add(wasm_i32x4_shuffle(v0, v1, 0, 4, 1, 5),
+                                     wasm_i32x4_shuffle(v0, v1, 2, 6, 3, 7));
+    const v128_t t1 = wasm_f32x4_add(wasm_i32x4_shuffle(v2, v3, 0, 4, 1, 5),
+                                     wasm_i32x4_shuffle(v2, v3, 2, 6, 3, 7));
+    return wasm_f32x4_add(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5),
+                          wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+}
+
+/* C = A B^T + beta C with few columns (n not near a multiple of 8): dot
+ * products along k, where both A (M, K) and B (N, K) are contiguous, in
+ * tiles of 4 rows x 2 columns with the 8 sums in registers. */
+static void gemm_nt_dot(int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                        float beta, float *c, int ldc)
+{
+    for (int i0 = 0; i0 < m; i0 += 4) {
+        /* rows past m and columns past n repeat the last one; dropped */
+        const float *ar[4];
+        for (int r = 0; r < 4; r++) ar[r] = a + (size_t)(i0 + r < m ? i0 + r : m - 1) * lda;
+        for (int j0 = 0; j0 < n; j0 += 2) {
+            const float *b0 = b + (size_t)j0 * ldb, *b1 = b + (size_t)(j0 + 1 < n ? j0 + 1 : j0) * ldb;
+            v128_t s00, s01, s10, s11, s20, s21, s30, s31;
+            s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = wasm_f32x4_splat(0.0f);
+            int p = 0;
+            for (; p + 4 <= k; p += 4) {
+                const v128_t v0 = wasm_v128_load(b0 + p), v1 = wasm_v128_load(b1 + p);
+                v128_t x = wasm_v128_load(ar[0] + p);
+                s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x, v0));
+                s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x, v1));
+                x = wasm_v128_load(ar[1] + p);
+                s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x, v0));
+                s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x, v1));
+                x = wasm_v128_load(ar[2] + p);
+                s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x, v0));
+                s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x, v1));
+                x = wasm_v128_load(ar[3] + p);
+                s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x, v0));
+                s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x, v1));
+            }
+            /* lanes: (row 0, col 0), (row 1, col 0), (row 2, col 0), (row 3, col 0), then col 1 */
+            float d0[4], d1[4];
+            wasm_v128_store(d0, sum4(s00, s10, s20, s30));
+            wasm_v128_store(d1, sum4(s01, s11, s21, s31));
+            for (int r = 0; r < 4 && i0 + r < m; r++) {
+                float x0 = d0[r], x1 = d1[r];
+                for (int q = p; q < k; q++) {
+                    x0 += ar[r][q] * b0[q];
+                    x1 += ar[r][q] * b1[q];
+                }
+                float *cr = c + (size_t)(i0 + r) * ldc + j0;
+                cr[0] = beta == 0.0f ? x0 : x0 + beta * cr[0];
+                if (j0 + 1 < n) cr[1] = beta == 0.0f ? x1 : x1 + beta * cr[1];
+            }
+        }
+    }
+}
+
 void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, int lda,
                           const float *b, int ldb, float beta, float *c, int ldc)
 {
@@ -113,8 +189,14 @@ void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, i
         cl_f32_gemm_scalar(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
         return;
     }
+    /* few columns, far from a multiple of 8: the 8-wide tiles would mostly be padding */
+    const int padded = (n + NR - 1) / NR * NR;
+    if (tb && !ta && k >= 32 && 4 * (padded - n) > padded) {
+        gemm_nt_dot(m, n, k, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
     float panel[KC * NR];
-    float tile[MR * NR] = {0}; /* columns and rows past C are computed, then dropped */
+    float tile[MR * NR] = {0}; /* columns past C are computed, then dropped */
     for (int p0 = 0; p0 < k; p0 += KC) {
         const int kc = k - p0 < KC ? k - p0 : KC;
         const int load_c = p0 > 0 || beta != 0.0f;
@@ -139,6 +221,13 @@ void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, i
                 float *ct = c + (size_t)i0 * ldc + j0;
                 if (mr == MR && nc == NR) {
                     kernel_4x8(kc, a_blk, off, step, panel, ct, (size_t)ldc, load_c);
+                } else if (mr < MR) {
+                    for (int r = 0; r < mr; r++) {
+                        float *cr = nc == NR ? ct + (size_t)r * ldc : tile;
+                        if (load_c && nc < NR) memcpy(tile, ct + (size_t)r * ldc, sizeof(float) * nc);
+                        kernel_1x8(kc, a_blk + off[r], step, panel, cr, load_c);
+                        if (nc < NR) memcpy(ct + (size_t)r * ldc, tile, sizeof(float) * nc);
+                    }
                 } else {
                     if (load_c)
                         for (int r = 0; r < mr; r++)

@@ -6,7 +6,6 @@
 // Default files: build/kernels/kernels-simd.wasm and kernels-scalar.wasm
 // (`make kernels-wasm`); build/site/convlab-{simd,scalar}.wasm work as well.
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -29,20 +28,27 @@ function filled(e, n) {
   return p;
 }
 
-// best of `rounds` rounds of repeated calls, each ~budget/rounds seconds
+// Best of `rounds` rounds of repeated calls, each ~budget/rounds seconds of
+// this process's CPU time (user + system): on a machine shared with other
+// work, CPU time is steadier than the wall clock (it still counts the
+// slowdown of a shared core). Returns ms per call.
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 function time(fn, budget, rounds = 5) {
   let best = Infinity;
   for (let r = 0; r < rounds; r++) {
     let reps = 0;
-    const t0 = performance.now();
+    const t0 = cpuMs();
     let t;
     do {
       fn();
       reps++;
-    } while ((t = performance.now() - t0) < (budget * 1000) / rounds);
+    } while ((t = cpuMs() - t0) < (budget * 1000) / rounds);
     best = Math.min(best, t / reps);
   }
-  return best; // ms
+  return best;
 }
 
 const GEMM_SHAPES = [
