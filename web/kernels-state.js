@@ -67,20 +67,21 @@ export function defaultState() {
 
 /**
  * A kernel cell: a number ("2", "-0.5", ".25", "1e-3") or a simple fraction
- * ("1/9", "-2/3"). Returns { ok: true, value } or { ok: false, reason }.
+ * ("1/9", "-2/3"). Returns { ok: true, value } or { ok: false, reason }, the
+ * reason written to follow the cell's name ("W[0, 1] holds “x”, which is not a number").
  */
 export function parseCell(text) {
   const t = String(text).trim().replace(/\u2212/g, '-');
   if (t === '') return { ok: false, reason: 'is empty (type 0 for nothing)' };
   const num = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
   const parts = t.split('/');
-  if (parts.length > 2) return { ok: false, reason: `“${t}” is not a number or a fraction` };
-  if (!parts.every((p) => num.test(p.trim()))) return { ok: false, reason: `“${t}” is not a number` };
+  if (parts.length > 2) return { ok: false, reason: `holds “${t}”, which is not a number or a fraction` };
+  if (!parts.every((p) => num.test(p.trim()))) return { ok: false, reason: `holds “${t}”, which is not a number` };
   const a = Number(parts[0]);
   const b = parts.length === 2 ? Number(parts[1]) : 1;
-  if (b === 0) return { ok: false, reason: `“${t}” divides by 0` };
+  if (b === 0) return { ok: false, reason: `holds “${t}”, which divides by 0` };
   const value = a / b;
-  if (!Number.isFinite(value) || Math.abs(value) > 1e6) return { ok: false, reason: `“${t}” is too large (keep it within ±1,000,000)` };
+  if (!Number.isFinite(value) || Math.abs(value) > 1e6) return { ok: false, reason: `holds “${t}”, which is too large (keep it within ±1,000,000)` };
   return { ok: true, value };
 }
 
@@ -200,7 +201,7 @@ function cellsFrom(text, n, what) {
   if (cells.length !== n) throw new Error(`${what} has ${cells.length} numbers, the size needs ${n}`);
   for (const c of cells) {
     const r = parseCell(c);
-    if (!r.ok) throw new Error(`${what}: ${r.reason}`);
+    if (!r.ok) throw new Error(`${what} ${r.reason}`);
   }
   return cells.map((c) => c.trim());
 }

@@ -1014,7 +1014,7 @@ function checkAnswer(e) {
   const r = parseCell(ui.exAnswer.value);
   if (!r.ok) {
     ui.exAnswer.setAttribute('aria-invalid', 'true');
-    say(ui.exFeedback, `Your answer ${r.reason}: type a number, such as 12 or -3.5.`, 'error');
+    say(ui.exFeedback, `Your answer ${r.reason}: type a number, such as 12, -3.5 or 1/2.`, 'error');
     return;
   }
   ui.exAnswer.removeAttribute('aria-invalid');

@@ -330,10 +330,10 @@ test('bad input: a cell that is not a number, an all-zero kernel with normalise,
   const before = await renderCount(page);
   const pixels = () => page.evaluate(() => document.querySelector('[data-output-canvas]').toDataURL());
   const shownBefore = await pixels();
-  for (const [text, reason] of [['abc', '“abc” is not a number'], ['1/0', 'divides by 0'], ['', 'is empty'], ['2/3/4', 'not a number or a fraction']]) {
+  for (const [text, reason] of [['abc', 'W[0, 1] holds “abc”, which is not a number'], ['1/0', 'holds “1/0”, which divides by 0'], ['', 'W[0, 1] is empty'], ['2/3/4', 'not a number or a fraction']]) {
     await cell.fill(text);
     assert.equal(await cell.getAttribute('aria-invalid'), 'true', text);
-    assert.match(await message.textContent(), new RegExp(reason.replace(/[/.]/g, '\\$&')));
+    assert.match(await message.textContent(), new RegExp(reason.replace(/[/.[\]]/g, '\\$&')));
     assert.match(await message.textContent(), /keeps showing the last kernel/);
   }
   await screenshot(page, 'kernels-bad-cell');
@@ -437,7 +437,7 @@ test('the view lives in the URL hash: a reloaded link shows the same view; a bro
   assert.equal(await shown(broken, 'Z[0, 0]'), 2040);
   await broken.goto(`${site.url}kernels.html#img=dot&k=3x3&w=1,2,3,4,x,6,7,8,9`);
   await idle(broken);
-  assert.match(await broken.locator('[data-page-message]').textContent(), /“x” is not a number/);
+  assert.match(await broken.locator('[data-page-message]').textContent(), /the kernel holds “x”, which is not a number/);
   assert.deepEqual(broken.problems, []);
   await broken.context().close();
   assert.deepEqual(page.problems, []);
