@@ -477,22 +477,22 @@ function showFormula() {
   if (!image) return;
   const [k1, k2] = kernelSize();
   const { rows, cols } = outShape(image.height, image.width, k1, k2, state.pad, state.stride);
-  const padText = (p, ax, a, b) => `${p} = ${ax.total} ${state.pad === 'valid' ? '(no padding)' : `(${ax.before} ${a} + ${ax.after} ${b})`}`;
+  const padText = (p, ax, a, b, what) => `${p} = ${ax.total}: ${state.pad === 'valid' ? 'no padding' : `${what} of padding, ${ax.before} ${a} + ${ax.after} ${b}`}`;
   const lines = [
-    ['Rows', 'OH = ⌊(H − K1 + P1) / s⌋ + 1', rows.text, padText('P1', rows, 'above', 'below')],
-    ['Columns', 'OW = ⌊(W − K2 + P2) / s⌋ + 1', cols.text, padText('P2', cols, 'left', 'right')],
+    ['Rows', 'OH = ⌊(H − K1 + P1) / s⌋ + 1', rows.text, padText('P1', rows, 'above', 'below', 'rows')],
+    ['Columns', 'OW = ⌊(W − K2 + P2) / s⌋ + 1', cols.text, padText('P2', cols, 'left', 'right', 'columns')],
   ];
   ui.formula.replaceChildren();
   for (const [name, general, numbers, pad] of lines) {
     const div = document.createElement('div');
     div.className = 'k-formula-line';
     div.dataset.axis = name.toLowerCase();
-    div.innerHTML = '<span class="k-formula-name"></span> <span class="mono"></span> <span class="muted"></span><br>'
-      + '<span class="mono k-formula-numbers"></span>';
+    div.innerHTML = '<span class="k-formula-name"></span> <span class="mono"></span><br>'
+      + '<span class="mono k-formula-numbers"></span><br><span class="muted k-formula-numbers"></span>';
     div.children[0].textContent = `${name}:`;
     div.children[1].textContent = general;
-    div.children[2].textContent = `with ${pad}`;
-    div.children[4].textContent = `= ${numbers}`;
+    div.children[3].textContent = `= ${numbers}`;
+    div.children[5].textContent = pad;
     ui.formula.append(div);
   }
   const shape = document.createElement('div');
@@ -884,10 +884,11 @@ function renderStep(container, probe, view, { full }) {
       ? `Z[${j1}, ${j2}] = Σ over c = R, G, B and k1 < ${k1}, k2 < ${k2} of W_c[k1, k2] · ${xi} + b`
       : `Z[${j1}, ${j2}] = Σ over k1 < ${k1} and k2 < ${k2} of W[k1, k2] · ${xi}`;
   container.append(formula);
+  const r0 = j1 * s - p1, c0 = j2 * s - p2;
   const where = document.createElement('p');
   where.className = 'hint';
-  const r0 = j1 * s - p1, c0 = j2 * s - p2;
-  const padNote = params.pad === 'valid' ? 'No padding.'
+  const outside = r0 < 0 || c0 < 0 || r0 + k1 > image.height || c0 + k2 > image.width;
+  const padNote = !outside ? 'All of it lies inside the image.'
     : `Hatched cells lie outside the image: ${params.pad} padding gives them ${params.pad === 'zero' ? 'the value 0' : params.pad === 'reflect' ? 'a mirrored pixel' : 'the nearest edge pixel'}.`;
   where.textContent = `The kernel covers rows ${r0} to ${r0 + k1 - 1} and columns ${c0} to ${c0 + k2 - 1} of X. ${padNote}`;
   container.append(where);
@@ -1024,7 +1025,7 @@ function checkAnswer(e) {
   if (off <= tol) {
     say(ui.exFeedback, `Right: ${label} = ${fmt(z, 3)}${off > 0 ? ` (yours, ${fmt(r.value, 3)}, is within ±${fmt(tol, 2)})` : ''}. Try another one!`, 'ok');
   } else {
-    say(ui.exFeedback, `Not quite: ${fmt(r.value, 3)} is ${fmt(off, 3)} away from the engine’s value. `
+    say(ui.exFeedback, `Not quite: ${fmt(r.value, 3)} is too ${r.value > z ? 'high' : 'low'}. `
       + 'Multiply each patch number by the kernel weight in the same place, add everything up, and try again, '
       + 'or show the worked answer.', 'warning');
   }

@@ -291,11 +291,11 @@ test('padding, stride and kernel size are written out in the output-shape formul
   await choose(page, 'Image', 'coffee'); // 600 x 400
   await choose(page, 'Preset', 'box');
   const formula = page.locator('[data-shape-formula]');
-  const rows = () => formula.locator('[data-axis="rows"]').textContent();
-  const cols = () => formula.locator('[data-axis="columns"]').textContent();
+  const rows = () => formula.locator('[data-axis="rows"]').innerText();
+  const cols = () => formula.locator('[data-axis="columns"]').innerText();
   await choose(page, 'Padding', 'zero');
-  assert.match(await rows(), /with P1 = 2 \(1 above \+ 1 below\)/);
-  assert.match(await rows(), /= \(400 − 3 \+ 2\) \/ 1 \+ 1 = 400$/);
+  assert.match(await rows(), /P1 = 2: rows of padding, 1 above \+ 1 below/);
+  assert.match(await rows(), /= \(400 − 3 \+ 2\) \/ 1 \+ 1 = 400$/m);
   assert.match(await cols(), /\(600 − 3 \+ 2\) \/ 1 \+ 1 = 600/);
   await choose(page, 'Stride s', '3');
   assert.match(await rows(), /⌊\(400 − 3 \+ 2\) \/ 3⌋ \+ 1 = 134/);
@@ -305,11 +305,11 @@ test('padding, stride and kernel size are written out in the output-shape formul
   // An even kernel: 1 row of padding above, 2 below.
   await choose(page, 'Rows K1', '4');
   await choose(page, 'Stride s', '1');
-  assert.match(await rows(), /with P1 = 3 \(1 above \+ 2 below\)/);
-  assert.match(await rows(), /= \(400 − 4 \+ 3\) \/ 1 \+ 1 = 400$/);
+  assert.match(await rows(), /P1 = 3: rows of padding, 1 above \+ 2 below/);
+  assert.match(await rows(), /= \(400 − 4 \+ 3\) \/ 1 \+ 1 = 400$/m);
   await choose(page, 'Padding', 'valid');
-  assert.match(await rows(), /with P1 = 0 \(no padding\)/);
-  assert.match(await rows(), /= \(400 − 4 \+ 0\) \/ 1 \+ 1 = 397$/);
+  assert.match(await rows(), /P1 = 0: no padding/);
+  assert.match(await rows(), /= \(400 − 4 \+ 0\) \/ 1 \+ 1 = 397$/m);
   assert.match(await cols(), /\(600 − 3 \+ 0\) \/ 1 \+ 1 = 598/);
   assert.match(await formula.textContent(), /Z has shape \(397, 598\): one output channel/);
   await page.getByRole('radio', { name: /Colour, each channel/ }).check();
