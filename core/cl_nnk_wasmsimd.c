@@ -304,15 +304,16 @@ void cl_f32_pack_dy_wasmsimd(const float *dy, int oc, int oh, int ow, int wp, in
                 dyp[((size_t)i * wp + j) * ocp + o] = dy[o * plane + (size_t)i * ow + j];
 }
 
-/* 4 taps x 8 output channels per tile, summed over the positions q. */
+/* 4 taps x 8 output channels per tile, summed over the positions q; the
+ * last taps (ckk % 4) one at a time rather than padded to 4. */
 void cl_f32_conv_wide_dw_wasmsimd(const float *xin, const int32_t *off, int ckk, const float *dyp,
                                   int q, int ocp, int oc, float *dwt)
 {
     (void)oc; /* dyp is zero for o >= oc, so whole vectors of 8 are summed */
-    for (int t0 = 0; t0 < ckk; t0 += 4) {
-        const int mr = ckk - t0 < 4 ? ckk - t0 : 4;
-        const float *x0 = xin + off[t0], *x1 = xin + off[t0 + (mr > 1 ? 1 : 0)],
-                    *x2 = xin + off[t0 + (mr > 2 ? 2 : mr - 1)], *x3 = xin + off[t0 + mr - 1];
+    int t0 = 0;
+    for (; t0 + 4 <= ckk; t0 += 4) {
+        const float *x0 = xin + off[t0], *x1 = xin + off[t0 + 1], *x2 = xin + off[t0 + 2],
+                    *x3 = xin + off[t0 + 3];
         for (int o0 = 0; o0 < ocp; o0 += 8) {
             v128_t c00, c01, c10, c11, c20, c21, c30, c31;
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.0f);
@@ -334,9 +335,23 @@ void cl_f32_conv_wide_dw_wasmsimd(const float *xin, const int32_t *off, int ckk,
             }
             float *d = dwt + (size_t)t0 * ocp + o0;
             add_pair(d, c00, c01);
-            if (mr > 1) add_pair(d + ocp, c10, c11);
-            if (mr > 2) add_pair(d + 2 * (size_t)ocp, c20, c21);
-            if (mr > 3) add_pair(d + 3 * (size_t)ocp, c30, c31);
+            add_pair(d + ocp, c10, c11);
+            add_pair(d + 2 * (size_t)ocp, c20, c21);
+            add_pair(d + 3 * (size_t)ocp, c30, c31);
+        }
+    }
+    /* the last taps (ckk % 4) one at a time */
+    for (; t0 < ckk; t0++) {
+        const float *x0 = xin + off[t0];
+        for (int o0 = 0; o0 < ocp; o0 += 8) {
+            v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00;
+            const float *bp = dyp + o0;
+            for (int p = 0; p < q; p++, bp += ocp) {
+                const v128_t a = wasm_v128_load32_splat(x0 + p);
+                c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, wasm_v128_load(bp)));
+                c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, wasm_v128_load(bp + 4)));
+            }
+            add_pair(dwt + (size_t)t0 * ocp + o0, c00, c01);
         }
     }
 }

@@ -156,45 +156,45 @@ static const struct {
 static void check_fast_against_ref(const cl_conv_shape *s, uint32_t *seed)
 {
     for (size_t f = 0; f < sizeof layers / sizeof layers[0]; f++) {
-    const size_t nx = nx_of(s), ny = ny_of(s), nw = nw_of(s);
-    float *x = rnd(nx, seed, -1, 1), *w = rnd(nw, seed, -1, 1), *bias = rnd(s->oc, seed, -1, 1);
-    float *dy = rnd(ny, seed, -1, 1);
-    float *y = rnd(ny, seed, 7, 8), *y_ref = malloc(sizeof(float) * ny);
-    float *work = rnd(cl_conv_layer_workspace(s), seed, 9, 10);
-    /* dw, db start non-zero: backward must add to them */
-    float *dw = rnd(nw, seed, -1, 1), *db = rnd(s->oc, seed, -1, 1);
-    float *dw_ref = malloc(sizeof(float) * nw), *db_ref = malloc(sizeof(float) * s->oc);
-    memcpy(dw_ref, dw, sizeof(float) * nw);
-    memcpy(db_ref, db, sizeof(float) * s->oc);
-    float *dx = rnd(nx, seed, 7, 8), *dx_ref = malloc(sizeof(float) * nx);
+        const size_t nx = nx_of(s), ny = ny_of(s), nw = nw_of(s);
+        float *x = rnd(nx, seed, -1, 1), *w = rnd(nw, seed, -1, 1), *bias = rnd(s->oc, seed, -1, 1);
+        float *dy = rnd(ny, seed, -1, 1);
+        float *y = rnd(ny, seed, 7, 8), *y_ref = malloc(sizeof(float) * ny);
+        float *work = rnd(cl_conv_layer_workspace(s), seed, 9, 10);
+        /* dw, db start non-zero: backward must add to them */
+        float *dw = rnd(nw, seed, -1, 1), *db = rnd(s->oc, seed, -1, 1);
+        float *dw_ref = malloc(sizeof(float) * nw), *db_ref = malloc(sizeof(float) * s->oc);
+        memcpy(dw_ref, dw, sizeof(float) * nw);
+        memcpy(db_ref, db, sizeof(float) * s->oc);
+        float *dx = rnd(nx, seed, 7, 8), *dx_ref = malloc(sizeof(float) * nx);
 
-    const int taps = s->c * s->kh * s->kw;
-    const double tol_y = 4.0 * (taps + 1) * FLT_EPSILON;
-    const double tol_dx = 4.0 * s->oc * s->kh * s->kw * FLT_EPSILON;
-    const double tol_dw = 4.0 * (s->b * s->oh * s->ow + 1) * FLT_EPSILON;
-    const fwd_fn fwd = layers[f].fwd;
-    const bwd_fn bwd = layers[f].bwd;
+        const int taps = s->c * s->kh * s->kw;
+        const double tol_y = 4.0 * (taps + 1) * FLT_EPSILON;
+        const double tol_dx = 4.0 * s->oc * s->kh * s->kw * FLT_EPSILON;
+        const double tol_dw = 4.0 * (s->b * s->oh * s->ow + 1) * FLT_EPSILON;
+        const fwd_fn fwd = layers[f].fwd;
+        const bwd_fn bwd = layers[f].bwd;
 
-    cl_f32_conv_layer_forward_ref(s, x, w, bias, y_ref);
-    fwd(s, x, w, bias, y, work);
-    assert_close_f32(y, y_ref, ny, 0, tol_y);
-    fwd(s, x, w, NULL, y, work);
-    for (size_t i = 0; i < ny; i++) y_ref[i] -= bias[i / ((size_t)s->oh * s->ow) % s->oc];
-    assert_close_f32(y, y_ref, ny, 0, tol_y + 2 * FLT_EPSILON);
+        cl_f32_conv_layer_forward_ref(s, x, w, bias, y_ref);
+        fwd(s, x, w, bias, y, work);
+        assert_close_f32(y, y_ref, ny, 0, tol_y);
+        fwd(s, x, w, NULL, y, work);
+        for (size_t i = 0; i < ny; i++) y_ref[i] -= bias[i / ((size_t)s->oh * s->ow) % s->oc];
+        assert_close_f32(y, y_ref, ny, 0, tol_y + 2 * FLT_EPSILON);
 
-    cl_f32_conv_layer_backward_ref(s, x, w, dy, dx_ref, dw_ref, db_ref);
-    bwd(s, x, w, dy, dx, dw, db, work);
-    assert_close_f32(dx, dx_ref, nx, 0, tol_dx);
-    assert_close_f32(dw, dw_ref, nw, 0, tol_dw);
-    assert_close_f32(db, db_ref, (size_t)s->oc, 0, tol_dw);
-    /* no input gradient wanted: dw and db still right */
-    bwd(s, x, w, dy, NULL, dw, db, work);
-    cl_f32_conv_layer_backward_ref(s, x, w, dy, NULL, dw_ref, db_ref);
-    assert_close_f32(dw, dw_ref, nw, 0, 2 * tol_dw);
-    assert_close_f32(db, db_ref, (size_t)s->oc, 0, 2 * tol_dw);
+        cl_f32_conv_layer_backward_ref(s, x, w, dy, dx_ref, dw_ref, db_ref);
+        bwd(s, x, w, dy, dx, dw, db, work);
+        assert_close_f32(dx, dx_ref, nx, 0, tol_dx);
+        assert_close_f32(dw, dw_ref, nw, 0, tol_dw);
+        assert_close_f32(db, db_ref, (size_t)s->oc, 0, tol_dw);
+        /* no input gradient wanted: dw and db still right */
+        bwd(s, x, w, dy, NULL, dw, db, work);
+        cl_f32_conv_layer_backward_ref(s, x, w, dy, NULL, dw_ref, db_ref);
+        assert_close_f32(dw, dw_ref, nw, 0, 2 * tol_dw);
+        assert_close_f32(db, db_ref, (size_t)s->oc, 0, 2 * tol_dw);
 
-    free(x), free(w), free(bias), free(dy), free(y), free(y_ref), free(work), free(dw);
-    free(db), free(dw_ref), free(db_ref), free(dx), free(dx_ref);
+        free(x), free(w), free(bias), free(dy), free(y), free(y_ref), free(work), free(dw);
+        free(db), free(dw_ref), free(db_ref), free(dx), free(dx_ref);
     }
 }
 
@@ -212,6 +212,75 @@ static void check_blocks(const cl_conv_shape *s, uint32_t *seed)
     /* each dx sums at most kh*kw col entries, in the same order */
     assert_close_f32(dx, dx_ref, nx, 0, 0);
     free(x), free(col), free(col_ref), free(dx), free(dx_ref);
+}
+
+/* The blocks of the stride-1 wide path, each against its reference, on one
+ * geometry: channel counts around the 4-row tiles, taps not a multiple of 4. */
+static void check_wide_blocks(int c, int h, int w, int oc, int kh, int kw, int pad, uint32_t *seed)
+{
+    cl_conv_wide g;
+    cl_conv_wide_init(&g, c, h, w, pad, pad, kh, kw);
+    const int ckk = c * kh * kw, ocp = (oc + 7) / 8 * 8, ys = (g.q + 7) / 8 * 8;
+    const size_t nx = (size_t)c * h * w, ny = (size_t)oc * g.oh * g.ow;
+    float *x = rnd(nx, seed, -1, 1), *xin = rnd(g.xlen, seed, 5, 6), *xin_ref = rnd(g.xlen, seed, 7, 8);
+    cl_f32_pad_copy_ref(&g, x, xin_ref);
+    cl_f32_pad_copy_wasmsimd(&g, x, xin);
+    assert_close_f32(xin, xin_ref, g.xlen, 0, 0);
+    float *back = rnd(nx, seed, 3, 4);
+    cl_f32_unpad_wasmsimd(&g, xin, back);
+    assert_close_f32(back, x, nx, 0, 0);
+    cl_f32_unpad_ref(&g, xin_ref, back);
+    assert_close_f32(back, x, nx, 0, 0);
+
+    int32_t *off = malloc(sizeof(int32_t) * ckk);
+    cl_conv_wide_offsets(&g, off);
+    float *wt = rnd((size_t)oc * ckk, seed, -1, 1), *bias = rnd(oc, seed, -1, 1);
+    float *yw = rnd((size_t)oc * ys, seed, 3, 4), *yw_ref = rnd((size_t)oc * ys, seed, 3, 4);
+    float *y = rnd(ny, seed, 1, 2), *y_ref = rnd(ny, seed, 1, 2);
+    cl_f32_conv_wide_ref(xin_ref, off, ckk, wt, bias, oc, g.q, yw_ref, ys);
+    cl_f32_conv_wide_wasmsimd(xin_ref, off, ckk, wt, bias, oc, g.q, yw, ys);
+    cl_f32_unwide_ref(yw_ref, ys, oc, g.oh, g.ow, g.wp, y_ref);
+    cl_f32_unwide_wasmsimd(yw, ys, oc, g.oh, g.ow, g.wp, y);
+    assert_close_f32(y, y_ref, ny, 0, 4.0 * (ckk + 1) * FLT_EPSILON);
+
+    float *dy = rnd(ny, seed, -1, 1);
+    float *dyp = rnd((size_t)g.q * ocp, seed, 3, 4), *dyp_ref = rnd((size_t)g.q * ocp, seed, 3, 4);
+    cl_f32_pack_dy_ref(dy, oc, g.oh, g.ow, g.wp, ocp, dyp_ref);
+    cl_f32_pack_dy_wasmsimd(dy, oc, g.oh, g.ow, g.wp, ocp, dyp);
+    assert_close_f32(dyp, dyp_ref, (size_t)g.q * ocp, 0, 0);
+    float *dwt = rnd((size_t)ckk * ocp, seed, -1, 1), *dwt_ref = malloc(sizeof(float) * ckk * ocp);
+    memcpy(dwt_ref, dwt, sizeof(float) * ckk * ocp);
+    cl_f32_conv_wide_dw_ref(xin_ref, off, ckk, dyp_ref, g.q, ocp, oc, dwt_ref);
+    cl_f32_conv_wide_dw_wasmsimd(xin_ref, off, ckk, dyp_ref, g.q, ocp, oc, dwt);
+    for (int t = 0; t < ckk; t++) /* columns o >= oc are padding */
+        assert_close_f32(dwt + (size_t)t * ocp, dwt_ref + (size_t)t * ocp, (size_t)oc, 0,
+                         4.0 * (g.q + 1) * FLT_EPSILON);
+
+    float *dyw = rnd((size_t)oc * ys, seed, 3, 4), *dyw_ref = rnd((size_t)oc * ys, seed, 3, 4);
+    cl_f32_widen_ref(dy, oc, g.oh, g.ow, g.wp, ys, dyw_ref);
+    cl_f32_widen_wasmsimd(dy, oc, g.oh, g.ow, g.wp, ys, dyw);
+    assert_close_f32(dyw, dyw_ref, (size_t)oc * ys, 0, 0);
+    memset(xin, 0, sizeof(float) * g.xlen);
+    memset(xin_ref, 0, sizeof(float) * g.xlen);
+    cl_f32_conv_wide_dx_ref(dyw_ref, ys, g.q, oc, wt, &g, xin_ref);
+    cl_f32_conv_wide_dx_wasmsimd(dyw_ref, ys, g.q, oc, wt, &g, xin);
+    assert_close_f32(xin, xin_ref, g.xlen, 0, 4.0 * (oc * kh * kw + 1) * FLT_EPSILON);
+
+    free(x), free(xin), free(xin_ref), free(back), free(off), free(wt), free(bias), free(yw);
+    free(yw_ref), free(y), free(y_ref), free(dy), free(dyp), free(dyp_ref), free(dwt), free(dwt_ref);
+    free(dyw), free(dyw_ref);
+}
+
+static void test_wide_blocks(void **state)
+{
+    (void)state;
+    uint32_t seed = 37;
+    check_wide_blocks(1, 28, 28, 8, 3, 3, 0, &seed);
+    check_wide_blocks(8, 13, 13, 16, 3, 3, 1, &seed);
+    check_wide_blocks(3, 7, 9, 5, 2, 3, 1, &seed);
+    check_wide_blocks(5, 6, 5, 1, 5, 5, 2, &seed);
+    check_wide_blocks(2, 4, 11, 9, 1, 4, 0, &seed);
+    check_wide_blocks(1, 1, 1, 3, 1, 1, 0, &seed);
 }
 
 static void test_fast_every_stride_pad_kernel(void **state)
@@ -468,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_ref_against_double),
         cmocka_unit_test(test_fast_every_stride_pad_kernel),
         cmocka_unit_test(test_fast_tile_sizes),
+        cmocka_unit_test(test_wide_blocks),
         cmocka_unit_test(test_cnn_layer_shapes),
         cmocka_unit_test(test_maxpool_by_hand),
         cmocka_unit_test(test_avgpool_by_hand),
