@@ -18,9 +18,9 @@ static void inside_cols(int w, int ow, int st, int off, int *lo, int *hi)
     *hi = j_hi;
 }
 
-static void zero_floats(float *p, int n)
+static void zero_floats(float *p, size_t n)
 {
-    int j = 0;
+    size_t j = 0;
     for (; j + 4 <= n; j += 4) wasm_v128_store(p + j, wasm_f32x4_splat(0.0f));
     for (; j < n; j++) p[j] = 0.0f;
 }
@@ -71,7 +71,7 @@ void cl_f32_im2col_wasmsimd(const cl_conv_shape *s, const float *x, float *col)
 void cl_f32_col2im_wasmsimd(const cl_conv_shape *s, const float *col, float *dx)
 {
     const int oh = s->oh, ow = s->ow, st = s->stride;
-    zero_floats(dx, s->c * s->h * s->w);
+    zero_floats(dx, (size_t)s->c * s->h * s->w);
     for (int ch = 0; ch < s->c; ch++)
         for (int u = 0; u < s->kh; u++)
             for (int v = 0; v < s->kw; v++) {
@@ -166,7 +166,7 @@ void cl_f32_maxpool_backward_wasmsimd(const float *dy, const int32_t *argmax, in
     /* clearing dx with vector stores, then one scalar store per output, beats
      * building every input pixel from compares (measured in V8) */
     const size_t ny = (size_t)b * c * (h / k) * (w / k);
-    zero_floats(dx, b * c * h * w);
+    zero_floats(dx, (size_t)b * c * h * w);
     for (size_t o = 0; o < ny; o++) dx[argmax[o]] = dy[o];
 }
 
@@ -195,17 +195,17 @@ void cl_f32_pad_copy_wasmsimd(const cl_conv_wide *g, const float *x, float *xin)
 {
     float *d = xin;
     for (int ch = 0; ch < g->c; ch++) {
-        zero_floats(d, g->ph * g->wp);
+        zero_floats(d, (size_t)g->ph * g->wp);
         d += (size_t)g->ph * g->wp;
         for (int i = 0; i < g->h; i++, d += g->wp, x += g->w) {
             for (int j = 0; j < g->pw; j++) d[j] = 0.0f;
             copy_floats(d + g->pw, x, g->w);
             for (int j = g->pw + g->w; j < g->wp; j++) d[j] = 0.0f;
         }
-        zero_floats(d, g->ph * g->wp);
+        zero_floats(d, (size_t)g->ph * g->wp);
         d += (size_t)g->ph * g->wp;
     }
-    zero_floats(d, (int)(g->xlen - (size_t)(d - xin)));
+    zero_floats(d, g->xlen - (size_t)(d - xin));
 }
 
 /* 4 output channels x 8 positions per tile, accumulators in registers; the
@@ -273,7 +273,7 @@ void cl_f32_unwide_wasmsimd(const float *yw, int ys, int oc, int oh, int ow, int
 void cl_f32_pack_dy_wasmsimd(const float *dy, int oc, int oh, int ow, int wp, int ocp, float *dyp)
 {
     const int qn = (oh - 1) * wp + ow;
-    zero_floats(dyp, qn * ocp);
+    zero_floats(dyp, (size_t)qn * ocp);
     const size_t plane = (size_t)oh * ow;
     int o = 0;
     for (; o + 4 <= oc; o += 4)
@@ -365,7 +365,7 @@ void cl_f32_widen_wasmsimd(const float *dy, int oc, int oh, int ow, int wp, int 
             for (int j = ow; j < wp && i * wp + j < ys; j++) d[j] = 0.0f;
         }
         const int used = (oh - 1) * wp + ow;
-        zero_floats(dyw + used, ys - used);
+        zero_floats(dyw + used, (size_t)(ys - used));
     }
 }
 
