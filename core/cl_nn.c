@@ -298,6 +298,13 @@ static cl_status infer_shape(nn_layer *L, const nn_layer *in, int pos, int last,
                     pos, L->name);
             return CL_ERR_SPEC;
         }
+        if (in->size < 2) {
+            set_err(err, errlen,
+                    "layer %d \"%s\": softmax over a single output is always 1 (use sigmoid for a "
+                    "yes/no output)",
+                    pos, L->name);
+            return CL_ERR_SPEC;
+        }
         break;
     default:
         break;

@@ -742,6 +742,7 @@ static void test_bad_specs_name_the_layer(void **state)
     expect_bad("maxpool-dense10", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"maxpool\": write maxpool<K>");
     expect_bad("softmax-dense10", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"softmax\": softmax is an output function");
     expect_bad("relu-sigmoid-flatten", 1, 28, 28, CL_ERR_SPEC, "no layer with weights");
+    expect_bad("dense1-softmax", 1, 28, 28, CL_ERR_SPEC, "layer 2 \"softmax\": softmax over a single output");
     expect_bad("dense10-foo-softmax", 1, 28, 28, CL_ERR_SPEC, "layer 2 \"foo\": unknown layer; expected dense<N>");
     expect_bad("dense128-relu-dense10-softmax-", 1, 28, 28, CL_ERR_SPEC, "layer 4");
     expect_bad("dense65536-dense65536", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"dense65536\": the model would have more");
