@@ -412,7 +412,7 @@ export async function epoch({ kind, lr = 0.1, fraction = 1, fractions = {}, warm
       setup() {
         const { js } = env.data;
         const xs = tfImages(js.trainImages, batches * BATCH, kind);
-        const ys = tf.oneHot(tf.tensor1d(js.trainLabels.subarray(0, batches * BATCH), 'int32'), 10).toFloat();
+        const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(js.trainLabels.subarray(0, batches * BATCH), 'int32'), 10).toFloat());
         const warmN = Math.min(warmBatches, batches) * BATCH;
         const xw = xs.slice(0, warmN), yw = ys.slice(0, warmN);
         const xt = tfImages(js.testImages, testLabels.length, kind);
