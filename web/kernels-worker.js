@@ -34,12 +34,16 @@ function nameOf(map, value) {
   return Object.keys(map).find((k) => map[k] === value);
 }
 
-/** The display mapping to use when the page asks for 'auto'. */
-function autoDisplay(signed, planes, maxAbs, small) {
+/**
+ * The display mapping for 'auto': signed results (a negative weight or bias)
+ * diverging on one plane, |value| on three; non-negative ones clamped, as a
+ * photo is shown, unless they go above 255 (known only once computed: null
+ * here, then decided from maxAbs) or the image is a small number matrix,
+ * whose values rarely span 0-255.
+ */
+function autoDisplay(signed, planes, small) {
   if (signed) return planes === 1 ? DISPLAY.diverging : DISPLAY.abs;
-  // Non-negative results: clamp shows a photo as it is; scale when it would saturate
-  // (or for a small number matrix, whose values rarely span 0-255).
-  return maxAbs > 255.5 || small ? DISPLAY.abs : DISPLAY.clamp;
+  return small ? DISPLAY.abs : null;
 }
 
 function filter(params) {
@@ -62,20 +66,19 @@ function filter(params) {
   if (op !== 'magnitude') used.reduce((at, k) => { flat.set(k, at); return at + k.length; }, 0);
   const engineMode = op === 'magnitude' ? 'magnitude' : mode === 'sum' ? 'sum' : 'per-channel';
   const planes = engineMode === 'sum' ? 1 : handle.c;
-  const wanted = params.display === 'auto' ? null : DISPLAY[params.display];
-  if (wanted === DISPLAY.diverging && planes !== 1) {
+  let display = params.display === 'auto' ? autoDisplay(signed, planes, small) : DISPLAY[params.display];
+  if (display === DISPLAY.diverging && planes !== 1) {
     throw new Error('the diverging colour map shows one plane only: choose the grayscale or multi-channel mode, or |value| scaled');
   }
   const t0 = performance.now();
-  // First pass decides 'auto' from maxAbs, which the engine only knows after
-  // convolving; redoing the display mapping alone is cheap next to the convolution.
   let result = cl.filterKept(handle, {
-    kernels: flat, k1, k2, mode: engineMode, pad: PAD[pad], stride, bias, display: wanted ?? DISPLAY.clamp,
+    kernels: flat, k1, k2, mode: engineMode, pad: PAD[pad], stride, bias, display: display ?? DISPLAY.clamp,
   });
-  let display = wanted;
   if (display === null) {
-    display = autoDisplay(signed, planes, result.maxAbs, small);
-    if (display !== DISPLAY.clamp) {
+    // 'auto' on a non-negative result: clamped unless it goes above 255. Redoing
+    // the display mapping alone costs little next to the convolution.
+    display = result.maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
+    if (display === DISPLAY.abs) {
       result = { ...result, rgba: cl.viewToRGBA(result.values, planes, result.height, result.width, display) };
     }
   }
