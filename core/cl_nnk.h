@@ -11,6 +11,23 @@
  * Each kernel has a naive _ref next to it (the oracle) and a fast version; the
  * unsuffixed call picks the fastest compiled in. Backward passes accumulate
  * into dw and db with += (zero them once per batch); dx is overwritten.
+ *
+ * How the fast convolution works (cl_nnk.c, cl_nnk_wasmsimd.c): image by
+ * image. Stride 1 (SIMD build) takes the "wide" path below: no im2col, the
+ * taps read shifted vectors from a zero-padded copy of the image, in tiles of
+ * 4 channels x 8 positions held in registers. Other strides, and the scalar
+ * build, unfold the image (im2col) and call cl_gemm. The workspace is for one
+ * image at a time, so it does not depend on the batch size.
+ *
+ * Typical use, one conv layer of a batch:
+ *
+ *     cl_conv_shape s = {.b = 32, .c = 1, .h = 28, .w = 28, .oc = 8, .kh = 3, .kw = 3,
+ *                        .pad = 0, .stride = 1};
+ *     if (cl_conv_shape_init(&s) != CL_OK) ...;              // s.oh = s.ow = 26
+ *     float *work = cl_alloc(sizeof(float) * cl_conv_layer_workspace(&s));
+ *     cl_conv_layer_forward(&s, x, w, bias, y, work);
+ *     memset(dw, 0, ...); memset(db, 0, ...);
+ *     cl_conv_layer_backward(&s, x, w, dy, NULL, dw, db, work);  // first layer: no dx
  */
 #ifndef CL_NNK_H
 #define CL_NNK_H
@@ -49,7 +66,8 @@ CL_API void cl_f32_conv_layer_backward_ref(const cl_conv_shape *s, const float *
 
 /* Max-pooling: y (B, C, H/k, W/k); argmax (same shape) keeps the index in x
  * of each maximum (the first one on ties) for the backward pass: the flat
- * index from x[0] of the whole batch, (b * C + c) * H * W + row * W + col. */
+ * index from x[0] of the whole batch, (b * C + c) * H * W + row * W + col.
+ * (With NaN inputs the SIMD and reference versions may pick different ones.) */
 CL_API void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float *y,
                                int32_t *argmax);
 /* dx (B, C, H, W) = 0 everywhere but at each argmax, where it gets dy. */
