@@ -3,6 +3,7 @@
 // here (the class's formula, a naive loop) or against values worked out by hand.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
 import { launchBrowser, startSite, newPage, screenshot } from './helpers.mjs';
 
 let browser, site;
@@ -262,6 +263,13 @@ test('an uploaded PNG: grayscale, per-channel and multi-channel results match a 
     assert.ok(Math.abs(await shown(page, `Z[${j1}, ${j2}]`) - want) < 1e-3, `Z[${j1}, ${j2}] = ${want}`);
   }
   assert.match(await page.locator('[data-step]').textContent(), /Z\[2, 7\] = Σ_R \+ Σ_G \+ Σ_B \+ b = /);
+  // Grayscale conversion is a multi-channel convolution with 1 x 1 kernels.
+  await page.getByLabel(/^Bias b/).fill('0');
+  await choose(page, 'Preset', 'luma');
+  assert.equal(await page.getByLabel('Rows K1').inputValue(), '1');
+  await pick(page, 3, 4);
+  const i = 3 * pic.w + 4, [r, g, b] = [0, 1, 2].map((c) => pic.planes[c][i]);
+  assert.ok(Math.abs(await shown(page, 'Z[3, 4]') - (0.299 * r + 0.587 * g + 0.114 * b)) < 1e-3);
   await screenshot(page, 'kernels-upload-multichannel');
   assert.deepEqual(page.problems, []);
   await page.context().close();
@@ -492,6 +500,40 @@ test('phone layout: nothing overflows sideways at 390 px, a 15 × 15 kernel scro
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `page is ${width} px wide`);
   await screenshot(page, 'kernels-phone-gaussian15');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the webcam: a picture becomes X (Chromium’s fake camera); without a camera, a clear message', async () => {
+  // A browser of its own, with Chromium's test camera and no permission prompt.
+  const camBrowser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
+  try {
+    const page = await newPage(camBrowser);
+    await open(page);
+    await page.getByRole('button', { name: 'Start the webcam' }).click();
+    await page.getByRole('button', { name: 'Take a picture' }).click();
+    await idle(page);
+    assert.match(await page.getByLabel('Image', { exact: true }).locator('option:checked').textContent(), /webcam picture \(\d+ × \d+\)/);
+    assert.match(await page.locator('[data-image-shape]').textContent(), /shape \(\d+, \d+\)/);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    assert.ok(await page.getByRole('button', { name: 'Start the webcam' }).isVisible());
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  } finally {
+    await camBrowser.close();
+  }
+  // The usual test browser has no camera: the page says so and keeps its image.
+  const page = await newPage(browser);
+  await open(page);
+  await page.getByRole('button', { name: 'Start the webcam' }).click();
+  await page.locator('[data-image-message][data-kind="error"]').waitFor();
+  assert.match(await page.locator('[data-image-message]').textContent(), /webcam|camera/i);
+  assert.equal(await shown(page, 'Z[0, 0]'), 2040);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
