@@ -777,7 +777,7 @@ function patchTables(container, probe, chan, kernel, kname, view, { products }) 
   const xs = probe.channels[chan].x, src = probe.channels[chan].src;
   const wrap = document.createElement('div');
   wrap.className = 'k-step-tables';
-  const cname = view.params.mode === 'gray' ? 'X' : `X_${CHANNEL_NAMES[chan]}`;
+  const cname = view.params.mode === 'gray' ? 'X' : `X_${CHANNEL_NAMES[view.onlyChannel ?? chan]}`;
 
   const table = (caption, cell, headers) => {
     const fig = document.createElement('figure');
@@ -994,11 +994,9 @@ async function newQuestion(attempt = 0) {
     : view.params.mode === 'sum' ? `the sum over the three channels of W_c · X_c${view.params.bias ? ', plus the bias' : ''}`
       : 'the sum of W times the patch, element by element';
   ui.exQuestion.textContent = `What is ${label}? It is ${what}.`;
-  const onlyPlane = { ...probe, channels: probe.z.length > 1 ? [probe.channels[plane]] : probe.channels };
   if (probe.z.length > 1) {
-    // Per-channel mode: show the asked channel's patch only.
-    const one = { ...view, params: { ...view.params, mode: 'gray' } };
-    renderStep(ui.exTables, onlyPlane, one, { full: false });
+    // Per-channel mode: only the asked channel's patch (its kernel is the shared W).
+    renderStep(ui.exTables, { ...probe, channels: [probe.channels[plane]] }, { ...view, onlyChannel: plane }, { full: false });
   } else {
     renderStep(ui.exTables, probe, view, { full: false });
   }

@@ -482,6 +482,16 @@ test('the exercise checks the student’s answer within the stated tolerance and
   await page.getByRole('button', { name: 'Show the worked answer' }).click();
   await idle(page);
   assert.equal(await shown(page, `Z[${j1}, ${j2}]`), want[j1][j2]);
+  // Each channel on its own: the question names one channel and shows its patch.
+  await page.getByRole('radio', { name: /Colour, each channel on its own/ }).check();
+  await idle(page);
+  await page.getByRole('button', { name: 'New question' }).click();
+  await idle(page);
+  const [, ch, c1, c2] = /What is Z_([RGB])\[(\d), (\d)\]\?/.exec(await question.textContent());
+  assert.match(await page.locator('[data-exercise-tables]').textContent(), new RegExp(`X_${ch} patch`));
+  await page.getByLabel(`Your answer for Z_${ch}[${c1}, ${c2}]`).fill(String(want[c1][c2]));
+  await page.getByRole('button', { name: 'Check' }).click();
+  assert.match(await feedback.textContent(), /^Right/);
   await screenshot(page, 'kernels-exercise');
   assert.deepEqual(page.problems, []);
   await page.context().close();
