@@ -51,6 +51,7 @@ const ui = {
   pixelMarker: $('[data-pixel-marker]'),
   legend: $('[data-legend]'),
   announce: $('[data-announce]'),
+  pickSummary: $('[data-pick-summary]'),
   renderInfo: $('[data-render-info]'),
   j1: $('[data-j1]'),
   j2: $('[data-j2]'),
@@ -829,15 +830,16 @@ function patchTables(container, probe, chan, kernel, kname, view, { products }) 
     (td, i) => markPad(td, i, xs[i] === null ? '0' : fmt(xs[i], 3)), true);
   table(kname, (td, i) => { td.textContent = fmt(kernel[i], 3); }, false);
   let sum = 0;
-  const terms = [];
+  const terms = [], pairs = [];
   for (let i = 0; i < k1 * k2; i++) {
     const v = kernel[i] * (xs[i] ?? 0);
     sum += v;
     terms.push(v);
+    pairs.push(`${fmt(kernel[i], 3)}·${fmt(xs[i] ?? 0, 3)}`);
   }
   if (products) table(`${kname} · ${cname}, element by element`, (td, i) => markPad(td, i, fmt(terms[i], 2)), false);
   container.append(wrap);
-  return { sum, terms };
+  return { sum, terms, pairs };
 }
 
 function sumLine(container, label, terms, sum) {
@@ -894,6 +896,7 @@ function renderStep(container, probe, view, { full }) {
   container.append(where);
 
   const sums = [];
+  let pairs = null;
   for (let ch = 0; ch < chans; ch++) {
     const block = document.createElement('div');
     block.className = 'k-step-channel';
@@ -919,6 +922,7 @@ function renderStep(container, probe, view, { full }) {
       const kname = multi ? `W_${CHANNEL_NAMES[ch]}` : 'W';
       const kernel = used[multi ? ch : 0];
       const r = patchTables(block, probe, ch, kernel, kname, view, { products: full });
+      if (chans === 1) pairs = r.pairs;
       if (full) sumLine(block, multi ? `Σ_${CHANNEL_NAMES[ch]}` : chans > 1 ? `Z_${CHANNEL_NAMES[ch]}[${j1}, ${j2}]` : 'Σ', r.terms, r.sum);
       sums.push(r.sum);
     }
@@ -935,6 +939,7 @@ function renderStep(container, probe, view, { full }) {
   // The value shown is the engine's (from the whole-image result); the sums
   // above are this page's arithmetic on the same numbers and must agree.
   const checks = multi ? [sums.reduce((a, v) => a + v, 0) + params.bias] : sums;
+  showPickSummary(probe, params, pairs, sums);
   ui.announce.textContent = probe.z.map((z, pl) => `${probe.z.length > 1 ? `Z_${CHANNEL_NAMES[pl]}` : 'Z'}[${j1}, ${j2}] = ${fmt(z, 3)}`).join(', ');
   probe.z.forEach((z, pl) => {
     const label = probe.z.length > 1 ? `Z_${CHANNEL_NAMES[pl]}[${j1}, ${j2}]` : `Z[${j1}, ${j2}]`;
@@ -951,6 +956,32 @@ function renderStep(container, probe, view, { full }) {
   note.className = 'hint';
   note.textContent = 'Z is the engine’s value for this pixel of the whole image; the sum above is the same arithmetic done by hand.';
   container.append(note);
+}
+
+// The selected pixel's sum in one line under the result, so the worked
+// example is in view from the start; section 5 has every step.
+function showPickSummary(probe, params, pairs, sums) {
+  const { j1, j2, z } = probe;
+  let text;
+  if (z.length > 1) {
+    text = CHANNEL_NAMES.map((c, i) => `Z_${c}[${j1}, ${j2}] = ${fmt(z[i], 3)}`).join(', ');
+  } else if (params.op === 'magnitude') {
+    text = `Z[${j1}, ${j2}] = √(gx² + gy²) = ${fmt(z[0], 3)}`;
+  } else if (params.mode === 'sum') {
+    text = `Z[${j1}, ${j2}] = Σ_R + Σ_G + Σ_B + b = ${sums.map((v) => fmt(v, 3)).join(' + ')} + ${fmt(params.bias, 3)} = ${fmt(z[0], 3)}`;
+  } else if (pairs && pairs.length <= 9) {
+    text = `Z[${j1}, ${j2}] = ${pairs.join(' + ')} = ${fmt(z[0], 3)}`;
+  } else {
+    text = `Z[${j1}, ${j2}] = the sum of ${pairs?.length ?? ''} products W·X = ${fmt(z[0], 3)}`;
+  }
+  ui.pickSummary.replaceChildren();
+  const span = document.createElement('span');
+  span.className = 'mono';
+  span.textContent = text;
+  const link = document.createElement('a');
+  link.href = '#step-title';
+  link.textContent = 'every step below';
+  ui.pickSummary.append('Selected pixel: ', span, ' (', link, ')');
 }
 
 // ---- the animated scan ----

@@ -132,6 +132,9 @@ test('the first view is the class’s worked example, computed step by step (204
   // the sum of the products, written out: 0·255 + 1·255 + 2·255 + 2·255 + 2·0 + ...
   assert.match(await step.textContent(), /Σ = 0 \+ 255 \+ 510 \+ 510 \+ 0 \+ 0 \+ 0 \+ 255 \+ 510 = 2040/);
   assert.equal(await page.getByLabel('W[0, 2]', { exact: true }).inputValue(), '2');
+  // ... and in one line under the result, in view from the start
+  assert.match(await page.locator('[data-pick-summary]').textContent(),
+    /Z\[0, 0\] = 0·255 \+ 1·255 \+ 2·255 \+ 2·255 \+ 2·0 \+ 0·255 \+ 0·255 \+ 1·255 \+ 2·255 = 2040/);
   const formula = await page.locator('[data-shape-formula]').textContent();
   assert.match(formula, /\(3 − 3 \+ 0\) \/ 1 \+ 1 = 1/);
   assert.match(formula, /Z has shape \(1, 1\)/);
