@@ -24,7 +24,9 @@ function machine() {
   try {
     chromium = execSync('/usr/bin/chromium --version', { encoding: 'utf8' }).trim();
   } catch { /* not fatal */ }
-  return { cpu, cores: os.cpus().length, node: process.version, chromium, date: new Date().toISOString() };
+  // the load average (1, 5, 15 min) when the run starts: other work on the machine skews timings
+  const load = os.loadavg().map((v) => Number(v.toFixed(2)));
+  return { cpu, cores: os.cpus().length, node: process.version, chromium, date: new Date().toISOString(), load };
 }
 
 function fmt(v) {
@@ -69,7 +71,7 @@ async function main() {
   const out = path.join(ROOT, 'bench-results');
   fs.mkdirSync(out, { recursive: true });
   const m = results.machine;
-  let md = `Measured ${m.date.slice(0, 10)} on ${m.cpu} (${m.cores} cores), ${m.chromium}, node ${m.node}; \`make bench\`.\n`;
+  let md = `Measured ${m.date.slice(0, 10)} on ${m.cpu} (${m.cores} cores, load average ${m.load.join(' / ')} at the start), ${m.chromium}, node ${m.node}; \`make bench\`.\n`;
   for (const s of results.sections) {
     md += `\n### ${s.title}\n\n${s.summary ? `${s.summary}\n` : ''}| workload | median | min | max | runs | note |\n| --- | ---: | ---: | ---: | ---: | --- |\n`;
     for (const r of s.rows) md += `| ${r.name} | ${fmt(r.median)} ${r.unit} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs} | ${r.note ?? ''} |\n`;
