@@ -842,12 +842,15 @@ function patchTables(container, probe, chan, kernel, kname, view, { products }) 
   return { sum, terms, pairs };
 }
 
+/** "a + b − c" for a list of numbers: a minus sign, not "+ -c". */
+function signedSum(values, digits = 3) {
+  return values.map((t, i) => (i === 0 ? fmt(t, digits) : t < 0 ? `− ${fmt(-t, digits)}` : `+ ${fmt(t, digits)}`)).join(' ');
+}
+
 function sumLine(container, label, terms, sum) {
   const p = document.createElement('p');
   p.className = 'k-sum mono';
-  const shown = terms.length <= 25
-    ? terms.map((t, i) => (i === 0 ? fmt(t, 2) : t < 0 ? `− ${fmt(-t, 2)}` : `+ ${fmt(t, 2)}`)).join(' ')
-    : `the sum of the ${terms.length} products`;
+  const shown = terms.length <= 25 ? signedSum(terms, 2) : `the sum of the ${terms.length} products`;
   p.textContent = `${label} = ${shown} = ${fmt(sum, 3)}`;
   container.append(p);
 }
@@ -933,7 +936,7 @@ function renderStep(container, probe, view, { full }) {
     const total = sums.reduce((a, v) => a + v, 0) + params.bias;
     const p = document.createElement('p');
     p.className = 'k-sum mono';
-    p.textContent = `Z[${j1}, ${j2}] = Σ_R + Σ_G + Σ_B + b = ${sums.map((v) => fmt(v, 3)).join(' + ')} + ${fmt(params.bias, 3)} = ${fmt(total, 3)}`;
+    p.textContent = `Z[${j1}, ${j2}] = Σ_R + Σ_G + Σ_B + b = ${signedSum([...sums, params.bias])} = ${fmt(total, 3)}`;
     container.append(p);
   }
   // The value shown is the engine's (from the whole-image result); the sums
@@ -968,7 +971,7 @@ function showPickSummary(probe, params, pairs, sums) {
   } else if (params.op === 'magnitude') {
     text = `Z[${j1}, ${j2}] = √(gx² + gy²) = ${fmt(z[0], 3)}`;
   } else if (params.mode === 'sum') {
-    text = `Z[${j1}, ${j2}] = Σ_R + Σ_G + Σ_B + b = ${sums.map((v) => fmt(v, 3)).join(' + ')} + ${fmt(params.bias, 3)} = ${fmt(z[0], 3)}`;
+    text = `Z[${j1}, ${j2}] = Σ_R + Σ_G + Σ_B + b = ${signedSum([...sums, params.bias])} = ${fmt(z[0], 3)}`;
   } else if (pairs && pairs.length <= 9) {
     text = `Z[${j1}, ${j2}] = ${pairs.join(' + ')} = ${fmt(z[0], 3)}`;
   } else {
