@@ -53,6 +53,9 @@ function split() {
 
 function post(message, transfer = []) { self.postMessage(message, transfer); }
 
+/** 0.001 as it is, 1e20 as 1e+20. */
+const compact = (v) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential() : String(v));
+
 /** Fetches a URL with byte progress; resolves to a Uint8Array of the whole body. */
 async function download(url, onBytes) {
   let res;
@@ -266,7 +269,7 @@ function configure(net, s) {
 function checkOutputs(net) {
   const [c, h, w] = net.inputShape;
   if (c !== 1 || h !== SIDE || w !== SIDE) {
-    return `this model is for inputs of ${c} × ${h} × ${w}, not Fashion-MNIST's 1 × 28 × 28 images`;
+    return `this model is for inputs of ${c} × ${h} × ${w}, not Fashion-MNIST’s 1 × 28 × 28 images`;
   }
   if (net.outputs !== CLASSES) return `this model has ${net.outputs} outputs, not one per Fashion-MNIST class (10)`;
   return '';
@@ -350,9 +353,8 @@ function stepOnce(r) {
   } catch (e) {
     if (e instanceof ConvlabError && e.status === STATUS.diverged) {
       finish(r, 'diverged', {
-        epoch: r.epoch + 1, batch: r.batch + 1,
         message: `Training stopped: the loss became NaN or infinite at epoch ${r.epoch + 1}, batch ${r.batch + 1}. `
-          + `The learning rate (${r.settings.lr}) is probably too high: try a smaller one. The model keeps its last good weights.`,
+          + `The learning rate (${compact(r.settings.lr)}) is probably too high: try a smaller one. The model keeps its last good weights.`,
       });
       return false;
     }
@@ -386,13 +388,14 @@ function stepOnce(r) {
 function progress(r) {
   const perSec = r.trainMs > 0 ? (1000 * r.examples) / r.trainMs : 0;
   const left = (r.settings.epochs - r.epoch) * r.nTrain - r.pos;
+  const between = r.batch === 0 && r.epoch > 0; // an epoch just ended: show it complete
   const msg = {
     event: 'progress',
     runId: r.id,
     state: r.state,
-    epoch: Math.min(r.epoch + 1, r.settings.epochs),
+    epoch: between ? r.epoch : Math.min(r.epoch + 1, r.settings.epochs),
     epochs: r.settings.epochs,
-    batch: r.batch,
+    batch: between ? r.batches : r.batch,
     batches: r.batches,
     examples: r.examples,
     done: (r.epoch * r.nTrain + r.pos) / (r.settings.epochs * r.nTrain),
@@ -427,6 +430,11 @@ const channel = new MessageChannel();
 let wake = null;
 channel.port1.onmessage = () => { const w = wake; wake = null; w?.(); };
 const yieldToMessages = () => new Promise((resolve) => { wake = resolve; channel.port2.postMessage(0); });
+
+/** Starts the loop after the current answer has gone out: its events come after it. */
+function later(r) {
+  setTimeout(() => loop(r), 0);
+}
 
 async function loop(r) {
   while (run === r && r.state === 'running') {
@@ -523,7 +531,7 @@ const handlers = {
     await loading;
     const result = startRun(settings);
     run.state = 'running';
-    loop(run);
+    later(run);
     return { result };
   },
   async pause() {
@@ -535,7 +543,7 @@ const handlers = {
     if (!run) throw new Error('there is no run to resume: start one');
     if (run.state === 'paused') {
       run.state = 'running';
-      loop(run);
+      later(run);
     }
     return { result: { state: run.state } };
   },

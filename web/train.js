@@ -28,6 +28,8 @@ const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 const pct = (v, digits = 1) => `${(100 * v).toFixed(digits)}%`;
+/** 0.001 as it is, 1e20 as 1e+20. */
+const compact = (v) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential() : String(v));
 
 // ---- the worker ----
 
@@ -219,11 +221,13 @@ function validate() {
   const lr = parseNumber(s.lr);
   if (Number.isNaN(lr)) errors.lr = 'The learning rate must be a number, like 0.001';
   else if (!(lr > 0) || !Number.isFinite(lr)) errors.lr = 'The learning rate must be greater than 0';
+  else if (lr >= 1e30) errors.lr = 'The learning rate must be below 1e30';
   else v.lr = lr;
   take('epochs', wholeNumber(s.epochs, 1, 100, 'Epochs'));
   const l2 = parseNumber(s.l2);
   if (Number.isNaN(l2)) errors.l2 = 'λ must be a number, like 0 or 0.0001';
-  else if (l2 < 0 || !Number.isFinite(l2)) errors.l2 = 'λ cannot be negative';
+  else if (l2 < 0) errors.l2 = 'λ cannot be negative';
+  else if (l2 >= 1e30) errors.l2 = 'λ must be below 1e30';
   else v.l2 = l2;
   if (s.optimizer === 'momentum') {
     const m = parseNumber(s.momentum);
@@ -475,7 +479,7 @@ function archLabel(v) {
 
 function runName(v, extra = '') {
   const opt = { sgd: 'SGD', momentum: 'momentum', adam: 'Adam' }[v.optimizer];
-  return `${extra || archLabel(v)} · ${opt} lr ${v.lr} · bs ${v.batch}${v.l2 ? ` · λ ${v.l2}` : ''}${v.loss === 'mse' ? ' · MSE' : ''}${v.shuffle ? ' · shuffled pixels' : ''}`;
+  return `${extra || archLabel(v)} · ${opt} lr ${compact(v.lr)} · bs ${v.batch}${v.l2 ? ` · λ ${compact(v.l2)}` : ''}${v.loss === 'mse' ? ' · MSE' : ''}${v.shuffle ? ' · shuffled pixels' : ''}`;
 }
 
 function newRun(v, name) {
