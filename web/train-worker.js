@@ -316,8 +316,10 @@ function startRun(s) {
     seg: { loss: 0, correct: 0, n: 0 },
     points: { train: [], validation: [] },
     trainMs: 0,      // time in training steps only
-    epochMs: [],
+    epochMs: [],     // per epoch: time in training steps
+    epochWallMs: [], // per epoch: wall time, shuffling, validation and the loop's pauses included
     epochStartMs: 0,
+    epochStartWall: 0,
     examples: 0,
     lastPost: 0,
     lastGood: null,
@@ -342,8 +344,10 @@ function evaluateValidation(r) {
 /** One batch. Returns false when the run ended (finished or diverged). */
 function stepOnce(r) {
   if (r.pos === 0 && r.batch === 0) {
-    model.shuffle(r.order, r.nTrain);
+    if (r.epoch === 0) evaluateValidation(r); // where the curves start: about 10%, guessing
     r.epochStartMs = r.trainMs;
+    r.epochStartWall = performance.now();
+    model.shuffle(r.order, r.nTrain);
   }
   const n = Math.min(r.settings.batch, r.nTrain - r.pos);
   const t0 = performance.now();
@@ -374,6 +378,7 @@ function stepOnce(r) {
   if (r.batch % r.valEvery === 0 || endOfEpoch) evaluateValidation(r);
   if (endOfEpoch) {
     r.epochMs.push(r.trainMs - r.epochStartMs);
+    r.epochWallMs.push(performance.now() - r.epochStartWall);
     r.epoch++;
     r.pos = 0;
     r.batch = 0;
@@ -402,6 +407,7 @@ function progress(r) {
     perSec,
     secondsLeft: perSec > 0 ? left / perSec : null,
     epochSeconds: r.epochMs.map((ms) => ms / 1000),
+    epochWallSeconds: r.epochWallMs.map((ms) => ms / 1000),
     lastLoss: r.last?.loss ?? null,
     points: r.points,
   };
