@@ -1240,6 +1240,15 @@ function wire() {
     select(Math.floor(((e.clientY - rect.top) / rect.height) * drawn.height),
       Math.floor(((e.clientX - rect.left) / rect.width) * drawn.width));
   });
+  // A click on X picks the output pixel whose patch is centred there (the nearest one).
+  ui.inputCanvas.addEventListener('click', (e) => {
+    if (!drawn || !image) return;
+    const rect = ui.inputCanvas.getBoundingClientRect();
+    const y = Math.floor(((e.clientY - rect.top) / rect.height) * image.height);
+    const x = Math.floor(((e.clientX - rect.left) / rect.width) * image.width);
+    const { k1, k2, stride, pad } = drawn.params;
+    select(Math.round((y + padBefore(k1, pad) - (k1 - 1) / 2) / stride), Math.round((x + padBefore(k2, pad) - (k2 - 1) / 2) / stride));
+  });
   ui.outputCanvas.addEventListener('keydown', (e) => {
     const d = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[e.key];
     if (!d || !drawn) return;

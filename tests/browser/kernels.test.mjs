@@ -171,6 +171,13 @@ test('the 5 × 5 example gives the hand-computed 3 × 3 output; arrows and butto
   await page.getByRole('button', { name: 'Next pixel' }).click();
   await idle(page);
   assert.equal(await shown(page, 'Z[1, 1]'), 17);
+  // A click on X[3, 3] (cell 3 of 5 across and down) picks the output whose patch is centred there: Z[2, 2].
+  const x = page.getByRole('img', { name: /Input image X/ });
+  const box = await x.boundingBox();
+  await x.click({ position: { x: box.width * 3.5 / 5, y: box.height * 3.5 / 5 } });
+  await idle(page);
+  assert.equal(await shown(page, 'Z[2, 2]'), 14);
+  await pick(page, 1, 1);
   // The scan moves on by itself, and stops when asked.
   await page.getByRole('button', { name: 'Play the scan' }).click();
   await page.getByLabel('Result Z[1, 2]', { exact: true }).waitFor();
