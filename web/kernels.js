@@ -570,6 +570,7 @@ async function pump() {
       r = await engine.call('filter', params);
     } catch (e) {
       say(ui.pageMessage, `The engine could not compute this view: ${e.message}`, 'error');
+      ui.renderInfo.textContent = '';
       continue;
     } finally {
       clearTimeout(slow);
@@ -1109,6 +1110,10 @@ async function loadFromHash() {
 
 // ---- events ----
 
+function imageFailed(e) {
+  say(ui.imageMessage, `The engine could not take this image (${e.message}). The image shown is unchanged.`, 'error');
+}
+
 let fileLoading = false;
 function fileDone() {
   if (!fileLoading) return;
@@ -1131,7 +1136,7 @@ function wire() {
       fileLoading = true;
       say(ui.imageMessage, `Reading ${label}…`);
     },
-    onImage: (img) => useImage(img, 'own').then(saveHashSoon).finally(fileDone),
+    onImage: (img) => useImage(img, 'own').then(saveHashSoon, imageFailed).finally(fileDone),
     onError: (err) => {
       say(ui.imageMessage, `${err.message} The image shown is unchanged.`, 'error');
       fileDone();
@@ -1148,7 +1153,7 @@ function wire() {
     }
   });
   ui.cameraCapture.addEventListener('click', () => {
-    if (camera) useImage(camera.capture('webcam picture'), 'own').then(saveHashSoon);
+    if (camera) useImage(camera.capture('webcam picture'), 'own').then(saveHashSoon, imageFailed);
   });
   ui.cameraStop.addEventListener('click', () => {
     camera?.stop();
