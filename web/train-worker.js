@@ -62,7 +62,7 @@ async function download(url, onBytes) {
   try {
     res = await fetch(url, { cache: 'no-store' });
   } catch (e) {
-    throw new Error(`the download of ${url.split('/').pop()} failed (${e.message}): check the connection and retry`);
+    throw new Error(`the download of ${url.split('/').pop()} failed (${e.message})`);
   }
   if (!res.ok) throw new Error(`the server answered HTTP ${res.status} for ${url.split('/').pop()}`);
   const total = Number(res.headers.get('Content-Length')) || 0;
@@ -78,9 +78,9 @@ async function download(url, onBytes) {
       onBytes(value.length);
     }
   } catch (e) {
-    throw new Error(`the download of ${url.split('/').pop()} was interrupted after ${got} bytes (${e.message}): retry`);
+    throw new Error(`the download of ${url.split('/').pop()} was interrupted after ${got} bytes (${e.message})`);
   }
-  if (total && got !== total) throw new Error(`the download of ${url.split('/').pop()} stopped at ${got} of ${total} bytes: retry`);
+  if (total && got !== total) throw new Error(`the download of ${url.split('/').pop()} stopped at ${got} of ${total} bytes`);
   const out = new Uint8Array(got);
   let at = 0;
   for (const c of chunks) { out.set(c, at); at += c.length; }
@@ -94,7 +94,7 @@ async function gunzip(bytes, name) {
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
-    throw new Error(`${name} is damaged: it could not be decompressed (${e.message}); retry the download`);
+    throw new Error(`${name} is damaged: it could not be decompressed (${e.message})`);
   }
 }
 

@@ -348,7 +348,7 @@ async function loadData() {
     updateButtons();
     if (state.hasModel) evaluate();
   } catch (e) {
-    say('data', `The data could not be loaded: ${e.message}. Nothing was loaded; press “Retry the download”.`, 'error');
+    say('data', `The data could not be loaded: ${e.message}. Nothing was loaded: check the connection and press “Retry the download”.`, 'error');
     $('[data-data-progress-text]').textContent = 'Failed';
     button.textContent = 'Retry the download';
   } finally {
@@ -691,6 +691,10 @@ function scheduleDraw() {
 
 function renderRuns() {
   const tbody = $('[data-runs-table] tbody');
+  if (!state.runs.length) {
+    tbody.innerHTML = '<tr class="tr-empty"><td colspan="5">No runs yet: load the data and press Start.</td></tr>';
+    return;
+  }
   tbody.replaceChildren(...state.runs.map((r) => {
     const tr = document.createElement('tr');
     const lastTrain = r.train.at(-1), lastVal = r.validation.at(-1);
@@ -721,7 +725,7 @@ function drawPlots() {
 
 function renderRunsNumbers() {
   // cheap in-place update of the table's numbers while training
-  const rows = $$('[data-runs-table] tbody tr');
+  const rows = $$('[data-runs-table] tbody tr:not(.tr-empty)');
   state.runs.forEach((r, i) => {
     const tds = rows[i] ? $$('td', rows[i]) : null;
     if (!tds) return;
@@ -1125,6 +1129,7 @@ async function main() {
   const hashSettings = fromHash(location.hash);
   if (hashSettings) state.settings = hashSettings;
   writeSettings(state.settings);
+  renderRuns();
   updateButtons();
   scheduleDraw();
   try {

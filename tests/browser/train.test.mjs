@@ -45,12 +45,14 @@ async function loadData(page) {
 }
 
 const runMessage = (page) => page.locator('[data-run-message]');
+/** The rows of the runs table that are runs (each has its show/hide checkbox). */
+const runRows = (page) => page.locator('[data-runs-table] tbody tr').filter({ has: page.getByRole('checkbox') });
 
 /** Starts training and waits for the run's final message; returns it. */
 async function trainToEnd(page) {
-  const before = await page.locator('[data-runs-table] tbody tr').count();
+  const before = await runRows(page).count();
   await page.getByRole('button', { name: 'Start', exact: true }).click();
-  await page.locator('[data-runs-table] tbody tr').nth(before).waitFor();
+  await runRows(page).nth(before).waitFor();
   await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: TIMEOUT });
   await testAccuracyShown(page);
   return runMessage(page).textContent();
@@ -124,7 +126,7 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
   const accuracy = await testAccuracyShown(page);
   assert.ok(accuracy > 75, `test accuracy ${accuracy}%`);
-  const run = page.locator('[data-runs-table] tbody tr').first();
+  const run = runRows(page).first();
   assert.match(await run.textContent(), /MLP 128 relu/);
   assert.equal(percent(await run.locator('[data-run-test]').textContent()), accuracy);
 
@@ -166,7 +168,7 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   await page.getByRole('status').filter({ hasText: /^Restored your last model \(dense128-relu-dense10-softmax/ }).waitFor({ timeout: TIMEOUT });
   await page.getByRole('status').filter({ hasText: /from your browser’s cache/ }).waitFor({ timeout: TIMEOUT });
   assert.equal(await testAccuracyShown(page), accuracy);
-  assert.ok(await page.locator('[data-runs-table] tbody tr').count() >= 1, 'the curves are restored too');
+  assert.ok(await runRows(page).count() >= 1, 'the curves are restored too');
   await screenshot(page, 'train-restored');
   // and the button forgets it
   await page.getByRole('button', { name: 'Forget the saved model and curves' }).click();
@@ -209,7 +211,7 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
   await runMessage(page).filter({ hasText: /NaN or infinite/ }).waitFor({ timeout: TIMEOUT });
   assert.match(await runMessage(page).textContent(), /learning rate \(1e\+20\) is probably too high.*last good weights/);
   assert.equal(await runMessage(page).getAttribute('data-kind'), 'error');
-  assert.match(await page.locator('[data-runs-table] tbody tr').last().textContent(), /diverged/);
+  assert.match(await runRows(page).last().textContent(), /diverged/);
   await screenshot(page, 'train-diverged');
 
   // the lesson's experiment: an MLP does not care about shuffled pixels, a CNN does
@@ -217,7 +219,7 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
   await page.getByLabel('Learning rate').fill('0.001');
   await page.getByRole('button', { name: 'Clear the curves' }).click();
   await page.getByRole('button', { name: 'Run the shuffled-pixels experiment' }).click();
-  const rows = page.locator('[data-runs-table] tbody tr');
+  const rows = runRows(page);
   await rows.nth(3).waitFor({ timeout: TIMEOUT });
   await page.waitForFunction(() => {
     const cells = [...document.querySelectorAll('[data-runs-table] [data-run-test]')];
@@ -260,7 +262,8 @@ test('bad settings are refused next to their field and training does not start',
     assert.match(await page.locator(`#${errorId}`).textContent(), want, `${label} = ${value}`);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     assert.match(await runMessage(page).textContent(), /^Training did not start/);
-    assert.equal(await page.locator('[data-runs-table] tbody tr').count(), 0);
+    assert.equal(await runRows(page).count(), 0);
+    assert.ok(await page.getByText('No runs yet').isVisible());
     await field.fill(good);
     assert.equal(await field.getAttribute('aria-invalid'), 'false');
   }
