@@ -139,6 +139,15 @@ test('the first view is the class’s worked example, computed step by step (204
   assert.match(formula, /\(3 − 3 \+ 0\) \/ 1 \+ 1 = 1/);
   assert.match(formula, /Z has shape \(1, 1\)/);
   assert.equal(await page.locator('[data-engine-badge]').textContent(), 'Engine: WASM SIMD');
+  // Every control has a name a screen reader can say (a <label>, or an aria-label on kernel cells).
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('main input, main select, main button')]
+    .filter((el) => !el.closest('[hidden]') && !(el.labels?.length || el.getAttribute('aria-label') || el.textContent.trim()))
+    .map((el) => el.outerHTML));
+  assert.deepEqual(unnamed, []);
+  // Arrow keys move between kernel cells.
+  await page.getByLabel('W[0, 1]', { exact: true }).focus();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'W[1, 1]');
   await screenshot(page, 'kernels-worked-example');
   assert.deepEqual(page.problems, []);
   await page.context().close();
@@ -554,6 +563,34 @@ test('the webcam: a picture becomes X (Chromium’s fake camera); without a came
   await page.locator('[data-image-message][data-kind="error"]').waitFor();
   assert.match(await page.locator('[data-image-message]').textContent(), /webcam|camera/i);
   assert.equal(await shown(page, 'Z[0, 0]'), 2040);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('edits faster than a 15 × 15 convolution collapse: the last one is what is shown', async () => {
+  const page = await newPage(browser);
+  await open(page);
+  await choose(page, 'Image', 'camera');
+  await choose(page, 'Preset', 'box');
+  await choose(page, 'Rows K1', '15');
+  await choose(page, 'Columns K2', '15');
+  await choose(page, 'Padding', 'edge');
+  await pick(page, 200, 300);
+  const before = await renderCount(page);
+  const cell = page.getByLabel('W[7, 7]', { exact: true });
+  for (const v of ['1', '2', '3', '4', '-5']) await cell.fill(v); // no waiting in between
+  await idle(page);
+  const renders = (await renderCount(page)) - before;
+  assert.ok(renders >= 1 && renders <= 5, `${renders} renders for 5 edits`);
+  const x = await page.evaluate(() => {
+    const c = document.querySelector('[data-input-canvas]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return Array.from({ length: c.width * c.height }, (_, i) => d[4 * i]);
+  });
+  const k = new Array(225).fill(1 / 225);
+  k[7 * 15 + 7] = -5;
+  const want = convAt(x, 512, 512, k, 15, 15, 'edge', 1, 200, 300);
+  assert.ok(Math.abs(await shown(page, 'Z[200, 300]') - want) < 1e-2, `Z = ${want}`);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
