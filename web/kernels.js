@@ -52,6 +52,9 @@ const ui = {
   legend: $('[data-legend]'),
   announce: $('[data-announce]'),
   pickSummary: $('[data-pick-summary]'),
+  share: $('[data-share]'),
+  shareStatus: $('[data-share-status]'),
+  shareUrl: $('[data-share-url]'),
   renderInfo: $('[data-render-info]'),
   j1: $('[data-j1]'),
   j2: $('[data-j2]'),
@@ -1281,6 +1284,22 @@ function wire() {
   ui.exNew.addEventListener('click', () => newQuestion());
   ui.exForm.addEventListener('submit', checkAnswer);
   ui.exReveal.addEventListener('click', revealAnswer);
+  ui.share.addEventListener('click', async () => {
+    clearTimeout(hashTimer);
+    saveHash();
+    const own = state.image === 'own' ? ' Your own image is not in the link: it opens with a sample photo.' : '';
+    try {
+      await navigator.clipboard.writeText(location.href);
+      ui.shareUrl.hidden = true;
+      ui.shareStatus.textContent = `Link copied: whoever opens it sees this view.${own}`;
+    } catch {
+      // No clipboard access (an insecure page, a refused permission): show the link to copy by hand.
+      ui.shareUrl.value = location.href;
+      ui.shareUrl.hidden = false;
+      ui.shareUrl.select();
+      ui.shareStatus.textContent = `Copy this link (Ctrl+C or ⌘C):${own}`;
+    }
+  });
   window.addEventListener('hashchange', () => {
     if (location.hash !== lastHash) loadFromHash();
   });

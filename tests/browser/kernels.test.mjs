@@ -437,6 +437,11 @@ test('the view lives in the URL hash: a reloaded link shows the same view; a bro
   await page.waitForFunction(() => location.hash.includes('px=17,42') && location.hash.includes('bias=5'));
   const url = page.url();
   assert.match(url, /img=astronaut/);
+  // The share button puts the same link on the clipboard (or shows it to copy by hand).
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy a link to this view' }).click();
+  await page.locator('[data-share-status]').filter({ hasText: 'Link copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
   assert.match(url, /pad=reflect/);
 
   const again = await newPage(browser);
