@@ -32,17 +32,17 @@ export const IMAGE_IDS = [...Object.keys(MATRICES), ...SAMPLES.map((x) => x.name
 // is fixed for the classic 3 x 3 ones and null where any size works.
 export const CLASS_KERNEL = ['0', '1', '2', '2', '2', '0', '0', '1', '2'];
 export const PRESETS = [
-  { id: 'class', label: 'The class’s example [[0,1,2],[2,2,0],[0,1,2]]', size: 3, cells: CLASS_KERNEL },
+  { id: 'class', label: 'The class’s example (3 × 3)', size: 3, cells: CLASS_KERNEL },
   { id: 'identity', label: 'Identity (copies the image)', engine: 'identity', size: null },
   { id: 'box', label: 'Uniform average (blur)', engine: 'box', size: null },
   { id: 'gaussian', label: 'Gaussian blur', engine: 'gaussian', size: null },
   { id: 'sobelX', label: 'Sobel Gx (vertical edges)', engine: 'sobelX', size: 3 },
   { id: 'sobelY', label: 'Sobel Gy (horizontal edges)', engine: 'sobelY', size: 3 },
-  { id: 'magnitude', label: 'Gradient magnitude √(Gx² + Gy²) (not a linear kernel)', size: 3 },
+  { id: 'magnitude', label: 'Gradient magnitude √(gx² + gy²), not linear', size: 3 },
   { id: 'sharpen', label: 'Sharpen', engine: 'sharpen', size: 3 },
   { id: 'laplacian', label: 'Laplacian (edges in every direction)', engine: 'laplacian', size: 3 },
   { id: 'emboss', label: 'Emboss', engine: 'emboss', size: 3 },
-  { id: 'luma', label: 'Gray from colour: 1 × 1 kernels 0.299, 0.587, 0.114 (multi-channel)', size: 1, sumOnly: true },
+  { id: 'luma', label: 'Gray from colour: 1 × 1 kernels (multi-channel)', size: 1, sumOnly: true },
   { id: 'custom', label: 'Your own numbers', size: null },
 ];
 export const LUMA_CELLS = [['0.299'], ['0.587'], ['0.114']];
