@@ -682,12 +682,21 @@ async function experiment() {
 
 // ---- curves ----
 
-let drawQueued = false;
+// Curves are redrawn at most 5 times a second, in an animation frame, with the
+// canvases' sizes from a ResizeObserver: drawing never forces a layout.
+let drawQueued = false, lastDraw = 0;
+const DRAW_MS = 200;
 function scheduleDraw() {
   if (drawQueued) return;
   drawQueued = true;
-  requestAnimationFrame(() => { drawQueued = false; drawPlots(); });
+  const wait = Math.max(0, lastDraw + DRAW_MS - performance.now());
+  setTimeout(() => requestAnimationFrame(() => { drawQueued = false; lastDraw = performance.now(); drawPlots(); }), wait);
 }
+const plotWidth = new Map();
+const plotObserver = new ResizeObserver((entries) => {
+  for (const e of entries) plotWidth.set(e.target, e.contentRect.width);
+  scheduleDraw();
+});
 
 function renderRuns() {
   const tbody = $('[data-runs-table] tbody');
@@ -745,11 +754,10 @@ function niceStep(range, ticks) {
 
 function drawPlot(canvas, runs, key, maxX, maxY, guess) {
   const dpr = window.devicePixelRatio || 1;
-  const cssW = canvas.clientWidth || 560, cssH = Math.round(cssW * 0.54);
+  const cssW = plotWidth.get(canvas) || 560, cssH = Math.round(cssW * 0.54); // CSS aspect-ratio 100 / 54
   if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(cssH * dpr)) {
     canvas.width = Math.round(cssW * dpr); canvas.height = Math.round(cssH * dpr);
   }
-  canvas.style.height = `${cssH}px`;
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, cssW, cssH);
@@ -1120,8 +1128,7 @@ function wire() {
     const s = fromHash(location.hash);
     if (s) { state.settings = s; writeSettings(s); scheduleDescribe(); refreshErrors(); }
   });
-  let resizeTimer = 0;
-  window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(scheduleDraw, 100); });
+  for (const c of $$('[data-plot]')) plotObserver.observe(c);
 }
 
 async function main() {

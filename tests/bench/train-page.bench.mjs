@@ -81,6 +81,17 @@ export async function run({ siteUrl, newPage, quick, log }) {
     window.__longTasks = [];
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration }); })
       .observe({ type: 'longtask', buffered: true });
+    // Longtask only reports tasks over 50 ms; a chain of 0 ms timers measures
+    // the longest wait below that too (the gap between two of them).
+    window.__lag = { on: false, max: 0 };
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      if (window.__lag.on) window.__lag.max = Math.max(window.__lag.max, now - last);
+      last = now;
+      setTimeout(tick, 0);
+    };
+    tick();
   });
   await ui.goto(`${siteUrl}train.html#arch=mlp&L=1&units=128&f=relu&bs=32&lr=0.01&epochs=${quick ? 1 : 2}&opt=sgd&quick=${quick ? 1 : 0}`);
   await ui.locator('[data-engine-badge]').filter({ hasText: 'WebAssembly' }).waitFor();
@@ -90,22 +101,24 @@ export async function run({ siteUrl, newPage, quick, log }) {
   for (const arch of ['MLP (fully connected)', 'CNN (convolutional)']) {
     await ui.getByRole('radio', { name: arch }).check();
     await ui.waitForTimeout(300);
-    const t0 = await ui.evaluate(() => performance.now());
+    const t0 = await ui.evaluate(() => { window.__lag.max = 0; window.__lag.on = true; return performance.now(); });
     await ui.getByRole('button', { name: 'Start', exact: true }).click();
     await ui.locator('[data-run-message]').filter({ hasText: /^Finished/ }).waitFor({ timeout: 300_000 });
-    const t1 = await ui.evaluate(() => performance.now());
+    const [t1, lag] = await ui.evaluate(() => { window.__lag.on = false; return [performance.now(), window.__lag.max]; });
     await ui.waitForFunction(() => /%/.test(document.querySelector('[data-test-accuracy]').textContent));
     await ui.waitForTimeout(500);
     const t2 = await ui.evaluate(() => performance.now());
     const tasks = await ui.evaluate(() => window.__longTasks);
     const during = tasks.filter((t) => t.start >= t0 && t.start <= t1).map((t) => t.ms);
     const after = tasks.filter((t) => t.start > t1 && t.start <= t2).map((t) => t.ms);
-    longest.push({ arch, during: Math.max(0, ...during), count: during.length, after: Math.max(0, ...after) });
+    longest.push({ arch, during: Math.max(0, ...during), count: during.length, after: Math.max(0, ...after), lag });
   }
   await ui.context().close();
   for (const l of longest) {
     rows.push({ name: `${l.arch}: longest main-thread task while training (page controls, ${quick ? 'quick subset' : 'all 55,000 images'})`, unit: 'ms',
       median: l.during, min: l.during, max: l.during, runs: 1, note: l.count ? `${l.count} task(s) over 50 ms` : 'no task over 50 ms (0 = none)' });
+    rows.push({ name: `${l.arch}: longest gap between two 0 ms timers on the main thread while training`, unit: 'ms',
+      median: l.lag, min: l.lag, max: l.lag, runs: 1, note: 'an upper bound of the longest task, under 50 ms too' });
     rows.push({ name: `${l.arch}: longest main-thread task drawing the results after training`, unit: 'ms',
       median: l.after, min: l.after, max: l.after, runs: 1, note: l.after ? '' : 'no task over 50 ms (0 = none)' });
   }
