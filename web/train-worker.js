@@ -57,7 +57,7 @@ function post(message, transfer = []) { self.postMessage(message, transfer); }
 const compact = (v) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential() : String(v));
 
 /** Fetches a URL with byte progress; resolves to a Uint8Array of the whole body. */
-async function download(url, onBytes) {
+async function download(url, onBytes, onTotal) {
   let res;
   try {
     res = await fetch(url, { cache: 'no-store' });
@@ -66,6 +66,7 @@ async function download(url, onBytes) {
   }
   if (!res.ok) throw new Error(`the server answered HTTP ${res.status} for ${url.split('/').pop()}`);
   const total = Number(res.headers.get('Content-Length')) || 0;
+  if (total) onTotal(total);
   const reader = res.body.getReader();
   const chunks = [];
   let got = 0;
@@ -124,16 +125,17 @@ async function loadData({ urls, quick }) {
     post({ event: 'data-progress', phase: 'download', loaded, total, fromCache });
   };
   for (const k of names) if (cached[k]) { loaded += cached[k].length; total += cached[k].length; }
-  if (!fromCache) {
-    // HEAD requests would cost a round trip each; the known sizes of Debian's files do as a first guess.
-    const sizes = { trainImages: 26421856, trainLabels: 29491, testImages: 4422079, testLabels: 5125 };
-    for (const k of names) if (!cached[k]) total += sizes[k] ?? 0;
-  }
+  // The sizes of Debian's files until each response's Content-Length says better.
+  const expected = { trainImages: 26421856, trainLabels: 29491, testImages: 4422079, testLabels: 5125 };
+  for (const k of names) if (!cached[k]) total += expected[k] ?? 0;
   report(true);
   const gz = {};
   await Promise.all(names.map(async (k) => {
     if (cached[k]) { gz[k] = cached[k]; return; }
-    gz[k] = await download(urls[k], (n) => { loaded += n; report(false); });
+    gz[k] = await download(urls[k], (n) => { loaded += n; report(false); }, (size) => {
+      total += size - (expected[k] ?? 0);
+      expected[k] = size;
+    });
   }));
   total = loaded;
   report(true);

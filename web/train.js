@@ -353,7 +353,7 @@ async function loadData() {
     button.textContent = 'Retry the download';
   } finally {
     state.dataLoading = false;
-    button.disabled = false;
+    updateButtons();
   }
 }
 
@@ -521,6 +521,8 @@ function checkBeforeTraining() {
 async function start(values = null, name = null) {
   const v = values ?? checkBeforeTraining();
   if (!v) return;
+  const previous = state.currentRun;
+  if (previous && previous.how === 'running') previous.how = 'stopped'; // a paused run, replaced
   const run = newRun(v, name);
   try {
     const info = await call('start', { settings: workerSettings(v, run) });
@@ -599,6 +601,7 @@ function updateButtons(focus) {
   btn('stop').disabled = p !== 'running' && p !== 'paused';
   btn('reset').disabled = p === 'running' || !state.hasModel;
   btn('experiment').disabled = p === 'running';
+  $('[data-load-data]').disabled = state.dataLoading || p === 'running' || p === 'paused';
   const canUse = state.hasModel && p !== 'running';
   btn('evaluate').disabled = !(state.hasModel && state.data);
   btn('save-model').disabled = !canUse;
@@ -844,7 +847,7 @@ function renderConfusion(t) {
   let body = '<tbody>';
   for (let i = 0; i < K; i++) {
     const rowTotal = t.confusion.slice(i * K, i * K + K).reduce((a, b) => a + b, 0) || 1;
-    body += `<tr><th scope="row">${i} ${CLASS_NAMES[i]}</th>`;
+    body += `<tr><th scope="row">${i}<span class="tr-cname"> ${CLASS_NAMES[i]}</span></th>`;
     for (let j = 0; j < K; j++) {
       const c = t.confusion[i * K + j], f = c / rowTotal;
       const bg = i === j ? `rgba(27,122,58,${0.1 + 0.8 * f})` : `rgba(179,38,30,${Math.min(0.85, 3 * f)})`;
