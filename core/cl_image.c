@@ -99,17 +99,22 @@ float cl_f32_max_abs_ref(const float *src, size_t n)
     return m;
 }
 
-/* Diverging map: t in [-1, 1] from blue (-1) through white (0) to red (+1),
- * the end colours of ColorBrewer's RdBu, which keeps both ends dark enough
- * to read on white and stays readable for red-green colour blindness. */
-static void diverging(float t, uint8_t *px)
+/* Diverging map: t = v * inv in [-1, 1] from blue (-1) through white (0) to
+ * red (+1), the end colours of ColorBrewer's RdBu (CL_DIVERGING_*), which keep
+ * both ends dark enough to read on white and stay readable for red-green
+ * colour blindness. NaN shows white. */
+void cl_f32_diverging_ref(const float *src, size_t n, float inv, uint8_t *dst)
 {
-    static const float white[3] = {247, 247, 247}, red[3] = {178, 24, 43}, blue[3] = {33, 102, 172};
-    if (!(t == t)) t = 0.0f;
-    const float *end = t < 0 ? blue : red;
-    float u = fabsf(t) > 1.0f ? 1.0f : fabsf(t);
-    for (int ch = 0; ch < 3; ch++) px[ch] = to_byte(white[ch] + (end[ch] - white[ch]) * u);
-    px[3] = 255;
+    static const float white[3] = {CL_DIVERGING_WHITE}, red[3] = {CL_DIVERGING_RED},
+                       blue[3] = {CL_DIVERGING_BLUE};
+    for (size_t i = 0; i < n; i++) {
+        float t = src[i] * inv;
+        if (!(t == t)) t = 0.0f;
+        const float *end = t < 0 ? blue : red;
+        float u = fabsf(t) > 1.0f ? 1.0f : fabsf(t);
+        for (int ch = 0; ch < 3; ch++) dst[4 * i + ch] = to_byte(white[ch] + (end[ch] - white[ch]) * u);
+        dst[4 * i + 3] = 255;
+    }
 }
 
 cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display, uint8_t *dst)
@@ -123,7 +128,11 @@ cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display, u
         if (c != 1) return CL_ERR_CHANNELS;
         float m = cl_image_max_abs(src, n);
         float inv = m > 0.0f ? 1.0f / m : 0.0f;
-        for (size_t i = 0; i < n; i++) diverging(src[i] * inv, dst + 4 * i);
+#ifdef CL_HAVE_SIMD
+        cl_f32_diverging_wasmsimd(src, n, inv, dst);
+#else
+        cl_f32_diverging_ref(src, n, inv, dst);
+#endif
         return CL_OK;
     }
     float scale = 1.0f;

@@ -63,7 +63,13 @@ void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int src_channels, int to_
 void cl_planar_to_rgba_ref(const float *src, int c, size_t n, size_t plane, float scale,
                            int use_abs, uint8_t *dst);
 float cl_f32_max_abs_ref(const float *src, size_t n);
+/* The diverging map of n values, t = v * inv, to RGBA. */
+void cl_f32_diverging_ref(const float *src, size_t n, float inv, uint8_t *dst);
+#define CL_DIVERGING_WHITE 247, 247, 247
+#define CL_DIVERGING_RED 178, 24, 43
+#define CL_DIVERGING_BLUE 33, 102, 172
 #ifdef CL_HAVE_SIMD
+void cl_f32_diverging_wasmsimd(const float *src, size_t n, float inv, uint8_t *dst);
 float cl_f32_max_abs_wasmsimd(const float *src, size_t n);
 void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int src_channels, int to_gray,
                               float *dst, size_t plane);

@@ -88,3 +88,33 @@ float cl_f32_max_abs_wasmsimd(const float *src, size_t n)
     float t = cl_f32_max_abs_ref(src + i, n - i);
     return t > m ? t : m;
 }
+
+void cl_f32_diverging_wasmsimd(const float *src, size_t n, float inv, uint8_t *dst)
+{
+    static const float white[3] = {CL_DIVERGING_WHITE}, red[3] = {CL_DIVERGING_RED},
+                       blue[3] = {CL_DIVERGING_BLUE};
+    const v128_t vinv = wasm_f32x4_splat(inv), zero = wasm_f32x4_splat(0.0f),
+                 one = wasm_f32x4_splat(1.0f);
+    const v128_t alpha = wasm_i32x4_splat((int32_t)0xff000000u);
+    v128_t vw[3], dred[3], dblue[3];
+    for (int ch = 0; ch < 3; ch++) {
+        vw[ch] = wasm_f32x4_splat(white[ch]);
+        dred[ch] = wasm_f32x4_splat(red[ch] - white[ch]);
+        dblue[ch] = wasm_f32x4_splat(blue[ch] - white[ch]);
+    }
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v128_t t = wasm_f32x4_mul(wasm_v128_load(src + i), vinv);
+        v128_t neg = wasm_f32x4_lt(t, zero); /* false for NaN: the red side, at u = 0 */
+        /* u = min(|t|, 1), and 0 for NaN: pmin keeps NaN, pmax(0, NaN) is 0 */
+        v128_t u = wasm_f32x4_pmax(zero, wasm_f32x4_pmin(wasm_f32x4_abs(t), one));
+        v128_t px = alpha;
+        for (int ch = 0; ch < 3; ch++) {
+            v128_t d = wasm_v128_bitselect(dblue[ch], dred[ch], neg);
+            v128_t b = to_bytes32(wasm_f32x4_add(vw[ch], wasm_f32x4_mul(d, u)));
+            px = wasm_v128_or(px, wasm_i32x4_shl(b, 8 * ch));
+        }
+        wasm_v128_store(dst + 4 * i, px);
+    }
+    if (i < n) cl_f32_diverging_ref(src + i, n - i, inv, dst + 4 * i);
+}

@@ -96,6 +96,13 @@ static void test_vector_matches_reference(void **state)
                 cl_planar_to_rgba_wasmsimd(p_ref, c, n, n, scale, use_abs, b);
                 assert_equal_u8(b, a, 4 * n);
             }
+        /* the diverging map, with values beyond the scale, at a few scales */
+        for (int k = 0; k < 3; k++) {
+            float inv = k == 0 ? 1.0f / 350.0f : k == 1 ? 1.0f / 97.3f : 0.0f;
+            cl_f32_diverging_ref(p_ref, n, inv, a);
+            cl_f32_diverging_wasmsimd(p_ref, n, inv, b);
+            assert_equal_u8(b, a, 4 * n);
+        }
         float mr = cl_f32_max_abs_ref(p_ref, 3 * n), ms = cl_f32_max_abs_wasmsimd(p_ref, 3 * n);
         assert_true(mr == ms);
         assert_true(mr > 0.0f && mr <= 500.0f);
