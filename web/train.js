@@ -342,6 +342,7 @@ async function loadData() {
     $('#tr-data-bar').value = 1;
     $('[data-data-progress-text]').textContent = sizes.fromCache ? 'Loaded from your browser’s cache' : 'Downloaded';
     describeData(sizes.fromCache, sizes.cached);
+    if ($('[data-run-message]').dataset.kind === 'error') say('run', '');
     button.textContent = 'Load the data again';
     await showSamples();
     refreshErrors();

@@ -113,6 +113,7 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   const resume = page.getByRole('button', { name: 'Resume' });
   await resume.waitFor();
   assert.match(await runMessage(page).textContent(), /Paused/);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Resume', 'keyboard focus follows Pause to Resume');
   const batchStat = page.locator('[data-stat="batch"]');
   const pausedAt = await batchStat.textContent();
   await page.waitForTimeout(300);
