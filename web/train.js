@@ -185,7 +185,7 @@ function wholeNumber(text, min, max, what) {
 }
 
 function trainingSetSize() {
-  if (state.data) return state.settings.quick ? Math.min(10000, state.data.total - 1000) : state.data.total - 5000;
+  if (state.data) return state.data.train; // the worker's split, updated when Quick changes
   return state.settings.quick ? 10000 : 55000;
 }
 
@@ -319,7 +319,7 @@ function onSettingsChanged(e) {
   readSettings();
   if (e?.target?.matches?.('[data-setting="layers"], [data-setting="convs"], [data-setting="arch"], [data-setting="optimizer"]')) renderUnitFields();
   if (e?.target?.matches?.('[data-setting="quick"]') && state.data) {
-    call('setQuick', { quick: state.settings.quick }).then((sizes) => { if (sizes) { state.data = sizes; describeData(); } });
+    call('setQuick', { quick: state.settings.quick }).then((sizes) => { if (sizes) { state.data = sizes; describeData(); refreshErrors(); } });
   }
   updateHash();
   scheduleDescribe();
@@ -529,6 +529,8 @@ async function start(values = null, name = null) {
     const info = await call('start', { settings: workerSettings(v, run) });
     state.phase = 'running';
     state.hasModel = true;
+    state.test = null;
+    clearResults(); // they were the replaced model's
     state.modelShuffled = v.shuffle;
     run.info = info;
     say('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch.`);
@@ -565,7 +567,7 @@ async function step() {
   }
   try {
     const r = await call('step', { settings: v ? workerSettings(v, run) : undefined });
-    if (r.created) { state.hasModel = true; state.modelShuffled = v.shuffle; run.info = r.created; }
+    if (r.created) { state.hasModel = true; state.modelShuffled = v.shuffle; run.info = r.created; state.test = null; clearResults(); }
     if (r.state === 'paused') state.phase = 'paused';
     say('run', `One batch of ${r.n}: loss ${r.loss?.toFixed(4)}, ${r.correct} of ${r.n} right.`);
   } catch (e) {

@@ -106,8 +106,8 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   assert.equal(await page.getByLabel('Units N1 in hidden layer 1').inputValue(), '128');
   const layers = page.getByRole('table', { name: /Layers, output shapes/ });
   assert.equal(await layers.locator('tfoot td').textContent(), '101,770'); // 784*128+128 + 128*10+10
-  await page.getByLabel('Epochs', { exact: true }).fill('1');
-
+  // a run long enough to pause: pause, one step, resume, stop
+  await page.getByLabel('Epochs', { exact: true }).fill('5');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await page.getByRole('button', { name: 'Pause' }).click();
   const resume = page.getByRole('button', { name: 'Resume' });
@@ -124,6 +124,16 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   assert.equal(parseInt(steppedAt.replace(/,/g, ''), 10), parseInt(pausedAt.replace(/,/g, ''), 10) + 1, `${pausedAt} -> ${steppedAt}`);
   await screenshot(page, 'train-paused');
   await resume.click();
+  await page.getByRole('button', { name: 'Pause' }).and(page.locator(':enabled')).waitFor();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await runMessage(page).filter({ hasText: /^Stopped at epoch/ }).waitFor({ timeout: TIMEOUT });
+  assert.match(await runRows(page).first().textContent(), /stopped/);
+  await testAccuracyShown(page);
+
+  // one epoch of the class's MLP: well above guessing
+  await page.getByRole('button', { name: 'Clear the curves' }).click();
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
   const accuracy = await testAccuracyShown(page);
   assert.ok(accuracy > 75, `test accuracy ${accuracy}%`);
