@@ -14,6 +14,7 @@
 //   probe     { key, j1, j2 }     -> { key, j1, j2, channels: [{ x, src }], z }
 //             the input patch under output pixel (j1, j2) of the last filter
 import { loadConvlab, PAD, DISPLAY, KERNEL } from './convlab.js';
+import { serveRequests } from './worker-rpc.js';
 import { padIndex, SMALL_SIDE } from './kernels-state.js';
 
 let cl = null;
@@ -170,14 +171,4 @@ const handlers = {
   },
 };
 
-self.onmessage = async (event) => {
-  const { id, type, ...args } = event.data;
-  try {
-    const handler = handlers[type];
-    if (!handler) throw new Error(`unknown message type ${type}`);
-    const { result, transfer = [] } = await handler(args);
-    self.postMessage({ id, ok: true, result }, transfer);
-  } catch (e) {
-    self.postMessage({ id, ok: false, error: { message: e.message, status: e.status ?? null } });
-  }
-};
+serveRequests(handlers);

@@ -10,6 +10,7 @@ import {
   encodeHash, decodeHash,
 } from './kernels-state.js';
 import { SAMPLES, loadSample, bindImageInputs, openCamera } from './image-source.js';
+import { WorkerClient } from './worker-rpc.js';
 
 const $ = (sel) => document.querySelector(sel);
 const ui = {
@@ -99,31 +100,12 @@ function busy(delta) {
 
 class Engine {
   constructor() {
-    this.worker = new Worker(new URL('kernels-worker.js', import.meta.url), { type: 'module' });
-    this.nextId = 1;
-    this.waiting = new Map();
-    this.worker.onmessage = ({ data }) => {
-      const w = this.waiting.get(data.id);
-      if (!w) return;
-      this.waiting.delete(data.id);
-      if (data.ok) w.resolve(data.result);
-      else w.reject(Object.assign(new Error(data.error.message), { status: data.error.status }));
-    };
-    this.worker.onerror = (e) => {
-      e.preventDefault?.();
-      const err = new Error(`the engine's worker failed: ${e.message ?? 'unknown error'}`);
-      for (const w of this.waiting.values()) w.reject(err);
-      this.waiting.clear();
-    };
+    this.client = new WorkerClient(new URL('kernels-worker.js', import.meta.url));
   }
 
   call(type, args = {}, transfer = []) {
     busy(1);
-    const done = new Promise((resolve, reject) => {
-      const id = this.nextId++;
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, type, ...args }, transfer);
-    });
+    const done = this.client.call(type, args, transfer);
     // Count the call as finished only after the caller's continuation has had
     // its turn, so work it starts next (a preset, then the filter) overlaps.
     const settle = () => setTimeout(() => busy(-1), 0);

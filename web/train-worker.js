@@ -24,6 +24,7 @@
 // Training: one WASM call per batch (cl_nn_train_step_idx on a shuffled
 // order), in slices of ~30 ms between which the worker answers messages.
 import { loadConvlab, ConvlabError, OPTIMIZER, LOSS, STATUS } from './convlab.js';
+import { serveRequests } from './worker-rpc.js';
 
 const SIDE = 28, PIXELS = SIDE * SIDE, CLASSES = 10;
 const SLICE_MS = 30;        // work between two looks at the message queue
@@ -625,14 +626,4 @@ const handlers = {
   },
 };
 
-self.onmessage = async (event) => {
-  const { id, type, ...args } = event.data;
-  try {
-    const handler = handlers[type];
-    if (!handler) throw new Error(`unknown message type ${type}`);
-    const { result, transfer = [] } = await handler(args);
-    self.postMessage({ id, ok: true, result }, transfer);
-  } catch (e) {
-    self.postMessage({ id, ok: false, error: { message: e.message, status: e.status ?? null } });
-  }
-};
+serveRequests(handlers);

@@ -7,6 +7,8 @@
 // a link opens the same experiment; the last model, its settings and the
 // curves are kept in IndexedDB and restored on reload.
 
+import { WorkerClient } from './worker-rpc.js';
+
 const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const SIDE = 28, PIXELS = SIDE * SIDE;
 const COLOURS = ['#1f5fbf', '#c2410c', '#15803d', '#9333ea', '#b91c1c', '#0e7490', '#a16207', '#be185d'];
@@ -33,25 +35,11 @@ const compact = (v) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? 
 
 // ---- the worker ----
 
-const worker = new Worker(new URL('train-worker.js', import.meta.url), { type: 'module' });
-const pending = new Map();
-let nextId = 1;
-function call(type, args = {}, transfer = []) {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ id, type, ...args }, transfer);
-  });
-}
-worker.onmessage = ({ data }) => {
-  if (data.event) { onEvent(data); return; }
-  const p = pending.get(data.id);
-  if (!p) return;
-  pending.delete(data.id);
-  if (data.ok) p.resolve(data.result);
-  else p.reject(Object.assign(new Error(data.error.message), { status: data.error.status }));
-};
-worker.onerror = (e) => say('page', `The training engine failed: ${e.message ?? 'unknown error'}. Reload the page.`, 'error');
+const engine = new WorkerClient(new URL('train-worker.js', import.meta.url), {
+  onEvent: (data) => onEvent(data),
+  onError: (e) => say('page', `The training engine failed: ${e.message}. Reload the page.`, 'error'),
+});
+const call = (type, args = {}, transfer = []) => engine.call(type, args, transfer);
 
 // ---- page state: one object ----
 
