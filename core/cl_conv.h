@@ -127,8 +127,9 @@ void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt,
 #endif
 
 /* Index of the input pixel that padding mode `pad` puts at position i of a
- * line of n pixels (i may be negative or >= n); -1 for a zero pixel. */
-int cl_pad_index(int i, int n, int pad);
+ * line of n pixels (i may be negative or >= n); -1 for a zero pixel (zero
+ * padding, and anything outside the image with valid padding). */
+CL_API int cl_pad_index(int i, int n, int pad);
 
 #ifdef __cplusplus
 }

@@ -135,6 +135,8 @@ class Convlab {
     return [v[0], v[1]];
   }
   padBefore(k, pad) { return this.exports.cl_conv_pad_before(k, pad); }
+  /** The input index padding puts at position i of a line of n (-1: a zero). */
+  padIndex(i, n, pad) { return this.exports.cl_pad_index(i, n, pad); }
 
   /** A preset kernel as a Float32Array of k1*k2 values. */
   preset(kind, k1 = 3, k2 = 3, sigma = 1) {

@@ -106,21 +106,6 @@ export function padBefore(k, pad) {
 }
 
 /**
- * Which input index padding `pad` puts at position i of a line of n pixels
- * (i may be outside 0..n-1); -1 for a zero. Same rule as cl_pad_index().
- */
-export function padIndex(i, n, pad) {
-  if (i >= 0 && i < n) return i;
-  if (pad === 'zero' || pad === 'valid') return -1;
-  if (pad === 'edge') return i < 0 ? 0 : n - 1;
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let m = i % period;
-  if (m < 0) m += period;
-  return m < n ? m : period - m;
-}
-
-/**
  * The output size along one axis, with the formula written out:
  *   n input size, k kernel size, pad mode, s stride.
  * Returns { out, before, after, total, text } (out < 1 means no output).

@@ -15,7 +15,7 @@
 //             the input patch under output pixel (j1, j2) of the last filter
 import { loadConvlab, PAD, DISPLAY, KERNEL } from './convlab.js';
 import { serveRequests } from './worker-rpc.js';
-import { padIndex, SMALL_SIDE } from './kernels-state.js';
+import { SMALL_SIDE } from './kernels-state.js';
 
 let cl = null;
 const loading = loadConvlab().then((c) => { cl = c; });
@@ -116,15 +116,16 @@ function probe({ key, j1, j2 }) {
   const k1 = params.op === 'magnitude' ? 3 : params.k1, k2 = params.op === 'magnitude' ? 3 : params.k2;
   const { h, w, c } = handle;
   const x = cl.keptPlanes(handle);
-  const p1 = params.pad === 'valid' ? 0 : Math.floor((k1 - 1) / 2);
-  const p2 = params.pad === 'valid' ? 0 : Math.floor((k2 - 1) / 2);
+  // the engine's own padding rules, so the patch shown is the one it summed
+  const pad = PAD[params.pad];
+  const p1 = cl.padBefore(k1, pad), p2 = cl.padBefore(k2, pad);
   const channels = [];
   for (let ch = 0; ch < c; ch++) {
     const xs = [], src = [];
     for (let a = 0; a < k1; a++) {
-      const iy = padIndex(j1 * params.stride + a - p1, h, params.pad);
+      const iy = cl.padIndex(j1 * params.stride + a - p1, h, pad);
       for (let b = 0; b < k2; b++) {
-        const ix = padIndex(j2 * params.stride + b - p2, w, params.pad);
+        const ix = cl.padIndex(j2 * params.stride + b - p2, w, pad);
         const inside = iy >= 0 && ix >= 0;
         xs.push(inside ? x[ch * h * w + iy * w + ix] : null);
         src.push(inside ? [iy, ix] : null);
