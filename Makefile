@@ -94,7 +94,7 @@ test-native: $(TEST_BIN)
 	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed="$$failed $$(basename $$t)"; done; \
 	if [ -n "$$failed" ]; then echo "test-native: FAILED:$$failed"; exit 1; fi
 
-test-wasm: dist $(NATIVE_OPT)/conv-cases
+test-wasm: dist $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
 	node --test tests/wasm/ tests/node/
 
 test-browser: dist
@@ -103,7 +103,7 @@ test-browser: dist
 # Every suite runs even when an earlier one fails; the last line sums them up.
 SUITES := test-native test-wasm test-browser
 test: install
-	@$(MAKE) --no-print-directory dist $(TEST_BIN) $(NATIVE_OPT)/conv-cases
+	@$(MAKE) --no-print-directory dist $(TEST_BIN) $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
 	@passed=0; failed=0; bad=""; \
 	for s in $(SUITES); do \
 	  if $(MAKE) --no-print-directory $$s; then passed=$$((passed+1)); else failed=$$((failed+1)); bad="$$bad $$s"; fi; \
