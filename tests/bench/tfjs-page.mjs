@@ -50,6 +50,7 @@ async function use(c) {
 
 /** Loads both convlab builds and initialises both TF.js backends. */
 export async function init() {
+  if (!tf || !tf.wasm) throw new Error('TensorFlow.js did not load from ../__tfjs/ (is node_modules installed?)');
   tf.wasm.setWasmPaths(new URL('../__tfjs/tfjs-backend-wasm/dist/', location.href).href);
   env.cl.simd = await loadConvlab({ simd: true });
   env.cl.scalar = await loadConvlab({ simd: false });

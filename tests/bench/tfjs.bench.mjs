@@ -10,7 +10,13 @@
 // epoch (for development); the full run is what the README reports. Ratios
 // are taken run by run: in round i every contestant ran once, in turn, and the
 // ratio row holds the median, min and max of (TF.js time / convlab time)_i.
+import fs from 'node:fs';
+
 export const title = 'convlab and TensorFlow.js side by side (Chromium, one thread)';
+
+// served by scripts/bench.mjs at /__tfjs/
+const TFJS_FILES = ['tfjs/dist/tf.min.js', 'tfjs-backend-wasm/dist/tf-backend-wasm.min.js', 'tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm']
+  .map((f) => new URL(`../../node_modules/@tensorflow/${f}`, import.meta.url));
 
 const CONTESTANTS = [
   ['convlab-simd', 'convlab SIMD'],
@@ -69,6 +75,8 @@ const diffNote = (r) => (r.info?.maxDiff !== undefined ? `output agrees with con
 export async function run({ siteUrl, newPage, log, quick }) {
   const only = process.env.TFJS_WORKLOADS ? process.env.TFJS_WORKLOADS.split(',') : null;
   const want = (w) => !only || only.includes(w);
+  const missing = TFJS_FILES.filter((f) => !fs.existsSync(f));
+  if (missing.length) throw new Error(`TensorFlow.js is not installed (${missing[0].pathname}): run scripts/install.sh (npm ci)`);
   const page = await newPage();
   page.setDefaultTimeout(0);
   await page.goto(new URL('__bench/tfjs.html', siteUrl).href);
