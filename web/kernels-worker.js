@@ -23,6 +23,28 @@ const loading = loadConvlab().then((c) => { cl = c; });
 let rgba = null;            // { data: Uint8ClampedArray, width, height }
 const kept = { gray: null, rgb: null }; // planes kept in WASM memory, made on first use
 let last = null;            // { key, params, result } of the last filter
+// RGBA buffers the page has drawn and sent back, reused for the next result:
+// a fresh 3 MB buffer per edit costs more than the convolution.
+let spare = [];
+
+/** RGBA bytes of the result, or 0 when the engine will refuse the geometry (it says why). */
+function outBytes(handle, k1, k2, pad, stride) {
+  try {
+    const [oh, ow] = cl.outSize(handle.h, handle.w, k1, k2, pad, stride);
+    return 4 * oh * ow;
+  } catch {
+    return 0;
+  }
+}
+
+function spareBuffer(bytes) {
+  const i = spare.findIndex((b) => b.byteLength === bytes);
+  if (i < 0) {
+    spare = [];
+    return null;
+  }
+  return new Uint8ClampedArray(spare.splice(i, 1)[0]);
+}
 
 function keptImage(gray) {
   const slot = gray ? 'gray' : 'rgb';
@@ -74,13 +96,14 @@ function filter(params) {
   const t0 = performance.now();
   let result = cl.filterKept(handle, {
     kernels: flat, k1, k2, mode: engineMode, pad: PAD[pad], stride, bias, display: display ?? DISPLAY.clamp,
+    into: spareBuffer(outBytes(handle, op === 'magnitude' ? 3 : k1, op === 'magnitude' ? 3 : k2, PAD[pad], stride)),
   });
   if (display === null) {
     // 'auto' on a non-negative result: clamped unless it goes above 255. Redoing
     // the display mapping alone costs little next to the convolution.
     display = result.maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
     if (display === DISPLAY.abs) {
-      result = { ...result, rgba: cl.viewToRGBA(result.values, planes, result.height, result.width, display) };
+      result = { ...result, rgba: cl.viewToRGBA(result.values, planes, result.height, result.width, display, result.rgba) };
     }
   }
   const ms = performance.now() - t0;
@@ -165,6 +188,11 @@ const handlers = {
     await loading;
     const result = filter(params);
     return { result, transfer: [result.rgba] };
+  },
+  /** The page sends drawn result buffers back for reuse. */
+  async recycle({ buffer }) {
+    if (buffer?.byteLength && spare.length < 3) spare.push(buffer);
+    return { result: null };
   },
   async probe(args) {
     await loading;

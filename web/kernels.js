@@ -562,6 +562,8 @@ async function pump() {
     }
     if (params.imageSeq !== imageSeq) continue;
     drawOutput(r);
+    // the canvas holds its own copy now: the worker can reuse the buffer
+    engine.call('recycle', { buffer: r.rgba }, [r.rgba]).catch(() => {});
     const end = performance.now();
     performance.measure('kernels:edit-to-pixels', { start: since, end });
     ui.outputCanvas.dataset.lastRenderMs = (end - since).toFixed(2);
