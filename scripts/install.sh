@@ -44,8 +44,16 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages for the tests only (playwright-core drives /usr/bin/chromium; no browser download).
-if [[ ! -d node_modules/playwright-core || package-lock.json -nt node_modules/.package-lock.json ]]; then
+# npm packages for the tests and benchmarks only (playwright-core drives /usr/bin/chromium: no
+# browser download; TensorFlow.js for the comparison benchmark). npm ci when any is missing or the
+# lock changed since the last install.
+npm_missing() {
+  node -e '
+    const deps = Object.keys(require("./package.json").devDependencies ?? {});
+    const fs = require("fs");
+    process.exit(deps.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 1 : 0);'
+}
+if [[ package-lock.json -nt node_modules/.package-lock.json ]] || npm_missing; then
   echo "install: npm ci (test tools)"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi
