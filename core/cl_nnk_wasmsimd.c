@@ -7,6 +7,26 @@
 
 #include <assert.h>
 
+/* The 4 x 8 tile's rank-1 update, c[r][j] += a_r * b[j], with a_r loaded from
+ * p0..p3 and b in the vectors b0, b1: on the accumulators c00 .. c31 of the
+ * caller. A macro rather than a function taking an array, because V8 kept
+ * such arrays in memory instead of registers. */
+#define TILE_4x8_UPDATE(p0, p1, p2, p3)                               \
+    do {                                                              \
+        v128_t a_ = wasm_v128_load32_splat(p0);                       \
+        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a_, b0));            \
+        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a_, b1));            \
+        a_ = wasm_v128_load32_splat(p1);                              \
+        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a_, b0));            \
+        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a_, b1));            \
+        a_ = wasm_v128_load32_splat(p2);                              \
+        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a_, b0));            \
+        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a_, b1));            \
+        a_ = wasm_v128_load32_splat(p3);                              \
+        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a_, b0));            \
+        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a_, b1));            \
+    } while (0)
+
 /* Output columns j (of ow) whose input column j * st + off lies in [0, w). */
 static void inside_cols(int w, int ow, int st, int off, int *lo, int *hi)
 {
@@ -235,18 +255,7 @@ void cl_f32_conv_wide_wasmsimd(const float *xin, const int32_t *off, int ckk, co
             for (int t = 0; t < ckk; t++) {
                 const float *xp = xq + off[t];
                 const v128_t b0 = wasm_v128_load(xp), b1 = wasm_v128_load(xp + 4);
-                v128_t a = wasm_v128_load32_splat(w0 + t);
-                c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0));
-                c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
-                a = wasm_v128_load32_splat(w1 + t);
-                c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0));
-                c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
-                a = wasm_v128_load32_splat(w2 + t);
-                c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0));
-                c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
-                a = wasm_v128_load32_splat(w3 + t);
-                c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
-                c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+                TILE_4x8_UPDATE(w0 + t, w1 + t, w2 + t, w3 + t);
             }
             float *yo = yw + (size_t)o0 * ys + q0;
             if (mr == 4) {
@@ -320,18 +329,7 @@ void cl_f32_conv_wide_dw_wasmsimd(const float *xin, const int32_t *off, int ckk,
             const float *bp = dyp + o0;
             for (int p = 0; p < q; p++, bp += ocp) {
                 const v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
-                v128_t a = wasm_v128_load32_splat(x0 + p);
-                c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0));
-                c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
-                a = wasm_v128_load32_splat(x1 + p);
-                c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0));
-                c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
-                a = wasm_v128_load32_splat(x2 + p);
-                c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0));
-                c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
-                a = wasm_v128_load32_splat(x3 + p);
-                c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
-                c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+                TILE_4x8_UPDATE(x0 + p, x1 + p, x2 + p, x3 + p);
             }
             float *d = dwt + (size_t)t0 * ocp + o0;
             add_pair(d, c00, c01);
@@ -399,18 +397,7 @@ void cl_f32_conv_wide_dx_wasmsimd(const float *dyw, int ys, int q, int oc, const
                     const float *bp = dyw + q0, *wq = w + (size_t)c0 * kk + t;
                     for (int o = 0; o < oc; o++, bp += ys, wq += wo) {
                         const v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
-                        v128_t a = wasm_v128_load32_splat(wq);
-                        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0));
-                        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
-                        a = wasm_v128_load32_splat(wq + k1);
-                        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0));
-                        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
-                        a = wasm_v128_load32_splat(wq + k2);
-                        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0));
-                        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
-                        a = wasm_v128_load32_splat(wq + k3);
-                        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
-                        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+                        TILE_4x8_UPDATE(wq, wq + k1, wq + k2, wq + k3);
                     }
                     float *d = d0 + q0;
                     add_pair(d, c00, c01);
