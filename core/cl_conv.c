@@ -26,6 +26,16 @@ int cl_pad_index(int i, int n, int pad)
     }
 }
 
+void cl_inside_cols(int w, int ow, int stride, int off, int *lo, int *hi)
+{
+    int j_lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    int j_hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / stride + 1;
+    if (j_hi > ow) j_hi = ow;
+    if (j_lo > j_hi) j_lo = j_hi;
+    *lo = j_lo;
+    *hi = j_hi;
+}
+
 int cl_conv_pad_before(int k, int pad)
 {
     return pad == CL_PAD_VALID ? 0 : (k - 1) / 2;
@@ -110,12 +120,8 @@ void cl_f32_conv2d_plane_scalar(const float *x, int h, int w, const float *wt, i
             const float *xr = x + (size_t)iy * w;
             for (int b = 0; b < k2; b++) {
                 float wv = wt[a * k2 + b];
-                int off = b - p2;
-                /* outputs whose input column j2*stride + off lies inside the row */
-                int lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
-                int hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / stride + 1;
-                if (hi > ow) hi = ow;
-                if (lo > hi) lo = hi;
+                int off = b - p2, lo, hi;
+                cl_inside_cols(w, ow, stride, off, &lo, &hi);
                 for (int j2 = 0; j2 < lo; j2++) {
                     int ix = cl_pad_index(j2 * stride + off, w, pad);
                     if (ix >= 0) zr[j2] += wv * xr[ix];

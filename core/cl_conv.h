@@ -126,6 +126,11 @@ void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt,
                                   float *z, int oh, int ow, int row0, int row1);
 #endif
 
+/* The outputs j (lo <= j < hi, within 0..ow-1) of a row whose input column
+ * j * stride + off lies inside a row of w pixels: the columns a tap at offset
+ * off reads without padding. */
+void cl_inside_cols(int w, int ow, int stride, int off, int *lo, int *hi);
+
 /* Index of the input pixel that padding mode `pad` puts at position i of a
  * line of n pixels (i may be negative or >= n); -1 for a zero pixel (zero
  * padding, and anything outside the image with valid padding). */

@@ -104,16 +104,6 @@ static int is_pointwise(const cl_conv_shape *s)
     return s->kh == 1 && s->kw == 1 && s->stride == 1 && s->pad == 0;
 }
 
-/* Output columns j (of ow) whose input column j * st + off lies in [0, w). */
-static void inside_cols(int w, int ow, int st, int off, int *lo, int *hi)
-{
-    int j_lo = off >= 0 ? 0 : (-off + st - 1) / st;
-    int j_hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / st + 1;
-    if (j_hi > ow) j_hi = ow;
-    if (j_lo > j_hi) j_lo = j_hi;
-    *lo = j_lo;
-    *hi = j_hi;
-}
 
 void cl_f32_im2col_ref(const cl_conv_shape *s, const float *x, float *col)
 {
@@ -123,7 +113,7 @@ void cl_f32_im2col_ref(const cl_conv_shape *s, const float *x, float *col)
             for (int v = 0; v < s->kw; v++) {
                 const int off = v - s->pad;
                 int lo, hi;
-                inside_cols(s->w, ow, st, off, &lo, &hi);
+                cl_inside_cols(s->w, ow, st, off, &lo, &hi);
                 for (int i = 0; i < oh; i++, col += ow) {
                     const int iy = i * st - s->pad + u;
                     for (int j = 0; j < ow; j++)
@@ -143,7 +133,7 @@ void cl_f32_col2im_ref(const cl_conv_shape *s, const float *col, float *dx)
             for (int v = 0; v < s->kw; v++) {
                 const int off = v - s->pad;
                 int lo, hi;
-                inside_cols(s->w, ow, st, off, &lo, &hi);
+                cl_inside_cols(s->w, ow, st, off, &lo, &hi);
                 for (int i = 0; i < oh; i++, col += ow) {
                     const int iy = i * st - s->pad + u;
                     if (iy < 0 || iy >= s->h) continue;

@@ -3,6 +3,7 @@
  * layer is in the GEMM; what is here moves rows of 4 floats at a time, with
  * scalar loops for the ends of each row. */
 #include "cl_nnk.h"
+#include "cl_conv.h"
 #include "cl_simd.h"
 
 #include <assert.h>
@@ -27,16 +28,6 @@
         c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a_, b1));            \
     } while (0)
 
-/* Output columns j (of ow) whose input column j * st + off lies in [0, w). */
-static void inside_cols(int w, int ow, int st, int off, int *lo, int *hi)
-{
-    int j_lo = off >= 0 ? 0 : (-off + st - 1) / st;
-    int j_hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / st + 1;
-    if (j_hi > ow) j_hi = ow;
-    if (j_lo > j_hi) j_lo = j_hi;
-    *lo = j_lo;
-    *hi = j_hi;
-}
 
 static void zero_floats(float *p, size_t n)
 {
@@ -53,7 +44,7 @@ void cl_f32_im2col_wasmsimd(const cl_conv_shape *s, const float *x, float *col)
             for (int v = 0; v < s->kw; v++) {
                 const int off = v - s->pad;
                 int lo, hi;
-                inside_cols(s->w, ow, st, off, &lo, &hi);
+                cl_inside_cols(s->w, ow, st, off, &lo, &hi);
                 for (int i = 0; i < oh; i++, col += ow) {
                     const int iy = i * st - s->pad + u;
                     if (iy < 0 || iy >= s->h) {
@@ -97,7 +88,7 @@ void cl_f32_col2im_wasmsimd(const cl_conv_shape *s, const float *col, float *dx)
             for (int v = 0; v < s->kw; v++) {
                 const int off = v - s->pad;
                 int lo, hi;
-                inside_cols(s->w, ow, st, off, &lo, &hi);
+                cl_inside_cols(s->w, ow, st, off, &lo, &hi);
                 for (int i = 0; i < oh; i++, col += ow) {
                     const int iy = i * st - s->pad + u;
                     if (iy < 0 || iy >= s->h || lo == hi) continue;
