@@ -1,5 +1,7 @@
 #include "cl_base.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static const char *const messages[CL_STATUS_COUNT] = {
@@ -46,6 +48,15 @@ cl_status cl_mul_size4(size_t a, size_t b, size_t c, size_t d, size_t *out)
     if ((st = cl_mul_size(a, b, &ab)) != CL_OK) return st;
     if ((st = cl_mul_size(ab, c, &abc)) != CL_OK) return st;
     return cl_mul_size(abc, d, out);
+}
+
+void cl_set_error(char *err, int errlen, const char *fmt, ...)
+{
+    if (!err || errlen <= 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, (size_t)errlen, fmt, ap);
+    va_end(ap);
 }
 
 void *cl_alloc(size_t bytes)

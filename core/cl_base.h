@@ -65,6 +65,14 @@ cl_status cl_mul_size(size_t a, size_t b, size_t *out);
 /* *out = a * b * c * d, checked the same way (pass 1 for unused factors). */
 cl_status cl_mul_size4(size_t a, size_t b, size_t c, size_t d, size_t *out);
 
+/* Writes a printf-style message into err (errlen bytes, always NUL-terminated);
+ * does nothing when err is NULL or errlen <= 0. For calls that explain a refusal. */
+void cl_set_error(char *err, int errlen, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* 16-byte aligned allocation for SIMD data; cl_free(NULL) is safe.
  * Exported so the JavaScript glue can own buffers inside the WASM memory. */
 CL_API void *cl_alloc(size_t bytes);

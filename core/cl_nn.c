@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,17 +76,6 @@ struct cl_nn {
     float eval_loss, eval_acc;
     int32_t *confusion;
 };
-
-/* ------------------------------------------------------------------ errors */
-
-static void set_err(char *err, int errlen, const char *fmt, ...)
-{
-    if (!err || errlen <= 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, (size_t)errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* --------------------------------------------------------------------- rng */
 
@@ -156,12 +144,12 @@ static cl_status parse_token(const char *t, nn_layer *L, int pos, char *err, int
     if (starts(t, "dense", &p)) {
         L->kind = CL_LAYER_DENSE;
         if (!parse_num(&p, &L->k) || *p) {
-            set_err(err, errlen, "layer %d \"%s\": write dense<N> with N the number of units, e.g. dense128",
+            cl_set_error(err, errlen, "layer %d \"%s\": write dense<N> with N the number of units, e.g. dense128",
                     pos, t);
             return CL_ERR_SPEC;
         }
         if (L->k < 1 || L->k > MAX_UNITS) {
-            set_err(err, errlen, "layer %d \"%s\": units must be between 1 and %d", pos, t, MAX_UNITS);
+            cl_set_error(err, errlen, "layer %d \"%s\": units must be between 1 and %d", pos, t, MAX_UNITS);
             return CL_ERR_SPEC;
         }
         return CL_OK;
@@ -171,7 +159,7 @@ static cl_status parse_token(const char *t, nn_layer *L, int pos, char *err, int
         L->stride = 1;
         if (!parse_num(&p, &L->kh) || *p++ != 'x' || !parse_num(&p, &L->kw) || *p++ != 'x' ||
             !parse_num(&p, &L->k)) {
-            set_err(err, errlen,
+            cl_set_error(err, errlen,
                     "layer %d \"%s\": write conv<KH>x<KW>x<N> (kernel rows, columns, output "
                     "channels), e.g. conv3x3x8, optionally followed by p<P> and s<S>",
                     pos, t);
@@ -182,7 +170,7 @@ static cl_status parse_token(const char *t, nn_layer *L, int pos, char *err, int
             char opt = *p++;
             int v;
             if ((opt != 'p' && opt != 's') || !parse_num(&p, &v) || (opt == 'p' ? seen_p : seen_s)) {
-                set_err(err, errlen,
+                cl_set_error(err, errlen,
                         "layer %d \"%s\": after conv<KH>x<KW>x<N> only p<P> (padding) and s<S> "
                         "(stride) may follow, each once, e.g. conv3x3x8p1s2",
                         pos, t);
@@ -192,21 +180,21 @@ static cl_status parse_token(const char *t, nn_layer *L, int pos, char *err, int
             else { L->stride = v; seen_s = 1; }
         }
         if (L->kh < 1 || L->kw < 1 || L->kh > MAX_KSIDE || L->kw > MAX_KSIDE) {
-            set_err(err, errlen, "layer %d \"%s\": kernel sides must be between 1 and %d", pos, t,
+            cl_set_error(err, errlen, "layer %d \"%s\": kernel sides must be between 1 and %d", pos, t,
                     MAX_KSIDE);
             return CL_ERR_SPEC;
         }
         if (L->k < 1 || L->k > MAX_CHANNELS) {
-            set_err(err, errlen, "layer %d \"%s\": output channels must be between 1 and %d", pos, t,
+            cl_set_error(err, errlen, "layer %d \"%s\": output channels must be between 1 and %d", pos, t,
                     MAX_CHANNELS);
             return CL_ERR_SPEC;
         }
         if (L->stride < 1 || L->stride > MAX_STRIDE) {
-            set_err(err, errlen, "layer %d \"%s\": stride must be between 1 and %d", pos, t, MAX_STRIDE);
+            cl_set_error(err, errlen, "layer %d \"%s\": stride must be between 1 and %d", pos, t, MAX_STRIDE);
             return CL_ERR_SPEC;
         }
         if (L->pad >= L->kh || L->pad >= L->kw) {
-            set_err(err, errlen,
+            cl_set_error(err, errlen,
                     "layer %d \"%s\": padding %d must be smaller than the kernel side (p%d is "
                     "\"same\" for a %dx%d kernel)",
                     pos, t, L->pad, (L->kh - 1) / 2, L->kh, L->kh);
@@ -218,21 +206,21 @@ static cl_status parse_token(const char *t, nn_layer *L, int pos, char *err, int
     if (is_max || starts(t, "avgpool", &p)) {
         L->kind = is_max ? CL_LAYER_MAXPOOL : CL_LAYER_AVGPOOL;
         if (!parse_num(&p, &L->k) || *p) {
-            set_err(err, errlen, "layer %d \"%s\": write %s<K> with K the window side, e.g. %s2", pos,
+            cl_set_error(err, errlen, "layer %d \"%s\": write %s<K> with K the window side, e.g. %s2", pos,
                     t, is_max ? "maxpool" : "avgpool", is_max ? "maxpool" : "avgpool");
             return CL_ERR_SPEC;
         }
         if (L->k < 1 || L->k > MAX_KSIDE) {
-            set_err(err, errlen, "layer %d \"%s\": the window side must be between 1 and %d", pos, t,
+            cl_set_error(err, errlen, "layer %d \"%s\": the window side must be between 1 and %d", pos, t,
                     MAX_KSIDE);
             return CL_ERR_SPEC;
         }
         return CL_OK;
     }
     if (!*t)
-        set_err(err, errlen, "layer %d is empty (two '-' in a row, or one at an end?)", pos);
+        cl_set_error(err, errlen, "layer %d is empty (two '-' in a row, or one at an end?)", pos);
     else
-        set_err(err, errlen, "layer %d \"%s\": unknown layer; " EXPECTED, pos, t);
+        cl_set_error(err, errlen, "layer %d \"%s\": unknown layer; " EXPECTED, pos, t);
     return CL_ERR_SPEC;
 }
 
@@ -252,7 +240,7 @@ static cl_status infer_shape(nn_layer *L, const nn_layer *in, int pos, int last,
         break;
     case CL_LAYER_CONV: {
         if (in->c > MAX_CHANNELS) {
-            set_err(err, errlen,
+            cl_set_error(err, errlen,
                     "layer %d \"%s\": its input has %d channels, more than %d (put the dense "
                     "layers after the convolutions)",
                     pos, L->name, in->c, MAX_CHANNELS);
@@ -260,14 +248,14 @@ static cl_status infer_shape(nn_layer *L, const nn_layer *in, int pos, int last,
         }
         int ph = in->h + 2 * L->pad, pw = in->w + 2 * L->pad;
         if (L->kh > ph || L->kw > pw) {
-            set_err(err, errlen, "layer %d \"%s\": a %dx%d kernel does not fit the %dx%d input%s", pos,
+            cl_set_error(err, errlen, "layer %d \"%s\": a %dx%d kernel does not fit the %dx%d input%s", pos,
                     L->name, L->kh, L->kw, in->h, in->w, L->pad ? " even with its padding" : "");
             return CL_ERR_SPEC;
         }
         L->conv = (cl_conv_shape){.b = 1, .c = in->c, .h = in->h, .w = in->w, .oc = L->k,
                                   .kh = L->kh, .kw = L->kw, .pad = L->pad, .stride = L->stride};
         if (cl_conv_shape_init(&L->conv) != CL_OK) {
-            set_err(err, errlen, "layer %d \"%s\": this convolution is not supported on a %dx%dx%d input",
+            cl_set_error(err, errlen, "layer %d \"%s\": this convolution is not supported on a %dx%dx%d input",
                     pos, L->name, in->c, in->h, in->w);
             return CL_ERR_SPEC;
         }
@@ -281,7 +269,7 @@ static cl_status infer_shape(nn_layer *L, const nn_layer *in, int pos, int last,
     case CL_LAYER_MAXPOOL:
     case CL_LAYER_AVGPOOL:
         if (L->k > in->h || L->k > in->w) {
-            set_err(err, errlen, "layer %d \"%s\": a %dx%d window does not fit the %dx%d input", pos,
+            cl_set_error(err, errlen, "layer %d \"%s\": a %dx%d window does not fit the %dx%d input", pos,
                     L->name, L->k, L->k, in->h, in->w);
             return CL_ERR_SPEC;
         }
@@ -294,12 +282,12 @@ static cl_status infer_shape(nn_layer *L, const nn_layer *in, int pos, int last,
         break;
     case CL_LAYER_SOFTMAX:
         if (!last) {
-            set_err(err, errlen, "layer %d \"%s\": softmax is an output function: it must be the last layer",
+            cl_set_error(err, errlen, "layer %d \"%s\": softmax is an output function: it must be the last layer",
                     pos, L->name);
             return CL_ERR_SPEC;
         }
         if (in->size < 2) {
-            set_err(err, errlen,
+            cl_set_error(err, errlen,
                     "layer %d \"%s\": softmax over a single output is always 1 (use sigmoid for a "
                     "yes/no output)",
                     pos, L->name);
@@ -319,12 +307,12 @@ static cl_status parse_spec(const char *spec, int c, int h, int w, nn_layer *lay
                             char *norm, size_t *nparams, char *err, int errlen)
 {
     if (!spec) {
-        set_err(err, errlen, "no spec given");
+        cl_set_error(err, errlen, "no spec given");
         return CL_ERR_NULL;
     }
     if (c < 1 || h < 1 || w < 1 || c > MAX_CHANNELS || h > CL_MAX_DIM || w > CL_MAX_DIM ||
         (size_t)c * (size_t)h * (size_t)w > MAX_ACT_PER_EXAMPLE) {
-        set_err(err, errlen, "the input shape %dx%dx%d (channels x height x width) is not allowed", c, h, w);
+        cl_set_error(err, errlen, "the input shape %dx%dx%d (channels x height x width) is not allowed", c, h, w);
         return CL_ERR_SIZE;
     }
     /* normalise: lower case, no white space */
@@ -332,14 +320,14 @@ static cl_status parse_spec(const char *spec, int c, int h, int w, nn_layer *lay
     for (const char *s = spec; *s; s++) {
         if (isspace((unsigned char)*s)) continue;
         if (n + 1 >= CL_NN_MAX_SPEC) {
-            set_err(err, errlen, "the spec is longer than %d characters", CL_NN_MAX_SPEC - 1);
+            cl_set_error(err, errlen, "the spec is longer than %d characters", CL_NN_MAX_SPEC - 1);
             return CL_ERR_SPEC;
         }
         norm[n++] = (char)tolower((unsigned char)*s);
     }
     norm[n] = 0;
     if (n == 0) {
-        set_err(err, errlen, "the spec is empty; for example dense128-relu-dense10-softmax");
+        cl_set_error(err, errlen, "the spec is empty; for example dense128-relu-dense10-softmax");
         return CL_ERR_SPEC;
     }
     nn_layer *in = &layer[0];
@@ -362,12 +350,12 @@ static cl_status parse_spec(const char *spec, int c, int h, int w, nn_layer *lay
         memcpy(tok, s, len);
         tok[len] = 0;
         if (count > CL_NN_MAX_LAYERS) {
-            set_err(err, errlen, "layer %d \"%s\": too many layers (at most %d)", count, tok,
+            cl_set_error(err, errlen, "layer %d \"%s\": too many layers (at most %d)", count, tok,
                     CL_NN_MAX_LAYERS);
             return CL_ERR_SPEC;
         }
         if (len >= sizeof layer[0].name) {
-            set_err(err, errlen, "layer %d \"%.20s...\": the layer name is too long", count, tok);
+            cl_set_error(err, errlen, "layer %d \"%.20s...\": the layer name is too long", count, tok);
             return CL_ERR_SPEC;
         }
         cl_status st = parse_token(tok, &layer[count], count, err, errlen);
@@ -379,12 +367,12 @@ static cl_status parse_spec(const char *spec, int c, int h, int w, nn_layer *lay
         acts += L->size;
         if (L->nw) with_weights = 1;
         if (params > CL_NN_MAX_PARAMS) {
-            set_err(err, errlen, "layer %d \"%s\": the model would have more than %d parameters",
+            cl_set_error(err, errlen, "layer %d \"%s\": the model would have more than %d parameters",
                     count, tok, CL_NN_MAX_PARAMS);
             return CL_ERR_SPEC;
         }
         if (acts > MAX_ACT_PER_EXAMPLE) {
-            set_err(err, errlen, "layer %d \"%s\": the activations would take more than %d floats per image",
+            cl_set_error(err, errlen, "layer %d \"%s\": the activations would take more than %d floats per image",
                     count, tok, MAX_ACT_PER_EXAMPLE);
             return CL_ERR_SPEC;
         }
@@ -393,12 +381,12 @@ static cl_status parse_spec(const char *spec, int c, int h, int w, nn_layer *lay
         s = dash + 1;
     }
     if (!with_weights) {
-        set_err(err, errlen, "the model has no layer with weights: add a dense<N> or conv layer");
+        cl_set_error(err, errlen, "the model has no layer with weights: add a dense<N> or conv layer");
         return CL_ERR_SPEC;
     }
     *nl = count;
     *nparams = params;
-    set_err(err, errlen, "%s", "");
+    cl_set_error(err, errlen, "%s", "");
     return CL_OK;
 }
 
@@ -531,13 +519,13 @@ cl_status cl_nn_create(cl_nn **out, const char *spec, int c, int h, int w, uint3
                        int errlen)
 {
     if (!out) {
-        set_err(err, errlen, "no place for the model (out is NULL)");
+        cl_set_error(err, errlen, "no place for the model (out is NULL)");
         return CL_ERR_NULL;
     }
     *out = NULL;
     cl_nn *m = calloc(1, sizeof *m);
     if (!m) {
-        set_err(err, errlen, "out of memory");
+        cl_set_error(err, errlen, "out of memory");
         return CL_ERR_NOMEM;
     }
     size_t np;
@@ -567,7 +555,7 @@ cl_status cl_nn_create(cl_nn **out, const char *spec, int c, int h, int w, uint3
     m->block = cl_alloc(7 * m->P * sizeof(float)); /* P <= 2^24 + padding: no overflow */
     if (!m->block) {
         free(m);
-        set_err(err, errlen, "out of memory");
+        cl_set_error(err, errlen, "out of memory");
         return CL_ERR_NOMEM;
     }
     memset(m->block, 0, 7 * m->P * sizeof(float));
@@ -585,7 +573,7 @@ cl_status cl_nn_create(cl_nn **out, const char *spec, int c, int h, int w, uint3
         m->confusion = calloc((size_t)m->classes * (size_t)m->classes, sizeof(int32_t));
         if (!m->confusion) {
             cl_nn_free(m);
-            set_err(err, errlen, "out of memory");
+            cl_set_error(err, errlen, "out of memory");
             return CL_ERR_NOMEM;
         }
     }

@@ -4,8 +4,6 @@
 #include "cl_nn.h"
 
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #define MAGIC "CLNN"
@@ -22,15 +20,6 @@ uint32_t cl_crc32(const uint8_t *buf, size_t len)
         for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
     }
     return ~crc;
-}
-
-static void set_err(char *err, int errlen, const char *fmt, ...)
-{
-    if (!err || errlen <= 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, (size_t)errlen, fmt, ap);
-    va_end(ap);
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -149,48 +138,48 @@ typedef struct file_view {
 static cl_status parse_file(const uint8_t *buf, size_t len, file_view *v, char *err, int errlen)
 {
     if (!buf) {
-        set_err(err, errlen, "no data");
+        cl_set_error(err, errlen, "no data");
         return CL_ERR_NULL;
     }
     if (len > 0 && len < 4 && memcmp(buf, MAGIC, len) == 0) {
-        set_err(err, errlen, "the model file is truncated: %zu bytes, not even a header", len);
+        cl_set_error(err, errlen, "the model file is truncated: %zu bytes, not even a header", len);
         return CL_ERR_TRUNCATED;
     }
     if (len < 4 || memcmp(buf, MAGIC, 4) != 0) {
-        set_err(err, errlen, "not a convlab model file (it does not start with \"CLNN\")");
+        cl_set_error(err, errlen, "not a convlab model file (it does not start with \"CLNN\")");
         return CL_ERR_FORMAT;
     }
     if (len < 12) {
-        set_err(err, errlen, "the model file is truncated: %zu bytes, not even a header", len);
+        cl_set_error(err, errlen, "the model file is truncated: %zu bytes, not even a header", len);
         return CL_ERR_TRUNCATED;
     }
     uint32_t version = get32(buf + 4), total = get32(buf + 8);
     if (version != VERSION) {
-        set_err(err, errlen, "model file version %u; this build reads version %u", version, VERSION);
+        cl_set_error(err, errlen, "model file version %u; this build reads version %u", version, VERSION);
         return CL_ERR_VERSION;
     }
     if (total < FIXED_HEADER + 8) {
-        set_err(err, errlen, "the header gives an impossible file size (%u bytes)", total);
+        cl_set_error(err, errlen, "the header gives an impossible file size (%u bytes)", total);
         return CL_ERR_FORMAT;
     }
     if (len < total) {
-        set_err(err, errlen, "the model file is truncated: %zu of %u bytes", len, total);
+        cl_set_error(err, errlen, "the model file is truncated: %zu of %u bytes", len, total);
         return CL_ERR_TRUNCATED;
     }
     if (len > total) {
-        set_err(err, errlen, "%zu extra bytes after the end of the model (%u bytes)", len - total, total);
+        cl_set_error(err, errlen, "%zu extra bytes after the end of the model (%u bytes)", len - total, total);
         return CL_ERR_FORMAT;
     }
     uint32_t want = get32(buf + total - 4), got = cl_crc32(buf, total - 4);
     if (want != got) {
-        set_err(err, errlen, "the model file is corrupted: CRC-32 %08x, expected %08x", got, want);
+        cl_set_error(err, errlen, "the model file is corrupted: CRC-32 %08x, expected %08x", got, want);
         return CL_ERR_CHECKSUM;
     }
     /* the checksum matches, but the contents are still checked one by one */
     uint32_t c = get32(buf + 12), h = get32(buf + 16), w = get32(buf + 20);
     uint32_t opt = get32(buf + 28), loss = get32(buf + 44), sl = get32(buf + 48);
     if (c < 1 || h < 1 || w < 1 || c > CL_MAX_DIM || h > CL_MAX_DIM || w > CL_MAX_DIM) {
-        set_err(err, errlen, "the input shape %ux%ux%u is not valid", c, h, w);
+        cl_set_error(err, errlen, "the input shape %ux%ux%u is not valid", c, h, w);
         return CL_ERR_FORMAT;
     }
     v->c = (int)c;
@@ -201,27 +190,27 @@ static cl_status parse_file(const uint8_t *buf, size_t len, file_view *v, char *
     v->mom = getf(buf + 36);
     v->l2 = getf(buf + 40);
     if (opt > CL_OPT_ADAM || loss > CL_LOSS_BCE) {
-        set_err(err, errlen, "unknown optimiser (%u) or loss (%u)", opt, loss);
+        cl_set_error(err, errlen, "unknown optimiser (%u) or loss (%u)", opt, loss);
         return CL_ERR_FORMAT;
     }
     v->opt = (int)opt;
     v->loss = (int)loss;
     size_t end = total - 4, at = FIXED_HEADER;
     if (sl < 1 || sl >= CL_NN_MAX_SPEC || sl + 4 > end - at) {
-        set_err(err, errlen, "the spec length (%u bytes) is not valid", sl);
+        cl_set_error(err, errlen, "the spec length (%u bytes) is not valid", sl);
         return CL_ERR_FORMAT;
     }
     memcpy(v->spec, buf + at, sl);
     v->spec[sl] = 0;
     if (strlen(v->spec) != sl) {
-        set_err(err, errlen, "the spec contains a NUL byte");
+        cl_set_error(err, errlen, "the spec contains a NUL byte");
         return CL_ERR_FORMAT;
     }
     at += sl;
     uint32_t nt = get32(buf + at);
     at += 4;
     if (nt > MAX_TENSORS || (size_t)nt * 12 > end - at) {
-        set_err(err, errlen, "the tensor table (%u tensors) is not valid", nt);
+        cl_set_error(err, errlen, "the tensor table (%u tensors) is not valid", nt);
         return CL_ERR_FORMAT;
     }
     v->nt = (int)nt;
@@ -229,7 +218,7 @@ static cl_status parse_file(const uint8_t *buf, size_t len, file_view *v, char *
     for (uint32_t i = 0; i < nt; i++, at += 12) {
         uint32_t layer = get32(buf + at), role = get32(buf + at + 4), count = get32(buf + at + 8);
         if (layer > CL_NN_MAX_LAYERS || role > 1 || count > CL_NN_MAX_PARAMS) {
-            set_err(err, errlen, "tensor %u (layer %u, role %u, %u values) is not valid", i, layer, role,
+            cl_set_error(err, errlen, "tensor %u (layer %u, role %u, %u values) is not valid", i, layer, role,
                     count);
             return CL_ERR_FORMAT;
         }
@@ -237,14 +226,14 @@ static cl_status parse_file(const uint8_t *buf, size_t len, file_view *v, char *
         floats += v->t[i].count;
     }
     if (floats * 4 != end - at) {
-        set_err(err, errlen, "the tensors hold %zu values but the file has room for %zu", floats,
+        cl_set_error(err, errlen, "the tensors hold %zu values but the file has room for %zu", floats,
                 (end - at) / 4);
         return CL_ERR_FORMAT;
     }
     v->data = buf + at;
     for (size_t i = 0; i < floats; i++)
         if (!isfinite(getf(v->data + 4 * i))) {
-            set_err(err, errlen, "weight %zu is not a finite number", i);
+            cl_set_error(err, errlen, "weight %zu is not a finite number", i);
             return CL_ERR_FORMAT;
         }
     return CL_OK;
@@ -256,12 +245,12 @@ static cl_status fill(cl_nn *m, const file_view *v, char *err, int errlen)
     tensor t[MAX_TENSORS];
     int nt = model_tensors(m, t);
     if (nt != v->nt) {
-        set_err(err, errlen, "the file has %d tensors, the model %d", v->nt, nt);
+        cl_set_error(err, errlen, "the file has %d tensors, the model %d", v->nt, nt);
         return CL_ERR_MISMATCH;
     }
     for (int i = 0; i < nt; i++)
         if (t[i].layer != v->t[i].layer || t[i].role != v->t[i].role || t[i].count != v->t[i].count) {
-            set_err(err, errlen, "tensor %d: the file has %zu values for layer %d %s, the model %zu for layer %d %s",
+            cl_set_error(err, errlen, "tensor %d: the file has %zu values for layer %d %s, the model %zu for layer %d %s",
                     i, v->t[i].count, v->t[i].layer, v->t[i].role ? "bias" : "weights", t[i].count,
                     t[i].layer, t[i].role ? "bias" : "weights");
             return CL_ERR_MISMATCH;
@@ -285,7 +274,7 @@ cl_status cl_nn_load(cl_nn **out, const uint8_t *buf, size_t len, char *err, int
     char why[200];
     st = cl_nn_create(&m, v.spec, v.c, v.h, v.w, v.seed, why, sizeof why);
     if (st != CL_OK) {
-        set_err(err, errlen, "the model's spec \"%s\" is not valid: %s", v.spec, why);
+        cl_set_error(err, errlen, "the model's spec \"%s\" is not valid: %s", v.spec, why);
         return st;
     }
     if ((st = fill(m, &v, err, errlen)) != CL_OK) {
@@ -294,10 +283,10 @@ cl_status cl_nn_load(cl_nn **out, const uint8_t *buf, size_t len, char *err, int
     }
     if (cl_nn_set_optimizer(m, v.opt, v.lr, v.mom, v.l2) != CL_OK || cl_nn_set_loss(m, v.loss) != CL_OK) {
         cl_nn_free(m);
-        set_err(err, errlen, "the training settings in the file are not valid for this model");
+        cl_set_error(err, errlen, "the training settings in the file are not valid for this model");
         return CL_ERR_FORMAT;
     }
-    set_err(err, errlen, "%s", "");
+    cl_set_error(err, errlen, "%s", "");
     *out = m;
     return CL_OK;
 }
@@ -310,7 +299,7 @@ cl_status cl_nn_load_weights(cl_nn *m, const uint8_t *buf, size_t len, char *err
     if (st != CL_OK) return st;
     if (strcmp(v.spec, cl_nn_spec(m)) != 0 || v.c != cl_nn_layer_shape(m, 0, 0) ||
         v.h != cl_nn_layer_shape(m, 0, 1) || v.w != cl_nn_layer_shape(m, 0, 2)) {
-        set_err(err, errlen, "the file is for \"%s\" on %dx%dx%d, this model is \"%s\" on %dx%dx%d", v.spec,
+        cl_set_error(err, errlen, "the file is for \"%s\" on %dx%dx%d, this model is \"%s\" on %dx%dx%d", v.spec,
                 v.c, v.h, v.w, cl_nn_spec(m), cl_nn_layer_shape(m, 0, 0), cl_nn_layer_shape(m, 0, 1),
                 cl_nn_layer_shape(m, 0, 2));
         return CL_ERR_MISMATCH;
@@ -319,6 +308,6 @@ cl_status cl_nn_load_weights(cl_nn *m, const uint8_t *buf, size_t len, char *err
     /* the old moments belong to other weights */
     cl_nn_set_optimizer(m, cl_nn_get_optimizer(m), cl_nn_get_lr(m), cl_nn_get_momentum(m),
                         cl_nn_get_l2(m));
-    set_err(err, errlen, "%s", "");
+    cl_set_error(err, errlen, "%s", "");
     return CL_OK;
 }
