@@ -2,6 +2,7 @@
 // Debian's Chromium driven by playwright-core (no browser download).
 import fs from 'node:fs';
 import path from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
@@ -44,4 +45,28 @@ export async function screenshot(page, name) {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * For a test file: the site on a loopback server and one Chromium, started
+ * before its tests and closed after them. Returns { url, browser, newPage(options) }
+ * (url and browser are set once the tests run). `mounts` as for startSite().
+ */
+export function useSiteAndBrowser(mounts = {}) {
+  const env = {
+    url: null,
+    browser: null,
+    newPage: (options) => newPage(env.browser, options),
+  };
+  let site;
+  before(async () => {
+    site = await startSite(mounts);
+    env.url = site.url;
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    site?.server.close();
+  });
+  return env;
 }

@@ -1,20 +1,12 @@
 // The kernels page in real Chromium, driven through labels and roles. Every
 // number the page shows is checked against an independent convolution written
 // here (the class's formula, a naive loop) or against values worked out by hand.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { launchBrowser, startSite, newPage, screenshot } from './helpers.mjs';
+import { useSiteAndBrowser, newPage, screenshot } from './helpers.mjs';
 
-let browser, site;
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
+const env = useSiteAndBrowser();
 
 // ---- an independent convolution: Z[j1, j2] = sum W[k1, k2] * X[j1*s + k1 - p1, j2*s + k2 - p2] ----
 
@@ -48,7 +40,7 @@ const SOBEL_Y = [1, 2, 1, 0, 0, 0, -1, -2, -1];
 // ---- driving the page ----
 
 async function open(page, hash = '') {
-  await page.goto(`${site.url}kernels.html${hash}`);
+  await page.goto(`${env.url}kernels.html${hash}`);
   await idle(page);
 }
 
@@ -124,7 +116,7 @@ function testPicture(h = 7, w = 9) {
 // ---- tests ----
 
 test('the first view is the class’s worked example, computed step by step (2040)', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   assert.equal(await page.getByLabel('Image', { exact: true }).inputValue(), 'dot');
   assert.equal(await shown(page, 'Z[0, 0]'), 2040);
@@ -154,7 +146,7 @@ test('the first view is the class’s worked example, computed step by step (204
 });
 
 test('the 5 × 5 example gives the hand-computed 3 × 3 output; arrows and buttons move the pixel', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   await choose(page, 'Image', 'grid5');
   // Worked by hand: X = [[3,3,2,1,0],[0,0,1,3,1],[3,1,2,2,3],[2,0,0,2,2],[2,0,0,0,1]]
@@ -198,7 +190,7 @@ test('the 5 × 5 example gives the hand-computed 3 × 3 output; arrows and butto
 });
 
 test('a sample photo with Sobel Gx: patch, sum and pixel colour match an independent convolution', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   await choose(page, 'Image', 'camera');
   await choose(page, 'Preset', 'sobelX');
@@ -236,7 +228,7 @@ test('a sample photo with Sobel Gx: patch, sum and pixel colour match an indepen
 });
 
 test('an uploaded PNG: grayscale, per-channel and multi-channel results match a naive convolution', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   const pic = testPicture();
   await upload(page, 'test-7x9.png', 'image/png', await makePng(page, pic.w, pic.h, pic.rgba));
@@ -295,7 +287,7 @@ test('an uploaded PNG: grayscale, per-channel and multi-channel results match a 
 });
 
 test('the gradient magnitude shows Gx and Gy and √(gx² + gy²)', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   const pic = testPicture();
   await upload(page, 'grad.png', 'image/png', await makePng(page, pic.w, pic.h, pic.rgba));
@@ -313,7 +305,7 @@ test('the gradient magnitude shows Gx and Gy and √(gx² + gy²)', async () => 
 });
 
 test('padding, stride and kernel size are written out in the output-shape formula', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   await choose(page, 'Image', 'coffee'); // 600 x 400
   await choose(page, 'Preset', 'box');
@@ -349,7 +341,7 @@ test('padding, stride and kernel size are written out in the output-shape formul
 });
 
 test('bad input: a cell that is not a number, an all-zero kernel with normalise, a file that is not an image', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   await choose(page, 'Image', 'grid5');
   const cell = page.getByLabel('W[0, 1]', { exact: true });
@@ -419,7 +411,7 @@ test('bad input: a cell that is not a number, an all-zero kernel with normalise,
 });
 
 test('the view lives in the URL hash: a reloaded link shows the same view; a broken one falls back', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   await choose(page, 'Image', 'astronaut');
   await page.getByRole('radio', { name: /Multi-channel/ }).check();
@@ -444,7 +436,7 @@ test('the view lives in the URL hash: a reloaded link shows the same view; a bro
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
   assert.match(url, /pad=reflect/);
 
-  const again = await newPage(browser);
+  const again = await env.newPage();
   await again.goto(url);
   await idle(again);
   assert.equal(await again.getByLabel('Image', { exact: true }).inputValue(), 'astronaut');
@@ -462,12 +454,12 @@ test('the view lives in the URL hash: a reloaded link shows the same view; a bro
   await again.context().close();
 
   // A link that cannot be read: defaults, and a message saying why.
-  const broken = await newPage(browser);
-  await broken.goto(`${site.url}kernels.html#img=camera&k=99x3&w=1,2`);
+  const broken = await env.newPage();
+  await broken.goto(`${env.url}kernels.html#img=camera&k=99x3&w=1,2`);
   await idle(broken);
   assert.match(await broken.locator('[data-page-message]').textContent(), /could not be read \(kernel rows 99 is outside 1–15\)/);
   assert.equal(await shown(broken, 'Z[0, 0]'), 2040);
-  await broken.goto(`${site.url}kernels.html#img=dot&k=3x3&w=1,2,3,4,x,6,7,8,9`);
+  await broken.goto(`${env.url}kernels.html#img=dot&k=3x3&w=1,2,3,4,x,6,7,8,9`);
   await idle(broken);
   assert.match(await broken.locator('[data-page-message]').textContent(), /the kernel holds “x”, which is not a number/);
   assert.deepEqual(broken.problems, []);
@@ -477,7 +469,7 @@ test('the view lives in the URL hash: a reloaded link shows the same view; a bro
 });
 
 test('the exercise checks the student’s answer within the stated tolerance and shows the worked answer', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   await page.getByRole('button', { name: 'New question' }).click();
   await idle(page);
@@ -522,7 +514,7 @@ test('the exercise checks the student’s answer within the stated tolerance and
 });
 
 test('phone layout: nothing overflows sideways at 390 px, a 15 × 15 kernel scrolls inside its box', async () => {
-  const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
+  const page = await env.newPage({ viewport: { width: 390, height: 844 } });
   await open(page);
   await screenshot(page, 'kernels-phone-worked-example');
   await choose(page, 'Image', 'chelsea');
@@ -562,7 +554,7 @@ test('the webcam: a picture becomes X (Chromium’s fake camera); without a came
     await camBrowser.close();
   }
   // The usual test browser has no camera: the page says so and keeps its image.
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   await page.getByRole('button', { name: 'Start the webcam' }).click();
   await page.locator('[data-image-message][data-kind="error"]').waitFor();
@@ -573,7 +565,7 @@ test('the webcam: a picture becomes X (Chromium’s fake camera); without a came
 });
 
 test('edits faster than a 15 × 15 convolution collapse: the last one is what is shown', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await open(page);
   await choose(page, 'Image', 'camera');
   await choose(page, 'Preset', 'box');

@@ -1,22 +1,14 @@
 // The landing page in real Chromium: the engine loads with SIMD and computes
 // the worked example; the same site works from a sub-path.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startSite, newPage, screenshot, SITE } from './helpers.mjs';
+import { useSiteAndBrowser, screenshot, SITE } from './helpers.mjs';
 
-let browser, site;
-before(async () => {
-  site = await startSite({ '/a/deep/sub/path/': SITE });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
+const env = useSiteAndBrowser({ '/a/deep/sub/path/': SITE });
 
 test('the landing page loads the engine with SIMD and shows the worked example', async () => {
-  const page = await newPage(browser);
-  await page.goto(site.url);
+  const page = await env.newPage();
+  await page.goto(env.url);
   const status = page.getByRole('status', { name: 'The engine' });
   await status.filter({ hasText: 'Engine loaded' }).waitFor();
   assert.equal(await status.textContent(), 'Engine loaded: WebAssembly SIMD');
@@ -30,7 +22,7 @@ test('the landing page loads the engine with SIMD and shows the worked example',
 });
 
 test('without SIMD the page says it runs the scalar build', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   // Pretend this browser cannot validate SIMD modules, as an old one would.
   await page.addInitScript(() => {
     const validate = WebAssembly.validate;
@@ -40,7 +32,7 @@ test('without SIMD the page says it runs the scalar build', async () => {
       return validate(bytes);
     };
   });
-  await page.goto(site.url);
+  await page.goto(env.url);
   const status = page.getByRole('status', { name: 'The engine' });
   await status.filter({ hasText: 'Engine loaded' }).waitFor();
   assert.equal(await status.textContent(), 'Engine loaded: WebAssembly (scalar)');
@@ -50,13 +42,13 @@ test('without SIMD the page says it runs the scalar build', async () => {
 });
 
 test('the site works from a sub-path of the host (relative URLs only)', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
-  await page.goto(`${site.url}a/deep/sub/path/`);
+  await page.goto(`${env.url}a/deep/sub/path/`);
   await page.getByRole('status', { name: 'The engine' }).filter({ hasText: 'Engine loaded' }).waitFor();
   assert.equal(await page.getByLabel('Z[0, 0]').textContent(), 'Z[0, 0] = 2040');
-  const outside = requested.filter((u) => !u.startsWith(`${site.url}a/deep/sub/path/`));
+  const outside = requested.filter((u) => !u.startsWith(`${env.url}a/deep/sub/path/`));
   assert.deepEqual(outside, [], 'every request stays under the sub-path');
   assert.deepEqual(page.problems, []);
   await page.context().close();

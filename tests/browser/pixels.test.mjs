@@ -1,13 +1,13 @@
 // The pixels page in real Chromium, driven through labels and roles. Pixel
 // values are checked against the PNG files decoded here, in node, by a small
 // independent decoder (zlib + the PNG filters), not against the page's code.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { launchBrowser, startSite, newPage, screenshot, SITE } from './helpers.mjs';
+import { useSiteAndBrowser, screenshot, SITE } from './helpers.mjs';
 
 // ---- PNG, written and read here ----
 
@@ -85,19 +85,11 @@ const at = (img, row, col) => [...img.data.subarray((row * img.width + col) * im
 
 // ---- page helpers ----
 
-let browser, site;
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
+const env = useSiteAndBrowser();
 
 async function openPixels(hash = '', viewport) {
-  const page = await newPage(browser, viewport ? { viewport } : {});
-  await page.goto(`${site.url}pixels.html${hash}`);
+  const page = await env.newPage(viewport ? { viewport } : {});
+  await page.goto(`${env.url}pixels.html${hash}`);
   await shapeIs(page, /^\(\d+, \d+(, 3)?\)$/);
   return page;
 }
@@ -417,7 +409,7 @@ test('the link holds the view: sample, 2D/3D, lens position', async () => {
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => location.hash.includes('x=41'));
   const url = page.url();
-  const other = await newPage(browser);
+  const other = await env.newPage();
   await other.goto(url);
   await shapeIs(other, '(300, 451)');
   r = await readout(other);
@@ -447,7 +439,7 @@ test('the webcam: a clear message where there is none, a picture where there is 
   });
   try {
     const cam = await camBrowser.newPage();
-    await cam.goto(`${site.url}pixels.html#sample=coffee`);
+    await cam.goto(`${env.url}pixels.html#sample=coffee`);
     await shapeIs(cam, '(400, 600, 3)');
     await cam.getByRole('button', { name: 'Use the webcam' }).click();
     await cam.getByRole('button', { name: 'Take the picture' }).click();

@@ -3,23 +3,15 @@
 // pause/resume/step, the confusion matrix, save/load, the model restored after
 // a reload, the shuffled-pixels experiment, and every kind of bad input.
 // Kept short: the quick subset (10,000 images), one epoch, small models.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, startSite, newPage, screenshot, SITE } from './helpers.mjs';
+import { useSiteAndBrowser, screenshot, SITE } from './helpers.mjs';
 import { loadConvlab } from '../../web/convlab.js';
 
-let browser, site;
-before(async () => {
-  site = await startSite();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  site?.server.close();
-});
+const env = useSiteAndBrowser();
 
 const TIMEOUT = 90_000;
 const percent = (text) => Number(/([\d.]+)%/.exec(text)?.[1] ?? NaN);
@@ -34,7 +26,7 @@ async function until(check, what, ms = 10_000) {
 }
 
 async function openTrain(page, hash = '') {
-  await page.goto(`${site.url}train.html${hash}`);
+  await page.goto(`${env.url}train.html${hash}`);
   await page.locator('[data-engine-badge]').filter({ hasText: 'WebAssembly' }).waitFor();
 }
 
@@ -65,7 +57,7 @@ async function testAccuracyShown(page) {
 }
 
 test('a failed download says so, nothing is used, and a retry loads the data', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await openTrain(page);
   let aborted = 0;
   await page.context().route('**/data/train-images-idx3-ubyte.gz', (route) => { aborted++; return route.abort('connectionreset'); }, { times: 1 });
@@ -98,7 +90,7 @@ test('a failed download says so, nothing is used, and a retry loads the data', a
 });
 
 test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model saves, loads and survives a reload', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await openTrain(page);
   await loadData(page);
   // the class's defaults: one hidden layer of 128 units, shapes and parameters shown
@@ -192,7 +184,7 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
 });
 
 test('a small CNN trains, shows its kernels and feature maps; divergence stops a run; the shuffled-pixels experiment', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await openTrain(page);
   await loadData(page);
   await page.getByLabel('Epochs', { exact: true }).fill('1');
@@ -247,7 +239,7 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
 });
 
 test('bad settings are refused next to their field and training does not start', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await openTrain(page);
   const cases = [
     ['Learning rate', '0', /greater than 0/],
@@ -294,7 +286,7 @@ test('bad settings are refused next to their field and training does not start',
 });
 
 test('a file that is not a convlab model, or is for another architecture, is refused', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await openTrain(page);
   const input = page.getByLabel('Load a model file');
   const error = page.locator('#tr-model-file-error');
@@ -320,7 +312,7 @@ test('a file that is not a convlab model, or is for another architecture, is ref
 });
 
 test('the settings live in the URL hash: a link opens the same experiment', async () => {
-  const page = await newPage(browser);
+  const page = await env.newPage();
   await openTrain(page, '#arch=cnn&convs=1&filters=4&k=5&pool=avg&dense=32&f=tanh&bs=64&lr=0.05&opt=momentum&momentum=0.8&epochs=2&seed=9&quick=0');
   assert.ok(await page.getByRole('radio', { name: 'CNN (convolutional)' }).isChecked());
   assert.equal(await page.getByLabel('Kernel size').inputValue(), '5');
