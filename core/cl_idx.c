@@ -39,24 +39,25 @@ cl_status cl_idx_parse(const uint8_t *bytes, size_t len, cl_idx *out)
     return CL_OK;
 }
 
-cl_status cl_idx_parse_images(const uint8_t *bytes, size_t len, cl_idx *out)
+/* cl_idx_parse, refusing any other number of dimensions than ndims. */
+static cl_status parse_ndims(const uint8_t *bytes, size_t len, int ndims, cl_idx *out)
 {
     cl_idx v;
     cl_status st = cl_idx_parse(bytes, len, &v);
     if (st != CL_OK) return st;
-    if (v.ndims != 3) return CL_ERR_FORMAT;
+    if (v.ndims != ndims) return CL_ERR_FORMAT;
     *out = v;
     return CL_OK;
 }
 
+cl_status cl_idx_parse_images(const uint8_t *bytes, size_t len, cl_idx *out)
+{
+    return parse_ndims(bytes, len, 3, out);
+}
+
 cl_status cl_idx_parse_labels(const uint8_t *bytes, size_t len, cl_idx *out)
 {
-    cl_idx v;
-    cl_status st = cl_idx_parse(bytes, len, &v);
-    if (st != CL_OK) return st;
-    if (v.ndims != 1) return CL_ERR_FORMAT;
-    *out = v;
-    return CL_OK;
+    return parse_ndims(bytes, len, 1, out);
 }
 
 cl_status cl_idx_check_pair(const cl_idx *images, const cl_idx *labels, const uint8_t *label_bytes,
