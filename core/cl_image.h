@@ -75,7 +75,12 @@ void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int src_channels, in
                               float *dst, size_t plane);
 void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, size_t plane, float scale,
                                 int use_abs, uint8_t *dst);
+/* The clamped map (scale 1, no |v|) for values known to be numbers within
+ * +-CL_BOUNDED_MAX: the same bytes as cl_planar_to_rgba_ref, in fewer steps. */
+void cl_planar_to_rgba_bounded_wasmsimd(const float *src, int c, size_t n, size_t plane,
+                                        uint8_t *dst);
 #endif
+#define CL_BOUNDED_MAX 2097152.0f /* 2^21 */
 
 #ifdef __cplusplus
 }
