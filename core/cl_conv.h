@@ -97,33 +97,46 @@ CL_API int cl_conv_simd(void);
  *   mode   CL_FILTER_GRAY (luma, one plane), CL_FILTER_PER_CHANNEL (R, G, B each with
  *          its kernel: kc = 1 or 3), CL_FILTER_SUM (3 -> 1 plane, kc = 3, + bias),
  *          CL_FILTER_MAGNITUDE (Sobel gradient magnitude per channel; wt unused)
- *   x      the input planes, cl_image_planes(4, mode == GRAY) x H x W floats (written)
+ *   x      the input planes, cl_image_planes(4, mode == GRAY) x H x W floats (written),
+ *          or NULL if the caller does not need them
  *   z      the result planes (1 for GRAY and SUM, else 3) x OH x OW floats (written; the
- *          numbers behind the picture, e.g. for a step-by-step view)
- *   tmp    OH x OW floats for CL_FILTER_MAGNITUDE, else may be NULL
+ *          numbers behind the picture, e.g. for a step-by-step view), or NULL
+ *   tmp    OH x OW floats for CL_FILTER_MAGNITUDE, or NULL; unused by the other modes
  *   out    (OH, OW, 4) RGBA bytes, mapped with `display` (a cl_display)
  * With CL_DISPLAY_CLAMP the work goes in strips of rows, so that each strip's
- * floats are still in the cache when the next step reads them. */
+ * floats are still in the cache when the next step reads them; the planes not
+ * asked for then live only in small buffers of the engine's own, a strip at a
+ * time (the fastest way from bytes to bytes). The other displays scale by the
+ * largest value, so they make every float first (in the engine's own buffers
+ * when x or z is NULL). CL_ERR_NOMEM if those buffers cannot be had. */
 enum { CL_FILTER_GRAY = 0, CL_FILTER_PER_CHANNEL = 1, CL_FILTER_SUM = 2, CL_FILTER_MAGNITUDE = 3 };
 CL_API cl_status cl_filter_rgba(const uint8_t *rgba, int h, int w, int mode, const float *wt,
                                 int kc, int k1, int k2, float bias, int pad, int stride,
                                 int display, float *x, float *z, float *tmp, uint8_t *out,
                                 int oh, int ow);
 
-/* The three implementations of one plane, exposed for tests and benchmarks.
- * They take already-validated arguments (assert on nonsense):
- *   x (H, W), wt (K1, K2), z (OH, OW); if accumulate, z += conv, else z = conv + bias;
- *   only output rows row0 .. row1-1 are computed (0, oh for all). */
-void cl_f32_conv2d_plane_ref(const float *x, int h, int w, const float *wt, int k1, int k2,
-                             float bias, int pad, int stride, int accumulate,
-                             float *z, int oh, int ow, int row0, int row1);
-void cl_f32_conv2d_plane_scalar(const float *x, int h, int w, const float *wt, int k1, int k2,
-                                float bias, int pad, int stride, int accumulate,
-                                float *z, int oh, int ow, int row0, int row1);
+/* One plane of a convolution, for the three implementations below. They take
+ * already-validated arguments (assert on nonsense).
+ *   x     rows of an h x w plane: row iy at x + (iy % x_ring) * w, x_ring = h for
+ *         a whole plane, or the length of a ring of rows that holds every row
+ *         output rows row0..row1-1 read (only those are touched)
+ *   wt    k1 x k2 weights
+ *   z     output row j1 (row0 <= j1 < row1, of an oh x ow plane) at
+ *         z + (j1 - z_row0) * ow; if accumulate, z += conv, else z = conv + bias */
+typedef struct cl_plane_job {
+    const float *x;
+    int h, w, x_ring;
+    const float *wt;
+    int k1, k2, pad, stride, accumulate;
+    float bias;
+    float *z;
+    int oh, ow, z_row0, row0, row1;
+} cl_plane_job;
+typedef void (*cl_plane_fn)(const cl_plane_job *job);
+void cl_f32_conv2d_plane_ref(const cl_plane_job *job);
+void cl_f32_conv2d_plane_scalar(const cl_plane_job *job);
 #ifdef CL_HAVE_SIMD
-void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt, int k1, int k2,
-                                  float bias, int pad, int stride, int accumulate,
-                                  float *z, int oh, int ow, int row0, int row1);
+void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job);
 #endif
 
 /* The outputs j (lo <= j < hi, within 0..ow-1) of a row whose input column

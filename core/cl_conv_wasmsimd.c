@@ -2,7 +2,7 @@
  *
  * Each output row is split into border columns, whose taps may fall into the
  * padding (done one output at a time, like the reference), and interior
- * columns, where every tap is inside the row: those are done 8 then 4 at a
+ * columns, where every tap is inside the row: those are done 12 then 4 at a
  * time, with the accumulators in registers and the kernel rows that fall into
  * zero padding skipped. The 3 x 3, stride-1 case, the one the pages use most,
  * keeps its nine weights in registers and makes two output rows at once, so
@@ -13,23 +13,6 @@
 
 #include <assert.h>
 
-/* One output value, taps mapped through the padding: the reference's loop body. */
-static float conv_point(const float *x, int h, int w, const float *wt, int k1, int k2,
-                        float init, int pad, int y0, int x0)
-{
-    float acc = init;
-    for (int a = 0; a < k1; a++) {
-        int iy = cl_pad_index(y0 + a, h, pad);
-        if (iy < 0) continue;
-        for (int b = 0; b < k2; b++) {
-            int ix = cl_pad_index(x0 + b, w, pad);
-            if (ix < 0) continue;
-            acc += wt[a * k2 + b] * x[(size_t)iy * w + ix];
-        }
-    }
-    return acc;
-}
-
 /* Loads the inputs of 4 consecutive outputs: p[0], p[s], p[2s], p[3s]. */
 static inline v128_t load_strided(const float *p, int s)
 {
@@ -38,13 +21,23 @@ static inline v128_t load_strided(const float *p, int s)
 }
 
 #define MAC(acc, wv, p) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wv, wasm_v128_load(p)))
+/* one loaded vector t into two accumulators */
+#define MAC2(acc0, wv0, acc1, wv1, t)                      \
+    do {                                                   \
+        acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wv0, t)); \
+        acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(wv1, t)); \
+    } while (0)
 
 /* 3 x 3, stride 1: output rows z0 (input rows r0 r1 r2) and z1 (r1 r2 r3),
  * columns lo..hi-1 of the interior, 4 at a time; off = -p2. Returns the first
- * column not done. z1 may be NULL for a single row (r3 unused). */
-static int interior_3x3(const float *r0, const float *r1, const float *r2, const float *r3,
-                        int off, const float *wt, int lo, int hi, int accumulate, float bias,
-                        float *z0, float *z1)
+ * column not done. z1 may be NULL for a single row (r3 unused).
+ * Each input vector of r1 and r2 is loaded once and used at once for both
+ * rows, and there is one accumulator per row: with few values live, V8 keeps
+ * the nine weights in registers (wider loops made it spill them, and ran
+ * slower). */
+static inline __attribute__((always_inline)) int
+interior_3x3_body(const float *r0, const float *r1, const float *r2, const float *r3, int off,
+                  const float *wt, int lo, int hi, int accumulate, float bias, float *z0, float *z1)
 {
     const v128_t w00 = wasm_f32x4_splat(wt[0]), w01 = wasm_f32x4_splat(wt[1]),
                  w02 = wasm_f32x4_splat(wt[2]), w10 = wasm_f32x4_splat(wt[3]),
@@ -58,44 +51,20 @@ static int interior_3x3(const float *r0, const float *r1, const float *r2, const
             const int c = j + off;
             v128_t a0 = accumulate ? wasm_v128_load(z0 + j) : vb;
             v128_t a1 = accumulate ? wasm_v128_load(z1 + j) : vb;
+            v128_t t;
             /* per output the order stays k1-major: row a of the kernel on input row j1 + a */
             MAC(a0, w00, r0 + c); MAC(a0, w01, r0 + c + 1); MAC(a0, w02, r0 + c + 2);
-            v128_t x0 = wasm_v128_load(r1 + c), x1 = wasm_v128_load(r1 + c + 1),
-                   x2 = wasm_v128_load(r1 + c + 2);
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w10, x0));
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w11, x1));
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w12, x2));
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w00, x0));
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w01, x1));
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w02, x2));
-            x0 = wasm_v128_load(r2 + c); x1 = wasm_v128_load(r2 + c + 1); x2 = wasm_v128_load(r2 + c + 2);
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w20, x0));
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w21, x1));
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w22, x2));
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w10, x0));
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w11, x1));
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(w12, x2));
-            MAC(a1, w20, r3 + c); MAC(a1, w21, r3 + c + 1); MAC(a1, w22, r3 + c + 2);
+            t = wasm_v128_load(r1 + c);     MAC2(a0, w10, a1, w00, t);
+            t = wasm_v128_load(r1 + c + 1); MAC2(a0, w11, a1, w01, t);
+            t = wasm_v128_load(r1 + c + 2); MAC2(a0, w12, a1, w02, t);
+            t = wasm_v128_load(r2 + c);     MAC2(a0, w20, a1, w10, t);
+            t = wasm_v128_load(r2 + c + 1); MAC2(a0, w21, a1, w11, t);
+            t = wasm_v128_load(r2 + c + 2); MAC2(a0, w22, a1, w12, t);
             wasm_v128_store(z0 + j, a0);
+            MAC(a1, w20, r3 + c); MAC(a1, w21, r3 + c + 1); MAC(a1, w22, r3 + c + 2);
             wasm_v128_store(z1 + j, a1);
         }
         return j;
-    }
-    for (; j + 8 <= hi; j += 8) {
-        const int c = j + off;
-        v128_t a0 = accumulate ? wasm_v128_load(z0 + j) : vb;
-        v128_t a1 = accumulate ? wasm_v128_load(z0 + j + 4) : vb;
-        MAC(a0, w00, r0 + c); MAC(a1, w00, r0 + c + 4);
-        MAC(a0, w01, r0 + c + 1); MAC(a1, w01, r0 + c + 5);
-        MAC(a0, w02, r0 + c + 2); MAC(a1, w02, r0 + c + 6);
-        MAC(a0, w10, r1 + c); MAC(a1, w10, r1 + c + 4);
-        MAC(a0, w11, r1 + c + 1); MAC(a1, w11, r1 + c + 5);
-        MAC(a0, w12, r1 + c + 2); MAC(a1, w12, r1 + c + 6);
-        MAC(a0, w20, r2 + c); MAC(a1, w20, r2 + c + 4);
-        MAC(a0, w21, r2 + c + 1); MAC(a1, w21, r2 + c + 5);
-        MAC(a0, w22, r2 + c + 2); MAC(a1, w22, r2 + c + 6);
-        wasm_v128_store(z0 + j, a0);
-        wasm_v128_store(z0 + j + 4, a1);
     }
     for (; j + 4 <= hi; j += 4) {
         const int c = j + off;
@@ -106,6 +75,16 @@ static int interior_3x3(const float *r0, const float *r1, const float *r2, const
         wasm_v128_store(z0 + j, a0);
     }
     return j;
+}
+
+/* One copy of the loops for each value of accumulate: a test inside them slows them. */
+__attribute__((noinline)) static int interior_3x3(const float *r0, const float *r1, const float *r2,
+                                                  const float *r3, int off, const float *wt, int lo,
+                                                  int hi, int accumulate, float bias, float *z0,
+                                                  float *z1)
+{
+    if (accumulate) return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, 1, bias, z0, z1);
+    return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, 0, bias, z0, z1);
 }
 
 /* Any kernel, stride 1: 12 then 4 interior outputs at a time of one row.
@@ -145,48 +124,80 @@ static int interior_s1(const float *const *rows, const int *wrow, int nrows, con
 }
 
 typedef struct plane_geom {
-    const float *x;
-    int h, w, k1, k2, pad, s, p1, p2;
+    const cl_plane_job *job;
+    int p1, p2;
     int lo, hi; /* interior columns: every tap j2*s - p2 + b lies in [0, w) */
 } plane_geom;
 
 /* The input rows of output row j1 that are not zero padding, and which kernel row goes with each. */
 static int row_inputs(const plane_geom *g, int j1, const float **rows, int *wrow)
 {
+    const cl_plane_job *job = g->job;
     int n = 0;
-    for (int a = 0; a < g->k1; a++) {
-        int iy = cl_pad_index(j1 * g->s - g->p1 + a, g->h, g->pad);
+    for (int a = 0; a < job->k1; a++) {
+        int iy = cl_pad_index(j1 * job->stride - g->p1 + a, job->h, job->pad);
         if (iy < 0) continue;
-        rows[n] = g->x + (size_t)iy * g->w;
+        rows[n] = job->x + (size_t)(iy % job->x_ring) * job->w;
         wrow[n] = a;
         n++;
     }
     return n;
 }
 
-/* Columns 0..lo-1 and j..ow-1 of output row j1, one at a time. */
-static void row_edges(const plane_geom *g, const float *wt, int j1, int j, float bias,
-                      int accumulate, float *zr, int ow)
+/* Border columns: 0..lo-1 and right..ow-1, where right is the first column
+ * the vector loops leave (they step by 4 from lo, so it is the same on every
+ * row), with each tap's input column mapped through the padding once for the
+ * whole plane (-1: a zero). At most 7 on the left (ceil(p2 / s)) and 3 + 8
+ * on the right, or 14 when the row is narrower than the kernel. */
+#define CL_EDGE_COLS 32
+typedef struct edge_cols {
+    int n;
+    int col[CL_EDGE_COLS];
+    int ix[CL_EDGE_COLS][CL_MAX_KERNEL];
+} edge_cols;
+
+static void edge_setup(const cl_plane_job *job, int p2, int lo, int right, edge_cols *e)
 {
-    const int y0 = j1 * g->s - g->p1;
-    for (int j2 = 0; j2 < g->lo; j2++)
-        zr[j2] = conv_point(g->x, g->h, g->w, wt, g->k1, g->k2, accumulate ? zr[j2] : bias, g->pad,
-                            y0, j2 * g->s - g->p2);
-    for (; j < ow; j++)
-        zr[j] = conv_point(g->x, g->h, g->w, wt, g->k1, g->k2, accumulate ? zr[j] : bias, g->pad,
-                           y0, j * g->s - g->p2);
+    e->n = 0;
+    for (int j2 = 0; j2 < job->ow; j2++) {
+        if (j2 == lo && right > lo) j2 = right;
+        if (j2 >= job->ow) break;
+        assert(e->n < CL_EDGE_COLS);
+        e->col[e->n] = j2;
+        for (int b = 0; b < job->k2; b++)
+            e->ix[e->n][b] = cl_pad_index(j2 * job->stride - p2 + b, job->w, job->pad);
+        e->n++;
+    }
 }
 
-void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt, int k1, int k2,
-                                  float bias, int pad, int stride, int accumulate,
-                                  float *z, int oh, int ow, int row0, int row1)
+/* The border columns of an output row from its nrows input rows: the
+ * reference's loop body, taps in padding skipped. */
+static void row_edges(const cl_plane_job *job, const edge_cols *e, const float *const *rows,
+                      const int *wrow, int nrows, float *zr)
 {
-    assert(0 <= row0 && row0 <= row1 && row1 <= oh);
-    (void)oh;
+    const int k2 = job->k2;
+    for (int i = 0; i < e->n; i++) {
+        const int j2 = e->col[i], *ix = e->ix[i];
+        float acc = job->accumulate ? zr[j2] : job->bias;
+        for (int r = 0; r < nrows; r++) {
+            const float *xr = rows[r], *wr = job->wt + wrow[r] * k2;
+            for (int b = 0; b < k2; b++)
+                if (ix[b] >= 0) acc += wr[b] * xr[ix[b]];
+        }
+        zr[j2] = acc;
+    }
+}
+
+void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
+{
+    const int k1 = job->k1, k2 = job->k2, s = job->stride, ow = job->ow, w = job->w;
+    const int row0 = job->row0, row1 = job->row1, accumulate = job->accumulate;
+    const float *wt = job->wt;
+    const float bias = job->bias;
+    assert(0 <= row0 && row0 <= row1 && row1 <= job->oh);
     assert(k1 >= 1 && k1 <= CL_MAX_KERNEL && k2 >= 1 && k2 <= CL_MAX_KERNEL);
-    plane_geom g = {x, h, w, k1, k2, pad, stride, cl_conv_pad_before(k1, pad),
-                    cl_conv_pad_before(k2, pad), 0, 0};
-    const int s = stride, p2 = g.p2;
+    plane_geom g = {job, cl_conv_pad_before(k1, job->pad), cl_conv_pad_before(k2, job->pad), 0, 0};
+    const int p2 = g.p2;
     g.lo = (p2 + s - 1) / s;
     int last = w - k2 + p2; /* largest allowed j2 * s */
     g.hi = last < 0 ? 0 : last / s + 1;
@@ -194,6 +205,8 @@ void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt,
     if (g.lo > g.hi) g.lo = g.hi;
     const int lo = g.lo, hi = g.hi;
     const int fast3 = s == 1 && k1 == 3 && k2 == 3;
+    edge_cols edges;
+    edge_setup(job, p2, lo, lo + (hi - lo) / 4 * 4, &edges);
 
     v128_t wv[CL_MAX_KERNEL * CL_MAX_KERNEL];
     if (!fast3)
@@ -204,7 +217,7 @@ void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt,
     int wrow[CL_MAX_KERNEL], wrow2[CL_MAX_KERNEL];
 
     for (int j1 = row0; j1 < row1;) {
-        float *zr = z + (size_t)j1 * ow;
+        float *zr = job->z + (size_t)(j1 - job->z_row0) * ow;
         const int nrows = row_inputs(&g, j1, rows, wrow);
         if (fast3 && nrows == 3) {
             /* two rows at once when the next row slides down by exactly one input row */
@@ -213,14 +226,18 @@ void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt,
                 float *zr2 = zr + ow;
                 int j = interior_3x3(rows[0], rows[1], rows[2], rows2[2], -p2, wt, lo, hi,
                                      accumulate, bias, zr, zr2);
-                row_edges(&g, wt, j1, j, bias, accumulate, zr, ow);
-                row_edges(&g, wt, j1 + 1, j, bias, accumulate, zr2, ow);
+                assert(j == lo + (hi - lo) / 4 * 4);
+                (void)j;
+                row_edges(job, &edges, rows, wrow, nrows, zr);
+                row_edges(job, &edges, rows2, wrow2, 3, zr2);
                 j1 += 2;
                 continue;
             }
             int j = interior_3x3(rows[0], rows[1], rows[2], NULL, -p2, wt, lo, hi, accumulate,
                                  bias, zr, NULL);
-            row_edges(&g, wt, j1, j, bias, accumulate, zr, ow);
+            assert(j == lo + (hi - lo) / 4 * 4);
+            (void)j;
+            row_edges(job, &edges, rows, wrow, nrows, zr);
             j1++;
             continue;
         }
@@ -238,7 +255,8 @@ void cl_f32_conv2d_plane_wasmsimd(const float *x, int h, int w, const float *wt,
             }
             wasm_v128_store(zr + j, a0);
         }
-        row_edges(&g, wt, j1, j, bias, accumulate, zr, ow);
+        assert(j == lo + (hi - lo) / 4 * 4);
+        row_edges(job, &edges, rows, wrow, nrows, zr);
         j1++;
     }
 }

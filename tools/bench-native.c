@@ -27,8 +27,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-typedef void (*plane_fn)(const float *, int, int, const float *, int, int, float, int, int, int,
-                         float *, int, int, int, int);
 
 enum { H = 700, W = 1050 };
 
@@ -82,15 +80,18 @@ int main(int argc, char **argv)
         snprintf(name, sizeof name, "native simd rgba->conv%dx%d sum 3->1->rgba 1050x700", kk, kk);
         report(name, t, runs);
         /* kernels alone, three planes */
-        const plane_fn fns[3] = {cl_f32_conv2d_plane_wasmsimd, cl_f32_conv2d_plane_scalar,
+        const cl_plane_fn fns[3] = {cl_f32_conv2d_plane_wasmsimd, cl_f32_conv2d_plane_scalar,
                                  cl_f32_conv2d_plane_ref};
         const char *fnames[3] = {"simd", "scalar", "ref"};
         for (int f = 0; f < 3; f++) {
             int rr = f == 2 ? 3 : runs;
             for (int r = -1; r < rr; r++) {
                 double t0 = now_ms();
-                for (int c = 0; c < 3; c++)
-                    fns[f](x + c * n, H, W, k, kk, kk, 0.0f, CL_PAD_ZERO, 1, 0, z + c * n, H, W, 0, H);
+                for (int c = 0; c < 3; c++) {
+                    const cl_plane_job job = {x + c * n, H, W, H, k, kk, kk, CL_PAD_ZERO, 1, 0, 0.0f,
+                                              z + c * n, H, W, 0, 0, H};
+                    fns[f](&job);
+                }
                 if (r >= 0) t[r] = now_ms() - t0;
             }
             snprintf(name, sizeof name, "native %s kernel conv%dx%d x3 planes 1050x700", fnames[f], kk, kk);

@@ -5,6 +5,7 @@
 #include "cl_kernel.h"
 #include "cl_test.h"
 
+#include <math.h>
 #include <string.h>
 
 static const float worked_w[9] = {0, 1, 2, 2, 2, 0, 0, 1, 2};
@@ -112,8 +113,27 @@ static void test_out_size(void **state)
 static const int sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33};
 #define NSIZES (int)(sizeof sizes / sizeof sizes[0])
 
-typedef void (*plane_fn)(const float *, int, int, const float *, int, int, float, int, int, int,
-                         float *, int, int, int, int);
+/* A whole-plane job: output rows row0..row1-1 of x (h x w) into z (oh x ow). */
+static cl_plane_job whole(const float *x, int h, int w, const float *wt, int k1, int k2, float bias,
+                          int pad, int stride, int acc, float *z, int oh, int ow, int row0, int row1)
+{
+    const cl_plane_job job = {x, h, w, h, wt, k1, k2, pad, stride, acc, bias, z, oh, ow, 0, row0, row1};
+    return job;
+}
+
+/* The rows [lo, hi) of an h x w plane that output rows r0..r1-1 read, after padding. */
+static void rows_read(int h, int k1, int pad, int stride, int r0, int r1, int *lo, int *hi)
+{
+    int p1 = cl_conv_pad_before(k1, pad), a = h, b = 0;
+    for (int j1 = r0; j1 < r1; j1++)
+        for (int t = 0; t < k1; t++) {
+            int iy = cl_pad_index(j1 * stride - p1 + t, h, pad);
+            if (iy >= 0 && iy < a) a = iy;
+            if (iy >= 0 && iy + 1 > b) b = iy + 1;
+        }
+    *lo = a < b ? a : 0;
+    *hi = a < b ? b : 0;
+}
 
 /* Runs one case through ref, scalar and SIMD planes (fresh and accumulating)
  * and the public calls; all must agree exactly: they add in the same order. */
@@ -133,31 +153,74 @@ static void check_case(uint32_t *seed, int c, int h, int w, int k1, int k2, int 
     for (size_t i = 0; i < nk; i++) wt[i] = t_uniform(seed, -1.0f, 1.0f);
     float bias = t_uniform(seed, -2.0f, 2.0f);
 
-    const plane_fn fast[2] = {cl_f32_conv2d_plane_scalar, cl_f32_conv2d_plane_wasmsimd};
+    const cl_plane_fn fast[2] = {cl_f32_conv2d_plane_scalar, cl_f32_conv2d_plane_wasmsimd};
     for (int f = 0; f < 2; f++) {
         for (int acc = 0; acc < 2; acc++) {
             for (size_t i = 0; i < nz; i++) zref[i] = zgot[i] = (float)i;
-            cl_f32_conv2d_plane_ref(x, h, w, wt, k1, k2, bias, pad, stride, acc, zref, oh, ow, 0, oh);
-            fast[f](x, h, w, wt, k1, k2, bias, pad, stride, acc, zgot, oh, ow, 0, oh);
+            cl_plane_job job = whole(x, h, w, wt, k1, k2, bias, pad, stride, acc, zref, oh, ow, 0, oh);
+            cl_f32_conv2d_plane_ref(&job);
+            job.z = zgot;
+            fast[f](&job);
             assert_close_f32(zgot, zref, nz, 0.0, 0.0);
             /* the same rows computed in two ranges, split at an arbitrary row */
             int split = (int)(t_rand(seed) % (uint32_t)(oh + 1));
             for (size_t i = 0; i < nz; i++) zgot[i] = (float)i;
-            fast[f](x, h, w, wt, k1, k2, bias, pad, stride, acc, zgot, oh, ow, split, oh);
-            fast[f](x, h, w, wt, k1, k2, bias, pad, stride, acc, zgot, oh, ow, 0, split);
+            job.row0 = split;
+            job.row1 = oh;
+            fast[f](&job);
+            job.row0 = 0;
+            job.row1 = split;
+            fast[f](&job);
             assert_close_f32(zgot, zref, nz, 0.0, 0.0);
+            /* rows r0..r1-1 from a ring holding only the input rows they read
+             * (x_ring), into a buffer of only those output rows (z_row0), by all three */
+            int r0 = (int)(t_rand(seed) % (uint32_t)oh);
+            int r1 = r0 + 1 + (int)(t_rand(seed) % (uint32_t)(oh - r0));
+            int lo, hi;
+            rows_read(h, k1, pad, stride, r0, r1, &lo, &hi);
+            int ring = hi - lo + (int)(t_rand(seed) % 3);
+            if (ring < 1) ring = 1;
+            float *xs = malloc((size_t)ring * w * sizeof *xs);
+            float *zs = malloc((size_t)(r1 - r0) * ow * sizeof *zs);
+            for (size_t i = 0; i < (size_t)ring * w; i++) xs[i] = NAN; /* rows not read */
+            for (int iy = lo; iy < hi; iy++)
+                memcpy(xs + (size_t)(iy % ring) * w, x + (size_t)iy * w, (size_t)w * sizeof *xs);
+            memcpy(zs, zref + (size_t)r0 * ow, (size_t)(r1 - r0) * ow * sizeof *zs);
+            if (acc) /* accumulate onto what a first pass left, as the summed mode does */
+                for (size_t i = 0; i < (size_t)(r1 - r0) * ow; i++) zs[i] = (float)(i + (size_t)r0 * ow);
+            const cl_plane_job win = {xs, h, w, ring, wt, k1, k2, pad, stride, acc, bias,
+                                      zs, oh, ow, r0, r0, r1};
+            const cl_plane_fn all[3] = {cl_f32_conv2d_plane_ref, cl_f32_conv2d_plane_scalar,
+                                        cl_f32_conv2d_plane_wasmsimd};
+            float *zs2 = malloc((size_t)(r1 - r0) * ow * sizeof *zs2);
+            for (int g = 0; g < 3; g++) {
+                memcpy(zs2, zs, (size_t)(r1 - r0) * ow * sizeof *zs2);
+                cl_plane_job wj = win;
+                wj.z = zs2;
+                all[g](&wj);
+                assert_close_f32(zs2, zref + (size_t)r0 * ow, (size_t)(r1 - r0) * ow, 0.0, 0.0);
+            }
+            free(xs);
+            free(zs);
+            free(zs2);
         }
     }
     /* multi-channel sum */
     for (int ch = 0; ch < c; ch++)
-        cl_f32_conv2d_plane_ref(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
-                                bias, pad, stride, ch > 0, zref, oh, ow, 0, oh);
+    {
+        cl_plane_job job = whole(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
+                                 bias, pad, stride, ch > 0, zref, oh, ow, 0, oh);
+        cl_f32_conv2d_plane_ref(&job);
+    }
     assert_int_equal(cl_conv2d_sum(x, c, h, w, wt, k1, k2, bias, pad, stride, zgot, oh, ow), CL_OK);
     assert_close_f32(zgot, zref, nz, 0.0, 0.0);
     /* per channel, each with its own kernel */
     for (int ch = 0; ch < c; ch++)
-        cl_f32_conv2d_plane_ref(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
-                                0.0f, pad, stride, 0, zref + ch * nz, oh, ow, 0, oh);
+    {
+        cl_plane_job job = whole(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
+                                 0.0f, pad, stride, 0, zref + ch * nz, oh, ow, 0, oh);
+        cl_f32_conv2d_plane_ref(&job);
+    }
     assert_int_equal(cl_conv2d_per_channel(x, c, h, w, wt, c, k1, k2, pad, stride, zgot, oh, ow),
                      CL_OK);
     assert_close_f32(zgot, zref, c * nz, 0.0, 0.0);
@@ -244,6 +307,20 @@ static void check_filter(uint32_t *seed, int h, int w, int mode, int k1, int k2,
     assert_close_f32(x2, x1, c * n, 0, 0);
     assert_close_f32(z2, z1, oc * on, 0, 0);
     assert_equal_u8(got, want, 4 * on);
+    /* the planes not asked for (NULL) live in the engine's own buffers, a strip
+     * at a time with CL_DISPLAY_CLAMP: the same bytes, and the same floats where given */
+    for (int drop = 1; drop < 8; drop++) {
+        memset(got, 0, 4 * on);
+        memset(x2, 0, 3 * n * 4);
+        memset(z2, 0, 3 * on * 4);
+        float *xa = drop & 1 ? NULL : x2, *za = drop & 2 ? NULL : z2, *ta = drop & 4 ? NULL : tmp;
+        assert_int_equal(cl_filter_rgba(rgba, h, w, mode, wt, kc, k1, k2, bias, pad, stride, display,
+                                        xa, za, ta, got, oh, ow),
+                         CL_OK);
+        assert_equal_u8(got, want, 4 * on);
+        if (xa) assert_close_f32(x2, x1, c * n, 0, 0);
+        if (za) assert_close_f32(z2, z1, oc * on, 0, 0);
+    }
     free(rgba); free(want); free(got); free(x1); free(x2); free(z1); free(z2); free(tmp);
 }
 
@@ -252,8 +329,9 @@ static void test_filter_rgba_matches_steps(void **state)
     (void)state;
     uint32_t seed = 4242;
     /* tall images make many strips; small ones one strip; reflect on tiny images folds */
-    const int shapes[][2] = {{1, 1}, {2, 3}, {5, 7}, {33, 17}, {700, 9}, {90, 300}, {3, 1050}};
-    for (int sh = 0; sh < 7; sh++)
+    const int shapes[][2] = {{1, 1},   {2, 3},    {5, 7},    {33, 17},
+                             {700, 9}, {90, 300}, {3, 1050}, {61, 1500}};
+    for (int sh = 0; sh < 8; sh++)
         for (int mode = 0; mode < 4; mode++)
             for (int pad = 0; pad < 4; pad++)
                 for (int s = 1; s <= 4; s += 1 + (sh % 2))
@@ -274,7 +352,10 @@ static void test_filter_rgba_bad_arguments(void **state)
     assert_int_equal(cl_filter_rgba(px, 4, 4, 4, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_ARG);
     assert_int_equal(cl_filter_rgba(NULL, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_NULL);
     assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, NULL, 4, 4), CL_ERR_NULL);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 3, wt, 1, 3, 3, 0, 1, 1, 0, x, z, NULL, out, 4, 4), CL_ERR_NULL);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, NULL, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_NULL);
+    /* x, z and tmp may be NULL: the engine uses its own buffers */
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 3, wt, 1, 3, 3, 0, 1, 1, 0, NULL, NULL, NULL, out, 4, 4), CL_OK);
+    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 1, NULL, NULL, NULL, out, 4, 4), CL_OK);
     assert_int_equal(cl_filter_rgba(px, 4, 4, 2, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
     assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 2, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
     assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 2, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
