@@ -110,6 +110,40 @@ static void test_vector_matches_reference(void **state)
     }
 }
 
+/* The bounded byte mapping: the same bytes as the reference's clamp for every
+ * number within +-CL_BOUNDED_MAX, halves (ties go to even), both ends and
+ * beyond them, 1 and 3 planes, lengths that leave a scalar tail. */
+static void test_bounded_bytes_match_reference(void **state)
+{
+    (void)state;
+    uint32_t seed = 99;
+    const float special[] = {-0.5f,   0.5f,      1.5f,      2.5f,     -0.0f,      0.0f,
+                             254.5f,  255.0f,    255.49f,   255.5f,   256.0f,     -1.0f,
+                             -0.49f,  127.5f,    0.4999f,   1e-30f,   -1e-30f,    CL_BOUNDED_MAX,
+                             -CL_BOUNDED_MAX, 2097151.5f, -2097151.5f, 300.25f, 65535.5f, -65536.0f};
+    const size_t ns = sizeof special / sizeof special[0];
+    for (size_t n = 1; n < 70; n += 1 + n / 8) {
+        float *p = malloc(3 * n * sizeof *p);
+        uint8_t *a = malloc(4 * n), *b = malloc(4 * n);
+        for (int round = 0; round < 20; round++) {
+            for (size_t i = 0; i < 3 * n; i++) {
+                uint32_t r = t_rand(&seed) % 4;
+                p[i] = r == 0   ? special[t_rand(&seed) % ns]
+                       : r == 1 ? (float)((int)(t_rand(&seed) % 700) - 200) * 0.5f /* halves */
+                       : r == 2 ? t_uniform(&seed, -400.0f, 700.0f)
+                                : t_uniform(&seed, -CL_BOUNDED_MAX, CL_BOUNDED_MAX);
+            }
+            for (int c = 1; c <= 3; c += 2) {
+                cl_planar_to_rgba_ref(p, c, n, n, 1.0f, 0, a);
+                memset(b, 0, 4 * n);
+                cl_planar_to_rgba_bounded_wasmsimd(p, c, n, n, b);
+                assert_equal_u8(b, a, 4 * n);
+            }
+        }
+        free(p); free(a); free(b);
+    }
+}
+
 static void test_max_abs_by_hand(void **state)
 {
     (void)state;
@@ -146,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_rgba_to_planes_by_hand),
         cmocka_unit_test(test_display_by_hand),
         cmocka_unit_test(test_vector_matches_reference),
+        cmocka_unit_test(test_bounded_bytes_match_reference),
         cmocka_unit_test(test_max_abs_by_hand),
         cmocka_unit_test(test_bad_arguments),
     };
