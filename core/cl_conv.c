@@ -153,6 +153,12 @@ static cl_plane_fn fast_plane(void)
 #endif
 }
 
+/* The "bias" of the calls that add none. -0 is the identity of IEEE addition
+ * (v + -0 == v for every v, -0 and NaN included, where +0 turns -0 into +0),
+ * so a sum started there is the sum of its terms alone, and the vector loops
+ * may start it at the first term and save an addition per output. */
+#define NO_BIAS (-0.0f)
+
 /* Runs the fast plane on whole planes: output rows 0..oh-1 of x (h x w) into z (oh x ow). */
 static void whole_plane(const float *x, int h, int w, const float *wt, int k1, int k2, float bias,
                         int pad, int stride, int accumulate, float *z, int oh, int ow)
@@ -191,7 +197,7 @@ cl_status cl_conv2d_per_channel(const float *x, int c, int h, int w, const float
     if (kc != 1 && kc != c) return CL_ERR_CHANNELS;
     size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow, k_plane = (size_t)k1 * k2;
     for (int ch = 0; ch < c; ch++)
-        whole_plane(x + ch * in_plane, h, w, wt + (kc == 1 ? 0 : ch * k_plane), k1, k2, 0.0f, pad,
+        whole_plane(x + ch * in_plane, h, w, wt + (kc == 1 ? 0 : ch * k_plane), k1, k2, NO_BIAS, pad,
                     stride, 0, z + ch * out_plane, oh, ow);
     return CL_OK;
 }
@@ -209,8 +215,8 @@ cl_status cl_conv2d_gradient_magnitude(const float *x, int c, int h, int w, int 
     size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow;
     for (int ch = 0; ch < c; ch++) {
         float *zc = z + ch * out_plane;
-        whole_plane(x + ch * in_plane, h, w, sobel_x, 3, 3, 0.0f, pad, stride, 0, zc, oh, ow);
-        whole_plane(x + ch * in_plane, h, w, sobel_y, 3, 3, 0.0f, pad, stride, 0, tmp, oh, ow);
+        whole_plane(x + ch * in_plane, h, w, sobel_x, 3, 3, NO_BIAS, pad, stride, 0, zc, oh, ow);
+        whole_plane(x + ch * in_plane, h, w, sobel_y, 3, 3, NO_BIAS, pad, stride, 0, tmp, oh, ow);
         for (size_t i = 0; i < out_plane; i++) zc[i] = sqrtf(zc[i] * zc[i] + tmp[i] * tmp[i]);
     }
     return CL_OK;
@@ -270,7 +276,7 @@ static void filter_rows(int mode, const filter_bufs *bf, int c, int h, int w, co
                         int r0, int r1)
 {
     cl_plane_fn plane = fast_plane();
-    cl_plane_job job = {NULL, h, w, bf->x_ring, NULL, k1, k2, pad, stride, 0, 0.0f,
+    cl_plane_job job = {NULL, h, w, bf->x_ring, NULL, k1, k2, pad, stride, 0, NO_BIAS,
                         NULL, oh, ow, bf->z_row0, r0, r1};
     const size_t k_plane = (size_t)k1 * k2;
     for (int ch = 0; ch < c; ch++) {
@@ -392,7 +398,7 @@ cl_status cl_filter_rgba(const uint8_t *rgba, int h, int w, int mode, const floa
      * of them in the L1 cache. */
     const int own_x = !x, own_z = !z && clamp;
     const int own_tmp = mode == CL_FILTER_MAGNITUDE && (!tmp || own_z);
-    int rows = own_x && own_z ? 2 : (int)(16384 / ((size_t)ow + 1)) + 1;
+    int rows = own_x && own_z ? 4 : (int)(16384 / ((size_t)ow + 1)) + 1;
     if (rows > oh) rows = oh;
     const size_t out_plane = (size_t)oh * ow;
     filter_bufs bf = {x, z, tmp, (size_t)h * w, out_plane, h, 0};

@@ -12,6 +12,8 @@
 #include "cl_simd.h"
 
 #include <assert.h>
+#include <stdint.h>
+#include <string.h>
 
 /* Loads the inputs of 4 consecutive outputs: p[0], p[s], p[2s], p[3s]. */
 static inline v128_t load_strided(const float *p, int s)
@@ -35,9 +37,22 @@ static inline v128_t load_strided(const float *p, int s)
  * rows, and there is one accumulator per row: with few values live, V8 keeps
  * the nine weights in registers (wider loops made it spill them, and ran
  * slower). */
+/* How an output's sum starts: from the bias, from what z holds (accumulate),
+ * or at its first term, when the bias is -0, the identity of addition (see
+ * NO_BIAS in cl_conv.c): the same result, one addition fewer. */
+enum { START_BIAS, START_Z, START_FIRST };
+
+/* The first term of a sum: w * t added to its start. */
+static inline v128_t first_term(int start, v128_t vb, const float *zp, v128_t wv, v128_t t)
+{
+    v128_t p = wasm_f32x4_mul(wv, t);
+    if (start == START_FIRST) return p;
+    return wasm_f32x4_add(start == START_Z ? wasm_v128_load(zp) : vb, p);
+}
+
 static inline __attribute__((always_inline)) int
 interior_3x3_body(const float *r0, const float *r1, const float *r2, const float *r3, int off,
-                  const float *wt, int lo, int hi, int accumulate, float bias, float *z0, float *z1)
+                  const float *wt, int lo, int hi, int start, float bias, float *z0, float *z1)
 {
     const v128_t w00 = wasm_f32x4_splat(wt[0]), w01 = wasm_f32x4_splat(wt[1]),
                  w02 = wasm_f32x4_splat(wt[2]), w10 = wasm_f32x4_splat(wt[3]),
@@ -49,12 +64,13 @@ interior_3x3_body(const float *r0, const float *r1, const float *r2, const float
     if (z1) {
         for (; j + 4 <= hi; j += 4) {
             const int c = j + off;
-            v128_t a0 = accumulate ? wasm_v128_load(z0 + j) : vb;
-            v128_t a1 = accumulate ? wasm_v128_load(z1 + j) : vb;
-            v128_t t;
+            v128_t a0, a1, t;
             /* per output the order stays k1-major: row a of the kernel on input row j1 + a */
-            MAC(a0, w00, r0 + c); MAC(a0, w01, r0 + c + 1); MAC(a0, w02, r0 + c + 2);
-            t = wasm_v128_load(r1 + c);     MAC2(a0, w10, a1, w00, t);
+            a0 = first_term(start, vb, z0 + j, w00, wasm_v128_load(r0 + c));
+            MAC(a0, w01, r0 + c + 1); MAC(a0, w02, r0 + c + 2);
+            t = wasm_v128_load(r1 + c);
+            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w10, t));
+            a1 = first_term(start, vb, z1 + j, w00, t);
             t = wasm_v128_load(r1 + c + 1); MAC2(a0, w11, a1, w01, t);
             t = wasm_v128_load(r1 + c + 2); MAC2(a0, w12, a1, w02, t);
             t = wasm_v128_load(r2 + c);     MAC2(a0, w20, a1, w10, t);
@@ -68,8 +84,8 @@ interior_3x3_body(const float *r0, const float *r1, const float *r2, const float
     }
     for (; j + 4 <= hi; j += 4) {
         const int c = j + off;
-        v128_t a0 = accumulate ? wasm_v128_load(z0 + j) : vb;
-        MAC(a0, w00, r0 + c); MAC(a0, w01, r0 + c + 1); MAC(a0, w02, r0 + c + 2);
+        v128_t a0 = first_term(start, vb, z0 + j, w00, wasm_v128_load(r0 + c));
+        MAC(a0, w01, r0 + c + 1); MAC(a0, w02, r0 + c + 2);
         MAC(a0, w10, r1 + c); MAC(a0, w11, r1 + c + 1); MAC(a0, w12, r1 + c + 2);
         MAC(a0, w20, r2 + c); MAC(a0, w21, r2 + c + 1); MAC(a0, w22, r2 + c + 2);
         wasm_v128_store(z0 + j, a0);
@@ -77,14 +93,20 @@ interior_3x3_body(const float *r0, const float *r1, const float *r2, const float
     return j;
 }
 
-/* One copy of the loops for each value of accumulate: a test inside them slows them. */
+/* One copy of the loops for each way of starting: a test inside them slows them. */
 __attribute__((noinline)) static int interior_3x3(const float *r0, const float *r1, const float *r2,
                                                   const float *r3, int off, const float *wt, int lo,
-                                                  int hi, int accumulate, float bias, float *z0,
+                                                  int hi, int start, float bias, float *z0,
                                                   float *z1)
 {
-    if (accumulate) return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, 1, bias, z0, z1);
-    return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, 0, bias, z0, z1);
+    switch (start) {
+    case START_Z:
+        return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, START_Z, bias, z0, z1);
+    case START_FIRST:
+        return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, START_FIRST, bias, z0, z1);
+    default:
+        return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, START_BIAS, bias, z0, z1);
+    }
 }
 
 /* Any kernel, stride 1: 12 then 4 interior outputs at a time of one row.
@@ -205,6 +227,9 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
     if (g.lo > g.hi) g.lo = g.hi;
     const int lo = g.lo, hi = g.hi;
     const int fast3 = s == 1 && k1 == 3 && k2 == 3;
+    uint32_t bias_bits;
+    memcpy(&bias_bits, &bias, sizeof bias_bits);
+    const int start = accumulate ? START_Z : bias_bits == 0x80000000u ? START_FIRST : START_BIAS;
     edge_cols edges;
     edge_setup(job, p2, lo, lo + (hi - lo) / 4 * 4, &edges);
 
@@ -224,8 +249,8 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
             if (j1 + 1 < row1 && row_inputs(&g, j1 + 1, rows2, wrow2) == 3 && rows2[0] == rows[1] &&
                 rows2[1] == rows[2]) {
                 float *zr2 = zr + ow;
-                int j = interior_3x3(rows[0], rows[1], rows[2], rows2[2], -p2, wt, lo, hi,
-                                     accumulate, bias, zr, zr2);
+                int j = interior_3x3(rows[0], rows[1], rows[2], rows2[2], -p2, wt, lo, hi, start,
+                                     bias, zr, zr2);
                 assert(j == lo + (hi - lo) / 4 * 4);
                 (void)j;
                 row_edges(job, &edges, rows, wrow, nrows, zr);
@@ -233,8 +258,8 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
                 j1 += 2;
                 continue;
             }
-            int j = interior_3x3(rows[0], rows[1], rows[2], NULL, -p2, wt, lo, hi, accumulate,
-                                 bias, zr, NULL);
+            int j = interior_3x3(rows[0], rows[1], rows[2], NULL, -p2, wt, lo, hi, start, bias,
+                                 zr, NULL);
             assert(j == lo + (hi - lo) / 4 * 4);
             (void)j;
             row_edges(job, &edges, rows, wrow, nrows, zr);

@@ -81,27 +81,35 @@ static inline v128_t round_to_i32(v128_t v)
                           wasm_i32x4_splat(0x4B400000));
 }
 
+/* Four pixels of whole numbers (32-bit lanes) to RGBA bytes, alpha 255. The
+ * saturating narrowings (i32 -> i16, then i16 -> u8) clamp to 0..255, and
+ * the bytes are put in order with unpacks, which V8 compiles to single
+ * instructions (a general byte shuffle costs it a mask rebuilt on every step). */
+static inline v128_t rgba_from_i32(v128_t ir, v128_t ig, v128_t ib)
+{
+    v128_t rb = wasm_i16x8_narrow_i32x4(ir, ib);                        /* R0..R3 B0..B3 */
+    v128_t ga = wasm_i16x8_narrow_i32x4(ig, wasm_i32x4_splat(255));     /* G0..G3 A A A A */
+    v128_t lo = wasm_i16x8_shuffle(rb, ga, 0, 8, 1, 9, 2, 10, 3, 11);   /* R0 G0 R1 G1 .. */
+    v128_t hi = wasm_i16x8_shuffle(rb, ga, 4, 12, 5, 13, 6, 14, 7, 15); /* B0 A B1 A .. */
+    return wasm_u8x16_narrow_i16x8(wasm_i32x4_shuffle(lo, hi, 0, 4, 1, 5), /* R0 G0 B0 A R1 .. */
+                                   wasm_i32x4_shuffle(lo, hi, 2, 6, 3, 7));
+}
+
 void cl_planar_to_rgba_bounded_wasmsimd(const float *src, int c, size_t n, size_t plane,
                                         uint8_t *dst)
 {
-    /* The saturating narrowings (i32 -> i16, then i16 -> u8) do the clamp to
-     * 0..255, and the pixels are put together with unpacks, which V8 compiles
-     * to single instructions (a general byte shuffle costs it a mask rebuilt
-     * on every step). */
-    const v128_t alpha = wasm_i32x4_splat(255);
-    const float *r = src, *g = c == 1 ? src : src + plane, *b = c == 1 ? src : src + 2 * plane;
     size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        v128_t ir = round_to_i32(wasm_v128_load(r + i));
-        v128_t ig = c == 1 ? ir : round_to_i32(wasm_v128_load(g + i));
-        v128_t ib = c == 1 ? ir : round_to_i32(wasm_v128_load(b + i));
-        v128_t rb = wasm_i16x8_narrow_i32x4(ir, ib);                  /* R0..R3 B0..B3 */
-        v128_t ga = wasm_i16x8_narrow_i32x4(ig, alpha);               /* G0..G3 A A A A */
-        v128_t lo = wasm_i16x8_shuffle(rb, ga, 0, 8, 1, 9, 2, 10, 3, 11);  /* R0 G0 R1 G1 .. */
-        v128_t hi = wasm_i16x8_shuffle(rb, ga, 4, 12, 5, 13, 6, 14, 7, 15); /* B0 A B1 A .. */
-        v128_t p01 = wasm_i32x4_shuffle(lo, hi, 0, 4, 1, 5);          /* R0 G0 B0 A R1 G1 B1 A */
-        v128_t p23 = wasm_i32x4_shuffle(lo, hi, 2, 6, 3, 7);
-        wasm_v128_store(dst + 4 * i, wasm_u8x16_narrow_i16x8(p01, p23));
+    if (c == 1) {
+        for (; i + 4 <= n; i += 4) {
+            v128_t y = round_to_i32(wasm_v128_load(src + i));
+            wasm_v128_store(dst + 4 * i, rgba_from_i32(y, y, y));
+        }
+    } else {
+        const float *r = src, *g = src + plane, *b = src + 2 * plane;
+        for (; i + 4 <= n; i += 4)
+            wasm_v128_store(dst + 4 * i, rgba_from_i32(round_to_i32(wasm_v128_load(r + i)),
+                                                       round_to_i32(wasm_v128_load(g + i)),
+                                                       round_to_i32(wasm_v128_load(b + i))));
     }
     if (i < n) cl_planar_to_rgba_ref(src + i, c, n - i, plane, 1.0f, 0, dst + 4 * i);
 }

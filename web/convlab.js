@@ -192,22 +192,21 @@ class Convlab {
    *   kernels  Float32Array: k1*k2 (one kernel) or 3*k1*k2 (one per colour channel)
    *   mode     'gray' | 'per-channel' | 'sum' | 'magnitude'
    *   display  DISPLAY.clamp | DISPLAY.abs | DISPLAY.diverging (one plane only)
+   *   values   false: only the bytes are wanted; the engine then keeps no float
+   *            planes (the fastest path) and values and maxAbs are null
    * Returns { rgba, width, height, planes, maxAbs, values }: rgba (Uint8ClampedArray,
    * ready for new ImageData) and values (Float32Array, the float result) are views
    * into WASM memory, valid until the next call: draw or copy them before that.
    */
-  filterImage(img, { kernels, k1 = 3, k2 = 3, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp }) {
+  filterImage(img, { kernels, k1 = 3, k2 = 3, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp, values = true }) {
     const { width: w, height: h } = img;
     if (!(mode in FILTER_MODE)) throw new ConvlabError(10, `unknown mode "${mode}"`, 'filterImage');
-    const c = mode === 'gray' ? 1 : 3;
     if (mode === 'magnitude') k1 = k2 = 3;
     const [oh, ow] = this.outSize(h, w, k1, k2, pad, stride);
     const oc = mode === 'sum' || mode === 'gray' ? 1 : 3;
     const n = h * w, on = oh * ow;
     const pIn = this.scratch('rgba-in', 4 * n);
-    const pX = this.scratch('planar-in', 4 * c * n);
-    const pZ = this.scratch('planar-out', 4 * oc * on);
-    const pT = mode === 'magnitude' ? this.scratch('tmp', 4 * on) : 0;
+    const pZ = values ? this.scratch('planar-out', 4 * oc * on) : 0;
     const pK = this.scratch('kernel', 4 * 3 * MAX_KERNEL * MAX_KERNEL);
     const pOut = this.scratch('rgba-out', 4 * on);
     const ex = this.exports;
@@ -215,16 +214,17 @@ class Convlab {
     const kc = mode === 'magnitude' ? 1 : kernels.length / (k1 * k2);
     if (kc !== 1 && kc !== 3) throw new ConvlabError(5, `${kernels.length} weights are not 1 or 3 kernels of ${k1} x ${k2}`, 'filterImage');
     if (mode !== 'magnitude') this.f32(pK, kernels.length).set(kernels);
+    // the input planes are never returned, so the engine keeps them to itself
     this.check(ex.cl_filter_rgba(pIn, h, w, FILTER_MODE[mode], pK, kc, k1, k2, bias, pad, stride,
-      display, pX, pZ, pT, pOut, oh, ow), 'convolution');
+      display, 0, pZ, 0, pOut, oh, ow), 'convolution');
     const memory = this.memory;
     let maxAbs;
     return {
       rgba: new Uint8ClampedArray(memory.buffer, pOut, 4 * on),
       width: ow, height: oh, planes: oc,
-      values: this.f32(pZ, oc * on),
+      values: values ? this.f32(pZ, oc * on) : null,
       // largest |value|, for a legend; computed only when asked for
-      get maxAbs() { return (maxAbs ??= ex.cl_image_max_abs(pZ, oc * on)); },
+      get maxAbs() { return values ? (maxAbs ??= ex.cl_image_max_abs(pZ, oc * on)) : null; },
     };
   }
 

@@ -67,7 +67,14 @@ function runCase(cl, cs) {
       bias: cs.bias, display: cs.display });
     assert.equal(r.width, cs.ow);
     assert.equal(r.height, cs.oh);
-    return { z: Float32Array.from(r.values), out: Uint8Array.from(r.rgba) };
+    const got = { z: Float32Array.from(r.values), out: Uint8Array.from(r.rgba) };
+    // bytes only: the engine keeps no float planes, the bytes stay the same
+    const b = cl.filterImage({ data: cs.rgba, width: cs.w, height: cs.h }, {
+      kernels: cs.k, k1: cs.k1, k2: cs.k2, mode: modes[cs.mode], pad: cs.pad, stride: cs.stride,
+      bias: cs.bias, display: cs.display, values: false });
+    assert.equal(b.values, null);
+    assert.equal(firstDiff(Uint8Array.from(b.rgba), got.out), -1, 'bytes-only path differs');
+    return got;
   }
   if (cs.kind === 3) {
     const n = cs.h * cs.w;
