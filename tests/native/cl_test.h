@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 /* A small deterministic generator for test data (xorshift32). */
@@ -47,6 +48,24 @@ static inline void t_assert_close_f32(const float *got, const float *want, size_
                     file, line, what, first, (double)got[first], (double)want[first], worst_d,
                     worst, rtol, atol, n);
         _fail(file, line);
+    }
+}
+
+/* Compares n floats bit for bit: -0 is not +0, and NaNs must match to the bit. */
+#define assert_same_f32(got, want, n) t_assert_same_f32((got), (want), (n), #got, __FILE__, __LINE__)
+static inline void t_assert_same_f32(const float *got, const float *want, size_t n,
+                                     const char *what, const char *file, int line)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t a, b;
+        memcpy(&a, got + i, 4);
+        memcpy(&b, want + i, 4);
+        if (a != b) {
+            print_error("%s:%d: %s differs first at [%zu]: got %.9g (0x%08x) want %.9g (0x%08x)\n",
+                        file, line, what, i, (double)got[i], (unsigned)a, (double)want[i],
+                        (unsigned)b);
+            _fail(file, line);
+        }
     }
 }
 

@@ -151,7 +151,10 @@ static void check_case(uint32_t *seed, int c, int h, int w, int k1, int k2, int 
     float *zref = malloc(c * nz * sizeof(float)), *zgot = malloc(c * nz * sizeof(float));
     for (size_t i = 0; i < nx; i++) x[i] = (float)(t_rand(seed) % 256);
     for (size_t i = 0; i < nk; i++) wt[i] = t_uniform(seed, -1.0f, 1.0f);
-    float bias = t_uniform(seed, -2.0f, 2.0f);
+    /* no bias (-0, where the vector loops start at the first term), a bias of +0
+     * (which turns a -0 sum into +0), or any bias */
+    const uint32_t kind = t_rand(seed) % 3;
+    float bias = kind == 0 ? -0.0f : kind == 1 ? 0.0f : t_uniform(seed, -2.0f, 2.0f);
 
     const cl_plane_fn fast[2] = {cl_f32_conv2d_plane_scalar, cl_f32_conv2d_plane_wasmsimd};
     for (int f = 0; f < 2; f++) {
@@ -161,7 +164,7 @@ static void check_case(uint32_t *seed, int c, int h, int w, int k1, int k2, int 
             cl_f32_conv2d_plane_ref(&job);
             job.z = zgot;
             fast[f](&job);
-            assert_close_f32(zgot, zref, nz, 0.0, 0.0);
+            assert_same_f32(zgot, zref, nz);
             /* the same rows computed in two ranges, split at an arbitrary row */
             int split = (int)(t_rand(seed) % (uint32_t)(oh + 1));
             for (size_t i = 0; i < nz; i++) zgot[i] = (float)i;
@@ -171,7 +174,7 @@ static void check_case(uint32_t *seed, int c, int h, int w, int k1, int k2, int 
             job.row0 = 0;
             job.row1 = split;
             fast[f](&job);
-            assert_close_f32(zgot, zref, nz, 0.0, 0.0);
+            assert_same_f32(zgot, zref, nz);
             /* rows r0..r1-1 from a ring holding only the input rows they read
              * (x_ring), into a buffer of only those output rows (z_row0), by all three */
             int r0 = (int)(t_rand(seed) % (uint32_t)oh);
@@ -198,7 +201,7 @@ static void check_case(uint32_t *seed, int c, int h, int w, int k1, int k2, int 
                 cl_plane_job wj = win;
                 wj.z = zs2;
                 all[g](&wj);
-                assert_close_f32(zs2, zref + (size_t)r0 * ow, (size_t)(r1 - r0) * ow, 0.0, 0.0);
+                assert_same_f32(zs2, zref + (size_t)r0 * ow, (size_t)(r1 - r0) * ow);
             }
             free(xs);
             free(zs);
@@ -213,17 +216,17 @@ static void check_case(uint32_t *seed, int c, int h, int w, int k1, int k2, int 
         cl_f32_conv2d_plane_ref(&job);
     }
     assert_int_equal(cl_conv2d_sum(x, c, h, w, wt, k1, k2, bias, pad, stride, zgot, oh, ow), CL_OK);
-    assert_close_f32(zgot, zref, nz, 0.0, 0.0);
+    assert_same_f32(zgot, zref, nz);
     /* per channel, each with its own kernel */
     for (int ch = 0; ch < c; ch++)
     {
         cl_plane_job job = whole(x + ch * (size_t)h * w, h, w, wt + ch * (size_t)k1 * k2, k1, k2,
-                                 0.0f, pad, stride, 0, zref + ch * nz, oh, ow, 0, oh);
+                                 -0.0f, pad, stride, 0, zref + ch * nz, oh, ow, 0, oh);
         cl_f32_conv2d_plane_ref(&job);
     }
     assert_int_equal(cl_conv2d_per_channel(x, c, h, w, wt, c, k1, k2, pad, stride, zgot, oh, ow),
                      CL_OK);
-    assert_close_f32(zgot, zref, c * nz, 0.0, 0.0);
+    assert_same_f32(zgot, zref, c * nz);
     free(x);
     free(wt);
     free(zref);
@@ -304,8 +307,8 @@ static void check_filter(uint32_t *seed, int h, int w, int mode, int k1, int k2,
     assert_int_equal(cl_filter_rgba(rgba, h, w, mode, wt, kc, k1, k2, bias, pad, stride, display, x2,
                                     z2, tmp, got, oh, ow),
                      CL_OK);
-    assert_close_f32(x2, x1, c * n, 0, 0);
-    assert_close_f32(z2, z1, oc * on, 0, 0);
+    assert_same_f32(x2, x1, c * n);
+    assert_same_f32(z2, z1, oc * on);
     assert_equal_u8(got, want, 4 * on);
     /* the planes not asked for (NULL) live in the engine's own buffers, a strip
      * at a time with CL_DISPLAY_CLAMP: the same bytes, and the same floats where given */
@@ -318,8 +321,8 @@ static void check_filter(uint32_t *seed, int h, int w, int mode, int k1, int k2,
                                         xa, za, ta, got, oh, ow),
                          CL_OK);
         assert_equal_u8(got, want, 4 * on);
-        if (xa) assert_close_f32(x2, x1, c * n, 0, 0);
-        if (za) assert_close_f32(z2, z1, oc * on, 0, 0);
+        if (xa) assert_same_f32(x2, x1, c * n);
+        if (za) assert_same_f32(z2, z1, oc * on);
     }
     free(rgba); free(want); free(got); free(x1); free(x2); free(z1); free(z2); free(tmp);
 }
@@ -342,6 +345,34 @@ static void test_filter_rgba_matches_steps(void **state)
                     }
     check_filter(&seed, 700, 105, CL_FILTER_PER_CHANNEL, 15, 15, CL_PAD_REFLECT, 1, CL_DISPLAY_CLAMP);
     check_filter(&seed, 64, 64, CL_FILTER_SUM, 4, 6, CL_PAD_EDGE, 3, CL_DISPLAY_CLAMP);
+}
+
+/* Signed zeros: on a black image with negative weights every product is -0.
+ * A bias of +0 makes each sum +0; no bias (-0) leaves it -0, in all three
+ * implementations, on the border and inside, for 3 x 3 and other sizes. */
+static void test_signed_zero_sums(void **state)
+{
+    (void)state;
+    enum { H = 9, W = 13 };
+    float x[H * W] = {0}, wt[25], z[H * W];
+    for (int i = 0; i < 25; i++) wt[i] = -0.5f - (float)i;
+    const cl_plane_fn fns[3] = {cl_f32_conv2d_plane_ref, cl_f32_conv2d_plane_scalar,
+                                cl_f32_conv2d_plane_wasmsimd};
+    for (int k = 1; k <= 5; k += 2)
+        for (int b = 0; b < 2; b++)
+            for (int f = 0; f < 3; f++) {
+                const float bias = b ? 0.0f : -0.0f;
+                const cl_plane_job job = {x, H, W, H, wt, k, k, CL_PAD_ZERO, 1, 0, bias, z, H, W, 0, 0, H};
+                for (int i = 0; i < H * W; i++) z[i] = 1.0f;
+                fns[f](&job);
+                for (int i = 0; i < H * W; i++) {
+                    assert_true(z[i] == 0.0f);
+                    assert_int_equal(signbit(z[i]) != 0, !b);
+                }
+            }
+    /* the per-channel call adds no bias: its sums of -0 stay -0 */
+    assert_int_equal(cl_conv2d_per_channel(x, 1, H, W, wt, 1, 3, 3, CL_PAD_ZERO, 1, z, H, W), CL_OK);
+    for (int i = 0; i < H * W; i++) assert_true(z[i] == 0.0f && signbit(z[i]));
 }
 
 static void test_filter_rgba_bad_arguments(void **state)
@@ -444,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_fast_matches_reference_all_kernels),
         cmocka_unit_test(test_large_image_matches_reference),
         cmocka_unit_test(test_filter_rgba_matches_steps),
+        cmocka_unit_test(test_signed_zero_sums),
         cmocka_unit_test(test_filter_rgba_bad_arguments),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_size_products_checked),
