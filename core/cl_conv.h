@@ -149,6 +149,26 @@ void cl_inside_cols(int w, int ow, int stride, int off, int *lo, int *hi);
  * padding, and anything outside the image with valid padding). */
 CL_API int cl_pad_index(int i, int n, int pad);
 
+/* The same, inline, for the engine's own loops (cl_pad_index is its export). */
+static inline int cl_pad_index_inline(int i, int n, int pad)
+{
+    if (i >= 0 && i < n) return i;
+    switch (pad) {
+    case CL_PAD_EDGE:
+        return i < 0 ? 0 : n - 1;
+    case CL_PAD_REFLECT: {
+        if (n == 1) return 0;
+        /* dcb|abcd|cba repeats with period 2(n-1); fold into it */
+        int period = 2 * (n - 1);
+        int m = i % period;
+        if (m < 0) m += period;
+        return m < n ? m : period - m;
+    }
+    default: /* zero padding, and valid padding: nothing outside the image */
+        return -1;
+    }
+}
+
 #ifdef __cplusplus
 }
 #endif

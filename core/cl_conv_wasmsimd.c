@@ -157,7 +157,7 @@ static int row_inputs(const plane_geom *g, int j1, const float **rows, int *wrow
     const cl_plane_job *job = g->job;
     int n = 0;
     for (int a = 0; a < job->k1; a++) {
-        int iy = cl_pad_index(j1 * job->stride - g->p1 + a, job->h, job->pad);
+        int iy = cl_pad_index_inline(j1 * job->stride - g->p1 + a, job->h, job->pad);
         if (iy < 0) continue;
         rows[n] = job->x + (size_t)(iy % job->x_ring) * job->w;
         wrow[n] = a;
@@ -168,14 +168,16 @@ static int row_inputs(const plane_geom *g, int j1, const float **rows, int *wrow
 
 /* Border columns: 0..lo-1 and right..ow-1, where right is the first column
  * the vector loops leave (they step by 4 from lo, so it is the same on every
- * row), with each tap's input column mapped through the padding once for the
- * whole plane (-1: a zero). At most 7 on the left (ceil(p2 / s)) and 3 + 8
- * on the right, or 14 when the row is narrower than the kernel. */
+ * row). For each, the taps that read a pixel (those in zero padding are left
+ * out, as the reference skips them), in order, with the input column each
+ * reads, mapped through the padding once for the whole plane. At most 7 on
+ * the left (ceil(p2 / s)) and 3 + 8 on the right, or 14 when the row is
+ * narrower than the kernel. */
 #define CL_EDGE_COLS 32
 typedef struct edge_cols {
     int n;
-    int col[CL_EDGE_COLS];
-    int ix[CL_EDGE_COLS][CL_MAX_KERNEL];
+    int col[CL_EDGE_COLS], ntaps[CL_EDGE_COLS];
+    int tap[CL_EDGE_COLS][CL_MAX_KERNEL], ix[CL_EDGE_COLS][CL_MAX_KERNEL];
 } edge_cols;
 
 static void edge_setup(const cl_plane_job *job, int p2, int lo, int right, edge_cols *e)
@@ -185,26 +187,32 @@ static void edge_setup(const cl_plane_job *job, int p2, int lo, int right, edge_
         if (j2 == lo && right > lo) j2 = right;
         if (j2 >= job->ow) break;
         assert(e->n < CL_EDGE_COLS);
+        int nt = 0;
+        for (int b = 0; b < job->k2; b++) {
+            int ix = cl_pad_index_inline(j2 * job->stride - p2 + b, job->w, job->pad);
+            if (ix < 0) continue;
+            e->tap[e->n][nt] = b;
+            e->ix[e->n][nt] = ix;
+            nt++;
+        }
         e->col[e->n] = j2;
-        for (int b = 0; b < job->k2; b++)
-            e->ix[e->n][b] = cl_pad_index(j2 * job->stride - p2 + b, job->w, job->pad);
+        e->ntaps[e->n] = nt;
         e->n++;
     }
 }
 
 /* The border columns of an output row from its nrows input rows: the
- * reference's loop body, taps in padding skipped. */
+ * reference's loop body. */
 static void row_edges(const cl_plane_job *job, const edge_cols *e, const float *const *rows,
                       const int *wrow, int nrows, float *zr)
 {
     const int k2 = job->k2;
     for (int i = 0; i < e->n; i++) {
-        const int j2 = e->col[i], *ix = e->ix[i];
+        const int j2 = e->col[i], nt = e->ntaps[i], *tap = e->tap[i], *ix = e->ix[i];
         float acc = job->accumulate ? zr[j2] : job->bias;
         for (int r = 0; r < nrows; r++) {
             const float *xr = rows[r], *wr = job->wt + wrow[r] * k2;
-            for (int b = 0; b < k2; b++)
-                if (ix[b] >= 0) acc += wr[b] * xr[ix[b]];
+            for (int t = 0; t < nt; t++) acc += wr[tap[t]] * xr[ix[t]];
         }
         zr[j2] = acc;
     }
