@@ -79,6 +79,7 @@ void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, size_t plane,
  * +-CL_BOUNDED_MAX: the same bytes as cl_planar_to_rgba_ref, in fewer steps. */
 void cl_planar_to_rgba_bounded_wasmsimd(const float *src, int c, size_t n, size_t plane,
                                         uint8_t *dst);
+extern uint8_t cl_rgba_byte_order[16]; /* its byte order; never written */
 #endif
 #define CL_BOUNDED_MAX 2097152.0f /* 2^21 */
 

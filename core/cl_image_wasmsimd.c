@@ -81,35 +81,38 @@ static inline v128_t round_to_i32(v128_t v)
                           wasm_i32x4_splat(0x4B400000));
 }
 
-/* Four pixels of whole numbers (32-bit lanes) to RGBA bytes, alpha 255. The
+/* The order of the bytes of four RGBA pixels in [R0..R3 G0..G3 B0..B3 A0..A3].
+ * Not const, and visible outside this file, so that the compiler loads it
+ * rather than folding it into a constant shuffle: V8 rebuilds a constant
+ * shuffle's mask on every step of a loop, but keeps a loaded one in a register. */
+uint8_t cl_rgba_byte_order[16] = {0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15};
+
+/* Four pixels of whole numbers (32-bit lanes) to RGBA bytes, alpha 255: the
  * saturating narrowings (i32 -> i16, then i16 -> u8) clamp to 0..255, and
- * the bytes are put in order with unpacks, which V8 compiles to single
- * instructions (a general byte shuffle costs it a mask rebuilt on every step). */
-static inline v128_t rgba_from_i32(v128_t ir, v128_t ig, v128_t ib)
+ * one byte swizzle puts the bytes in order. */
+static inline v128_t rgba_from_i32(v128_t ir, v128_t ig, v128_t ib, v128_t order)
 {
-    v128_t rb = wasm_i16x8_narrow_i32x4(ir, ib);                        /* R0..R3 B0..B3 */
-    v128_t ga = wasm_i16x8_narrow_i32x4(ig, wasm_i32x4_splat(255));     /* G0..G3 A A A A */
-    v128_t lo = wasm_i16x8_shuffle(rb, ga, 0, 8, 1, 9, 2, 10, 3, 11);   /* R0 G0 R1 G1 .. */
-    v128_t hi = wasm_i16x8_shuffle(rb, ga, 4, 12, 5, 13, 6, 14, 7, 15); /* B0 A B1 A .. */
-    return wasm_u8x16_narrow_i16x8(wasm_i32x4_shuffle(lo, hi, 0, 4, 1, 5), /* R0 G0 B0 A R1 .. */
-                                   wasm_i32x4_shuffle(lo, hi, 2, 6, 3, 7));
+    v128_t rg = wasm_i16x8_narrow_i32x4(ir, ig);                    /* R0..R3 G0..G3 */
+    v128_t ba = wasm_i16x8_narrow_i32x4(ib, wasm_i32x4_splat(255)); /* B0..B3 A A A A */
+    return wasm_i8x16_swizzle(wasm_u8x16_narrow_i16x8(rg, ba), order);
 }
 
 void cl_planar_to_rgba_bounded_wasmsimd(const float *src, int c, size_t n, size_t plane,
                                         uint8_t *dst)
 {
+    const v128_t order = wasm_v128_load(cl_rgba_byte_order);
     size_t i = 0;
     if (c == 1) {
         for (; i + 4 <= n; i += 4) {
             v128_t y = round_to_i32(wasm_v128_load(src + i));
-            wasm_v128_store(dst + 4 * i, rgba_from_i32(y, y, y));
+            wasm_v128_store(dst + 4 * i, rgba_from_i32(y, y, y, order));
         }
     } else {
         const float *r = src, *g = src + plane, *b = src + 2 * plane;
         for (; i + 4 <= n; i += 4)
             wasm_v128_store(dst + 4 * i, rgba_from_i32(round_to_i32(wasm_v128_load(r + i)),
                                                        round_to_i32(wasm_v128_load(g + i)),
-                                                       round_to_i32(wasm_v128_load(b + i))));
+                                                       round_to_i32(wasm_v128_load(b + i)), order));
     }
     if (i < n) cl_planar_to_rgba_ref(src + i, c, n - i, plane, 1.0f, 0, dst + 4 * i);
 }
