@@ -171,8 +171,8 @@ static int row_inputs(const plane_geom *g, int j1, const float **rows, int *wrow
  * row). For each, the taps that read a pixel (those in zero padding are left
  * out, as the reference skips them), in order, with the input column each
  * reads, mapped through the padding once for the whole plane. At most 7 on
- * the left (ceil(p2 / s)) and 3 + 8 on the right, or 14 when the row is
- * narrower than the kernel. */
+ * the left (ceil(p2 / s)) and 3 + 8 on the right, or a whole output row of at
+ * most 7 when the input row is narrower than the kernel's reach. */
 #define CL_EDGE_COLS 32
 typedef struct edge_cols {
     int n;
