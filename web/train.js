@@ -8,6 +8,7 @@
 // curves are kept in IndexedDB and restored on reload.
 
 import { WorkerClient } from './worker-rpc.js';
+import { lossAdvice } from './train-advice.js';
 
 const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const SIDE = 28, PIXELS = SIDE * SIDE;
@@ -513,6 +514,7 @@ async function start(values = null, name = null) {
   const previous = state.currentRun;
   if (previous && previous.how === 'running') previous.how = 'stopped'; // a paused run, replaced
   const run = newRun(v, name);
+  showAdvice(null);
   try {
     const info = await call('start', { settings: workerSettings(v, run) });
     state.phase = 'running';
@@ -611,6 +613,19 @@ function seconds(s) {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/**
+ * What the current run's training curve says about its learning rate (see
+ * train-advice.js), under the run's numbers. The words change only when the
+ * verdict does, so a screen reader is not told every new loss.
+ */
+let adviceKind = null;
+function showAdvice(run, final = false) {
+  const adv = run && run.how !== 'diverged' ? lossAdvice(run.train, run.settings) : null;
+  if (!final && (adv?.kind ?? null) === adviceKind) return;
+  adviceKind = adv?.kind ?? null;
+  $('[data-advice-message]').textContent = adv ? adv.text : '';
+}
+
 function onProgress(ev) {
   const run = state.runs.find((r) => r.id === ev.runId);
   if (!run) return;
@@ -618,6 +633,7 @@ function onProgress(ev) {
   run.validation.push(...ev.points.validation);
   run.epochSeconds = ev.epochSeconds;
   if (run !== state.currentRun) return;
+  showAdvice(run);
   $('#tr-run-bar').value = ev.done;
   stats('epoch', `${ev.epoch} of ${ev.epochs}`);
   stats('batch', `${fmtInt(ev.batch)} of ${fmtInt(ev.batches)}`);
@@ -632,6 +648,7 @@ async function onFinished(ev) {
   const run = state.runs.find((r) => r.id === ev.runId);
   if (!run) return;
   run.how = ev.how;
+  if (run === state.currentRun) showAdvice(run, true); // the final numbers; a diverged run has its own message
   state.phase = 'finished';
   updateButtons($('[data-action="start"]'));
   const perEpoch = ev.epochSeconds.length ? ` (${ev.epochSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')} per epoch)` : '';

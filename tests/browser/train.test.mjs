@@ -217,11 +217,22 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
   assert.match(await runRows(page).last().textContent(), /diverged/);
   await screenshot(page, 'train-diverged');
 
+  // a learning rate too high, but not enough for NaN: the curve says so
+  const advice = page.locator('[data-advice-message]');
+  assert.equal(await advice.textContent(), '', 'no advice for a diverged run: it has its own message');
+  await page.getByLabel('Optimiser').selectOption('adam');
+  await page.getByLabel('Learning rate').fill('0.5');
+  assert.match(await trainToEnd(page), /^Finished MLP/);
+  assert.match(await advice.textContent(), /^After 1 epoch the training loss is still 2\.[23]\d, what guessing gives.*A learning rate of 0\.5 is large for Adam.*Try 0\.05\.$/);
+  assert.equal(await advice.getAttribute('role'), 'status');
+  await screenshot(page, 'train-advice');
+
   // the lesson's experiment: an MLP does not care about shuffled pixels, a CNN does
   await page.getByLabel('Optimiser').selectOption('adam');
   await page.getByLabel('Learning rate').fill('0.001');
   await page.getByRole('button', { name: 'Clear the curves' }).click();
   await page.getByRole('button', { name: 'Run the shuffled-pixels experiment' }).click();
+  await until(async () => (await advice.textContent()) === '', 'the advice to clear for the new runs');
   const rows = runRows(page);
   await rows.nth(3).waitFor({ timeout: TIMEOUT });
   await page.waitForFunction(() => {

@@ -1,0 +1,76 @@
+// The train page's advice about the learning rate, from training curves:
+// synthetic ones shaped like what the engine gives (a point every 1/20 epoch,
+// each the mean over its stretch of batches).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lossAdvice, formatRate, GUESS_LOSS } from '../../web/train-advice.js';
+
+/** A curve of n points, 1/20 epoch apart, from loss(x) and acc(x). */
+function curve(n, loss, acc = () => 0.5) {
+  return Array.from({ length: n }, (_, i) => {
+    const x = (i + 1) / 20;
+    return { x, loss: loss(x, i), acc: acc(x, i) };
+  });
+}
+const adam = (lr) => ({ lr, optimizer: 'adam', loss: 'xent' });
+const sgd = (lr) => ({ lr, optimizer: 'sgd', loss: 'xent' });
+
+test('a curve that learns gets no advice, at any length', () => {
+  const learning = curve(60, (x) => 0.35 + 1.9 * Math.exp(-6 * x), (x) => 0.9 - 0.75 * Math.exp(-6 * x));
+  for (let n = 0; n <= learning.length; n++) assert.equal(lossAdvice(learning.slice(0, n), adam(0.001)), null, `${n} points`);
+  // noisy, with one bad stretch of batches: still learning
+  const noisy = curve(40, (x, i) => 0.5 + Math.exp(-4 * x) + (i % 3 === 0 ? 0.05 : 0) + (i === 25 ? 0.6 : 0));
+  for (let n = 0; n <= noisy.length; n++) assert.equal(lossAdvice(noisy.slice(0, n), sgd(0.05)), null, `noisy, ${n} points`);
+});
+
+test('too short a curve gets no advice', () => {
+  assert.equal(lossAdvice([], adam(1)), null);
+  assert.equal(lossAdvice(curve(3, () => 9), adam(1)), null);
+  assert.equal(lossAdvice(null, adam(1)), null);
+});
+
+test('a loss that comes back up: rising, with a rate ten times smaller', () => {
+  // down to 0.6 by 0.2 epochs, then up to about 1.6
+  const points = curve(14, (x) => (x <= 0.2 ? 2.3 - 8.5 * x : 0.6 + 2 * (x - 0.2)));
+  const adv = lossAdvice(points, adam(0.01));
+  assert.equal(adv?.kind, 'rising');
+  assert.match(adv.text, /went down to 0\.600 and is back up at 1\.[0-9]{3}/);
+  assert.match(adv.text, /learning rate 0\.01\b/);
+  assert.match(adv.text, /ten times smaller, 0\.001\./);
+  // the same curve only starting to rise: not yet
+  assert.equal(lossAdvice(points.slice(0, 6), adam(0.01)), null);
+});
+
+test('a loss stuck at guessing: the rate named as too large, too small, or either', () => {
+  const stuck = curve(12, (x, i) => GUESS_LOSS + 0.01 * (i % 2), () => 0.1);
+  const big = lossAdvice(stuck, adam(0.5));
+  assert.equal(big?.kind, 'stuck');
+  assert.match(big.text, /^After 0\.6 epochs the training loss is still 2\.3\d, what guessing gives \(ln 10 = 2\.30\), and 10% of the answers are right/);
+  assert.match(big.text, /0\.5 is large for Adam.*Try 0\.05\.$/);
+  assert.match(lossAdvice(curve(20, () => GUESS_LOSS, () => 0.1), adam(0.5)).text, /^After 1 epoch the/);
+  const small = lossAdvice(stuck, sgd(1e-5));
+  assert.match(small.text, /0\.00001 is small for plain SGD.*Try 0\.0001\.$/);
+  const middle = lossAdvice(stuck, sgd(0.05));
+  assert.match(middle.text, /ten times smaller \(0\.005\) or larger \(0\.5\)/);
+  // before half an epoch nobody can tell
+  assert.equal(lossAdvice(stuck.slice(0, 9), adam(0.5)), null);
+  // right answers above chance: it is learning something
+  assert.equal(lossAdvice(curve(12, () => GUESS_LOSS, () => 0.4), adam(0.5)), null);
+  // mean squared error has no "ln 10": only a rising loss is read from it
+  assert.equal(lossAdvice(stuck, { lr: 0.5, optimizer: 'adam', loss: 'mse' }), null);
+});
+
+test('a NaN loss is left to the engine, which stops the run', () => {
+  assert.equal(lossAdvice(curve(12, (x) => (x > 0.4 ? NaN : 1)), adam(1)), null);
+});
+
+test('rates are written as a person would type them', () => {
+  assert.equal(formatRate(0.001), '0.001');
+  assert.equal(formatRate(0.0001), '0.0001');
+  assert.equal(formatRate(0.05), '0.05');
+  assert.equal(formatRate(1e-5), '0.00001');
+  assert.equal(formatRate(1.234e-9), '1.2e-9');
+  assert.equal(formatRate(2), '2');
+  assert.equal(formatRate(0.1 / 10), '0.01');
+  assert.equal(formatRate(3e-7), '3e-7');
+});

@@ -1,0 +1,78 @@
+// train-advice.js - what a training curve says about the learning rate.
+//
+// A learning rate that is far too large makes the loss NaN, and the engine
+// stops the run with a message. One that is merely too large does something
+// quieter: the loss climbs back up, or it never leaves the loss of guessing.
+// So does one far too small. lossAdvice() reads the training curve as it
+// grows and says which, in words a student can act on. It is a pure function
+// of the points, so it is tested in node (tests/node/train-advice.test.mjs).
+
+/** Cross-entropy of a uniform guess over the 10 classes: ln 10. */
+export const GUESS_LOSS = Math.log(10);
+
+/** Typical learning rates for each optimiser, the middle of what usually works here. */
+const TYPICAL_LR = Object.freeze({ sgd: 0.05, momentum: 0.01, adam: 0.001 });
+const OPTIMISER_NAME = Object.freeze({ sgd: 'plain SGD', momentum: 'SGD with momentum', adam: 'Adam' });
+
+/** A learning rate written the way the field wants it: 0.0001, 0.05, 2, 3e-7. */
+export function formatRate(lr) {
+  if (!(lr > 0) || !Number.isFinite(lr)) return String(lr);
+  const s = String(Number(lr.toPrecision(2)));
+  return s.length <= 8 ? s : lr.toExponential(0);
+}
+
+const mean = (ps, key) => ps.reduce((s, p) => s + p[key], 0) / ps.length;
+
+/**
+ * points  the training curve so far, oldest first: [{ x (epochs), loss, acc }],
+ *         each the mean over the images since the point before (1/20 of an epoch)
+ * run     { lr, optimizer: 'sgd' | 'momentum' | 'adam', loss: 'xent' | 'mse' | 'bce' }
+ * Returns null while the curve looks like learning (or is too short to tell),
+ * else { kind: 'rising' | 'stuck', text }.
+ */
+export function lossAdvice(points, run) {
+  if (!Array.isArray(points) || points.length < 4) return null;
+  const tail = points.slice(-3);
+  const now = mean(tail, 'loss');
+  const x = points[points.length - 1].x;
+  if (!Number.isFinite(now)) return null; // NaN has its own message: the run stops
+  let best = Infinity, bestAt = 0;
+  for (const p of points) if (p.loss < best) { best = p.loss; bestAt = p.x; }
+  const rate = formatRate(run.lr);
+  const smaller = formatRate(run.lr / 10), larger = formatRate(run.lr * 10);
+
+  // Rising: well above the lowest point, for a while now (a single noisy
+  // stretch of batches does not count: the three newest points all agree).
+  if (x - bestAt >= 0.15 && tail.every((p) => p.loss > best * 1.3 + 0.05) && now > best * 1.5 + 0.05) {
+    return {
+      kind: 'rising',
+      text: `The training loss is rising: it went down to ${best.toFixed(3)} and is back up at ` +
+        `${now.toFixed(3)}. Steps this large (learning rate ${rate}) overshoot the minimum. ` +
+        `Try a learning rate ten times smaller, ${smaller}.`,
+    };
+  }
+
+  // Stuck at guessing: after half an epoch, cross-entropy still near ln 10
+  // and about one answer in ten right.
+  if (run.loss === 'xent' && x >= 0.5) {
+    const acc = mean(tail, 'acc');
+    if (now > GUESS_LOSS * 0.95 && acc < 0.2) {
+      const typical = TYPICAL_LR[run.optimizer] ?? TYPICAL_LR.sgd;
+      const name = OPTIMISER_NAME[run.optimizer] ?? run.optimizer;
+      const epochs = Number(x.toFixed(1));
+      const head = `After ${epochs} ${epochs === 1 ? 'epoch' : 'epochs'} the training loss is still ${now.toFixed(2)}, ` +
+        `what guessing gives (ln 10 = ${GUESS_LOSS.toFixed(2)}), and ${Math.round(100 * acc)}% ` +
+        'of the answers are right: the model is not learning.';
+      let tail2;
+      if (run.lr >= typical * 20) {
+        tail2 = ` A learning rate of ${rate} is large for ${name}: the steps jump past every minimum. Try ${smaller}.`;
+      } else if (run.lr <= typical / 50) {
+        tail2 = ` A learning rate of ${rate} is small for ${name}: the steps barely move the weights. Try ${larger}.`;
+      } else {
+        tail2 = ` Try a learning rate ten times smaller (${smaller}) or larger (${larger}), or another activation.`;
+      }
+      return { kind: 'stuck', text: head + tail2 };
+    }
+  }
+  return null;
+}
