@@ -483,7 +483,17 @@ function firstFilters() {
   const first = layers.find((l) => l.kind === 'dense' || l.kind === 'conv');
   if (!first) return null;
   const w = model.weights(first.index);
-  return { index: first.index, kind: first.kind, name: first.name, shape: w.shape, weights: w.weights, shuffled: modelShuffled };
+  // A dense layer that read shuffled pixels: its weight i went with pixel perm[i]
+  // of the picture, so scattering each unit's weights back by perm redraws them
+  // in the picture's own order.
+  let unshuffled = null;
+  if (modelShuffled && first.kind === 'dense' && w.shape[1] === PIXELS) {
+    const perm = permutation();
+    unshuffled = new Float32Array(w.weights.length);
+    for (let at = 0; at < w.weights.length; at += PIXELS)
+      for (let i = 0; i < PIXELS; i++) unshuffled[at + perm[i]] = w.weights[at + i];
+  }
+  return { index: first.index, kind: first.kind, name: first.name, shape: w.shape, weights: w.weights, unshuffled, shuffled: modelShuffled };
 }
 
 function featureMaps(index) {

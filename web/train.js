@@ -828,6 +828,8 @@ function clearResults() {
   $('[data-maps]').replaceChildren();
   $('[data-filters-canvas]').hidden = true;
   $('[data-filters-caption]').textContent = 'Train or load a model to see what its first layer learned.';
+  $('[data-unshuffle-field]').hidden = true;
+  lastFilters = null;
 }
 
 async function evaluate(run = null) {
@@ -927,16 +929,26 @@ async function renderGallery() {
   $('[data-gallery]').replaceChildren(...items);
 }
 
+let lastFilters = null; // the first-layer weights last drawn, to redraw them another way
 async function renderFilters() {
-  const f = await call('filters');
+  const f = lastFilters = await call('filters');
+  drawFilters(f);
+}
+
+function drawFilters(f) {
   const canvas = $('[data-filters-canvas]'), caption = $('[data-filters-caption]');
+  $('[data-unshuffle-field]').hidden = !f?.unshuffled;
   if (!f) { canvas.hidden = true; caption.textContent = 'This model has no weight layer.'; return; }
   const [out, inC, kh, kw] = f.shape;
   if (f.kind === 'dense' && f.shape[1] === PIXELS) {
     const n = Math.min(out, 128);
-    drawTiles(canvas, null, n, Math.min(16, n), { values: f.weights, signed: true, scale: 2 });
+    const back = Boolean(f.unshuffled) && $('[data-unshuffle]').checked;
+    drawTiles(canvas, null, n, Math.min(16, n), { values: back ? f.unshuffled : f.weights, signed: true, scale: 2 });
+    const how = !f.shuffled ? ''
+      : back ? '; trained on shuffled pixels, drawn with each weight back at its pixel’s place: comparable with an MLP trained on the pictures as they are, since a dense layer never uses where a pixel is'
+        : '; trained on shuffled pixels and drawn in the order the model saw them: noise to us, not to it';
     caption.textContent = `Layer ${f.index} (${f.name}): each of ${n === out ? 'the' : `the first ${n} of`} ${out} units’ 784 weights drawn as a 28 × 28 image `
-      + `(red positive, blue negative)${f.shuffled ? '; trained on shuffled pixels, so shown in the shuffled order' : ''}.`;
+      + `(red positive, blue negative)${how}.`;
   } else if (f.kind === 'conv' && inC === 1) {
     drawTiles(canvas, null, out, Math.min(16, out), { side: kh, values: f.weights, signed: true, scale: Math.max(6, Math.round(48 / kh)) });
     canvas.style.width = `${Math.min(16, out) * (kh + 1) * Math.max(6, Math.round(48 / kh))}px`;
@@ -1134,6 +1146,7 @@ function wire() {
     if (b) showCell(Number(b.dataset.cellTrue), Number(b.dataset.cellPred));
   });
   $('[data-model-file]').addEventListener('change', (e) => { const f = e.target.files[0]; if (f) loadModelFile(f); e.target.value = ''; });
+  $('[data-unshuffle]').addEventListener('change', () => drawFilters(lastFilters));
   $('#tr-image-index').addEventListener('keydown', (e) => { if (e.key === 'Enter') featureMaps(true); });
   window.addEventListener('hashchange', () => {
     const s = fromHash(location.hash);

@@ -245,6 +245,33 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
   assert.ok(Math.abs(mlp - mlpShuffled) < 3, `MLP ${mlp}% vs shuffled ${mlpShuffled}%`);
   assert.ok(cnn - cnnShuffled > 3, `CNN ${cnn}% vs shuffled ${cnnShuffled}%`);
   await screenshot(page, 'train-shuffled-experiment');
+
+  // an MLP trained on shuffled pixels: its weights can be drawn in the order
+  // it saw the pixels, or each put back where its pixel is in the picture
+  await page.getByRole('radio', { name: 'MLP (fully connected)' }).check();
+  await page.getByLabel(/Shuffle the pixels/).check();
+  assert.match(await trainToEnd(page), /^Finished MLP.*shuffled pixels/);
+  const back = page.getByLabel(/Put each weight back where its pixel is/);
+  await back.waitFor();
+  assert.ok(await back.isChecked());
+  const caption = page.locator('[data-filters-caption]');
+  const drawn = () => page.evaluate(() => {
+    const c = document.querySelector('[data-filters-canvas]');
+    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+  });
+  assert.match(await caption.textContent(), /back at its pixel’s place/);
+  const inPicture = await drawn();
+  await back.uncheck();
+  await until(async () => /in the order the model saw them/.test(await caption.textContent()), 'the drawing in the shuffled order');
+  const asSeen = await drawn();
+  // the same colours, moved: a permutation of each unit's weights
+  const sorted = (a) => [...a].sort((x, y) => x - y).join();
+  assert.equal(sorted(inPicture), sorted(asSeen), 'the same weights in both drawings');
+  let moved = 0;
+  for (let i = 0; i < asSeen.length; i += 4) if (asSeen[i] !== inPicture[i] || asSeen[i + 2] !== inPicture[i + 2]) moved++;
+  assert.ok(moved > 0.5 * (asSeen.length / 4), `most pixels move (${moved})`);
+  await back.check();
+  await screenshot(page, 'train-shuffled-mlp-filters');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
