@@ -432,6 +432,7 @@ async function showSamples() {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'tr-thumb';
+    b.tabIndex = j === 0 ? 0 : -1; // one tab stop for the grid: arrow keys move inside it
     b.setAttribute('aria-label', `Training image ${index}: ${CLASS_NAMES[labels[j]]}`);
     const px = images.subarray(j * PIXELS, (j + 1) * PIXELS);
     b.append(imageCanvas(px, true));
@@ -440,6 +441,25 @@ async function showSamples() {
   });
   grid.replaceChildren(...groups);
   $('[data-samples]').hidden = false;
+}
+
+/**
+ * The sample grid is one tab stop (a roving tabindex): Left and Right go to
+ * the previous and next image, Up and Down to the same place in the class
+ * above or below, Home and End to the first and last.
+ */
+function sampleGridKeys(e) {
+  const thumbs = [...$$('.tr-thumb', e.currentTarget)];
+  const at = thumbs.indexOf(e.target);
+  if (at < 0) return;
+  const row = SAMPLES_PER_CLASS;
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + row, ArrowUp: at - row, Home: 0, End: thumbs.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  const next = thumbs[Math.max(0, Math.min(thumbs.length - 1, to))];
+  thumbs[at].tabIndex = -1;
+  next.tabIndex = 0;
+  next.focus();
 }
 
 function showNumbers(px, title) {
@@ -1147,6 +1167,7 @@ function wire() {
   });
   $('[data-model-file]').addEventListener('change', (e) => { const f = e.target.files[0]; if (f) loadModelFile(f); e.target.value = ''; });
   $('[data-unshuffle]').addEventListener('change', () => drawFilters(lastFilters));
+  $('[data-sample-grid]').addEventListener('keydown', sampleGridKeys);
   $('#tr-image-index').addEventListener('keydown', (e) => { if (e.key === 'Enter') featureMaps(true); });
   window.addEventListener('hashchange', () => {
     const s = fromHash(location.hash);

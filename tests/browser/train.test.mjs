@@ -84,6 +84,26 @@ test('a failed download says so, nothing is used, and a retry loads the data', a
   const cells = await numbers.locator('td').allTextContents();
   assert.ok(cells.every((c) => /^\d+$/.test(c) && Number(c) <= 255), 'pixel values 0-255');
   assert.ok(cells.some((c) => Number(c) > 100), 'a trouser has bright pixels');
+  // the grid is one tab stop; the arrow keys move inside it
+  const thumbs = grid.getByRole('button');
+  assert.equal(await thumbs.count(), 60);
+  assert.equal(await grid.locator('button[tabindex="0"]').count(), 1);
+  await grid.locator('button[tabindex="0"]').focus();
+  await page.keyboard.press('Home');
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), /: T-shirt\/top$/);
+  await page.keyboard.press('ArrowDown');
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), /: Trouser$/);
+  await page.keyboard.press('ArrowRight');
+  const chosen = /^Training image (\d+): Trouser$/.exec(await page.evaluate(() => document.activeElement.getAttribute('aria-label')));
+  assert.ok(chosen, 'the second trouser');
+  await page.keyboard.press('Enter');
+  await until(async () => (await page.locator('[data-numbers-title]').textContent()).startsWith(`Training image ${chosen[1]} (Trouser)`), 'its numbers');
+  await grid.locator('button[tabindex="0"]').focus();
+  await page.keyboard.press('End');
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), /: Ankle boot$/);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => Boolean(document.activeElement.closest('[data-sample-grid]'))), false, 'Tab leaves the grid');
+  assert.equal(await grid.locator('button[tabindex="0"]').count(), 1);
   await screenshot(page, 'train-data');
   assert.deepEqual(page.problems.filter((p) => !/train-images-idx3-ubyte/.test(p)), []);
   await page.context().close();
