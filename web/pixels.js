@@ -574,7 +574,17 @@ function poly(g, pts) {
   g.fill();
 }
 
-const mlp = { cells: [], small: null, perm: null, drawn: null };
+const mlp = { cells: [], small: null, perm: null, drawn: null, active: 0 };
+
+/** Marks cell i of the vector as the keyboard's and reads its number out. */
+function markCell(i) {
+  mlp.cells[mlp.active].classList.remove('px-active');
+  mlp.active = i;
+  const li = mlp.cells[i];
+  li.classList.add('px-active');
+  li.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  $('[data-mlp-readout]').textContent = li.getAttribute('aria-label');
+}
 
 function buildMlp() {
   const list = $('[data-mlp-vector]');
@@ -590,6 +600,20 @@ function buildMlp() {
     if (li) $('[data-mlp-readout]').textContent = li.getAttribute('aria-label');
   };
   list.addEventListener('pointerover', show);
+  // With the keyboard the list is one tab stop: the arrow keys move along the
+  // vector (Up and Down by a row of the picture, 28), Home and End to its ends,
+  // and the number under the marked cell is read out.
+  list.tabIndex = 0;
+  list.addEventListener('keydown', (e) => {
+    const n = mlp.cells.length;
+    const to = { ArrowRight: mlp.active + 1, ArrowLeft: mlp.active - 1, ArrowDown: mlp.active + MLP_SIDE,
+      ArrowUp: mlp.active - MLP_SIDE, Home: 0, End: n - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    markCell(Math.max(0, Math.min(n - 1, to)));
+  });
+  list.addEventListener('focus', () => markCell(mlp.active));
+  list.addEventListener('blur', () => mlp.cells[mlp.active].classList.remove('px-active'));
   mlp.drawn = DRAWN.map((d) => ({ name: d.name, pixels: drawnPicture(d.draw) }));
   $('[data-mlp-shuffled]').addEventListener('change', (e) => {
     state.shuffled = e.target.checked;
@@ -661,8 +685,9 @@ function renderVector() {
   }
   $('[data-mlp-shuffled]').checked = shuffled;
   $('[data-mlp-vector-caption]').textContent = shuffled
-    ? 'The vector after the shuffle: the same 784 numbers in another order. Point at a cell to read it.'
-    : 'x[0] to x[27] are the top row, x[28] to x[55] the next row, and so on. Point at a cell to read it.';
+    ? 'The vector after the shuffle: the same 784 numbers in another order. Point at a cell to read it, or Tab to the vector and use the arrow keys.'
+    : 'x[0] to x[27] are the top row, x[28] to x[55] the next row, and so on. Point at a cell to read it, or Tab to the vector and use the arrow keys.';
+  if (document.activeElement === $('[data-mlp-vector]')) markCell(mlp.active); // its number changed
 }
 
 // ---- choosing an image ----

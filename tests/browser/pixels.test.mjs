@@ -373,6 +373,21 @@ test('the MLP view: 784 numbers in one vector, and a reproducible shuffle', asyn
   const plain = (await labels()).map(parse);
   // In order: x[i] is row floor(i / 28), column i % 28.
   for (const [i, , row, col] of plain) assert.deepEqual([row, col], [Math.floor(i / 28), i % 28]);
+  // With the keyboard: one tab stop, the arrow keys move along it and read each number out.
+  const readout = page.locator('[data-mlp-readout]');
+  const readIs = async (i) => assert.equal(await readout.textContent(), (await labels())[i]);
+  await vector.focus();
+  await page.keyboard.press('End');
+  await readIs(783);
+  await page.keyboard.press('Home');
+  await readIs(0);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await readIs(29);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp'); // stays at the start
+  await readIs(0);
 
   await page.getByLabel('Show the vector shuffled').check();
   const shuffled = (await labels()).map(parse);
