@@ -23,8 +23,6 @@
 /* examples per chunk in evaluate/predict */
 #define EVAL_CHUNK 100
 
-#define ADAM_B1 0.9
-#define ADAM_B2 0.999
 #define ADAM_EPS 1e-8f
 
 typedef struct nn_layer {
@@ -907,7 +905,7 @@ int cl_f32_momentum_update_ref(const float *w, const float *v, const float *g, f
 int cl_f32_adam_update_ref(const float *w, const float *m1, const float *m2, const float *g, float *wn,
                            float *m1n, float *m2n, size_t n, float lr_t, float eps_t, float l2)
 {
-    const float b1 = (float)ADAM_B1, b2 = (float)ADAM_B2;
+    const float b1 = (float)CL_ADAM_B1, b2 = (float)CL_ADAM_B2;
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         float gg = g[i] + l2 * w[i];
@@ -951,8 +949,8 @@ static cl_status apply_update(cl_nn *m)
                                m->mom, 0.0f);
         break;
     default: {
-        b1t *= ADAM_B1;
-        b2t *= ADAM_B2;
+        b1t *= CL_ADAM_B1;
+        b2t *= CL_ADAM_B2;
         /* lr * mhat / (sqrt(vhat) + eps) with the bias corrections folded in */
         float lr_t = (float)(m->lr * sqrt(1.0 - b2t) / (1.0 - b1t));
         float eps_t = (float)(ADAM_EPS * sqrt(1.0 - b2t));

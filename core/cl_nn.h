@@ -282,7 +282,9 @@ CL_API uint32_t cl_crc32(const uint8_t *buf, size_t len);
 int cl_f32_sgd_update_ref(const float *w, const float *g, float *wn, size_t n, float lr, float l2);
 int cl_f32_momentum_update_ref(const float *w, const float *v, const float *g, float *wn, float *vn,
                                size_t n, float lr, float mom, float l2);
-/* Adam with beta1 0.9, beta2 0.999 and the bias corrections folded into
+#define CL_ADAM_B1 0.9   /* Adam's beta1 */
+#define CL_ADAM_B2 0.999 /* Adam's beta2 */
+/* Adam with beta1 and beta2 as above and the bias corrections folded into
  * lr_t = lr sqrt(1 - b2^t) / (1 - b1^t), eps_t = eps sqrt(1 - b2^t). */
 int cl_f32_adam_update_ref(const float *w, const float *m1, const float *m2, const float *g,
                            float *wn, float *m1n, float *m2n, size_t n, float lr_t, float eps_t,

@@ -8,19 +8,13 @@
 #include "cl_simd.h"
 
 #include <float.h>
-#include <math.h>
 
-#define B1 0.9f
-#define B2 0.999f
+#define B1 ((float)CL_ADAM_B1)
+#define B2 ((float)CL_ADAM_B2)
 
 static v128_t finite_mask(v128_t x)
 {
     return wasm_f32x4_le(wasm_f32x4_abs(x), wasm_f32x4_splat(FLT_MAX));
-}
-
-static int finite_s(float v)
-{
-    return fabsf(v) <= FLT_MAX;
 }
 
 int cl_f32_sgd_update_wasmsimd(const float *w, const float *g, float *wn, size_t n, float lr, float l2)
@@ -35,13 +29,9 @@ int cl_f32_sgd_update_wasmsimd(const float *w, const float *g, float *wn, size_t
         wasm_v128_store(wn + i, v);
         ok = wasm_v128_and(ok, finite_mask(v));
     }
-    int bad = !wasm_i32x4_all_true(ok);
-    for (; i < n; i++) {
-        float v = w[i] - lr * (g[i] + l2 * w[i]);
-        wn[i] = v;
-        bad |= !finite_s(v);
-    }
-    return bad;
+    /* the last few: the reference's loop */
+    const int bad = cl_f32_sgd_update_ref(w + i, g + i, wn + i, n - i, lr, l2);
+    return bad || !wasm_i32x4_all_true(ok);
 }
 
 int cl_f32_momentum_update_wasmsimd(const float *w, const float *v, const float *g, float *wn, float *vn,
@@ -59,15 +49,8 @@ int cl_f32_momentum_update_wasmsimd(const float *w, const float *v, const float 
         wasm_v128_store(wn + i, ww);
         ok = wasm_v128_and(ok, finite_mask(ww));
     }
-    int bad = !wasm_i32x4_all_true(ok);
-    for (; i < n; i++) {
-        float vv = mom * v[i] - lr * (g[i] + l2 * w[i]);
-        float ww = w[i] + vv;
-        vn[i] = vv;
-        wn[i] = ww;
-        bad |= !finite_s(ww);
-    }
-    return bad;
+    const int bad = cl_f32_momentum_update_ref(w + i, v + i, g + i, wn + i, vn + i, n - i, lr, mom, l2);
+    return bad || !wasm_i32x4_all_true(ok);
 }
 
 int cl_f32_adam_update_wasmsimd(const float *w, const float *m1, const float *m2, const float *g,
@@ -93,16 +76,7 @@ int cl_f32_adam_update_wasmsimd(const float *w, const float *m1, const float *m2
         wasm_v128_store(wn + i, ww);
         ok = wasm_v128_and(ok, wasm_v128_and(finite_mask(ww), finite_mask(b)));
     }
-    int bad = !wasm_i32x4_all_true(ok);
-    for (; i < n; i++) {
-        float gg = g[i] + l2 * w[i];
-        float a = B1 * m1[i] + (1.0f - B1) * gg;
-        float b = B2 * m2[i] + (1.0f - B2) * gg * gg;
-        float ww = w[i] - lr_t * a / (sqrtf(b) + eps_t);
-        m1n[i] = a;
-        m2n[i] = b;
-        wn[i] = ww;
-        bad |= !finite_s(ww) || !finite_s(b);
-    }
-    return bad;
+    const int bad = cl_f32_adam_update_ref(w + i, m1 + i, m2 + i, g + i, wn + i, m1n + i, m2n + i,
+                                           n - i, lr_t, eps_t, l2);
+    return bad || !wasm_i32x4_all_true(ok);
 }
