@@ -11,6 +11,7 @@ import {
 } from './kernels-state.js';
 import { SAMPLES, loadSample, bindImageInputs, openCamera } from './image-source.js';
 import { WorkerClient } from './worker-rpc.js';
+import { h } from './dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 const ui = {
@@ -257,7 +258,7 @@ function showShape() {
   const { width: w, height: h } = image;
   const gray = state.mode === 'gray';
   const from = image.scaledFrom ? ` (scaled down from ${image.scaledFrom.width} × ${image.scaledFrom.height})` : '';
-  ui.imageShape.innerHTML = '';
+  ui.imageShape.replaceChildren();
   const line = document.createElement('span');
   line.textContent = gray
     ? `X as the kernel sees it: a matrix of ${h} rows × ${w} columns, shape (${h}, ${w}), numbers 0–255${from}.`
@@ -291,7 +292,7 @@ function buildEditors() {
     table.className = 'matrix k-edit-table';
     const head = table.createTHead().insertRow();
     const corner = document.createElement('th');
-    corner.innerHTML = '<span class="k-axis">k1 \\ k2</span>';
+    corner.append(h('span', { className: 'k-axis', text: 'k1 \\ k2' }));
     head.append(corner);
     for (let b = 0; b < state.k2; b++) {
       const th = document.createElement('th');
@@ -473,12 +474,9 @@ function showFormula() {
     const div = document.createElement('div');
     div.className = 'k-formula-line';
     div.dataset.axis = name.toLowerCase();
-    div.innerHTML = '<span class="k-formula-name"></span> <span class="mono"></span><br>'
-      + '<span class="mono k-formula-numbers"></span><br><span class="muted k-formula-numbers"></span>';
-    div.children[0].textContent = `${name}:`;
-    div.children[1].textContent = general;
-    div.children[3].textContent = `= ${numbers}`;
-    div.children[5].textContent = pad;
+    div.append(h('span', { className: 'k-formula-name', text: `${name}:` }), ' ', h('span', { className: 'mono', text: general }), h('br'),
+      h('span', { className: 'mono k-formula-numbers', text: `= ${numbers}` }), h('br'),
+      h('span', { className: 'muted k-formula-numbers', text: pad }));
     ui.formula.append(div);
   }
   const shape = document.createElement('div');
@@ -629,14 +627,9 @@ function divergingColour(t) {
 function showLegend() {
   const m = drawn.maxAbs;
   const bar = (gradient, labels, caption) => {
-    ui.legend.innerHTML = '<div class="k-legend-bar"></div><div class="k-legend-labels"></div><p class="hint"></p>';
-    ui.legend.children[0].style.background = gradient;
-    for (const l of labels) {
-      const span = document.createElement('span');
-      span.textContent = l;
-      ui.legend.children[1].append(span);
-    }
-    ui.legend.children[2].textContent = caption;
+    ui.legend.replaceChildren(h('div', { className: 'k-legend-bar', style: { background: gradient } }),
+      h('div', { className: 'k-legend-labels' }, ...labels.map((l) => h('span', { text: l }))),
+      h('p', { className: 'hint', text: caption }));
   };
   const range = `largest |value| = ${fmt(m, 2)}`;
   if (drawn.display === 'diverging') {

@@ -9,6 +9,7 @@
 
 import { WorkerClient } from './worker-rpc.js';
 import { lossAdvice } from './train-advice.js';
+import { h } from './dom.js';
 
 const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const SIDE = 28, PIXELS = SIDE * SIDE;
@@ -100,14 +101,15 @@ function renderUnitFields() {
     while (values.length < want) values.push(String(Math.max(kind === 'unit' ? 10 : 4, Math.round((Number(values.at(-1)) || 128) / (kind === 'unit' ? 2 : 0.5)))));
     container.replaceChildren(...Array.from({ length: want }, (_, i) => {
       const id = `tr-${kind}-${i + 1}`;
-      const div = document.createElement('div');
-      div.className = 'field';
-      const label = kind === 'unit' ? `Units N<sub>${i + 1}</sub> in hidden layer ${i + 1}` : `Filters in conv layer ${i + 1}`;
-      div.innerHTML = `<label for="${id}">${label}</label>
-        <input id="${id}" type="text" inputmode="numeric" size="5" data-${kind} aria-describedby="${id}-error">
-        <span class="error" id="${id}-error" data-error-for="${kind}-${i + 1}"></span>`;
-      $('input', div).value = values[i];
-      return div;
+      const label = kind === 'unit'
+        ? h('label', { htmlFor: id }, 'Units N', h('sub', {}, String(i + 1)), ` in hidden layer ${i + 1}`)
+        : h('label', { htmlFor: id }, `Filters in conv layer ${i + 1}`);
+      const input = h('input', {
+        id, type: 'text', inputMode: 'numeric', size: 5, value: values[i],
+        dataset: { [kind]: '' }, attrs: { 'aria-describedby': `${id}-error` },
+      });
+      const error = h('span', { className: 'error', id: `${id}-error`, dataset: { errorFor: `${kind}-${i + 1}` } });
+      return h('div', { className: 'field' }, label, input, error);
     }));
   };
   make($('[data-units]'), s.layers, s.units, 'unit');
@@ -423,10 +425,9 @@ async function showSamples() {
   const { images, indices, labels } = await call('samples', { perClass: SAMPLES_PER_CLASS });
   const grid = $('[data-sample-grid]');
   const groups = CLASS_NAMES.map((name, k) => {
-    const fig = document.createElement('figure');
-    fig.className = 'tr-class';
-    fig.innerHTML = `<figcaption><span class="mono">${k}</span> ${name}</figcaption><div class="tr-class-images"></div>`;
-    return fig;
+    return h('figure', { className: 'tr-class' },
+      h('figcaption', {}, h('span', { className: 'mono' }, String(k)), ` ${name}`),
+      h('div', { className: 'tr-class-images' }));
   });
   indices.forEach((index, j) => {
     const b = document.createElement('button');
@@ -466,14 +467,14 @@ function showNumbers(px, title) {
   const table = $('[data-numbers-table]');
   const rows = [];
   for (let y = 0; y < SIDE; y++) {
-    let row = '<tr>';
+    const tr = h('tr');
     for (let x = 0; x < SIDE; x++) {
       const v = px[y * SIDE + x];
-      row += `<td style="background:rgb(${v},${v},${v});color:${v > 140 ? '#000' : '#fff'}">${v}</td>`;
+      tr.append(h('td', { text: v, style: { background: `rgb(${v},${v},${v})`, color: v > 140 ? '#000' : '#fff' } }));
     }
-    rows.push(`${row}</tr>`);
+    rows.push(tr);
   }
-  table.innerHTML = `<caption class="visually-hidden">${title}</caption><tbody>${rows.join('')}</tbody>`;
+  table.replaceChildren(h('caption', { className: 'visually-hidden', text: title }), h('tbody', {}, ...rows));
   $('[data-numbers]').hidden = false;
   $('[data-numbers-title]').textContent = title;
   $('[data-numbers-title]').focus();
@@ -732,25 +733,21 @@ const plotObserver = new ResizeObserver((entries) => {
 function renderRuns() {
   const tbody = $('[data-runs-table] tbody');
   if (!state.runs.length) {
-    tbody.innerHTML = '<tr class="tr-empty"><td colspan="5">No runs yet: load the data and press Start.</td></tr>';
+    tbody.replaceChildren(h('tr', { className: 'tr-empty' }, h('td', { colSpan: 5, text: 'No runs yet: load the data and press Start.' })));
     return;
   }
   tbody.replaceChildren(...state.runs.map((r) => {
-    const tr = document.createElement('tr');
-    const lastTrain = r.train.at(-1), lastVal = r.validation.at(-1);
-    const epochsDone = lastTrain ? lastTrain.x : 0;
-    tr.innerHTML = `<th scope="row"><label class="tr-run-name"><input type="checkbox" ${r.visible ? 'checked' : ''}>
-      <span class="tr-swatch" style="background:${r.colour}" aria-hidden="true"></span><span></span></label></th>
-      <td class="num">${epochsDone ? epochsDone.toFixed(2) : '0'}${r.how === 'diverged' ? ' (diverged)' : r.how === 'stopped' ? ' (stopped)' : ''}</td>
-      <td class="num">${lastTrain ? lastTrain.loss.toFixed(3) : '–'}</td>
-      <td class="num">${lastVal ? pct(lastVal.acc) : '–'}</td>
-      <td class="num" data-run-test>${r.test === null || r.test === undefined ? '–' : pct(r.test)}</td>`;
-    $('label span:last-child', tr).textContent = r.name;
-    const box = $('input', tr);
-    box.setAttribute('aria-label', `Show run ${r.id}: ${r.name}`);
+    const box = h('input', { type: 'checkbox', checked: Boolean(r.visible), attrs: { 'aria-label': `Show run ${r.id}: ${r.name}` } });
     box.addEventListener('change', () => { r.visible = box.checked; scheduleDraw(); persist(); });
+    const swatch = h('span', { className: 'tr-swatch', attrs: { 'aria-hidden': 'true' } });
+    swatch.style.background = r.colour; // the CSSOM drops a value that is not a colour
+    const tr = h('tr', {},
+      h('th', { scope: 'row' }, h('label', { className: 'tr-run-name' }, box, swatch, h('span', { text: r.name }))),
+      h('td', { className: 'num' }), h('td', { className: 'num' }), h('td', { className: 'num' }),
+      h('td', { className: 'num', dataset: { runTest: '' } }));
     return tr;
   }));
+  renderRunsNumbers();
 }
 
 function drawPlots() {
@@ -873,21 +870,25 @@ async function evaluate(run = null) {
 function renderConfusion(t) {
   const table = $('[data-confusion]');
   const K = 10;
-  const head = `<thead><tr><th scope="col"><span class="visually-hidden">True class</span></th>${CLASS_NAMES.map((n, k) => `<th scope="col" title="${n}"><abbr title="${n}">${k}</abbr></th>`).join('')}</tr></thead>`;
-  let body = '<tbody>';
+  const head = h('thead', {}, h('tr', {},
+    h('th', { scope: 'col' }, h('span', { className: 'visually-hidden', text: 'True class' })),
+    ...CLASS_NAMES.map((n, k) => h('th', { scope: 'col', title: n }, h('abbr', { title: n, text: k })))));
+  const body = h('tbody');
   for (let i = 0; i < K; i++) {
     const rowTotal = t.confusion.slice(i * K, i * K + K).reduce((a, b) => a + b, 0) || 1;
-    body += `<tr><th scope="row">${i}<span class="tr-cname"> ${CLASS_NAMES[i]}</span></th>`;
+    const tr = h('tr', {}, h('th', { scope: 'row' }, String(i), h('span', { className: 'tr-cname', text: ` ${CLASS_NAMES[i]}` })));
     for (let j = 0; j < K; j++) {
       const c = t.confusion[i * K + j], f = c / rowTotal;
       const bg = i === j ? `rgba(27,122,58,${0.1 + 0.8 * f})` : `rgba(179,38,30,${Math.min(0.85, 3 * f)})`;
       const ink = (i === j ? f > 0.5 : 3 * f > 0.5) ? '#fff' : 'inherit';
-      body += `<td style="background:${bg};color:${ink}"><button type="button" data-cell-true="${i}" data-cell-pred="${j}"
-        aria-label="True ${CLASS_NAMES[i]}, predicted ${CLASS_NAMES[j]}: ${c} images">${c}</button></td>`;
+      tr.append(h('td', { style: { background: bg, color: ink } }, h('button', {
+        type: 'button', text: c, dataset: { cellTrue: i, cellPred: j },
+        attrs: { 'aria-label': `True ${CLASS_NAMES[i]}, predicted ${CLASS_NAMES[j]}: ${c} images` },
+      })));
     }
-    body += '</tr>';
+    body.append(tr);
   }
-  table.innerHTML = `<caption class="visually-hidden">Confusion matrix: rows true class, columns predicted class</caption>${head}${body}</tbody>`;
+  table.replaceChildren(h('caption', { className: 'visually-hidden', text: 'Confusion matrix: rows true class, columns predicted class' }), head, body);
 }
 
 async function showCell(i, j) {
@@ -927,12 +928,10 @@ async function renderGallery() {
     b.setAttribute('aria-label', `Test image ${index}: show its feature maps`);
     b.append(imageCanvas(images.subarray(k * PIXELS, (k + 1) * PIXELS), true));
     b.addEventListener('click', () => { $('#tr-image-index').value = String(index); featureMaps(true); });
-    const text = document.createElement('div');
-    text.className = 'tr-pred-text';
-    text.innerHTML = `<strong></strong><span class="muted"></span><span class="tr-top"></span>`;
-    $('strong', text).textContent = `${CLASS_NAMES[pred]} ${pct(probs[pred], 0)}`;
-    $('.muted', text).textContent = right ? `right (#${index})` : `wrong: it is a ${CLASS_NAMES[truth]} (#${index})`;
-    $('.tr-top', text).textContent = order.slice(1, 3).map((c) => `${CLASS_NAMES[c]} ${pct(probs[c], 0)}`).join(' · ');
+    const text = h('div', { className: 'tr-pred-text' },
+      h('strong', { text: `${CLASS_NAMES[pred]} ${pct(probs[pred], 0)}` }),
+      h('span', { className: 'muted', text: right ? `right (#${index})` : `wrong: it is a ${CLASS_NAMES[truth]} (#${index})` }),
+      h('span', { className: 'tr-top', text: order.slice(1, 3).map((c) => `${CLASS_NAMES[c]} ${pct(probs[c], 0)}`).join(' · ') }));
     const bars = document.createElement('div');
     bars.className = 'tr-bars';
     bars.setAttribute('aria-hidden', 'true');
@@ -1004,9 +1003,7 @@ async function featureMaps(userAsked) {
     const fig = document.createElement('figure');
     fig.className = 'tr-map-row';
     const [C, H, W] = l.shape;
-    const cap = document.createElement('figcaption');
-    cap.innerHTML = `<span class="mono"></span>`;
-    $('span', cap).textContent = `layer ${l.index} ${l.name}: ${C} × ${H} × ${W}`;
+    const cap = h('figcaption', {}, h('span', { className: 'mono', text: `layer ${l.index} ${l.name}: ${C} × ${H} × ${W}` }));
     const canvas = document.createElement('canvas');
     let signed = false;
     for (const v of l.data) if (v < 0) { signed = true; break; }

@@ -2,7 +2,8 @@
 // Debian's Chromium driven by playwright-core (no browser download).
 import fs from 'node:fs';
 import path from 'node:path';
-import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { before, after, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
@@ -28,9 +29,24 @@ export async function startSite(mounts = {}) {
   return startServer({ root: SITE, mounts });
 }
 
+// Every page reports Content-Security-Policy violations (of the page and of
+// its workers' fetches) as console errors starting with this; see cspViolations().
+const CSP_TAG = 'CSP violation:';
+function reportCspViolations() {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+  });
+}
+
+/** The CSP violations a page reported so far. */
+export function cspViolations(page) {
+  return page.problems.filter((p) => p.includes(CSP_TAG));
+}
+
 /** A new page whose console errors and failed requests are collected in page.problems. */
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  await context.addInitScript(reportCspViolations);
   const page = await context.newPage();
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
@@ -53,11 +69,21 @@ export async function screenshot(page, name) {
  * (url and browser are set once the tests run). `mounts` as for startSite().
  */
 export function useSiteAndBrowser(mounts = {}) {
+  const pages = [];
   const env = {
     url: null,
     browser: null,
-    newPage: (options) => newPage(env.browser, options),
+    newPage: async (options) => {
+      const page = await newPage(env.browser, options);
+      pages.push(page);
+      return page;
+    },
   };
+  // Whatever a test checks, a page that breaks its own Content-Security-Policy fails it.
+  afterEach(() => {
+    const found = pages.splice(0).flatMap(cspViolations);
+    assert.deepEqual(found, [], 'Content-Security-Policy violations');
+  });
   let site;
   before(async () => {
     site = await startSite(mounts);

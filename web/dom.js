@@ -1,0 +1,37 @@
+// dom.js - building elements without innerHTML.
+//
+//   import { h } from './dom.js';
+//   const td = h('td', { className: 'num', style: { background: 'rgb(1,2,3)' } }, '42');
+//
+// Text children become text nodes, never markup, so data read from a file,
+// a link or storage cannot run as HTML. Styles are set through the CSSOM
+// (element.style), which the pages' Content-Security-Policy (style-src 'self')
+// allows, where a style="" attribute in markup would be blocked.
+
+/**
+ * A new element.
+ *   props: className, id, text (textContent), dataset {}, style {}, attrs {}
+ *          (setAttribute, e.g. aria-label), and any other property (type, value,
+ *          checked, scope, tabIndex, hidden, htmlFor, ...)
+ *   children: nodes or strings (strings become text); null/false are skipped
+ * @param {string} tag
+ * @param {Record<string, any>} [props]
+ * @param {...(Node|string|number|null|undefined|false)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined) continue;
+    if (key === 'text') el.textContent = String(value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key === 'style') Object.assign(el.style, value);
+    else if (key === 'attrs') for (const [name, v] of Object.entries(value)) el.setAttribute(name, String(v));
+    else el[key] = value;
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'string' || typeof c === 'number' ? String(c) : c);
+  }
+  return el;
+}
