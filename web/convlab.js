@@ -53,24 +53,18 @@ function copyOut(view, into) {
 
 async function fetchBytes(url) {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`could not load ${String(url).split('/').pop()}: HTTP ${res.status}`);
   return res.arrayBuffer();
 }
 
-/**
- * Loads the engine. Options:
- *   simd   true/false to force a build; default: SIMD if the browser validates it
- *   bytes  the .wasm bytes (node, tests); else fetched from `url`
- *   url    where the .wasm is; default: beside this module
- */
-export async function loadConvlab(options = {}) {
-  const simd = options.simd ?? simdSupported();
-  let bytes = options.bytes;
-  if (!bytes) {
-    const url = options.url ?? new URL(simd ? 'convlab-simd.wasm' : 'convlab-scalar.wasm', import.meta.url);
-    bytes = await fetchBytes(url);
+/** Compiles and instantiates one build; throws a readable Error when it cannot. */
+async function instantiate(bytes) {
+  let module;
+  try {
+    module = await WebAssembly.compile(bytes);
+  } catch (e) {
+    throw new Error(`it is not a valid WebAssembly module (${e.message})`);
   }
-  const module = await WebAssembly.compile(bytes);
   const imports = { env: { emscripten_notify_memory_growth: () => {} } };
   // The release builds import nothing else; anything more (a debug build's
   // assert printing, say) becomes a clear error instead of a failed link.
@@ -82,16 +76,53 @@ export async function loadConvlab(options = {}) {
   }
   const instance = await WebAssembly.instantiate(module, imports);
   const ex = instance.exports;
+  if (typeof ex.cl_conv_simd !== 'function' || !(ex.memory instanceof WebAssembly.Memory)) {
+    throw new Error('it is not a convlab engine (its exports are missing)');
+  }
   ex._initialize?.();
-  return new Convlab(ex, simd);
+  return ex;
+}
+
+/**
+ * Loads the engine. Options:
+ *   simd   true/false to force a build; default: SIMD if the browser validates it
+ *   bytes  the .wasm bytes (node, tests); else fetched from `url`
+ *   url    where the .wasm is; default: beside this module
+ *
+ * In a browser with SIMD, a SIMD build that cannot be loaded (missing, cut
+ * short, not a module) gives way to the scalar build beside it: the result's
+ * `note` then says why (else it is ''). Only when no build loads does it throw.
+ */
+export async function loadConvlab(options = {}) {
+  const simd = options.simd ?? simdSupported();
+  if (options.bytes) return new Convlab(await instantiate(options.bytes), simd, '');
+  const urlOf = (wantSimd) => options.url ?? new URL(wantSimd ? 'convlab-simd.wasm' : 'convlab-scalar.wasm', import.meta.url);
+  const load = async (wantSimd) => instantiate(await fetchBytes(urlOf(wantSimd)));
+  let first;
+  try {
+    return new Convlab(await load(simd), simd, '');
+  } catch (e) {
+    first = e;
+  }
+  // The scalar build is the fallback for a SIMD one; a scalar build that fails has none.
+  if (!simd || options.url || options.simd === true) throw new Error(`the engine could not be loaded: ${first.message}`);
+  try {
+    const note = `The fast (SIMD) engine could not be loaded (${first.message}), so the lab uses the scalar engine: `
+      + 'everything works, only more slowly.';
+    return new Convlab(await load(false), false, note);
+  } catch (second) {
+    throw new Error(`the engine could not be loaded: the SIMD build failed (${first.message}) and so did the scalar one (${second.message})`);
+  }
 }
 
 class Convlab {
-  constructor(exports, simd) {
+  constructor(exports, simd, note) {
     this.exports = exports;
     this.memory = exports.memory;
     this.simd = Boolean(simd && exports.cl_conv_simd() === 1);
     this.buildName = this.simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)';
+    /** Why this build runs when it is not the one asked for (a failed SIMD load), else ''. */
+    this.note = note;
     this._scratch = new Map(); // name -> { ptr, bytes }, reused between calls
   }
 

@@ -26,9 +26,9 @@ async function main() {
     status.dataset.simd = String(cl.simd);
     status.textContent = `Engine loaded: ${cl.buildName}`;
     badge.textContent = `Engine: ${cl.simd ? 'WASM SIMD' : 'WASM scalar'}`;
-    detail.textContent = cl.simd
+    detail.textContent = cl.note || (cl.simd
       ? 'This browser runs WebAssembly SIMD: convolutions and training use 128-bit vector instructions.'
-      : 'This browser does not validate WebAssembly SIMD, so the scalar build runs: everything works, more slowly.';
+      : 'This browser does not validate WebAssembly SIMD, so the scalar build runs: everything works, more slowly.');
   } catch (e) {
     status.dataset.state = 'error';
     status.textContent = `The engine did not load: ${e.message}`;

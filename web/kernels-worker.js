@@ -5,7 +5,7 @@
 // { id, ok: true, result } or { id, ok: false, error: { message, status } }.
 // Pixel buffers travel as transferred ArrayBuffers, never copied.
 //
-//   init                          -> { simd, buildName }
+//   init                          -> { simd, buildName, note }   (note: why the scalar build runs, or '')
 //   setImage  { data, width, height }   (data: an RGBA ArrayBuffer, transferred)
 //   inputView { gray }            -> { rgba, width, height }   the image as the engine reads it
 //   preset    { kind, k1, k2, sigma } -> Float32Array (k1*k2)
@@ -164,7 +164,7 @@ function probe({ key, j1, j2 }) {
 const handlers = {
   async init() {
     await loading;
-    return { result: { simd: cl.simd, buildName: cl.buildName } };
+    return { result: { simd: cl.simd, buildName: cl.buildName, note: cl.note } };
   },
   async setImage({ data, width, height }) {
     await loading;

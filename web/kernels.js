@@ -569,10 +569,17 @@ async function pump() {
     ui.outputCanvas.dataset.renderCount = String(++renderCount);
     ui.renderInfo.textContent = `Computed by the engine in ${r.ms.toFixed(1)} ms; from your change to the picture: ${(end - since).toFixed(1)} ms.`;
     drawn = { ...r, params, signed: r.display === 'diverging' || params.kernels.some((k) => k.some((v) => v < 0)) || params.bias < 0 };
-    if (pageMessageIsEngineError()) say(ui.pageMessage, '');
+    if (pageMessageIsEngineError()) clearPageMessage();
     afterDraw();
   }
   inFlight = false;
+}
+
+// The page's message line falls back to the engine's note (a scalar build
+// running because the SIMD one failed), which stays until there is news.
+let engineNote = '';
+function clearPageMessage() {
+  say(ui.pageMessage, engineNote, engineNote ? 'warning' : undefined);
 }
 
 function pageMessageIsEngineError() {
@@ -1074,7 +1081,7 @@ async function loadFromHash() {
   stopPlay();
   if (error) say(ui.pageMessage, `This link’s view could not be read (${error}): showing the default view instead.`, 'warning');
   else if (note) say(ui.pageMessage, note, 'warning');
-  else say(ui.pageMessage, '');
+  else clearPageMessage();
   const imageChanged = !image || s.image !== image.id;
   state = s;
   buildEditors();
@@ -1292,6 +1299,8 @@ async function main() {
     const info = await engine.call('init');
     ui.badge.textContent = `Engine: ${info.simd ? 'WASM SIMD' : 'WASM scalar'}`;
     ui.badge.dataset.simd = String(info.simd);
+    engineNote = info.note ?? '';
+    clearPageMessage();
   } catch (e) {
     ui.badge.textContent = 'Engine: not loaded';
     say(ui.pageMessage, `The engine did not load: ${e.message}`, 'error');

@@ -810,6 +810,7 @@ async function main() {
   try {
     cl = await loadConvlab();
     badge.textContent = `Engine: ${cl.simd ? 'WASM SIMD' : 'WASM scalar'}`;
+    if (cl.note) say($('[data-page-message]'), cl.note, 'warning');
   } catch (e) {
     badge.textContent = 'Engine: not loaded';
     say($('[data-source-message]'), `The engine did not load (${e.message}): this page needs it.`, 'error');

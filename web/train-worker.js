@@ -6,7 +6,7 @@
 // Events (no id): { event: 'data-progress' | 'progress' | 'finished', ... },
 // at most ~10 progress events a second. Big arrays travel as transferred buffers.
 //
-//   init                        -> { simd, buildName }
+//   init                        -> { simd, buildName, note }   (note: why the scalar build runs, or '')
 //   loadData { urls, quick }    -> { train, validation, test, fromCache }   (data-progress events)
 //   setQuick { quick }          -> the same sizes, for a new split of the loaded data
 //   images { set, indices }     -> Uint8Array (n * 784): train or test images
@@ -515,7 +515,7 @@ function featureMaps(index) {
 const handlers = {
   async init() {
     await loading;
-    return { result: { simd: cl.simd, buildName: cl.buildName } };
+    return { result: { simd: cl.simd, buildName: cl.buildName, note: cl.note } };
   },
   async loadData(args) {
     return { result: await loadData(args) };

@@ -1184,7 +1184,9 @@ async function main() {
   try {
     const info = await call('init');
     $('[data-engine-badge]').textContent = `Engine: ${info.buildName}`;
+    if (info.note) say('page', info.note, 'warning');
   } catch (e) {
+    $('[data-engine-badge]').textContent = 'Engine: not loaded';
     say('page', `The engine could not start: ${e.message}`, 'error');
     return;
   }
