@@ -1,7 +1,9 @@
-// When the SIMD engine cannot be loaded (missing, cut short, not a module),
-// every page falls back to the scalar build beside it and says so; only when
-// both fail does a page say the engine is not loaded. And the pages' own
-// Content-Security-Policy is in force (the reporter that fails tests works).
+// What holds on every page of the site: when the SIMD engine cannot be loaded
+// (missing, cut short, not a module) the page falls back to the scalar build
+// beside it and says so, and only when both fail says the engine is not
+// loaded; the pages' Content-Security-Policy is in force (and the reporter
+// that fails every browser test on a violation works); an element with the
+// `hidden` attribute is never shown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -84,6 +86,20 @@ test('every page carries the Content-Security-Policy, and it is in force', async
     assert.deepEqual(ran, { script: false, style: false }, p.file);
     assert.equal(cspViolations(page).length, 2, p.file);
     page.problems.length = 0; // expected here: not a failure of the page
+    await page.context().close();
+  }
+});
+
+test('an element marked hidden is not shown, on any page, before and after the page has worked', async () => {
+  for (const p of PAGES) {
+    const page = await env.newPage();
+    await page.goto(env.url + p.file);
+    await page.locator('[data-engine-badge]').filter({ hasText: /WASM|WebAssembly/ }).waitFor();
+    await p.work(page);
+    const shown = await page.evaluate(() => [...document.querySelectorAll('[hidden]')]
+      .filter((el) => getComputedStyle(el).display !== 'none')
+      .map((el) => el.outerHTML.slice(0, 80)));
+    assert.deepEqual(shown, [], p.file);
     await page.context().close();
   }
 });
