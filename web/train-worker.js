@@ -6,12 +6,14 @@
 // Events (no id): { event: 'data-progress' | 'progress' | 'finished', ... },
 // at most ~10 progress events a second. Big arrays travel as transferred buffers.
 //
-//   init                        -> { simd, buildName, note }   (note: why the scalar build runs, or '')
+//   init                        -> { simd, buildName, note, rate }   note: why the scalar build runs, or '';
+//                                  rate: this device's speed in multiply-adds per second (train-cost.js)
 //   loadData { urls, quick }    -> { train, validation, test, fromCache }   (data-progress events)
+//   cancelData                  -> ends the download under way (its loadData fails with status 'cancelled')
 //   setQuick { quick }          -> the same sizes, for a new split of the loaded data
 //   images { set, indices }     -> Uint8Array (n * 784): train or test images
 //   samples { perClass }        -> { images, labels, indices } the first perClass of each class
-//   describe { spec }           -> { ok, layers, params } | { ok: false, message }
+//   describe { spec }           -> { ok, layers, params, macs } | { ok: false, message }
 //   start { settings }          -> { layers, params, spec }; the loop then runs on its own
 //   pause, resume, stop, reset  -> { state }
 //   step                        -> one batch; { loss, correct, n }
@@ -19,12 +21,15 @@
 //   filters                     -> the first weight layer: { kind, shape, weights }
 //   featureMaps { index }       -> the activations of test image `index` through every layer
 //   save                        -> Uint8Array, the model file
-//   load { bytes, shuffled }    -> a model from a file: { spec, layers, params, settings }
+//   load { bytes | file, shuffled } -> a model from kept bytes or a chosen File: { spec, layers, params, settings }
 //
 // Training: one WASM call per batch (cl_nn_train_step_idx on a shuffled
 // order), in slices of ~30 ms between which the worker answers messages.
 import { loadConvlab, ConvlabError, OPTIMIZER, LOSS, STATUS } from './convlab.js';
 import { serveRequests } from './worker-rpc.js';
+import { compact, fmtBytes } from './format.js';
+import { betterRate, formatRate } from './train-advice.js';
+import { multiplyAdds, TRAIN_PASSES } from './train-cost.js';
 
 const SIDE = 28, PIXELS = SIDE * SIDE, CLASSES = 10;
 const SLICE_MS = 30;        // work between two looks at the message queue
@@ -54,16 +59,47 @@ function split() {
 
 function post(message, transfer = []) { self.postMessage(message, transfer); }
 
-/** 0.001 as it is, 1e20 as 1e+20. */
-const compact = (v) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential() : String(v));
+
+/** A download that has had no byte for this long ends (a stalled connection would hang for ever). */
+const STALL_SECONDS = 30;
+
+/**
+ * One data load's downloads: Cancel (the page's) and the stall watchdog
+ * abort them all. alive() restarts the watchdog (on every byte); done() stops it.
+ */
+function downloadGuard() {
+  const controller = new AbortController();
+  let timer = 0;
+  const guard = {
+    signal: controller.signal,
+    alive() {
+      clearTimeout(timer);
+      timer = setTimeout(() => guard.abort('stalled', `the download stalled: no data arrived for ${STALL_SECONDS} s`), STALL_SECONDS * 1000);
+    },
+    abort(status, message) {
+      clearTimeout(timer);
+      controller.abort(Object.assign(new Error(message), { status }));
+    },
+    done() { clearTimeout(timer); },
+  };
+  guard.alive();
+  return guard;
+}
+let dataGuard = null; // the load under way, for cancelData
+
+/** The Error an aborted download rejects with: the guard's reason (cancelled, stalled). */
+function aborted(guard, e, fallback) {
+  return guard.signal.aborted && guard.signal.reason instanceof Error ? guard.signal.reason : new Error(fallback(e));
+}
 
 /** Fetches a URL with byte progress; resolves to a Uint8Array of the whole body. */
-async function download(url, onBytes, onTotal) {
+async function download(url, onBytes, onTotal, guard) {
+  const name = url.split('/').pop();
   let res;
   try {
-    res = await fetch(url, { cache: 'no-store' });
+    res = await fetch(url, { cache: 'no-store', signal: guard.signal });
   } catch (e) {
-    throw new Error(`the download of ${url.split('/').pop()} failed (${e.message})`);
+    throw aborted(guard, e, (err) => `the download of ${name} failed (${err.message})`);
   }
   if (!res.ok) throw new Error(`the server answered HTTP ${res.status} for ${url.split('/').pop()}`);
   const total = Number(res.headers.get('Content-Length')) || 0;
@@ -77,10 +113,11 @@ async function download(url, onBytes, onTotal) {
       if (done) break;
       chunks.push(value);
       got += value.length;
+      guard.alive();
       onBytes(value.length);
     }
   } catch (e) {
-    throw new Error(`the download of ${url.split('/').pop()} was interrupted after ${got} bytes (${e.message})`);
+    throw aborted(guard, e, (err) => `the download of ${name} was interrupted after ${got} bytes (${err.message})`);
   }
   if (total && got !== total) throw new Error(`the download of ${url.split('/').pop()} stopped at ${got} of ${total} bytes`);
   const out = new Uint8Array(got);
@@ -131,13 +168,22 @@ async function loadData({ urls, quick }) {
   for (const k of names) if (!cached[k]) total += expected[k] ?? 0;
   report(true);
   const gz = {};
-  await Promise.all(names.map(async (k) => {
-    if (cached[k]) { gz[k] = cached[k]; return; }
-    gz[k] = await download(urls[k], (n) => { loaded += n; report(false); }, (size) => {
-      total += size - (expected[k] ?? 0);
-      expected[k] = size;
-    });
-  }));
+  const guard = dataGuard = downloadGuard();
+  try {
+    await Promise.all(names.map(async (k) => {
+      if (cached[k]) { gz[k] = cached[k]; return; }
+      gz[k] = await download(urls[k], (n) => { loaded += n; report(false); }, (size) => {
+        total += size - (expected[k] ?? 0);
+        expected[k] = size;
+      }, guard);
+    }));
+  } catch (e) {
+    guard.abort(e.status ?? 'failed', e.message); // one file failed: stop the others
+    throw e;
+  } finally {
+    guard.done();
+    if (dataGuard === guard) dataGuard = null;
+  }
   total = loaded;
   report(true);
   post({ event: 'data-progress', phase: 'decompress', loaded, total, fromCache });
@@ -338,16 +384,56 @@ function stopRun(reason) {
   run = null;
 }
 
-function evaluateValidation(r) {
+/** Thrown by a chunked pass whose model was replaced or whose run ended while it waited. */
+class Superseded extends Error {}
+
+/**
+ * Runs fn(start, count) over n images in chunks of about SLICE_MS each,
+ * answering messages between chunks, so that Stop (or a new model) acts within
+ * a chunk even for a network whose pass over 10,000 images takes minutes.
+ * Chunks start small and grow to the measured size. `alive()` is checked after
+ * every pause; when it says no, a Superseded is thrown.
+ */
+async function inChunks(n, fn, alive) {
+  let size = 16;
+  for (let at = 0; at < n;) {
+    const m = Math.min(size, n - at);
+    const t0 = performance.now();
+    fn(at, m);
+    const ms = performance.now() - t0;
+    at += m;
+    size = Math.max(1, Math.min(4 * size, 4096, Math.round((m * SLICE_MS) / Math.max(ms, 0.05))));
+    if (at < n) {
+      await yieldToMessages();
+      if (!alive()) throw new Superseded('the model changed during the pass');
+    }
+  }
+}
+
+/** Loss, accuracy and confusion of the model on n images, in chunks (one call's numbers, up to rounding). */
+async function evaluateChunked(net, images, labels, n, alive = () => model === net) {
+  let loss = 0, confusion = null;
+  await inChunks(n, (at, m) => {
+    const e = net.evaluate(images + at * PIXELS, labels + at, m);
+    loss += e.loss * m;
+    if (!confusion) confusion = e.confusion;
+    else for (let i = 0; i < confusion.length; i++) confusion[i] += e.confusion[i];
+  }, alive);
+  let correct = 0;
+  for (let k = 0; k < CLASSES; k++) correct += confusion[k * CLASSES + k];
+  return { loss: loss / n, accuracy: correct / n, confusion };
+}
+
+async function evaluateValidation(r) {
   if (!r.nVal) return;
-  const e = model.evaluate(r.valImages, r.valLabels, r.nVal);
+  const e = await evaluateChunked(model, r.valImages, r.valLabels, r.nVal, () => run === r);
   r.points.validation.push({ x: r.epoch + r.pos / r.nTrain, loss: e.loss, acc: e.accuracy });
 }
 
-/** One batch. Returns false when the run ended (finished or diverged). */
-function stepOnce(r) {
+/** One batch. Returns false when the run ended (finished, diverged or stopped meanwhile). */
+async function stepOnce(r) {
   if (r.pos === 0 && r.batch === 0) {
-    if (r.epoch === 0) evaluateValidation(r); // where the curves start: about 10%, guessing
+    if (r.epoch === 0) await evaluateValidation(r); // where the curves start: about 10%, guessing
     r.epochStartMs = r.trainMs;
     r.epochStartWall = performance.now();
     model.shuffle(r.order, r.nTrain);
@@ -361,7 +447,8 @@ function stepOnce(r) {
     if (e instanceof ConvlabError && e.status === STATUS.diverged) {
       finish(r, 'diverged', {
         message: `Training stopped: the loss became NaN or infinite at epoch ${r.epoch + 1}, batch ${r.batch + 1}. `
-          + `The learning rate (${compact(r.settings.lr)}) is probably too high: try a smaller one. The model keeps its last good weights.`,
+          + `The learning rate (${compact(r.settings.lr)}) is probably too high: try ${formatRate(betterRate(r.settings.lr, r.settings.optimizer, -1))}. `
+          + 'The model keeps its last good weights.',
       });
       return false;
     }
@@ -378,7 +465,7 @@ function stepOnce(r) {
     r.points.train.push({ x: r.epoch + r.pos / r.nTrain, loss: r.seg.loss / r.seg.n, acc: r.seg.correct / r.seg.n });
     r.seg = { loss: 0, correct: 0, n: 0 };
   }
-  if (r.batch % r.valEvery === 0 || endOfEpoch) evaluateValidation(r);
+  if (r.batch % r.valEvery === 0 || endOfEpoch) await evaluateValidation(r);
   if (endOfEpoch) {
     r.epochMs.push(r.trainMs - r.epochStartMs);
     r.epochWallMs.push(performance.now() - r.epochStartWall);
@@ -435,10 +522,11 @@ function finish(r, how, extra) {
 
 // Yield to the message queue: a MessageChannel task runs after pending messages,
 // without setTimeout's 4 ms clamp.
+// Each waiter posts its own wake-up, so several (the training loop, a test pass) can wait at once.
 const channel = new MessageChannel();
-let wake = null;
-channel.port1.onmessage = () => { const w = wake; wake = null; w?.(); };
-const yieldToMessages = () => new Promise((resolve) => { wake = resolve; channel.port2.postMessage(0); });
+const waking = [];
+channel.port1.onmessage = () => waking.shift()?.();
+const yieldToMessages = () => new Promise((resolve) => { waking.push(resolve); channel.port2.postMessage(0); });
 
 /** Starts the loop after the current answer has gone out: its events come after it. */
 function later(r) {
@@ -450,8 +538,9 @@ async function loop(r) {
     const t0 = performance.now();
     let going = true;
     try {
-      while (going && performance.now() - t0 < SLICE_MS) going = stepOnce(r);
+      while (going && run === r && r.state === 'running' && performance.now() - t0 < SLICE_MS) going = await stepOnce(r);
     } catch (e) {
+      if (e instanceof Superseded) return; // stopped or replaced during a validation pass
       finish(r, 'error', { message: `Training stopped: ${e.message}` });
       return;
     }
@@ -461,13 +550,15 @@ async function loop(r) {
   }
 }
 
-function testResults() {
+async function testResults() {
   needData();
   needModel();
+  const net = model;
   const images = imagePointers(modelShuffled).test;
   const n = data.files.testImages.count;
-  const e = model.evaluate(images, data.files.testLabels.data, n);
-  const probs = model.predict(images, n);
+  const e = await evaluateChunked(net, images, data.files.testLabels.data, n);
+  const probs = new Float32Array(n * CLASSES);
+  await inChunks(n, (at, m) => probs.set(net.predict(images + at * PIXELS, m), at * CLASSES), () => model === net);
   const predicted = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     let best = 0;
@@ -512,13 +603,76 @@ function featureMaps(index) {
   return { index, label: labelsOf('test')[index], image: copyImages('test', [index], modelShuffled), layers: out, shuffled: modelShuffled };
 }
 
+/** The largest model file the engine can write: header, spec, tensor table, CL_NN_MAX_PARAMS floats, CRC. */
+const MAX_MODEL_BYTES = 52 + 256 + 4 + 12 * 64 + 4 * (1 << 24) + 4;
+
+/**
+ * The bytes of a model file the student chose, read only after its size and
+ * header say it can be one: a photo, a video or a 1 GB file is refused
+ * without being read (or copied into the engine's memory, which never shrinks).
+ */
+async function readModelFile(file) {
+  const refuse = (why) => { throw new Error(`This file was refused: ${why}.`); };
+  if (file.size === 0) refuse(`“${file.name}” is empty`);
+  if (file.size > MAX_MODEL_BYTES) {
+    refuse(`“${file.name}” is ${fmtBytes(file.size)}, larger than any convlab model can be (${fmtBytes(MAX_MODEL_BYTES)}), so it was not read`);
+  }
+  const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const magic = String.fromCharCode(...head.subarray(0, 4));
+  if (magic !== 'CLNN') refuse('not a convlab model file (it does not start with “CLNN”)');
+  if (head.length >= 12) {
+    const dv = new DataView(head.buffer);
+    const total = dv.getUint32(8, true);
+    if (total !== file.size) {
+      refuse(total > file.size ? `the model file is truncated: ${file.size} of ${total} bytes`
+        : `the model file has ${file.size - total} bytes more than its header says (${total})`);
+    }
+  }
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+/**
+ * This device's training speed in forward multiply-adds per second (training
+ * counted as TRAIN_PASSES passes, as train-cost.js estimates), measured on a
+ * few batches of a small CNN: about 10 ms, once. 0 when it cannot be measured.
+ */
+let measuredRate = null;
+function calibrate() {
+  if (measuredRate !== null) return measuredRate;
+  const BATCH = 32, STEPS = 6;
+  let net = null, images = 0;
+  try {
+    net = cl.createNetwork('conv3x3x8-relu-maxpool2-conv3x3x16-relu-maxpool2-dense10-softmax', { c: 1, h: SIDE, w: SIDE, seed: 1 });
+    net.setOptimizer(OPTIMIZER.sgd, 0.01, 0.9, 0);
+    images = cl.alloc(BATCH * (PIXELS + 1));
+    cl.u8(images, BATCH * (PIXELS + 1)).fill(0);
+    const labels = images + BATCH * PIXELS;
+    net.trainStep(images, labels, BATCH); // the first step allocates: not timed
+    const t0 = performance.now();
+    for (let i = 0; i < STEPS; i++) net.trainStep(images, labels, BATCH);
+    const ms = performance.now() - t0;
+    measuredRate = ms > 0 ? (TRAIN_PASSES * multiplyAdds(net.layers()) * BATCH * STEPS) / (ms / 1000) : 0;
+  } catch {
+    measuredRate = 0;
+  } finally {
+    net?.free();
+    cl.free(images);
+  }
+  return measuredRate;
+}
+
 const handlers = {
   async init() {
     await loading;
-    return { result: { simd: cl.simd, buildName: cl.buildName, note: cl.note } };
+    return { result: { simd: cl.simd, buildName: cl.buildName, note: cl.note, rate: calibrate() } };
   },
   async loadData(args) {
     return { result: await loadData(args) };
+  },
+  /** Cancel: the data load under way ends (its loadData rejects with status 'cancelled'). */
+  async cancelData() {
+    dataGuard?.abort('cancelled', 'the download was cancelled');
+    return { result: null };
   },
   async setQuick({ quick }) {
     await loading;
@@ -544,7 +698,8 @@ const handlers = {
   },
   async describe({ spec }) {
     await loading;
-    return { result: cl.describeSpec(spec, { c: 1, h: SIDE, w: SIDE }) };
+    const d = cl.describeSpec(spec, { c: 1, h: SIDE, w: SIDE });
+    return { result: d.ok ? { ...d, macs: multiplyAdds(d.layers) } : d };
   },
   async start({ settings }) {
     await loading;
@@ -572,7 +727,13 @@ const handlers = {
     if (!run) created = startRun(settings);
     if (run.state === 'running') throw new Error('pause first, then step one batch at a time');
     const r = run;
-    const going = stepOnce(r);
+    let going;
+    try {
+      going = await stepOnce(r);
+    } catch (e) {
+      if (e instanceof Superseded) return { result: { created, loss: null, correct: 0, n: 0, state: run?.state ?? 'idle' } };
+      throw e;
+    }
     if (going) post(progress(r));
     return { result: { created, loss: r.last?.loss ?? null, correct: r.last?.correct ?? 0, n: r.last?.n ?? 0, state: r.state } };
   },
@@ -588,7 +749,13 @@ const handlers = {
   },
   async evaluate() {
     await loading;
-    const r = testResults();
+    let r;
+    try {
+      r = await testResults();
+    } catch (e) {
+      if (e instanceof Superseded) throw Object.assign(new Error('the model changed before its test was done'), { status: 'superseded' });
+      throw e;
+    }
     return { result: r, transfer: [r.probs.buffer, r.predicted.buffer, r.labels.buffer] };
   },
   async filters() {
@@ -607,16 +774,16 @@ const handlers = {
     const bytes = model.save();
     return { result: { bytes, spec: model.spec }, transfer: [bytes.buffer] };
   },
-  async load({ bytes, shuffled }) {
+  async load({ bytes, file, shuffled }) {
     await loading;
+    if (file) bytes = await readModelFile(file);
     let net;
     try {
       net = cl.loadNetwork(bytes);
     } catch (e) {
-      const why = e.status === STATUS.format ? 'it is not a convlab model file'
-        : e.status === STATUS.mismatch ? 'it does not match its own architecture'
-          : e.status === STATUS.checksum || e.status === STATUS.truncated ? 'the file is damaged or incomplete' : 'it cannot be read';
-      throw new Error(`This file was refused: ${why} (${e.message}).`);
+      // the engine's message says what is wrong ("not a convlab model file (...)",
+      // "the model file is truncated: ..."): no second wording around it
+      throw new Error(`This file was refused: ${e.message}.`);
     }
     const bad = checkOutputs(net);
     if (bad) {

@@ -8,8 +8,15 @@
 // curves are kept in IndexedDB and restored on reload.
 
 import { WorkerClient } from './worker-rpc.js';
-import { lossAdvice } from './train-advice.js';
+import { lossAdvice, farAboveGuessing, betterRate, formatRate, GUESS_LOSS } from './train-advice.js';
 import { h } from './dom.js';
+import { openStore } from './train-store.js';
+import { fmtInt, pct, compact, fmtValue, fmtDuration } from './format.js';
+import { epochSeconds, SLOW_EPOCH_SECONDS } from './train-cost.js';
+import {
+  MAX_BATCH, defaultSettings, decodeHash, encodeHash, ignoredMessage, parseNumber, wholeNumber, realNumber, layerValues,
+  MAX_HIDDEN_LAYERS, MAX_UNITS, MAX_CONV_LAYERS, MAX_FILTERS, MAX_DENSE, MAX_EPOCHS,
+} from './train-settings.js';
 
 const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const SIDE = 28, PIXELS = SIDE * SIDE;
@@ -19,21 +26,10 @@ const DATA_FILES = {
   testImages: 'data/t10k-images-idx3-ubyte.gz', testLabels: 'data/t10k-labels-idx1-ubyte.gz',
 };
 const DATA_CACHE = 'convlab-fashion-mnist-v1'; // the worker's cache name
-const MAX_BATCH = 4096;                         // the engine's limit per call
 const GALLERY = 12, SAMPLES_PER_CLASS = 6, CELL_IMAGES = 60;
-
-const DEFAULTS = {
-  arch: 'mlp', layers: '1', units: ['128'], convs: '2', filters: ['8', '16'], kernel: '3', pool: 'max', dense: '0',
-  act: 'relu', spec: '', batch: '32', lr: '0.001', epochs: '3', l2: '0', loss: 'xent', optimizer: 'adam',
-  momentum: '0.9', seed: '1', quick: true, shuffle: false,
-};
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
-const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
-const pct = (v, digits = 1) => `${(100 * v).toFixed(digits)}%`;
-/** 0.001 as it is, 1e20 as 1e+20. */
-const compact = (v) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential() : String(v));
 
 // ---- the worker ----
 
@@ -46,7 +42,7 @@ const call = (type, args = {}, transfer = []) => engine.call(type, args, transfe
 // ---- page state: one object ----
 
 const state = {
-  settings: structuredClone(DEFAULTS),
+  settings: defaultSettings(),
   data: null,          // sizes once loaded: { train, validation, test, total }
   phase: 'idle',       // idle | running | paused | finished
   hasModel: false,
@@ -58,6 +54,10 @@ const state = {
   galleryStart: 0,
   queue: [],           // settings of the experiment's runs still to do
   dataLoading: false,
+  store: null,         // train-store.js: what is kept in the browser
+  forgetEpoch: 0,      // bumped by Forget: saves of runs started before it are dropped
+  rate: 0,             // this device's training speed (multiply-adds per second), from the worker
+  slowConfirmed: '',   // the slow network whose Start was pressed once already
 };
 
 // ---- messages ----
@@ -66,6 +66,14 @@ function say(where, text, kind = 'info') {
   const el = $(`[data-${where}-message]`);
   el.textContent = text;
   el.dataset.kind = kind;
+}
+
+/** Adds a sentence to the page's message (start-up can have several things to say). */
+function pageNote(text, kind) {
+  const el = $('[data-page-message]');
+  const rank = { info: 0, ok: 1, warning: 2, error: 3 };
+  const was = el.textContent ? el.dataset.kind : 'info';
+  say('page', el.textContent ? `${el.textContent} ${text}` : text, rank[kind] > rank[was] ? kind : was);
 }
 
 // ---- settings: DOM <-> object <-> URL hash ----
@@ -77,8 +85,10 @@ function readSettings() {
     if (el.type === 'radio') { if (el.checked) s[key] = el.value; } else if (el.type === 'checkbox') s[key] = el.checked;
     else s[key] = el.value;
   }
-  s.units = $$('[data-unit]').map((el) => el.value);
-  s.filters = $$('[data-filter]').map((el) => el.value);
+  // the fields shown, then what was typed for layers not shown now (kept for when they come back)
+  const shown = (kind, kept) => { const v = $$(`[data-${kind}]`).map((el) => el.value); return [...v, ...kept.slice(v.length)]; };
+  s.units = shown('unit', s.units);
+  s.filters = shown('filter', s.filters);
   return s;
 }
 
@@ -95,10 +105,10 @@ function writeSettings(s) {
 /** The per-layer fields (units of each hidden layer, filters of each conv layer). */
 function renderUnitFields() {
   const s = state.settings;
-  const make = (container, count, values, kind) => {
-    const n = Number(count);
-    const want = Number.isInteger(n) && n >= 0 && n <= 6 ? n : $$(`[data-${kind}]`, container).length;
-    while (values.length < want) values.push(String(Math.max(kind === 'unit' ? 10 : 4, Math.round((Number(values.at(-1)) || 128) / (kind === 'unit' ? 2 : 0.5)))));
+  const make = (container, count, key, kind, max) => {
+    const n = wholeNumber(count, 0, max, '').value;
+    const want = n ?? $$(`[data-${kind}]`, container).length; // a count being typed: the fields stay
+    const values = s[key] = layerValues(s[key], want, kind);
     container.replaceChildren(...Array.from({ length: want }, (_, i) => {
       const id = `tr-${kind}-${i + 1}`;
       const label = kind === 'unit'
@@ -112,68 +122,19 @@ function renderUnitFields() {
       return h('div', { className: 'field' }, label, input, error);
     }));
   };
-  make($('[data-units]'), s.layers, s.units, 'unit');
-  make($('[data-filters]'), s.convs, s.filters, 'filter');
+  make($('[data-units]'), s.layers, 'units', 'unit', MAX_HIDDEN_LAYERS);
+  make($('[data-filters]'), s.convs, 'filters', 'filter', MAX_CONV_LAYERS);
   for (const g of $$('[data-arch-group]')) g.hidden = g.dataset.archGroup !== s.arch;
   $('[data-arch-common]').hidden = s.arch === 'custom';
   $('[data-momentum-field]').hidden = s.optimizer !== 'momentum';
 }
 
-const HASH_KEYS = {
-  arch: 'arch', layers: 'L', units: 'units', convs: 'convs', filters: 'filters', kernel: 'k', pool: 'pool', dense: 'dense',
-  act: 'f', spec: 'spec', batch: 'bs', lr: 'lr', epochs: 'epochs', l2: 'l2', loss: 'J', optimizer: 'opt',
-  momentum: 'momentum', seed: 'seed', quick: 'quick', shuffle: 'shuffle',
-};
-
-function toHash(s) {
-  const p = new URLSearchParams();
-  for (const [key, short] of Object.entries(HASH_KEYS)) {
-    if (key === 'spec' && s.arch !== 'custom') continue;
-    if (['layers', 'units'].includes(key) && s.arch !== 'mlp') continue;
-    if (['convs', 'filters', 'kernel', 'pool', 'dense'].includes(key) && s.arch !== 'cnn') continue;
-    if (key === 'momentum' && s.optimizer !== 'momentum') continue;
-    const v = s[key];
-    p.set(short, Array.isArray(v) ? v.join(',') : typeof v === 'boolean' ? (v ? '1' : '0') : v);
-  }
-  return p.toString();
-}
-
-function fromHash(hash) {
-  const p = new URLSearchParams(hash.replace(/^#/, ''));
-  const s = structuredClone(DEFAULTS);
-  let any = false;
-  for (const [key, short] of Object.entries(HASH_KEYS)) {
-    if (!p.has(short)) continue;
-    any = true;
-    const v = p.get(short);
-    if (Array.isArray(DEFAULTS[key])) s[key] = v.split(',');
-    else if (typeof DEFAULTS[key] === 'boolean') s[key] = v === '1' || v === 'true';
-    else s[key] = v;
-  }
-  return any ? s : null;
-}
-
 function updateHash() {
-  const h = toHash(state.settings);
-  history.replaceState(null, '', `#${h}`);
+  history.replaceState(null, '', `#${encodeHash(state.settings)}`);
   $('[data-link]').value = location.href;
 }
 
 // ---- validation: every field refused next to itself ----
-
-function parseNumber(text) {
-  const t = String(text ?? '').trim();
-  if (t === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return NaN;
-  return Number(t);
-}
-
-function wholeNumber(text, min, max, what) {
-  const v = parseNumber(text);
-  if (Number.isNaN(v)) return { error: `${what} must be a number` };
-  if (!Number.isInteger(v)) return { error: `${what} must be a whole number` };
-  if (v < min || v > max) return { error: `${what} must be from ${fmtInt(min)} to ${fmtInt(max)}` };
-  return { value: v };
-}
 
 function trainingSetSize() {
   if (state.data) return state.data.train; // the worker's split, updated when Quick changes
@@ -193,39 +154,35 @@ function specFrom(s, v) {
 }
 
 function validate() {
-  const s = readSettings();
+  return validateSettings(readSettings());
+}
+
+/** Every setting checked: { ok, errors (by field), values (numbers, and the spec) }. */
+function validateSettings(s) {
   const errors = {}, v = {};
   const take = (key, r) => { if (r.error) errors[key] = r.error; else v[key] = r.value; };
   if (s.arch === 'mlp') {
-    take('layers', wholeNumber(s.layers, 0, 6, 'The number of hidden layers'));
-    v.units = s.units.map((u, i) => { const r = wholeNumber(u, 1, 4096, 'Units'); if (r.error) errors[`unit-${i + 1}`] = r.error; return r.value; });
+    take('layers', wholeNumber(s.layers, 0, MAX_HIDDEN_LAYERS, 'The number of hidden layers'));
+    v.units = s.units.slice(0, v.layers ?? 0).map((u, i) => { const r = wholeNumber(u, 1, MAX_UNITS, 'Units'); if (r.error) errors[`unit-${i + 1}`] = r.error; return r.value; });
   } else if (s.arch === 'cnn') {
-    take('convs', wholeNumber(s.convs, 1, 3, 'The number of conv layers'));
-    v.filters = s.filters.map((f, i) => { const r = wholeNumber(f, 1, 64, 'Filters'); if (r.error) errors[`filter-${i + 1}`] = r.error; return r.value; });
-    take('dense', wholeNumber(s.dense, 0, 1024, 'Dense units'));
+    take('convs', wholeNumber(s.convs, 1, MAX_CONV_LAYERS, 'The number of conv layers'));
+    v.filters = s.filters.slice(0, v.convs ?? 0).map((f, i) => { const r = wholeNumber(f, 1, MAX_FILTERS, 'Filters'); if (r.error) errors[`filter-${i + 1}`] = r.error; return r.value; });
+    take('dense', wholeNumber(s.dense, 0, MAX_DENSE, 'Dense units'));
   }
   const setSize = trainingSetSize();
-  const b = wholeNumber(s.batch, 1, Number.MAX_SAFE_INTEGER, 'The batch size');
-  if (!b.error && b.value > setSize) b.error = `The batch size cannot be larger than the training set (${fmtInt(setSize)} images)`;
-  else if (!b.error && b.value > MAX_BATCH) b.error = `The batch size can be at most ${fmtInt(MAX_BATCH)} (the engine's limit)`;
+  const wanted = parseNumber(s.batch);
+  let b = wholeNumber(s.batch, 1, Math.min(setSize, MAX_BATCH), 'The batch size');
+  if (wanted > setSize && (Number.isInteger(wanted) || wanted === Infinity)) {
+    b = { error: `The batch size cannot be larger than the training set (${fmtInt(setSize)} images)` };
+  } else if (wanted > MAX_BATCH && Number.isInteger(wanted)) {
+    b = { error: `The batch size can be at most ${fmtInt(MAX_BATCH)} (the engine's limit)` };
+  }
   take('batch', b);
-  const lr = parseNumber(s.lr);
-  if (Number.isNaN(lr)) errors.lr = 'The learning rate must be a number, like 0.001';
-  else if (!(lr > 0) || !Number.isFinite(lr)) errors.lr = 'The learning rate must be greater than 0';
-  else if (lr >= 1e30) errors.lr = 'The learning rate must be below 1e30';
-  else v.lr = lr;
-  take('epochs', wholeNumber(s.epochs, 1, 100, 'Epochs'));
-  const l2 = parseNumber(s.l2);
-  if (Number.isNaN(l2)) errors.l2 = 'λ must be a number, like 0 or 0.0001';
-  else if (l2 < 0) errors.l2 = 'λ cannot be negative';
-  else if (l2 >= 1e30) errors.l2 = 'λ must be below 1e30';
-  else v.l2 = l2;
-  if (s.optimizer === 'momentum') {
-    const m = parseNumber(s.momentum);
-    if (Number.isNaN(m)) errors.momentum = 'Momentum must be a number, like 0.9';
-    else if (m < 0 || m >= 1) errors.momentum = 'Momentum must be at least 0 and less than 1';
-    else v.momentum = m;
-  } else v.momentum = 0.9;
+  take('lr', realNumber(s.lr, { above: 0, below: 1e30 }, 'The learning rate', '0.001'));
+  take('epochs', wholeNumber(s.epochs, 1, MAX_EPOCHS, 'Epochs'));
+  take('l2', realNumber(s.l2, { min: 0, below: 1e30 }, 'λ', '0 or 0.0001'));
+  if (s.optimizer === 'momentum') take('momentum', realNumber(s.momentum, { min: 0, below: 1 }, 'Momentum', '0.9'));
+  else v.momentum = 0.9;
   take('seed', wholeNumber(s.seed, 0, 4294967295, 'The seed'));
   const specOk = !Object.keys(errors).some((k) => /^(layers|unit|convs|filter|dense)/.test(k));
   v.spec = specOk ? specFrom(s, v) : '';
@@ -290,7 +247,27 @@ async function describe() {
     tbody.replaceChildren();
     $('[data-param-total]').textContent = '–';
   }
+  showCost();
   refreshErrors();
+}
+
+/** Seconds an epoch of the described network should take on this device, or null. */
+function epochEstimate() {
+  const d = state.describe;
+  if (!d?.ok || !state.rate) return null;
+  const nVal = state.data?.validation ?? (state.settings.quick ? 1000 : 5000);
+  return epochSeconds(d.macs, { nTrain: trainingSetSize(), nVal }, state.rate);
+}
+
+/** What the network costs, under its layer table; a warning when an epoch would take minutes. */
+function showCost() {
+  const d = state.describe, secs = epochEstimate();
+  if (!d?.ok || secs === null) { say('cost', ''); return; }
+  const work = d.macs >= 1e6 ? `${(d.macs / 1e6).toFixed(d.macs < 1e7 ? 1 : 0)} million` : fmtInt(d.macs);
+  const text = `${work} multiply-adds per image: one epoch of ${fmtInt(trainingSetSize())} images takes about ${fmtDuration(secs)} on this device.`;
+  if (secs > SLOW_EPOCH_SECONDS) {
+    say('cost', `${text} That is a long wait: fewer filters, pooling after each conv, or a smaller dense layer train much faster.`, 'warning');
+  } else say('cost', text, 'info');
 }
 
 let touched = false; // errors show once the student has edited or pressed Start
@@ -325,6 +302,8 @@ async function loadData() {
   const button = $('[data-load-data]');
   button.disabled = true;
   $('[data-data-progress]').hidden = false;
+  const cancel = $('[data-cancel-data]');
+  cancel.hidden = false;
   say('data', 'Loading the data…');
   try {
     const urls = Object.fromEntries(Object.entries(DATA_FILES).map(([k, v]) => [k, new URL(v, location.href).href]));
@@ -340,12 +319,20 @@ async function loadData() {
     updateButtons();
     if (state.hasModel) evaluate();
   } catch (e) {
-    say('data', `The data could not be loaded: ${e.message}. Nothing was loaded: check the connection and press “Retry the download”.`, 'error');
-    $('[data-data-progress-text]').textContent = 'Failed';
+    const kept = state.data ? 'The data loaded before is still in use.' : 'Nothing was loaded.';
+    if (e.status === 'cancelled') {
+      say('data', `The download was cancelled. ${kept} Press “Retry the download” to start it again.`, 'info');
+      $('[data-data-progress-text]').textContent = 'Cancelled';
+    } else {
+      say('data', `The data could not be loaded: ${e.message}. ${kept} Check the connection and press “Retry the download”.`, 'error');
+      $('[data-data-progress-text]').textContent = 'Failed';
+    }
     button.textContent = 'Retry the download';
   } finally {
     state.dataLoading = false;
-    updateButtons();
+    const focusBack = document.activeElement === cancel;
+    cancel.hidden = true;
+    updateButtons(focusBack ? button : undefined);
   }
 }
 
@@ -498,6 +485,7 @@ function newRun(v, name) {
   const run = {
     id, name: name ?? runName(v), colour: COLOURS[(id - 1) % COLOURS.length], settings: v,
     train: [], validation: [], test: null, epochs: v.epochs, visible: true, how: 'running',
+    forgetEpoch: state.forgetEpoch, keptNote: '',
   };
   state.runs.push(run);
   state.currentRun = run;
@@ -532,6 +520,15 @@ function checkBeforeTraining() {
 async function start(values = null, name = null) {
   const v = values ?? checkBeforeTraining();
   if (!v) return;
+  // A network that would take minutes per epoch: the first press warns, the second starts.
+  const secs = epochEstimate();
+  const slowKey = `${v.spec} ${trainingSetSize()}`;
+  if (!values && secs > SLOW_EPOCH_SECONDS && state.slowConfirmed !== slowKey) {
+    state.slowConfirmed = slowKey;
+    say('run', `This network would take about ${fmtDuration(secs)} per epoch on this device. Press Start again to train it anyway `
+      + '(Stop ends it at any time), or make it smaller.', 'warning');
+    return;
+  }
   const previous = state.currentRun;
   if (previous && previous.how === 'running') previous.how = 'stopped'; // a paused run, replaced
   const run = newRun(v, name);
@@ -545,6 +542,7 @@ async function start(values = null, name = null) {
     state.modelShuffled = v.shuffle;
     run.info = info;
     say('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch.`);
+    keepRunStart(run);
   } catch (e) {
     state.runs.pop();
     state.currentRun = null;
@@ -578,7 +576,7 @@ async function step() {
   }
   try {
     const r = await call('step', { settings: v ? workerSettings(v, run) : undefined });
-    if (r.created) { state.hasModel = true; state.modelShuffled = v.shuffle; run.info = r.created; state.test = null; clearResults(); }
+    if (r.created) { state.hasModel = true; state.modelShuffled = v.shuffle; run.info = r.created; state.test = null; clearResults(); keepRunStart(run); }
     if (r.state === 'paused') state.phase = 'paused';
     say('run', `One batch of ${r.n}: loss ${r.loss?.toFixed(4)}, ${r.correct} of ${r.n} right.`);
   } catch (e) {
@@ -628,11 +626,6 @@ function updateButtons(focus) {
 
 const stats = (key, text) => { $(`[data-stat="${key}"]`).textContent = text; };
 
-function seconds(s) {
-  if (s === null || !Number.isFinite(s)) return '–';
-  if (s < 60) return `${Math.ceil(s)} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
 
 /**
  * What the current run's training curve says about its learning rate (see
@@ -659,8 +652,8 @@ function onProgress(ev) {
   stats('epoch', `${ev.epoch} of ${ev.epochs}`);
   stats('batch', `${fmtInt(ev.batch)} of ${fmtInt(ev.batches)}`);
   stats('speed', fmtInt(ev.perSec));
-  stats('left', ev.state === 'running' ? seconds(ev.secondsLeft) : '–');
-  stats('loss', ev.lastLoss === null ? '–' : ev.lastLoss.toFixed(4));
+  stats('left', ev.state === 'running' ? fmtDuration(ev.secondsLeft) : '–');
+  stats('loss', ev.lastLoss === null ? '–' : fmtValue(ev.lastLoss, 4));
   scheduleDraw();
 }
 
@@ -669,11 +662,19 @@ async function onFinished(ev) {
   const run = state.runs.find((r) => r.id === ev.runId);
   if (!run) return;
   run.how = ev.how;
+  // Finite but far above guessing: diverged all the same (train-advice.js)
+  const lastLoss = run.train.at(-1)?.loss;
+  const farAbove = ev.how === 'done' && farAboveGuessing(lastLoss, run.settings.loss);
+  if (farAbove) run.how = 'diverged';
   if (run === state.currentRun) showAdvice(run, true); // the final numbers; a diverged run has its own message
   state.phase = 'finished';
   updateButtons($('[data-action="start"]'));
   const perEpoch = ev.epochSeconds.length ? ` (${ev.epochSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')} per epoch)` : '';
-  if (ev.how === 'diverged') say('run', ev.message, 'error');
+  if (farAbove) {
+    const better = formatRate(betterRate(run.settings.lr, run.settings.optimizer, -1));
+    say('run', `Training diverged: the loss ended at ${fmtValue(lastLoss, 2)}, far above the ${GUESS_LOSS.toFixed(2)} that guessing gives, `
+      + `so this model is worse than guessing. The learning rate (${compact(run.settings.lr)}) is far too large: try ${better}.`, 'error');
+  } else if (ev.how === 'diverged') say('run', ev.message, 'error');
   else if (ev.how === 'error') say('run', ev.message, 'error');
   else if (ev.how === 'stopped') say('run', `Stopped at epoch ${ev.epoch}, batch ${ev.batch}. The model keeps what it learned so far.`);
   else say('run', `Finished ${run.name}${perEpoch}.`, 'ok');
@@ -681,7 +682,7 @@ async function onFinished(ev) {
   renderRuns();
   scheduleDraw();
   await evaluate(run);
-  await persist();
+  await keepModel(run);
   const next = state.queue.shift();
   if (next) await start(next.values, next.name);
 }
@@ -738,11 +739,12 @@ function renderRuns() {
   }
   tbody.replaceChildren(...state.runs.map((r) => {
     const box = h('input', { type: 'checkbox', checked: Boolean(r.visible), attrs: { 'aria-label': `Show run ${r.id}: ${r.name}` } });
-    box.addEventListener('change', () => { r.visible = box.checked; scheduleDraw(); persist(); });
+    box.addEventListener('change', () => { r.visible = box.checked; scheduleDraw(); keepRuns(); });
     const swatch = h('span', { className: 'tr-swatch', attrs: { 'aria-hidden': 'true' } });
     swatch.style.background = r.colour; // the CSSOM drops a value that is not a colour
     const tr = h('tr', {},
-      h('th', { scope: 'row' }, h('label', { className: 'tr-run-name' }, box, swatch, h('span', { text: r.name }))),
+      h('th', { scope: 'row' }, h('label', { className: 'tr-run-name' }, box, swatch, h('span', { text: r.name })),
+        r.keptNote ? h('span', { className: 'tr-run-note', text: r.keptNote }) : null),
       h('td', { className: 'num' }), h('td', { className: 'num' }), h('td', { className: 'num' }),
       h('td', { className: 'num', dataset: { runTest: '' } }));
     return tr;
@@ -767,8 +769,9 @@ function renderRunsNumbers() {
     const tds = rows[i] ? $$('td', rows[i]) : null;
     if (!tds) return;
     const lastTrain = r.train.at(-1), lastVal = r.validation.at(-1);
-    tds[0].textContent = `${lastTrain ? lastTrain.x.toFixed(2) : '0'}${r.how === 'diverged' ? ' (diverged)' : r.how === 'stopped' ? ' (stopped)' : ''}`;
-    tds[1].textContent = lastTrain ? lastTrain.loss.toFixed(3) : '–';
+    const how = { diverged: ' (diverged)', stopped: ' (stopped)', interrupted: ' (not finished)', error: ' (failed)' }[r.how] ?? '';
+    tds[0].textContent = `${lastTrain ? lastTrain.x.toFixed(2) : '0'}${how}`;
+    tds[1].textContent = lastTrain ? fmtValue(lastTrain.loss) : '–';
     tds[2].textContent = lastVal ? pct(lastVal.acc) : '–';
     tds[3].textContent = r.test === null || r.test === undefined ? '–' : pct(r.test);
   });
@@ -862,7 +865,8 @@ async function evaluate(run = null) {
     await renderFilters();
     await featureMaps(false);
   } catch (e) {
-    say('run', `Evaluation failed: ${e.message}`, 'error');
+    // a new model took the old one's place during its test: its own test follows
+    if (e.status !== 'superseded') say('run', `Evaluation failed: ${e.message}`, 'error');
   }
   updateButtons();
 }
@@ -1046,8 +1050,9 @@ async function loadModelFile(file) {
   err.textContent = '';
   input.setAttribute('aria-invalid', 'false');
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    await adoptModel(bytes, false, `Loaded ${file.name}`);
+    // The worker reads the file, header first: a file that is not a model is
+    // refused without being read whole, and the page never holds its bytes.
+    await adoptModel({ file }, false, `Loaded ${file.name}`);
   } catch (e) {
     err.textContent = e.message;
     input.setAttribute('aria-invalid', 'true');
@@ -1055,89 +1060,228 @@ async function loadModelFile(file) {
   }
 }
 
-/** Loads model bytes into the worker and shows its settings; throws the refusal. */
-async function adoptModel(bytes, shuffled, what, settings = null) {
-  const m = await call('load', { bytes, shuffled }, []);
-  if (state.phase === 'running' || state.phase === 'paused') state.queue = [];
+/**
+ * Loads a model into the worker ({ bytes } kept in the browser, or { file }
+ * chosen by the student) and shows it with its own settings, or with
+ * `settings` when given (a link's, for the same network). Throws the refusal;
+ * then nothing on the page changes.
+ */
+async function adoptModel(source, shuffled, what, settings = null, { keep = true } = {}) {
+  const m = await call('load', { ...source, shuffled });
+  if (state.phase === 'running' || state.phase === 'paused') {
+    state.queue = [];
+    if (state.currentRun?.how === 'running') state.currentRun.how = 'stopped';
+  }
   state.phase = 'finished';
   state.hasModel = true;
   state.modelShuffled = shuffled;
-  if (settings) Object.assign(state.settings, settings);
-  else {
-    Object.assign(state.settings, {
-      arch: 'custom', spec: m.spec, optimizer: m.settings.optimizer, lr: String(+m.settings.lr.toPrecision(6)),
-      l2: String(+m.settings.l2.toPrecision(6)), loss: m.settings.loss === 'mse' ? 'mse' : 'xent', seed: String(m.seed),
-      momentum: String(+m.settings.momentum.toPrecision(6)),
-    });
-  }
+  Object.assign(state.settings, settings ?? {
+    arch: 'custom', spec: m.spec, optimizer: m.settings.optimizer, lr: String(+m.settings.lr.toPrecision(6)),
+    l2: String(+m.settings.l2.toPrecision(6)), loss: m.settings.loss === 'mse' ? 'mse' : 'xent', seed: String(m.seed),
+    momentum: String(+m.settings.momentum.toPrecision(6)),
+  });
   writeSettings(state.settings);
   updateHash();
   await describe();
   say('keep', `${what}: ${m.spec}, ${fmtInt(m.params)} parameters.${state.data ? '' : ' Load the data to test it.'}`, 'ok');
+  renderRuns();
   updateButtons();
   clearResults();
   await evaluate();
-  if (!settings) await persist();
+  if (keep) await keepModel(null);
   return m;
 }
 
-const DB_NAME = 'convlab-train', DB_STORE = 'state';
-function idb(mode, fn) {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open(DB_NAME, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(DB_STORE);
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const tx = db.transaction(DB_STORE, mode);
-      const req = fn(tx.objectStore(DB_STORE));
-      tx.oncomplete = () => { db.close(); resolve(req?.result); };
-      tx.onerror = () => { db.close(); reject(tx.error); };
-    };
-  });
+// ---- kept in the browser (train-store.js) ----
+
+/**
+ * What a run's save came to, next to it in the runs table: '' (kept, or not
+ * tried), or why a reload will not find it.
+ */
+function keptNote(e) {
+  if (e.reason === 'full') return 'not kept after a reload: the browser’s storage is full';
+  if (e.reason === 'unavailable') return 'not kept after a reload: the browser keeps nothing for this page';
+  return `not kept after a reload: ${e.message}`;
 }
 
-async function persist() {
-  try {
-    const { bytes } = state.hasModel ? await call('save') : { bytes: null };
-    const runs = state.runs.map(({ info, ...r }) => r);
-    await idb('readwrite', (s) => s.put({
-      settings: state.settings, model: bytes, shuffled: state.modelShuffled, runs,
-      test: state.test ? state.test.accuracy : null, savedAt: Date.now(),
-    }, 'last'));
-  } catch { /* private mode or storage refused: nothing kept */ }
+/** The runs as they are kept (no worker info, plain data only). */
+function runsToKeep() {
+  return state.runs.map((r) => ({
+    id: r.id, name: r.name, colour: r.colour, settings: r.settings, train: r.train, validation: r.validation,
+    test: r.test ?? null, epochs: r.epochs, visible: r.visible, how: r.how,
+  }));
 }
 
-async function restore(hashSettings) {
-  let last = null;
-  try { last = await idb('readonly', (s) => s.get('last')); } catch { return false; }
-  if (!last) return false;
-  state.runs = (last.runs ?? []).map((r) => ({ ...r, how: r.how === 'running' ? 'stopped' : r.how }));
-  renderRuns();
-  scheduleDraw();
-  if (!last.model) return false;
+/** Keeps the curves; resolves to '' or the StoreError's note. Never rejects. */
+async function keepRuns() {
+  if (!state.store?.available) return '';
   try {
-    const settings = hashSettings ?? last.settings;
-    const m = await adoptModel(last.model, last.shuffled, 'Restored your last model', settings);
-    const when = new Date(last.savedAt).toLocaleString();
-    say('page', `Restored your last model (${m.spec}${last.test !== null ? `, test accuracy ${pct(last.test)}` : ''}), saved ${when}. `
-      + '“Forget the saved model and curves” in section 8 clears it.', 'ok');
-    if (last.test !== null && !state.data) {
-      $('[data-test-accuracy]').textContent = pct(last.test);
-      $('[data-test-detail]').textContent = '(when it was saved; load the data to see the details)';
-    }
-    return true;
+    await state.store.put('runs', runsToKeep());
+    return '';
   } catch (e) {
-    say('page', `Your last model could not be restored: ${e.message}`, 'warning');
-    return false;
+    return keptNote(e);
   }
 }
 
-async function forget() {
-  try { await idb('readwrite', (s) => s.delete('last')); } catch { /* nothing kept */ }
-  state.runs = [];
+/**
+ * Keeps the model the worker holds and the curves, after `run` (null: a
+ * loaded model). A Forget pressed since the run started wins: nothing is
+ * written for it. A failed save leaves everything on the page and says so
+ * next to the run.
+ */
+async function keepModel(run) {
+  const store = state.store;
+  if (!store?.available) return;
+  const epoch = run ? run.forgetEpoch : state.forgetEpoch;
+  if (epoch !== state.forgetEpoch) return;
+  let note = '';
+  try {
+    const { bytes, spec } = state.hasModel ? await call('save') : { bytes: null, spec: '' };
+    if (epoch !== state.forgetEpoch) return; // forgotten while the bytes came back
+    const writes = [store.put('runs', runsToKeep())];
+    if (bytes) {
+      writes.push(store.put('model', {
+        bytes, spec, settings: structuredClone(state.settings), shuffled: state.modelShuffled,
+        test: state.test ? state.test.accuracy : null, savedAt: Date.now(), runId: run?.id ?? null,
+      }));
+    }
+    if (run) writes.push(store.delete('unfinished'));
+    await Promise.all(writes);
+  } catch (e) {
+    note = keptNote(e);
+  }
+  if (run) {
+    run.keptNote = note;
+    renderRuns();
+  }
+  if (note) say('keep', `This model is ${note}. Save it to a file to keep it.`, 'warning');
+}
+
+/** A run starts: its curves are kept as it goes, and a marker says one is going. */
+async function keepRunStart(run) {
+  if (!state.store?.available || run.forgetEpoch !== state.forgetEpoch) return;
+  try {
+    await Promise.all([
+      state.store.put('runs', runsToKeep()),
+      state.store.put('unfinished', { runId: run.id, name: run.name, startedAt: Date.now() }),
+    ]);
+  } catch (e) {
+    run.keptNote = keptNote(e);
+    renderRuns();
+  }
+}
+
+/** A run as read back from storage: only the fields the page uses, each checked. */
+function keptRun(r) {
+  if (!r || typeof r !== 'object' || !Number.isInteger(r.id)) return null;
+  const points = (ps) => (Array.isArray(ps) ? ps.filter((p) => p && Number.isFinite(p.x)).map((p) => ({ x: p.x, loss: Number(p.loss), acc: Number(p.acc) })) : []);
+  return {
+    id: r.id, name: String(r.name ?? `run ${r.id}`), colour: String(r.colour ?? COLOURS[0]),
+    settings: r.settings && typeof r.settings === 'object' ? r.settings : {},
+    train: points(r.train), validation: points(r.validation),
+    test: Number.isFinite(r.test) ? r.test : null, epochs: Number.isFinite(r.epochs) ? r.epochs : 1,
+    visible: r.visible !== false, how: ['done', 'stopped', 'diverged', 'error', 'interrupted'].includes(r.how) ? r.how : 'stopped',
+  };
+}
+
+/** The record a model was kept in: the current one, or the single record older pages kept. */
+async function keptModel(store) {
+  const [model, runs, unfinished, legacy] = await Promise.all(['model', 'runs', 'unfinished', 'last']
+    .map((k) => store.get(k).catch(() => undefined)));
+  if (legacy && !model && !runs) {
+    return { model: legacy.model ? { bytes: legacy.model, settings: legacy.settings, shuffled: legacy.shuffled, test: legacy.test, savedAt: legacy.savedAt } : null, runs: legacy.runs, unfinished: null };
+  }
+  return { model, runs, unfinished };
+}
+
+/**
+ * After a (re)load: the curves, and the last model. What is shown is what the
+ * worker holds: the kept model comes back with its own settings, or with the
+ * link's when the link describes the same network; a link for another network
+ * wins, and the kept model waits behind a button.
+ */
+async function restore(link) {
+  const store = state.store;
+  if (!store.available) return;
+  const { model, runs, unfinished } = await keptModel(store);
+  state.runs = (Array.isArray(runs) ? runs : []).map(keptRun).filter(Boolean);
+  const notes = [];
+  if (unfinished) {
+    const lost = state.runs.find((r) => r.id === unfinished.runId);
+    if (lost) { lost.how = 'interrupted'; lost.keptNote = 'the page was closed or reloaded during this run: its model was not kept'; }
+    notes.push(`The run “${String(unfinished.name)}” was still training when the page was closed or reloaded: it was not kept.`);
+    store.delete('unfinished').catch(() => {});
+    keepRuns();
+  }
   renderRuns();
   scheduleDraw();
+  if (!model?.bytes) {
+    if (notes.length) pageNote(notes.join(' '), 'warning');
+    return;
+  }
+  const own = model.settings && typeof model.settings === 'object' ? { ...defaultSettings(), ...model.settings } : null;
+  // A link for another network: the link wins (unless the page was left mid-run: then the link is that lost run's)
+  if (link && !unfinished && model.spec && link.settings && specOf(link.settings) !== model.spec) {
+    offerKeptModel(model, own, notes);
+    return;
+  }
+  try {
+    const m = await adoptModel({ bytes: model.bytes }, Boolean(model.shuffled), 'Restored your last model', unfinished ? own : (link?.settings ?? own), { keep: false });
+    const when = model.savedAt ? `, saved ${new Date(model.savedAt).toLocaleString()}` : '';
+    notes.push(`${unfinished ? 'Showing your last finished model' : 'Restored your last model'} (${m.spec}`
+      + `${Number.isFinite(model.test) ? `, test accuracy ${pct(model.test)}` : ''})${when}, with its own settings. `
+      + '“Forget the saved model and curves” in section 8 clears it.');
+    pageNote(notes.join(' '), unfinished ? 'warning' : 'ok');
+    if (Number.isFinite(model.test) && !state.data) {
+      $('[data-test-accuracy]').textContent = pct(model.test);
+      $('[data-test-detail]').textContent = '(when it was saved; load the data to see the details)';
+    }
+  } catch (e) {
+    pageNote(`${notes.join(' ')} Your last model could not be restored: ${e.message}`, 'warning');
+  }
+}
+
+/** The spec the settings describe (as the engine writes it, for comparing with a kept model's). */
+function specOf(settings) {
+  return validateSettings({ ...defaultSettings(), ...settings }).values.spec;
+}
+
+/** A kept model for another network than the link's: say so, and offer it. */
+function offerKeptModel(model, own, notes) {
+  const box = $('[data-restore-offer]');
+  const button = h('button', { type: 'button', className: 'secondary', text: 'Restore my last model' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await adoptModel({ bytes: model.bytes }, Boolean(model.shuffled), 'Restored your last model', own, { keep: false });
+      box.hidden = true;
+      say('keep', `Restored your last model (${model.spec}) with its own settings.`, 'ok');
+    } catch (e) {
+      say('keep', `Your last model could not be restored: ${e.message}`, 'warning');
+      button.disabled = false;
+    }
+  });
+  if (notes.length) pageNote(notes.join(' '), 'warning');
+  box.replaceChildren(`This link opens other settings than your last model’s (${model.spec}), `
+    + 'so the page shows the link’s and holds no model yet. Your last model is still kept: ', button);
+  box.hidden = false;
+}
+
+async function forget() {
+  state.forgetEpoch++; // any save still on its way is dropped (keepModel checks it)
+  const running = state.phase === 'running' || state.phase === 'paused' ? state.currentRun : null;
+  state.runs = running ? [running] : [];
+  if (running) running.keptNote = 'not kept: you asked to forget the saved model and curves';
+  renderRuns();
+  scheduleDraw();
+  if (state.store?.available) {
+    try {
+      await state.store.delete('model', 'runs', 'unfinished', 'last');
+    } catch (e) {
+      say('keep', `Could not forget: ${e.message}.`, 'error');
+      return;
+    }
+  }
   say('keep', 'Forgot the saved model and curves: a reload starts afresh. (The downloaded data stays in the browser’s cache.)', 'ok');
 }
 
@@ -1148,9 +1292,10 @@ function wire() {
   form.addEventListener('input', (e) => { if (e.target.closest('[data-setting], [data-unit], [data-filter]')) onSettingsChanged(e); });
   form.addEventListener('change', (e) => { if (e.target.closest('[data-setting], [data-unit], [data-filter]') && e.target.type !== 'text') onSettingsChanged(e); });
   $('[data-load-data]').addEventListener('click', loadData);
+  $('[data-cancel-data]').addEventListener('click', () => call('cancelData'));
   const actions = {
     start: () => start(), pause, resume, step, stop, reset, experiment,
-    'clear-runs': () => { state.runs = state.runs.filter((r) => r === state.currentRun && state.phase !== 'finished' && state.phase !== 'idle'); renderRuns(); scheduleDraw(); persist(); },
+    'clear-runs': () => { state.runs = state.runs.filter((r) => r === state.currentRun && state.phase !== 'finished' && state.phase !== 'idle'); renderRuns(); scheduleDraw(); keepRuns(); },
     evaluate: () => evaluate(state.currentRun),
     'more-gallery': () => { state.galleryStart = Math.floor(Math.random() * (state.test?.labels.length ?? 1)); renderGallery(); },
     'feature-maps': () => featureMaps(true),
@@ -1167,32 +1312,54 @@ function wire() {
   $('[data-sample-grid]').addEventListener('keydown', sampleGridKeys);
   $('#tr-image-index').addEventListener('keydown', (e) => { if (e.key === 'Enter') featureMaps(true); });
   window.addEventListener('hashchange', () => {
-    const s = fromHash(location.hash);
-    if (s) { state.settings = s; writeSettings(s); scheduleDescribe(); refreshErrors(); }
+    const link = decodeHash(location.hash);
+    if (!link.any) return;
+    state.settings = link.settings;
+    writeSettings(link.settings);
+    scheduleDescribe();
+    refreshErrors();
+    if (link.ignored.length) {
+      say('page', ignoredMessage(link.ignored), 'warning');
+      updateHash();
+    }
+  });
+  // A run in progress lives only in this page: leaving asks first.
+  window.addEventListener('beforeunload', (e) => {
+    if (state.phase !== 'running' && state.phase !== 'paused') return;
+    e.preventDefault();
+    e.returnValue = ''; // older browsers show the prompt only when this is set
   });
   for (const c of $$('[data-plot]')) plotObserver.observe(c);
 }
 
 async function main() {
   wire();
-  const hashSettings = fromHash(location.hash);
-  if (hashSettings) state.settings = hashSettings;
+  const link = decodeHash(location.hash);
+  if (link.any) state.settings = link.settings;
   writeSettings(state.settings);
   renderRuns();
   updateButtons();
   scheduleDraw();
+  const storeOpening = openStore();
   try {
     const info = await call('init');
+    state.rate = info.rate;
     $('[data-engine-badge]').textContent = `Engine: ${info.buildName}`;
-    if (info.note) say('page', info.note, 'warning');
+    if (info.note) pageNote(info.note, 'warning');
   } catch (e) {
     $('[data-engine-badge]').textContent = 'Engine: not loaded';
     say('page', `The engine could not start: ${e.message}`, 'error');
     return;
   }
+  if (link.ignored.length) pageNote(ignoredMessage(link.ignored), 'warning');
+  state.store = await storeOpening;
+  if (!state.store.available) {
+    pageNote(`Your models and curves will not survive a reload: ${state.store.why}. `
+      + 'Everything else works; save a model to a file (section 8) to keep it.', 'warning');
+  }
   await describe();
   updateHash();
-  await restore(hashSettings);
+  await restore(link.any ? link : null);
   if (await dataIsCached()) await loadData();
   else say('data', 'Press “Load the data” to download Fashion-MNIST (about 30 MB, once).');
 }

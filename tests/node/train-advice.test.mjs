@@ -3,7 +3,7 @@
 // each the mean over its stretch of batches).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lossAdvice, formatRate, GUESS_LOSS } from '../../web/train-advice.js';
+import { lossAdvice, formatRate, betterRate, farAboveGuessing, GUESS_LOSS } from '../../web/train-advice.js';
 
 /** A curve of n points, 1/20 epoch apart, from loss(x) and acc(x). */
 function curve(n, loss, acc = () => 0.5) {
@@ -46,10 +46,15 @@ test('a loss stuck at guessing: the rate named as too large, too small, or eithe
   const big = lossAdvice(stuck, adam(0.5));
   assert.equal(big?.kind, 'stuck');
   assert.match(big.text, /^After 0\.6 epochs the training loss is still 2\.3\d, what guessing gives \(ln 10 = 2\.30\), and 10% of the answers are right/);
-  assert.match(big.text, /0\.5 is large for Adam.*Try 0\.05\.$/);
+  // 500 times what usually works for Adam: a step of ten would take three tries
+  assert.match(big.text, /0\.5 is large for Adam.*Try 0\.001, what usually works with Adam\.$/);
+  assert.match(lossAdvice(stuck, adam(0.05)).text, /0\.05 is large for Adam.*Try ten times smaller, 0\.005\.$/);
   assert.match(lossAdvice(curve(20, () => GUESS_LOSS, () => 0.1), adam(0.5)).text, /^After 1 epoch the/);
   const small = lossAdvice(stuck, sgd(1e-5));
-  assert.match(small.text, /0\.00001 is small for plain SGD.*Try 0\.0001\.$/);
+  assert.match(small.text, /0\.00001 is small for plain SGD.*Try 0\.05, what usually works with plain SGD\.$/);
+  assert.match(lossAdvice(stuck, sgd(1e-3)).text, /0\.001 is small for plain SGD.*Try ten times larger, 0\.01\.$/);
+  // Adam at 1e-7: not 1e-6 (still far too small), but what works
+  assert.match(lossAdvice(stuck, adam(1e-7)).text, /1e-7 is small for Adam.*Try 0\.001, what usually works with Adam\.$/);
   const middle = lossAdvice(stuck, sgd(0.05));
   assert.match(middle.text, /ten times smaller \(0\.005\) or larger \(0\.5\)/);
   // before half an epoch nobody can tell
@@ -73,4 +78,30 @@ test('rates are written as a person would type them', () => {
   assert.equal(formatRate(2), '2');
   assert.equal(formatRate(0.1 / 10), '0.01');
   assert.equal(formatRate(3e-7), '3e-7');
+});
+
+test('a loss far above guessing is a diverged run, not "what guessing gives"', () => {
+  // Adam at lr 1e9: the loss climbs to about 8e8 and stays finite
+  const points = curve(12, (x, i) => (i < 2 ? 2.3 : 8e8 + i), () => 0.1);
+  const adv = lossAdvice(points, adam(1e9));
+  assert.equal(adv?.kind, 'diverging');
+  assert.match(adv.text, /^The training loss is 8\.0 × 10⁸, far above what guessing gives \(ln 10 = 2\.30\)/);
+  assert.match(adv.text, /1e\+9 is far too large for Adam: try 0\.001, what usually works with Adam\.$/);
+  assert.doesNotMatch(adv.text, /is still/);
+  // an infinite loss too
+  assert.equal(lossAdvice(curve(8, () => Infinity), adam(1e9))?.kind, 'diverging');
+  assert.equal(farAboveGuessing(7, 'xent'), true);
+  assert.equal(farAboveGuessing(2.4, 'xent'), false);
+  assert.equal(farAboveGuessing(1e9, 'mse'), false);
+});
+
+test('the rate suggested goes the right way by the right amount', () => {
+  assert.equal(betterRate(0.01, 'adam', -1), 0.001);
+  assert.equal(betterRate(1e9, 'adam', -1), 0.001);
+  assert.equal(betterRate(0.1, 'adam', -1), 0.001);
+  assert.equal(betterRate(1e-7, 'adam', 1), 0.001);
+  assert.equal(betterRate(1e-4, 'adam', 1), 0.001);
+  assert.equal(betterRate(0.01, 'sgd', 1), 0.1);
+  assert.equal(betterRate(2, 'sgd', -1), 0.2);
+  assert.equal(betterRate(5, 'sgd', -1), 0.05);
 });

@@ -1,0 +1,325 @@
+// The train page under the faults found when the lab was attacked (issue 10):
+// full or missing storage, tampered links and records, a link for another
+// network than the kept one, stalled downloads, huge files and networks,
+// a reload or a Forget at the wrong moment, a run that diverges without NaN.
+// Each test fails on the page as it was before its fix.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useSiteAndBrowser, screenshot } from './helpers.mjs';
+import { TIMEOUT, percent, until, openTrain, loadData, runMessage, runRows, testAccuracyShown, modelKept } from './train-helpers.mjs';
+
+const env = useSiteAndBrowser();
+
+const start = (page) => page.getByRole('button', { name: 'Start', exact: true }).click();
+const finished = (page) => page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: TIMEOUT });
+const pageMessage = (page) => page.locator('[data-page-message]');
+
+/** Trains the default MLP for one epoch and waits until its results (and its save) are in. */
+async function trainOneEpoch(page) {
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await start(page);
+  await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
+  return testAccuracyShown(page);
+}
+
+/** A sparse file of `bytes` zeros (no disk space used), for the model loader. */
+function sparseFile(name, bytes) {
+  const file = path.join(os.tmpdir(), `convlab-${process.pid}-${name}`);
+  fs.closeSync(fs.openSync(file, 'w'));
+  fs.truncateSync(file, bytes);
+  return file;
+}
+
+test('full storage: every run of the experiment goes on, and each says it is not kept', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await loadData(page);
+  // The origin's quota, made smaller than what it already holds (the cached data): every write fails.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(env.url).origin, quotaSize: 1024 });
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Run the shuffled-pixels experiment' }).click();
+  await until(async () => (await runRows(page).count()) === 4
+    && (await page.locator('[data-run-test]').allTextContents()).every((t) => /%/.test(t)), 'the four runs, tested', 120_000);
+  await finished(page);
+  const rows = await runRows(page).allTextContents();
+  for (const r of rows) assert.match(r, /not kept after a reload: the browser’s storage is full/, r);
+  // the runs and their curves stay on the page
+  assert.equal(await page.getByRole('checkbox', { name: /^Show run/ }).count(), 4);
+  assert.match(await page.locator('[data-keep-message]').textContent(), /not kept after a reload: the browser’s storage is full/);
+  await screenshot(page, 'train-storage-full');
+  await page.context().close();
+});
+
+test('no IndexedDB at all: the page says once that nothing survives a reload, and everything else works', async () => {
+  const page = await env.newPage();
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', {
+      get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
+    });
+  });
+  await openTrain(page, env.url);
+  await pageMessage(page).filter({ hasText: /Your models and curves will not survive a reload/ }).waitFor();
+  await loadData(page);
+  const accuracy = await trainOneEpoch(page);
+  assert.ok(accuracy > 70, `${accuracy}%`);
+  const text = await page.locator('main').innerText();
+  assert.equal(text.split('will not survive a reload').length - 1, 1, 'said once');
+  assert.doesNotMatch(await runRows(page).first().textContent(), /not kept/);
+  // a file is still the way to keep a model
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the model to a file' }).click()]);
+  assert.match(download.suggestedFilename(), /\.clnn$/);
+  await page.context().close();
+});
+
+test('a link with values the page cannot mean: each replaced by its default, said by name, and Start works', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url, '#arch=bogus&opt=nope&J=what&lr=0.002&bs=1e400');
+  const message = await pageMessage(page).textContent();
+  for (const key of ['“arch=bogus”', '“opt=nope”', '“J=what”', '“bs=1e400”']) assert.ok(message.includes(key), `${key} in: ${message}`);
+  assert.doesNotMatch(message, /lr=/, 'a good value is kept, and not named');
+  assert.ok(await page.getByRole('radio', { name: 'MLP (fully connected)' }).isChecked());
+  assert.equal(await page.getByLabel('Optimiser').inputValue(), 'adam');
+  assert.equal(await page.getByLabel('Loss J').inputValue(), 'xent');
+  assert.equal(await page.getByLabel('Learning rate').inputValue(), '0.002');
+  assert.equal(await page.getByLabel('Batch size').inputValue(), '32');
+  // the link is rewritten to what is shown
+  assert.match(page.url(), /arch=mlp/);
+  await loadData(page);
+  await page.getByRole('button', { name: 'One step' }).click();
+  await runMessage(page).filter({ hasText: /^One batch of 32: loss \d/ }).waitFor();
+  assert.match(await runRows(page).first().textContent(), /^MLP 128 relu · Adam lr 0\.002 · bs 32/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a kept model and a link for another network: the link wins, the model waits behind a button', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await loadData(page);
+  const accuracy = await trainOneEpoch(page);
+  await modelKept(page);
+  // the same network with another rate: restored, with the link's settings (a new visit, not a hash change)
+  await page.goto('about:blank');
+  await page.goto(`${env.url}train.html#arch=mlp&L=1&units=128&f=relu&lr=0.01&opt=sgd&bs=64&epochs=1`);
+  await pageMessage(page).filter({ hasText: /^Restored your last model \(dense128-relu-dense10-softmax/ }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await page.getByLabel('Learning rate').inputValue(), '0.01');
+  assert.equal(await testAccuracyShown(page), accuracy);
+  // another network: shown as the link says, with no model behind it
+  await page.goto('about:blank');
+  await page.goto(`${env.url}train.html#arch=cnn&convs=1&filters=4&k=3&pool=max&dense=0&f=relu&epochs=1`);
+  const offer = page.locator('[data-restore-offer]');
+  await offer.filter({ hasText: /other settings than your last model’s \(dense128-relu-dense10-softmax\)/ }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await page.getByLabel('Model spec').inputValue(), 'conv3x3x4-relu-maxpool2-dense10-softmax');
+  assert.equal(await page.getByRole('button', { name: 'Save the model to a file' }).isDisabled(), true, 'no model is held');
+  assert.equal(await page.getByLabel('Test accuracy').textContent(), '–');
+  await screenshot(page, 'train-link-other-network');
+  await offer.getByRole('button', { name: 'Restore my last model' }).click();
+  await page.locator('[data-keep-message]').filter({ hasText: /^Restored your last model/ }).waitFor();
+  assert.equal(await page.getByLabel('Model spec').inputValue(), 'dense128-relu-dense10-softmax');
+  assert.equal(await testAccuracyShown(page), accuracy);
+  assert.ok(await offer.isHidden());
+  assert.match(page.url(), /#arch=mlp&L=1&units=128&/);
+  await page.context().close();
+});
+
+test('a download that hangs: Cancel ends it, a stall of 30 s ends it, Retry then loads', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  const hang = () => {}; // never answered: not a byte arrives
+  await page.context().route('**/data/train-images-idx3-ubyte.gz', hang);
+  await page.getByRole('button', { name: 'Load the data' }).click();
+  const cancel = page.getByRole('button', { name: 'Cancel the download' });
+  await cancel.click();
+  const dataMessage = page.locator('[data-data-message]');
+  await dataMessage.filter({ hasText: /^The download was cancelled\. Nothing was loaded\./ }).waitFor();
+  const retry = page.getByRole('button', { name: 'Retry the download' });
+  assert.equal(await retry.isEnabled(), true);
+  assert.ok(await cancel.isHidden());
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Retry the download', 'focus moves to Retry');
+  // a stall: nothing for 30 s, then the page says so
+  await retry.click();
+  await dataMessage.filter({ hasText: /the download stalled: no data arrived for 30 s/ }).waitFor({ timeout: 45_000 });
+  await page.context().unroute('**/data/train-images-idx3-ubyte.gz', hang);
+  await loadData(page);
+  await page.context().close();
+});
+
+test('settings: a conv count typed again keeps the filters typed, big numbers get the right words', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await page.getByRole('radio', { name: 'CNN (convolutional)' }).check();
+  await page.getByLabel('Filters in conv layer 1').fill('12');
+  const convs = page.getByLabel('Conv layers');
+  await convs.fill('');
+  await convs.pressSequentially('3');
+  const filters = async () => Promise.all([1, 2, 3].map((i) => page.getByLabel(`Filters in conv layer ${i}`).inputValue()));
+  assert.deepEqual(await filters(), ['12', '16', '32']);
+  await convs.fill('1');
+  await convs.fill('3');
+  assert.deepEqual(await filters(), ['12', '16', '32'], 'what was typed comes back');
+  const error = async (label) => {
+    const field = page.getByLabel(label, { exact: true });
+    const id = (await field.getAttribute('aria-describedby')).split(' ').find((x) => x.endsWith('-error'));
+    return page.locator(`#${id}`).textContent();
+  };
+  await page.getByLabel('Learning rate').fill('1e309');
+  assert.equal(await error('Learning rate'), 'The learning rate must be below 1e30');
+  await page.getByLabel('Batch size').fill('1e20');
+  assert.equal(await error('Batch size'), 'The batch size cannot be larger than the training set (10,000 images)');
+  await page.getByLabel('Batch size').fill('5000');
+  assert.equal(await error('Batch size'), 'The batch size can be at most 4,096 (the engine\'s limit)');
+  await page.getByLabel('Batch size').fill('0');
+  assert.equal(await error('Batch size'), 'The batch size must be from 1 to 4,096');
+  await page.context().close();
+});
+
+test('model files: sizes and headers are checked before a file is read', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  const input = page.getByLabel('Load a model file');
+  const error = page.locator('#tr-model-file-error');
+  const huge = sparseFile('huge.clnn', 1024 ** 3);
+  const big = sparseFile('video.mp4', 100 * 1024 ** 2);
+  try {
+    await input.setInputFiles(huge);
+    await error.filter({ hasText: /^This file was refused: “convlab-\d+-huge\.clnn” is 1\.1 GB, larger than any convlab model can be \(67 MB\), so it was not read\.$/ })
+      .waitFor();
+    await input.setInputFiles(big);
+    await error.filter({ hasText: /video\.mp4” is 105 MB, larger than any convlab model/ }).waitFor();
+    // a file of a plausible size that is not a model: its first bytes say so
+    await input.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.alloc(300_000, 7) });
+    await error.filter({ hasText: /^This file was refused: not a convlab model file/ }).waitFor();
+  } finally {
+    fs.rmSync(huge);
+    fs.rmSync(big);
+  }
+  assert.equal(await page.getByRole('button', { name: 'Save the model to a file' }).isDisabled(), true);
+  await page.context().close();
+});
+
+test('a run record planted in storage is shown as text, never as markup', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  // the record layout the page has always read (the single 'last' record)
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('convlab-train', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('state');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('state', 'readwrite');
+      tx.objectStore('state').put({
+        settings: {}, model: null, shuffled: false, test: null, savedAt: 0,
+        runs: [{
+          id: 1, name: '<img src=x onerror="window.pwned=1">run', colour: 'red"><img src=x onerror="window.pwned=2"><b x="',
+          settings: {}, train: [{ x: 0.5, loss: 1, acc: 0.5 }], validation: [], test: null, epochs: 1, visible: true, how: 'done',
+        }],
+      }, 'last');
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error);
+    };
+  }));
+  await page.reload();
+  await runRows(page).first().waitFor();
+  assert.equal(await page.locator('[data-runs-table] img, [data-runs-table] b').count(), 0, 'no element made from the record');
+  assert.match(await runRows(page).first().textContent(), /<img src=x onerror="window\.pwned=1">run/);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  await page.context().close();
+});
+
+test('a reload during a run asks first, then says the run was not kept and shows the kept model as it is', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await loadData(page);
+  await trainOneEpoch(page);
+  await modelKept(page);
+  await page.getByRole('radio', { name: 'CNN (convolutional)' }).check();
+  await page.getByLabel('Epochs', { exact: true }).fill('30');
+  await start(page);
+  await until(async () => percent(await page.locator('[data-stat="batch"]').textContent()) !== 0
+    && /of/.test(await page.locator('[data-stat="batch"]').textContent()), 'the CNN run under way');
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.type()); d.accept(); });
+  await page.reload();
+  assert.deepEqual(dialogs, ['beforeunload']);
+  await pageMessage(page).filter({ hasText: /^The run “CNN 8-16 relu · Adam[^”]*” was still training when the page was closed or reloaded: it was not kept\./ })
+    .waitFor({ timeout: TIMEOUT });
+  assert.match(await pageMessage(page).textContent(), /Showing your last finished model \(dense128-relu-dense10-softmax/);
+  // what is shown is what is held: the MLP, with its own settings
+  assert.equal(await page.getByLabel('Model spec').inputValue(), 'dense128-relu-dense10-softmax');
+  assert.ok(await page.getByRole('radio', { name: 'MLP (fully connected)' }).isChecked());
+  assert.equal(await page.getByLabel('Epochs', { exact: true }).inputValue(), '1');
+  assert.match(await runRows(page).nth(1).textContent(), /\(not finished\)/);
+  await screenshot(page, 'train-reload-mid-run');
+  await page.context().close();
+});
+
+test('Forget pressed as a run ends wins over the save of that run', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await loadData(page);
+  // a network whose test pass after training takes a second or two: the save comes after it
+  await page.getByLabel('Model spec').fill('conv5x5x32-relu-maxpool2-dense10-softmax');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await start(page);
+  await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
+  await page.getByRole('button', { name: 'Forget the saved model and curves' }).click();
+  await testAccuracyShown(page);
+  await page.waitForTimeout(500); // a save, had it been kept, would be written by now
+  await page.reload();
+  await page.locator('[data-data-message]').filter({ hasText: /^Loaded/ }).waitFor({ timeout: TIMEOUT });
+  assert.doesNotMatch(await pageMessage(page).textContent(), /Restored/);
+  assert.equal(await page.getByLabel('Test accuracy').textContent(), '–');
+  assert.equal(await runRows(page).count(), 0);
+  await page.context().close();
+});
+
+test('a run whose loss ends far above guessing is diverged, with a rate that fixes it and numbers for people', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await loadData(page);
+  await page.getByLabel('Learning rate').fill('1e9');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await start(page);
+  await finished(page);
+  const message = await runMessage(page).textContent();
+  assert.doesNotMatch(message, /^Finished/);
+  assert.match(message, /^(Training diverged: the loss ended at [\d.]+ × 10[⁰¹²³⁴⁵⁶⁷⁸⁹]+, far above the 2\.30 that guessing gives|Training stopped: the loss became NaN).*try 0\.001/);
+  const row = runRows(page).first();
+  assert.match(await row.textContent(), /\(diverged\)/);
+  const loss = await row.locator('td').nth(1).textContent();
+  assert.doesNotMatch(loss, /e\+|\d{6}/, `a loss for people: ${loss}`);
+  assert.ok(loss.length <= 14, loss);
+  const advice = await page.locator('[data-advice-message]').textContent();
+  assert.doesNotMatch(advice, /what guessing gives \(ln 10 = 2\.30\), and/, advice);
+  assert.doesNotMatch(advice, /1e\+8/, advice);
+  // far too small: the advice names what works, not a step of ten
+  await page.getByLabel('Learning rate').fill('1e-7');
+  await start(page);
+  await finished(page);
+  await page.locator('[data-advice-message]').filter({ hasText: /Try 0\.001, what usually works with Adam\.$/ }).waitFor();
+  await page.context().close();
+});
+
+test('a huge custom network: its cost is said before Start, Start asks twice, and Stop acts at once', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await loadData(page);
+  await page.getByLabel('Model spec').fill('conv5x5x64-relu-conv5x5x64-relu-conv5x5x64-relu-dense10-softmax');
+  const cost = page.locator('[data-cost-message]');
+  await cost.filter({ hasText: /million multiply-adds per image: one epoch of 10,000 images takes about \d+ (min|h)/ }).waitFor();
+  assert.equal(await cost.getAttribute('data-kind'), 'warning');
+  await start(page);
+  await runMessage(page).filter({ hasText: /^This network would take about .* per epoch on this device\. Press Start again/ }).waitFor();
+  assert.equal(await runRows(page).count(), 0, 'not started yet');
+  await start(page);
+  await runMessage(page).filter({ hasText: /^Training conv5x5x64/ }).waitFor();
+  // Stop during the first pass over the held-out images (about 10 s of work for this network):
+  // it acts between two chunks of that pass, not after it
+  await page.waitForTimeout(500);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await runMessage(page).filter({ hasText: /^Stopped at epoch/ }).waitFor({ timeout: 5_000 });
+  await page.context().close();
+});

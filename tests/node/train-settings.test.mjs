@@ -1,0 +1,73 @@
+// The train page's settings table: links both ways, every value a link cannot
+// mean replaced by its default and named, numbers read as people type them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  SETTINGS, defaultSettings, decodeHash, encodeHash, ignoredMessage, parseNumber, wholeNumber, realNumber, layerValues,
+  MAX_BATCH, MAX_FILTERS,
+} from '../../web/train-settings.js';
+
+test('a link made from any settings reads back as the same settings', () => {
+  const s = { ...defaultSettings(), arch: 'cnn', convs: '3', filters: ['4', '8', '12'], kernel: '5', pool: 'avg', dense: '64',
+    act: 'tanh', batch: '128', lr: '0.05', epochs: '7', l2: '0.0001', loss: 'mse', optimizer: 'momentum', momentum: '0.8',
+    seed: '42', quick: false, shuffle: true };
+  const back = decodeHash(`#${encodeHash(s)}`);
+  assert.deepEqual(back.ignored, []);
+  assert.equal(back.any, true);
+  for (const d of SETTINGS) if (!d.when || d.when(s)) assert.deepEqual(back.settings[d.key], s[d.key], d.key);
+  // keys that mean nothing for these settings stay out of the link
+  assert.doesNotMatch(encodeHash(s), /(^|&)(L|units|spec)=/);
+  assert.doesNotMatch(encodeHash(defaultSettings()), /momentum=/);
+  assert.equal(decodeHash('').any, false);
+  assert.equal(decodeHash('#').any, false);
+});
+
+test('every value a link cannot mean falls back to its default, and is named', () => {
+  const { settings, ignored } = decodeHash('#arch=bogus&opt=nope&J=what&lr=0.002&bs=1e400&epochs=0&units=128,x&quick=maybe&k=7&momentum=1');
+  assert.deepEqual(ignored.map((i) => i.short).sort(), ['J', 'arch', 'bs', 'epochs', 'k', 'momentum', 'opt', 'quick', 'units'].sort());
+  const d = defaultSettings();
+  for (const key of ['arch', 'optimizer', 'loss', 'batch', 'epochs', 'units', 'quick', 'kernel', 'momentum']) assert.deepEqual(settings[key], d[key], key);
+  assert.equal(settings.lr, '0.002', 'a good value is kept');
+  const text = ignoredMessage(ignored);
+  assert.match(text, /“arch=bogus” \(the architecture is mlp, cnn or custom\): using mlp/);
+  assert.match(text, /“bs=1e400” \(the batch size must be from 1 to 4,096\): using 32/);
+  assert.match(text, /“momentum=1” \(the momentum must be below 1\): using 0\.9/);
+  assert.equal(ignoredMessage([]), '');
+  // a very long value is shortened in the sentence
+  assert.match(ignoredMessage(decodeHash(`#spec=${'x'.repeat(300)}`).ignored), /“spec=x{40}…”/);
+});
+
+test('numbers are decimal numbers as typed: no hex, no words, no units', () => {
+  for (const t of ['0x10', '1,5', '12px', 'Infinity', '', ' ', '1e', '--1', '.']) assert.ok(Number.isNaN(parseNumber(t)), t);
+  assert.equal(parseNumber(' 12 '), 12);
+  assert.equal(parseNumber('-0.5'), -0.5);
+  assert.equal(parseNumber('.25'), 0.25);
+  assert.equal(parseNumber('1e-3'), 0.001);
+  assert.equal(parseNumber('1e309'), Infinity);
+});
+
+test('each field says what is wrong in words, with readable limits', () => {
+  assert.deepEqual(wholeNumber('12', 1, 64, 'Filters'), { value: 12 });
+  assert.equal(wholeNumber('1.5', 1, 64, 'Filters').error, 'Filters must be a whole number');
+  assert.equal(wholeNumber('x', 1, 64, 'Filters').error, 'Filters must be a number');
+  assert.equal(wholeNumber('1e20', 1, MAX_BATCH, 'The batch size').error, 'The batch size must be from 1 to 4,096');
+  assert.equal(wholeNumber('1e400', 1, MAX_BATCH, 'The batch size').error, 'The batch size must be from 1 to 4,096');
+  const lr = (t) => realNumber(t, { above: 0, below: 1e30 }, 'The learning rate', '0.001');
+  assert.equal(lr('1e309').error, 'The learning rate must be below 1e30');
+  assert.equal(lr('-1e309').error, 'The learning rate must be greater than 0');
+  assert.equal(lr('0').error, 'The learning rate must be greater than 0');
+  assert.equal(lr('abc').error, 'The learning rate must be a number, like 0.001');
+  assert.deepEqual(lr('0.01'), { value: 0.01 });
+  assert.equal(realNumber('-1', { min: 0, below: 1e30 }, 'λ', '0').error, 'λ cannot be negative');
+});
+
+test('per-layer fields keep what was typed; new layers get sensible sizes within the limits', () => {
+  assert.deepEqual(layerValues(['8', '16'], 3, 'filter'), ['8', '16', '32']);
+  assert.deepEqual(layerValues(['12'], 3, 'filter'), ['12', '24', '48']);
+  assert.deepEqual(layerValues(['48'], 3, 'filter'), ['48', '64', '64'], `at most ${MAX_FILTERS}`);
+  assert.deepEqual(layerValues([], 2, 'filter'), ['8', '16']);
+  assert.deepEqual(layerValues(['128'], 3, 'unit'), ['128', '64', '32']);
+  assert.deepEqual(layerValues(['12'], 2, 'unit'), ['12', '10']);
+  assert.deepEqual(layerValues(['8', '16', '32'], 1, 'filter'), ['8', '16', '32'], 'kept beyond the count');
+  assert.deepEqual(layerValues(['x'], 2, 'filter'), ['x', '8']);
+});
