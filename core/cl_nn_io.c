@@ -132,6 +132,7 @@ typedef struct file_view {
     char spec[CL_NN_MAX_SPEC];
     int nt;
     tensor t[MAX_TENSORS];
+    size_t floats; /* values in the file, all tensors together */
     const uint8_t *data;
 } file_view;
 
@@ -230,6 +231,7 @@ static cl_status parse_file(const uint8_t *buf, size_t len, file_view *v, char *
                 (end - at) / 4);
         return CL_ERR_FORMAT;
     }
+    v->floats = floats;
     v->data = buf + at;
     for (size_t i = 0; i < floats; i++)
         if (!isfinite(getf(v->data + 4 * i))) {
@@ -270,6 +272,15 @@ cl_status cl_nn_load(cl_nn **out, const uint8_t *buf, size_t len, char *err, int
     file_view v;
     cl_status st = parse_file(buf, len, &v, err, errlen);
     if (st != CL_OK) return st;
+    /* Before building the model (its memory is 7 floats per parameter), check
+     * that the file holds as many values as the spec has parameters: a file of
+     * a few bytes may name a spec of millions. */
+    int np = cl_nn_spec_param_count(v.spec, v.c, v.h, v.w);
+    if (np >= 0 && (size_t)np != v.floats) {
+        cl_set_error(err, errlen, "the file holds %zu values, the model \"%s\" on %dx%dx%d has %d parameters",
+                v.floats, v.spec, v.c, v.h, v.w, np);
+        return CL_ERR_MISMATCH;
+    }
     cl_nn *m;
     char why[200];
     st = cl_nn_create(&m, v.spec, v.c, v.h, v.w, v.seed, why, sizeof why);
