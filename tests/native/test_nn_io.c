@@ -46,6 +46,22 @@ static void test_crc32_known_value(void **state)
     /* the standard check value of CRC-32/IEEE */
     assert_int_equal(cl_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
     assert_int_equal(cl_crc32((const uint8_t *)"", 0), 0);
+    /* against the definition, bit by bit: every one-byte input (which uses
+     * every entry of the table) and random buffers of 1 to 300 bytes */
+    uint8_t buf[300];
+    uint32_t s = 11;
+    for (int n = 1; n <= 300; n++) {
+        for (int i = 0; i < n; i++) buf[i] = (uint8_t)(n == 1 ? 0 : t_rand(&s));
+        for (int b = 0; b < (n == 1 ? 256 : 1); b++) {
+            if (n == 1) buf[0] = (uint8_t)b;
+            uint32_t crc = 0xFFFFFFFFu;
+            for (int i = 0; i < n; i++) {
+                crc ^= buf[i];
+                for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+            }
+            assert_int_equal(cl_crc32(buf, (size_t)n), ~crc);
+        }
+    }
 }
 
 static void test_round_trip_is_exact(void **state)
