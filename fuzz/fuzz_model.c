@@ -4,7 +4,8 @@
  *   bit 0 set    a model file whose CRC is recomputed first, so that the
  *                fuzzer reaches the structure checks behind it
  *   bit 1 set    a spec string for a 1x12x12 input
- * A model that loads must run forward and save back to the same bytes.
+ * A model that loads must run forward, save back to the same bytes, and
+ * take its saved weights back (cl_nn_load_weights).
  * The same entry point, renamed, replays tests/fuzz-regressions/model/.
  *
  * Large files: the seeds of make fuzz include real saved models of 20 KB to
@@ -58,6 +59,8 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
              * unless its spec was written in another case or with spaces */
             if (len == size && strncmp((const char *)buf + 52, cl_nn_spec(m), strlen(cl_nn_spec(m))) == 0)
                 assert(memcmp(again, buf, len) == 0);
+            /* and its weights load into the model it made */
+            assert(cl_nn_load_weights(m, again, len, err, sizeof err) == CL_OK);
             free(again);
         }
         free(buf);
@@ -181,7 +184,11 @@ static size_t respec(uint8_t *f, size_t len, size_t cap, uint32_t *r)
         sl = LLVMFuzzerMutate((uint8_t *)spec, sl, sizeof spec - 1);
     }
     spec[sl] = 0;
-    /* the model's block is 28 bytes a parameter: build only what fits in cap */
+    /* Build only models whose file fits in cap (so their block, 28 bytes a
+     * parameter, stays under 7 x max_len), and at most about twice as big as
+     * this one: small inputs stay small and fast (the spec parser is explored
+     * by thousands of them a second), while the big seeds lead to big models. */
+    if (cap > 2 * len + 4096) cap = 2 * len + 4096;
     int np = cl_nn_spec_param_count(spec, c, h, w);
     if (np < 0 || (size_t)np > cap / 4) return len;
     cl_nn *m = NULL;

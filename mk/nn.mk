@@ -37,6 +37,9 @@ $(FUZZ_DIR)/seeds-model.stamp: $(NATIVE_OPT)/fuzz-seeds
 $(FUZZ_DIR)/seeds-idx.stamp:
 	@mkdir -p $(FUZZ_DIR)/seeds-idx && touch $@
 
+# the native replay of tests/fuzz-regressions/ compiles the targets' own code in
+$(NATIVE_SAN)/test_fuzz_regressions: fuzz/fuzz_idx.c fuzz/fuzz_model.c
+
 fuzz-build: $(FUZZ_TARGETS) $(FUZZ_DIR)/seeds-model.stamp
 
 # Each target runs FUZZ_SECONDS on its corpus build/fuzz/corpus-NAME (where new
