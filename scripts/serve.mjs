@@ -14,10 +14,11 @@
 // adds the cross-origin isolation headers (COOP same-origin, COEP
 // require-corp) that SharedArrayBuffer needs; the pages do not use it yet.
 //
-// A file is opened once and its size and bytes are read from that handle, so
-// a file deleted while being served (make clean during make serve) is a 404,
-// or a cut response if it was already being sent; a client that leaves
-// mid-download gets its file closed. Neither stops the server.
+// A file is opened once and its size and bytes are read from that handle: a
+// file deleted before that (make clean during make serve) is a 404, one
+// deleted after it is still sent whole, one cut short meanwhile gives a cut
+// response; a client that leaves mid-download gets its file closed. None of
+// it stops the server.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
