@@ -397,6 +397,16 @@ cl_status cl_nn_check_spec(const char *spec, int c, int h, int w, char *err, int
     return parse_spec(spec, c, h, w, layer, &nl, norm, &np, err, errlen);
 }
 
+int cl_nn_spec_param_count(const char *spec, int c, int h, int w)
+{
+    nn_layer layer[CL_NN_MAX_LAYERS + 1];
+    char norm[CL_NN_MAX_SPEC];
+    int nl;
+    size_t np;
+    if (parse_spec(spec, c, h, w, layer, &nl, norm, &np, NULL, 0) != CL_OK) return -1;
+    return (int)np; /* at most CL_NN_MAX_PARAMS */
+}
+
 /* ------------------------------------------------------- memory and carving */
 
 static size_t round4(size_t n)

@@ -150,6 +150,10 @@ CL_API cl_status cl_nn_create(cl_nn **out, const char *spec, int c, int h, int w
                               char *err, int errlen);
 /* Checks a spec without building anything (for a page validating as one types). */
 CL_API cl_status cl_nn_check_spec(const char *spec, int c, int h, int w, char *err, int errlen);
+/* The number of parameters a model of this spec would have, or -1 if the spec
+ * is not valid for a (c, h, w) input. Allocates nothing (the loader checks a
+ * file's tensor table against it before building the model). */
+CL_API int cl_nn_spec_param_count(const char *spec, int c, int h, int w);
 /* Frees the model and all it owns; NULL is fine. */
 CL_API void cl_nn_free(cl_nn *m);
 /* The spec as parsed (lower case, no spaces), NUL-terminated. */

@@ -46,6 +46,22 @@ static void test_crc32_known_value(void **state)
     /* the standard check value of CRC-32/IEEE */
     assert_int_equal(cl_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
     assert_int_equal(cl_crc32((const uint8_t *)"", 0), 0);
+    /* against the definition, bit by bit: every one-byte input (which uses
+     * every entry of the table) and random buffers of 1 to 300 bytes */
+    uint8_t buf[300];
+    uint32_t s = 11;
+    for (int n = 1; n <= 300; n++) {
+        for (int i = 0; i < n; i++) buf[i] = (uint8_t)(n == 1 ? 0 : t_rand(&s));
+        for (int b = 0; b < (n == 1 ? 256 : 1); b++) {
+            if (n == 1) buf[0] = (uint8_t)b;
+            uint32_t crc = 0xFFFFFFFFu;
+            for (int i = 0; i < n; i++) {
+                crc ^= buf[i];
+                for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+            }
+            assert_int_equal(cl_crc32(buf, (size_t)n), ~crc);
+        }
+    }
 }
 
 static void test_round_trip_is_exact(void **state)
@@ -147,15 +163,22 @@ static void test_damaged_files_refused(void **state)
     fix_crc(bad, len);
     expect_refused(bad, len, CL_ERR_SPEC, "layer 1 \"conv9x3x4p1\": a 9x3 kernel");
 
-    memcpy(bad, buf, len); /* another valid spec: the tensors do not fit it */
+    memcpy(bad, buf, len); /* another valid spec: the values do not fit it */
     memcpy(bad + 52, "conv3x3x5", 9);
     fix_crc(bad, len);
-    expect_refused(bad, len, CL_ERR_MISMATCH, "tensor 0");
+    expect_refused(bad, len, CL_ERR_MISMATCH, "the file holds 283 values, the model \"conv3x3x5");
 
     memcpy(bad, buf, len); /* another input size: the dense layer has another size */
     put32(bad + 16, 8);
     fix_crc(bad, len);
-    expect_refused(bad, len, CL_ERR_MISMATCH, "tensor 2");
+    expect_refused(bad, len, CL_ERR_MISMATCH, "on 1x8x7 has 355 parameters");
+
+    const size_t table = 52 + strlen(SPEC);
+    memcpy(bad, buf, len); /* as many values as the spec's, split otherwise: 35 + 5, not 36 + 4 */
+    put32(bad + table + 4 + 8, 35);
+    put32(bad + table + 4 + 12 + 8, 5);
+    fix_crc(bad, len);
+    expect_refused(bad, len, CL_ERR_MISMATCH, "tensor 0: the file has 35 values for layer 1 weights");
 
     memcpy(bad, buf, len);
     put32(bad + 8, 20); /* total size smaller than any header */
@@ -166,7 +189,6 @@ static void test_damaged_files_refused(void **state)
     fix_crc(bad, len);
     expect_refused(bad, len, CL_ERR_FORMAT, "spec length");
 
-    const size_t table = 52 + strlen(SPEC);
     memcpy(bad, buf, len);
     put32(bad + table, 1000000);
     fix_crc(bad, len);
@@ -234,6 +256,58 @@ static void test_every_truncation_and_byte_flip(void **state)
     cl_nn_free(m);
 }
 
+/* The largest single allocation made while `watching`, seen through the
+ * address sanitizer's malloc hook (the tests are always built with it). */
+#if defined(__SANITIZE_ADDRESS__)
+int __sanitizer_install_malloc_and_free_hooks(void (*on_malloc)(const volatile void *, size_t),
+                                              void (*on_free)(const volatile void *));
+static int watching;
+static size_t largest_alloc;
+static void on_malloc(const volatile void *p, size_t size)
+{
+    (void)p;
+    if (watching && size > largest_alloc) largest_alloc = size;
+}
+static void on_free(const volatile void *p) { (void)p; }
+#endif
+
+/* A file of a few hundred bytes must not make the loader build a big model
+ * before it finds that the file's values do not fit the spec: the spec below
+ * has 16.4 million parameters (a 460 MB block, and in WebAssembly a memory
+ * that never shrinks again), the file holds 2 values. */
+static void test_small_file_allocates_little(void **state)
+{
+    (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    static int hooked;
+    if (!hooked) assert_int_not_equal(__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free), 0);
+    hooked = 1;
+    const char *spec = "dense4096-dense4000";
+    assert_int_equal(cl_nn_spec_param_count(spec, 1, 1, 1), 4096 * 2 + 4000 * 4096 + 4000);
+    const size_t sl = strlen(spec), len = 52 + sl + 4 + 2 * 12 + 2 * 4 + 4;
+    uint8_t buf[128] = "CLNN";
+    const uint32_t head[12] = {1, (uint32_t)len, 1, 1, 1, 7, CL_OPT_SGD, 0x3c23d70a /* 0.01 */, 0, 0,
+                               CL_LOSS_MSE, (uint32_t)sl};
+    for (int i = 0; i < 12; i++) put32(buf + 4 + 4 * i, head[i]);
+    memcpy(buf + 52, spec, sl);
+    const uint32_t table[7] = {2, 1, 0, 1, 1, 1, 1}; /* 2 tensors: layer 1 weights 1, bias 1 */
+    for (int i = 0; i < 7; i++) put32(buf + 52 + sl + 4 * i, table[i]);
+    fix_crc(buf, len);
+    watching = 1;
+    largest_alloc = 0;
+    cl_nn *l;
+    char err[256];
+    cl_nn_load(&l, buf, len, err, sizeof err);
+    watching = 0;
+    cl_nn_free(l);
+    if (largest_alloc > 65536) print_error("the loader allocated %zu bytes at once\n", largest_alloc);
+    assert_true(largest_alloc <= 65536);
+    expect_refused(buf, len, CL_ERR_MISMATCH, "the file holds 2 values");
+#else
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_is_exact),
         cmocka_unit_test(test_damaged_files_refused),
         cmocka_unit_test(test_every_truncation_and_byte_flip),
+        cmocka_unit_test(test_small_file_allocates_little),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
