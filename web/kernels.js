@@ -1112,8 +1112,8 @@ function showExerciseStatus(refused = false) {
       : `No question: there is no output to ask about. ${problem.kind === 'no-output' ? problem.fit : problem.text}`;
   } else if (exercise && (problem || !sameView(drawn, exercise.view))) {
     const now = !problem ? 'the view has changed since' : drawn ? 'now a kernel cell is not a number' : 'now there is no output';
-    text = `This question is about the view as it was when it was asked, and ${now}. `
-      + 'Its patch and kernel are below: answer it from them, or ask a new question.';
+    text = `This question is about the view as it was when it was asked, and ${now}. Its patch and kernel are below: `
+      + (problem ? 'you can still answer it from them.' : 'answer it from them, or ask a new question about the current view.');
   }
   say(ui.exStatus, text, 'warning');
   ui.exStatus.hidden = !text;

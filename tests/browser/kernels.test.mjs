@@ -717,7 +717,8 @@ test('a cell that is not a number: the result kept is marked as the last valid o
     await screenshot(page, `kernels-last-valid-${name}`);
     // Other edits meanwhile: the link stays the last whole view (only its pixel follows the selection).
     await choose(page, 'Stride s', '2');
-    await page.waitForTimeout(400); // longer than the link's save delay: nothing may be saved but that view
+    await page.getByRole('button', { name: 'Copy a link to this view' }).click(); // saves the link now
+    await page.locator('[data-share-status]').filter({ hasText: 'the link holds the last kernel that was all numbers' }).waitFor();
     assert.equal(await page.evaluate(() => location.hash), validLink.replace('px=1,2', 'px=2,0'));
     assert.equal((await resultArea(page)).caption, 'Z of the last kernel that was all numbers, 3 × 3, one channel');
     // A number again: the current view, unmarked (stride 2: a 2 x 2 output).
