@@ -7,7 +7,7 @@
 import {
   MAX_K, MATRICES, PRESETS, LUMA_CELLS, CLASS_KERNEL, CHANNEL_NAMES, SMALL_SIDE,
   defaultState, parseCell, fmt, cellText, padBefore, outShape, resizeCells, kernelCount,
-  encodeHash, decodeHash,
+  encodeHash, decodeHash, readWhole, readDecimal, cellProblems, viewProblem,
 } from './kernels-state.js';
 import { SAMPLES, loadSample, bindImageInputs, openCamera } from './image-source.js';
 import { WorkerClient } from './worker-rpc.js';
@@ -29,6 +29,7 @@ const ui = {
   preset: $('[data-preset]'),
   sigmaField: $('[data-sigma-field]'),
   sigma: $('[data-sigma]'),
+  sigmaError: $('[data-sigma-error]'),
   k1: $('[data-k1]'),
   k2: $('[data-k2]'),
   normalise: $('[data-normalise]'),
@@ -47,6 +48,9 @@ const ui = {
   formula: $('[data-shape-formula]'),
   inputCanvas: $('[data-input-canvas]'),
   inputCaption: $('[data-input-caption]'),
+  outputFigure: $('[data-output-figure]'),
+  outputStatus: $('[data-output-status]'),
+  outputWrap: $('[data-output-wrap]'),
   outputCanvas: $('[data-output-canvas]'),
   outputCaption: $('[data-output-caption]'),
   fieldMarker: $('[data-field-marker]'),
@@ -60,11 +64,15 @@ const ui = {
   renderInfo: $('[data-render-info]'),
   j1: $('[data-j1]'),
   j2: $('[data-j2]'),
+  j1Error: $('[data-j1-error]'),
+  j2Error: $('[data-j2-error]'),
   prev: $('[data-step-prev]'),
   next: $('[data-step-next]'),
   play: $('[data-step-play]'),
   step: $('[data-step]'),
+  stepStatus: $('[data-step-status]'),
   exNew: $('[data-exercise-new]'),
+  exStatus: $('[data-exercise-status]'),
   exBox: $('[data-exercise]'),
   exQuestion: $('[data-exercise-question]'),
   exTables: $('[data-exercise-tables]'),
@@ -86,6 +94,18 @@ const TOLERANCE_ABS = 0.5, TOLERANCE_REL = 0.01;
 function say(el, text, kind) {
   el.textContent = text ?? '';
   if (kind) el.dataset.kind = kind; else delete el.dataset.kind;
+}
+
+/** A field's message next to it (its aria-describedby): `text`, or '' when the field is good. */
+function fieldError(input, errorEl, text) {
+  errorEl.textContent = text;
+  if (text) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}
+
+/** The text of an <input type=number>, or null when the browser could not read it as a number. */
+function fieldText(input) {
+  return input.value === '' && input.validity.badInput ? null : input.value;
 }
 
 // ---- the engine, in a worker ----
@@ -123,6 +143,13 @@ let image = null;       // { id, name, width, height, gray, seq, scaledFrom }
 let imageSeq = 0;
 let drawn = null;       // the result on screen: { key, params, width, height, planes, maxAbs, display, used, normalised }
 let camera = null;
+// Whether `drawn` is the view `state` asks for: { kind: 'current' }, or why
+// that view cannot be computed (viewProblem(): 'no-output', 'not-numbers'; or
+// 'engine-error'). A result on screen that is not the current view is marked
+// as the last valid one; with no output, none is shown.
+let status = { kind: 'current' };
+// The last state whose kernel cells were all numbers: what a link holds while a cell is not.
+let validState = null;
 
 function planesOf(s = state) {
   if (s.mode === 'sum') return 1;
@@ -324,42 +351,31 @@ function buildEditors() {
     fig.append(cap, scroll);
     ui.editors.append(fig);
   }
-  validateKernels();
+  markCells(cellProblems(state));
 }
 
 function cellInputs() { return [...ui.editors.querySelectorAll('input.k-cell')]; }
 
-/** Marks bad cells; returns the kernels as numbers, or null while a cell is not a number. */
-function validateKernels() {
-  if (isMagnitude()) {
-    say(ui.kernelMessage, '');
-    return [];
-  }
-  const errors = [];
+/** Marks the kernel cells that are not numbers (aria-invalid, described by the kernel message). */
+function markCells(problems) {
+  const bad = new Set(problems.map((c) => `${c.kernel}:${c.cell}`));
   for (const input of cellInputs()) {
-    const r = parseCell(input.value);
-    if (r.ok) {
+    if (bad.has(`${input.dataset.kernel}:${input.dataset.cell}`)) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', ui.kernelMessage.id);
+    } else {
       input.removeAttribute('aria-invalid');
       input.removeAttribute('aria-describedby');
-    } else {
-      input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', 'k-kernel-message');
-      errors.push(`${input.getAttribute('aria-label')} ${r.reason}`);
     }
   }
-  ui.kernelMessage.id = 'k-kernel-message';
-  if (errors.length) {
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more cell${errors.length > 2 ? 's' : ''})` : '';
-    say(ui.kernelMessage, `${errors[0]}${more}. Type a number such as 2, -0.5 or 1/9. `
-      + 'The result keeps showing the last kernel that was all numbers.', 'error');
-    return null;
-  }
-  say(ui.kernelMessage, '');
-  const n = kernelCount(state);
-  return state.kernels.slice(0, n).map((cells) => cells.map((c) => parseCell(c).value));
 }
 
-async function applyPreset(id) {
+// A note about the last change to the kernel ("Sobel is a 3 x 3 kernel: ..."),
+// shown in the kernel message until the next change, unless a problem is said there.
+let kernelNote = '';
+
+/** Sets a preset's kernel; `extra`: a note to say with it (why it was chosen). */
+async function applyPreset(id, extra = '') {
   const p = presetById(id);
   state.preset = id;
   let note = '';
@@ -379,7 +395,7 @@ async function applyPreset(id) {
   if (cells) state.kernels = [cells, cells.slice(), cells.slice()];
   buildEditors();
   syncControls();
-  say(ui.kernelMessage, note);
+  kernelNote = [extra, note].filter(Boolean).join(' ');
   edited();
 }
 
@@ -425,7 +441,10 @@ function syncControls() {
     opt.disabled = (p.sumOnly && state.mode !== 'sum') || (p.id === 'magnitude' && state.mode === 'sum');
   }
   ui.sigmaField.hidden = state.preset !== 'gaussian';
-  ui.sigma.value = String(state.sigma);
+  if (document.activeElement !== ui.sigma) {
+    ui.sigma.value = String(state.sigma);
+    fieldError(ui.sigma, ui.sigmaError, '');
+  }
   const [k1, k2] = kernelSize();
   ui.k1.value = String(k1);
   ui.k2.value = String(k2);
@@ -440,6 +459,8 @@ function syncControls() {
   if (document.activeElement !== ui.bias) ui.bias.value = String(state.bias);
   ui.j1.value = String(state.sel[0]);
   ui.j2.value = String(state.sel[1]);
+  fieldError(ui.j1, ui.j1Error, '');
+  fieldError(ui.j2, ui.j2Error, '');
   showShape();
   showFormula();
   showDisplayHint();
@@ -503,18 +524,10 @@ function edited() {
   requestCompute();
 }
 
-/** The filter request for the current state, or null (with a message) when it cannot run. */
+/** The filter request for the current state, which viewProblem() found computable. */
 function currentParams() {
-  if (!image) return null;
-  const kernels = validateKernels();
-  if (!kernels) return null;
+  const kernels = isMagnitude() ? [] : state.kernels.slice(0, kernelCount(state)).map((cells) => cells.map((c) => parseCell(c).value));
   const [k1, k2] = kernelSize();
-  const { rows, cols } = outShape(image.height, image.width, k1, k2, state.pad, state.stride);
-  if (rows.out < 1 || cols.out < 1) {
-    say(ui.kernelMessage, `The ${k1} × ${k2} kernel does not fit in the ${image.height} × ${image.width} image without padding: `
-      + 'the result keeps showing the last one that fitted.', 'error');
-    return null;
-  }
   return {
     imageSeq: image.seq,
     mode: state.mode,
@@ -529,12 +542,36 @@ function currentParams() {
   };
 }
 
+/**
+ * Asks the engine for the view `state` describes, or, when it cannot be
+ * computed, says why (in the kernel message, and in the result area, which
+ * then shows no output or marks the result it keeps as the last valid one).
+ */
 function requestCompute() {
   if (!engine || !image) return;
-  const params = currentParams();
-  if (!params) return;
+  const problem = viewProblem(state, image.height, image.width);
+  markCells(problem?.cells ?? []);
+  const typeHint = problem?.cells.length ? ' Type a number such as 2, -0.5 or 1/9.' : '';
+  say(ui.kernelMessage, problem ? problem.text + typeHint : kernelNote, problem ? 'error' : undefined);
+  kernelNote = '';
+  if (!problem || problem.cells.length === 0) validState = structuredClone(state);
+  if (problem) {
+    linkSel = null;
+    status = problem;
+    if (problem.kind === 'no-output') {
+      // Nothing computed before this may be shown now, not even a request still on its way.
+      pending = null;
+      pendingSince = null;
+      drawn = null;
+      stopPlay();
+    }
+    showStatus();
+    return;
+  }
+  // The marks of a refused view stay until the new result is drawn.
+  status = { kind: 'current' };
   pendingSince ??= performance.now();
-  pending = params;
+  pending = currentParams();
   if (!inFlight) pump();
 }
 
@@ -554,11 +591,18 @@ async function pump() {
     } catch (e) {
       say(ui.pageMessage, `The engine could not compute this view: ${e.message}`, 'error');
       ui.renderInfo.textContent = '';
+      if (!pending) {
+        status = { kind: 'engine-error', text: `The engine could not compute this view: ${e.message}`, cells: [] };
+        drawn = null;
+        showStatus();
+      }
       continue;
     } finally {
       clearTimeout(slow);
     }
-    if (params.imageSeq !== imageSeq) continue;
+    // A view refused since this request was made has no output: this one is not it.
+    if (status.kind === 'no-output') ui.renderInfo.textContent = '';
+    if (params.imageSeq !== imageSeq || status.kind === 'no-output') continue;
     drawOutput(r);
     // the canvas holds its own copy now: the worker can reuse the buffer
     engine.call('recycle', { buffer: r.rgba }, [r.rgba]).catch(() => {});
@@ -570,16 +614,66 @@ async function pump() {
     ui.renderInfo.textContent = `Computed by the engine in ${r.ms.toFixed(1)} ms; from your change to the picture: ${(end - since).toFixed(1)} ms.`;
     drawn = { ...r, params, signed: r.display === 'diverging' || params.kernels.some((k) => k.some((v) => v < 0)) || params.bias < 0 };
     if (pageMessageIsEngineError()) clearPageMessage();
+    showStatus();
     afterDraw();
   }
   inFlight = false;
 }
 
-// The page's message line falls back to the engine's note (a scalar build
-// running because the SIMD one failed), which stays until there is news.
+/**
+ * Shows in the result area, the step-by-step and the exercise whether the
+ * result on screen is the current view ('current'), the last valid one kept
+ * while a kernel cell is not a number ('stale', marked as such), or whether
+ * there is no output ('none': no picture, no sum, the reason instead).
+ */
+function showStatus() {
+  const problem = status.kind === 'current' ? null : status;
+  const view = !problem ? 'current' : drawn ? 'stale' : 'none';
+  ui.outputFigure.dataset.view = view;
+  ui.outputWrap.hidden = ui.legend.hidden = view === 'none';
+  ui.outputStatus.hidden = view === 'current';
+  if (view === 'none') {
+    const why = problem.kind === 'no-output' ? problem.fit : problem.text;
+    ui.outputStatus.replaceChildren(h('strong', { text: 'No output.' }), ' ', why);
+    ui.outputCaption.textContent = 'Z: no output';
+    ui.pickSummary.replaceChildren('Selected pixel: none, as there is no output.');
+    ui.step.replaceChildren();
+    ui.used.replaceChildren();
+    ui.usedNote.textContent = 'There is no output, so no kernel is in use.';
+    ui.renderInfo.textContent = '';
+    say(ui.stepStatus, `There is no output pixel to open. ${why}`, 'warning');
+  } else if (view === 'stale') {
+    ui.outputStatus.replaceChildren(h('strong', { text: 'Not the current kernel.' }), ' ',
+      `${problem.text} Z below is the result of the last kernel that was all numbers.`);
+    say(ui.stepStatus, `These sums use the last kernel that was all numbers, not the one in the editor: ${problem.text}`, 'warning');
+  }
+  ui.stepStatus.hidden = view === 'current';
+  if (drawn) {
+    ui.outputCaption.textContent = `Z${view === 'stale' ? ' of the last kernel that was all numbers' : ''}, ${drawn.height} × ${drawn.width}, `
+      + `${drawn.planes === 1 ? 'one channel' : '3 channels, shown as colour'}`;
+    const label = ui.pickSummary.querySelector('.k-pick-label');
+    if (label) label.textContent = pickLabel();
+    showUsed();
+  }
+  for (const el of [ui.j1, ui.j2, ui.prev, ui.next, ui.play]) el.disabled = view === 'none';
+  if (view === 'none') {
+    fieldError(ui.j1, ui.j1Error, '');
+    fieldError(ui.j2, ui.j2Error, '');
+  }
+  showDisplayHint();
+  placeMarkers();
+  showExerciseStatus();
+}
+
+// The page's message line: what a link had that could not be used, then the
+// engine's note (a scalar build running because the SIMD one failed), which
+// stays until there is news.
 let engineNote = '';
+let linkNotes = [];
 function clearPageMessage() {
-  say(ui.pageMessage, engineNote, engineNote ? 'warning' : undefined);
+  const lines = [...linkNotes, engineNote].filter(Boolean);
+  say(ui.pageMessage, '', lines.length ? 'warning' : undefined);
+  ui.pageMessage.append(...lines.flatMap((line, i) => (i ? [' ', h('br'), line] : [line])));
 }
 
 function pageMessageIsEngineError() {
@@ -604,21 +698,25 @@ function drawOutput(r) {
   } else {
     drawPixels(ui.outputCanvas, rgba, w, h);
   }
-  const planes = r.planes === 1 ? 'one channel' : '3 channels, shown as colour';
-  ui.outputCaption.textContent = `Z, ${h} × ${w}, ${planes}`;
 }
 
 function afterDraw() {
   const [oh, ow] = [drawn.height, drawn.width];
   const sel = [Math.min(state.sel[0], oh - 1), Math.min(state.sel[1], ow - 1)];
-  if (sel[0] !== state.sel[0] || sel[1] !== state.sel[1]) state.sel = sel;
+  if (sel[0] !== state.sel[0] || sel[1] !== state.sel[1]) {
+    if (linkSel) {
+      linkNotes.push(`This link’s “px=${linkSel.join(',')}” is outside the ${oh} × ${ow} output Z: using ${sel.join(',')}.`);
+      clearPageMessage();
+      saveHashSoon();
+    }
+    state.sel = sel;
+  }
+  linkSel = null;
   ui.j1.max = String(oh - 1);
   ui.j2.max = String(ow - 1);
   ui.j1.value = String(state.sel[0]);
   ui.j2.value = String(state.sel[1]);
   showLegend();
-  showUsed();
-  showDisplayHint();
   placeMarkers();
   requestProbe();
 }
@@ -695,6 +793,7 @@ function showUsed() {
     });
   }
   notes.push('Colours: negative weights blue, 0 white, positive red, strongest at the largest |weight|.');
+  if (status.kind !== 'current') notes.unshift('Not the kernel in the editor: the last kernel that was all numbers, which made the result shown.');
   ui.usedNote.textContent = notes.join(' ');
 }
 
@@ -727,9 +826,13 @@ function placeMarkers() {
 
 function select(j1, j2, { fromUser = true } = {}) {
   if (!drawn) return;
+  linkSel = null;
   state.sel = [Math.max(0, Math.min(drawn.height - 1, j1)), Math.max(0, Math.min(drawn.width - 1, j2))];
+  if (validState) validState.sel = state.sel.slice(); // the pixel of the result shown
   ui.j1.value = String(state.sel[0]);
   ui.j2.value = String(state.sel[1]);
+  fieldError(ui.j1, ui.j1Error, '');
+  fieldError(ui.j2, ui.j2Error, '');
   placeMarkers();
   requestProbe();
   saveHashSoon();
@@ -965,14 +1068,12 @@ function showPickSummary(probe, params, pairs, sums) {
   } else {
     text = `Z[${j1}, ${j2}] = the sum of ${pairs?.length ?? ''} products W·X = ${fmt(z[0], 3)}`;
   }
-  ui.pickSummary.replaceChildren();
-  const span = document.createElement('span');
-  span.className = 'mono';
-  span.textContent = text;
-  const link = document.createElement('a');
-  link.href = '#step-title';
-  link.textContent = 'every step below';
-  ui.pickSummary.append('Selected pixel: ', span, ' (', link, ')');
+  ui.pickSummary.replaceChildren(h('span', { className: 'k-pick-label', text: pickLabel() }), h('span', { className: 'mono', text }),
+    ' (', h('a', { href: '#step-title', text: 'every step below' }), ')');
+}
+
+function pickLabel() {
+  return status.kind === 'current' ? 'Selected pixel: ' : 'Selected pixel, of the last kernel that was all numbers: ';
 }
 
 // ---- the animated scan ----
@@ -996,7 +1097,33 @@ function stepBy(delta) {
 
 let exercise = null; // { probe, view, answers, plane, label }
 
+/** Whether two results hold the same numbers: image, kernels and geometry (their colours aside). */
+function sameView(a, b) {
+  const numbers = (d) => JSON.stringify({ ...d.params, key: 0, display: 0, kernels: d.params.kernels.map((k) => Array.from(k)) });
+  return a === b || Boolean(a && b && numbers(a) === numbers(b));
+}
+
+/** Says when the open question is not about the view shown now (or why no question can be asked). */
+function showExerciseStatus(refused = false) {
+  let text = '';
+  const problem = status.kind === 'current' ? null : status;
+  if (refused && problem) {
+    text = drawn ? `No question until every kernel cell is a number: ${problem.text}`
+      : `No question: there is no output to ask about. ${problem.kind === 'no-output' ? problem.fit : problem.text}`;
+  } else if (exercise && (problem || !sameView(drawn, exercise.view))) {
+    const now = !problem ? 'the view has changed since' : drawn ? 'now a kernel cell is not a number' : 'now there is no output';
+    text = `This question is about the view as it was when it was asked, and ${now}. Its patch and kernel are below: `
+      + (problem ? 'you can still answer it from them.' : 'answer it from them, or ask a new question about the current view.');
+  }
+  say(ui.exStatus, text, 'warning');
+  ui.exStatus.hidden = !text;
+}
+
 async function newQuestion(attempt = 0) {
+  if (status.kind !== 'current') {
+    showExerciseStatus(true);
+    return;
+  }
   if (!drawn || attempt > 5) return;
   const view = drawn;
   const j1 = Math.floor(Math.random() * view.height), j2 = Math.floor(Math.random() * view.width);
@@ -1026,6 +1153,7 @@ async function newQuestion(attempt = 0) {
   ui.exAnswer.value = '';
   ui.exAnswer.removeAttribute('aria-invalid');
   say(ui.exFeedback, '');
+  showExerciseStatus();
   ui.exAnswer.focus();
 }
 
@@ -1055,7 +1183,7 @@ function revealAnswer() {
   if (!exercise) return;
   const { probe, label, z } = exercise;
   say(ui.exFeedback, `${label} = ${fmt(z, 3)}: the products and the sum are in section 5, “Step by step”, above.`);
-  if (drawn && drawn.key === exercise.view.key) {
+  if (drawn && sameView(drawn, exercise.view)) {
     select(probe.j1, probe.j2);
   } else {
     say(ui.exFeedback, `${label} = ${fmt(z, 3)}. The view has changed since this question, so section 5 shows the current view: ask a new question to practise on it.`);
@@ -1070,20 +1198,28 @@ function saveHashSoon() {
   clearTimeout(hashTimer);
   hashTimer = setTimeout(saveHash, 200);
 }
+// The link is always one whole view: the current one, or, while a kernel cell
+// is not a number (which a link cannot hold), the last one whose cells all were.
+// A view with no output is a whole view too: its link opens it, with no output.
 function saveHash() {
-  if (!isMagnitude() && !validateKernels()) return; // keep the last link that was a whole view
-  lastHash = encodeHash(state);
+  const whole = cellProblems(state).length === 0 ? state : validState;
+  if (!whole) return;
+  lastHash = encodeHash(whole);
   if (location.hash !== lastHash) history.replaceState(null, '', lastHash);
 }
 
+// The selected pixel a link asked for, until the first result says whether Z has it.
+let linkSel = null;
+
 async function loadFromHash() {
-  const { state: s, error, note } = decodeHash(location.hash);
+  const { state: s, notes } = decodeHash(location.hash);
   stopPlay();
-  if (error) say(ui.pageMessage, `This link’s view could not be read (${error}): showing the default view instead.`, 'warning');
-  else if (note) say(ui.pageMessage, note, 'warning');
-  else clearPageMessage();
+  linkNotes = notes.map((n) => n.text);
+  clearPageMessage();
   const imageChanged = !image || s.image !== image.id;
   state = s;
+  validState = structuredClone(s);
+  linkSel = s.sel.slice();
   buildEditors();
   syncControls();
   if (imageChanged) await chooseImage(state.image);
@@ -1091,7 +1227,7 @@ async function loadFromHash() {
     await drawInput();
     requestCompute();
   }
-  if (error || note) saveHash();
+  if (notes.length) saveHash();
   else lastHash = location.hash;
 }
 
@@ -1152,14 +1288,10 @@ function wire() {
 
   ui.preset.addEventListener('change', () => applyPreset(ui.preset.value));
   ui.sigma.addEventListener('input', () => {
-    const v = Number(ui.sigma.value);
-    if (!(v >= 0.1 && v <= 10)) {
-      ui.sigma.setAttribute('aria-invalid', 'true');
-      say(ui.kernelMessage, 'σ must be a number from 0.1 to 10.', 'error');
-      return;
-    }
-    ui.sigma.removeAttribute('aria-invalid');
-    state.sigma = v;
+    const r = readDecimal(fieldText(ui.sigma), 0.1, 10);
+    fieldError(ui.sigma, ui.sigmaError, r.ok ? '' : `${r.problem}: σ is a number from 0.1 to 10.`);
+    if (!r.ok) return;
+    state.sigma = r.value;
     if (state.preset === 'gaussian') applyPreset('gaussian');
   });
   ui.k1.addEventListener('change', () => resizeKernel(Number(ui.k1.value), state.k2));
@@ -1209,11 +1341,10 @@ function wire() {
       state.mode = radio.value;
       if (state.mode === 'sum' && was !== 'sum' && state.preset !== 'magnitude') {
         state.kernels = [state.kernels[0], state.kernels[0].slice(), state.kernels[0].slice()];
-        say(ui.kernelMessage, 'Each channel starts with a copy of the kernel: edit W_R, W_G and W_B separately.');
+        kernelNote = 'Each channel starts with a copy of the kernel: edit W_R, W_G and W_B separately.';
       }
       if (state.mode === 'sum' && state.preset === 'magnitude') {
-        applyPreset('sobelX');
-        say(ui.kernelMessage, 'The gradient magnitude is not a linear kernel, so it has no multi-channel sum: here is Sobel Gx instead.');
+        applyPreset('sobelX', 'The gradient magnitude is not a linear kernel, so it has no multi-channel sum: here is Sobel Gx instead.');
       }
       if (state.mode !== 'sum' && state.preset === 'luma') state.preset = 'custom';
       buildEditors();
@@ -1248,9 +1379,13 @@ function wire() {
     const n = e.shiftKey ? 10 : 1;
     select(state.sel[0] + d[0] * n, state.sel[1] + d[1] * n);
   });
+  // A typed row or column must be one of Z's: else it is said next to the field and the selection stays.
   const typed = () => {
-    const a = Number(ui.j1.value), b = Number(ui.j2.value);
-    if (Number.isInteger(a) && Number.isInteger(b) && ui.j1.value !== '' && ui.j2.value !== '') select(a, b);
+    if (!drawn) return;
+    const a = readWhole(fieldText(ui.j1), 0, drawn.height - 1), b = readWhole(fieldText(ui.j2), 0, drawn.width - 1);
+    fieldError(ui.j1, ui.j1Error, a.ok ? '' : `${a.problem}: the rows of Z are 0 to ${drawn.height - 1}.`);
+    fieldError(ui.j2, ui.j2Error, b.ok ? '' : `${b.problem}: the columns of Z are 0 to ${drawn.width - 1}.`);
+    if (a.ok && b.ok) select(a.value, b.value);
   };
   ui.j1.addEventListener('change', typed);
   ui.j2.addEventListener('change', typed);
@@ -1271,17 +1406,18 @@ function wire() {
   ui.share.addEventListener('click', async () => {
     clearTimeout(hashTimer);
     saveHash();
-    const own = state.image === 'own' ? ' Your own image is not in the link: it opens with a sample photo.' : '';
+    const caveats = (state.image === 'own' ? ' Your own image is not in the link: it opens with a sample photo.' : '')
+      + (cellProblems(state).length ? ' A kernel cell is not a number: the link holds the last kernel that was all numbers.' : '');
     try {
       await navigator.clipboard.writeText(location.href);
       ui.shareUrl.hidden = true;
-      ui.shareStatus.textContent = `Link copied: whoever opens it sees this view.${own}`;
+      ui.shareStatus.textContent = `Link copied: whoever opens it sees this view.${caveats}`;
     } catch {
       // No clipboard access (an insecure page, a refused permission): show the link to copy by hand.
       ui.shareUrl.value = location.href;
       ui.shareUrl.hidden = false;
       ui.shareUrl.select();
-      ui.shareStatus.textContent = `Copy this link (Ctrl+C or ⌘C):${own}`;
+      ui.shareStatus.textContent = `Copy this link (Ctrl+C or ⌘C):${caveats}`;
     }
   });
   window.addEventListener('hashchange', () => {

@@ -1,17 +1,19 @@
 // Pixels page: an image as an array of numbers (lesson objectives 1, 5, 6).
-// All of the page's state lives in `state` and in the URL hash, so a link
-// reproduces the view; the engine (convlab.js) splits channels and converts
-// to grayscale; image-source.js brings images in.
+// All of the page's state lives in `state` and in the URL hash (pixels-state.js),
+// so a link reproduces the view; the engine (convlab.js) splits channels and
+// converts to grayscale; image-source.js brings images in.
 import { loadConvlab } from './convlab.js';
 import { SAMPLES, loadSample, bindImageInputs, openCamera } from './image-source.js';
+import {
+  MAX_EDIT, SEED_MAX, CLASS_MATRIX, DEFAULT_SAMPLE, cloneMatrix, defaultState,
+  readWhole, parsePixel, encodeHash, decodeHash,
+} from './pixels-state.js';
 
 const LENS = 7; // the zoomed grid is LENS x LENS pixels around the cursor
 const PLANE_LENS = 5; // numbers shown under each channel plane
 const MLP_SIDE = 28;
-const MAX_EDIT = 8; // largest editable matrix side
 // Where the lens starts on each sample: a spot worth reading (else the centre).
 const START = { astronaut: [110, 330], coffee: [300, 120], chelsea: [150, 150], camera: [256, 256] };
-const CLASS_MATRIX = { rows: 3, cols: 3, values: [255, 255, 255, 255, 0, 255, 255, 255, 255] };
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, props = {}, ...children) => {
@@ -21,59 +23,49 @@ const el = (tag, props = {}, ...children) => {
 };
 
 // ---- state (mirrored in the hash) ----
-const state = {
-  sample: 'astronaut',   // the sample shown, or null for a file / webcam picture
-  view: null,            // 'color' | 'gray'; null: grayscale pictures gray, others colour
-  x: null, y: null,      // lens position (column, row); null: the centre
-  seed: 1,               // the MLP section's shuffle
-  shuffled: false,       // MLP vector shown shuffled
-  matrix: structuredClone(CLASS_MATRIX),
-};
+const state = defaultState();
 
 let cl = null;           // the engine, once loaded
 let current = null;      // { img, planes: Float32Array (3, H, W), y: Float32Array (H, W) }
 
+// The page message: what a link had that could not be used, then the
+// engine's note (a scalar build running because the SIMD one failed).
+let linkNotes = [], engineNote = '';
+// The lens position a link asked for, until the picture says whether it has it.
+let linkLens = null;
+
+function showPageMessage() {
+  const lines = [...linkNotes, engineNote].filter(Boolean);
+  const node = $('[data-page-message]');
+  say(node, '', 'warning');
+  node.append(...lines.flatMap((line, i) => (i ? [' ', el('br'), line] : [line]))); // one line each
+}
+
+/** Reads the link into `state`; a link with no sample keeps the picture shown. */
 function readHash() {
-  const p = new URLSearchParams(location.hash.slice(1));
-  const int = (k, lo, hi) => {
-    const v = Number(p.get(k));
-    return p.has(k) && Number.isInteger(v) && v >= lo && v <= hi ? v : null;
-  };
-  if (SAMPLES.some((s) => s.name === p.get('sample'))) state.sample = p.get('sample');
-  state.view = ['color', 'gray'].includes(p.get('view')) ? p.get('view') : null;
-  state.x = int('x', 0, 1e6);
-  state.y = int('y', 0, 1e6);
-  state.seed = int('seed', 1, 999999) ?? 1;
-  state.shuffled = p.get('shuffled') === '1';
-  state.matrix = parseMatrix(p.get('m')) ?? structuredClone(CLASS_MATRIX);
+  const { state: s, notes } = decodeHash(location.hash);
+  Object.assign(state, s, { sample: s.sample ?? state.sample });
+  linkNotes = notes.map((n) => n.text);
+  linkLens = s.x === null ? null : [s.x, s.y];
+  showPageMessage();
 }
 
 let hashTimer = 0;
 function writeHash() {
   clearTimeout(hashTimer);
-  hashTimer = setTimeout(() => {
-    const p = new URLSearchParams();
-    if (state.sample) p.set('sample', state.sample);
-    if (state.view) p.set('view', state.view);
-    if (state.x !== null) { p.set('x', state.x); p.set('y', state.y); }
-    if (state.seed !== 1) p.set('seed', state.seed);
-    if (state.shuffled) p.set('shuffled', '1');
-    const m = state.matrix;
-    if (!sameMatrix(m, CLASS_MATRIX)) p.set('m', `${m.rows}x${m.cols}:${m.values.join('.')}`);
-    history.replaceState(null, '', `#${p}`);
-  }, 150);
+  hashTimer = setTimeout(() => history.replaceState(null, '', encodeHash(state)), 150);
 }
 
-function parseMatrix(s) {
-  const m = /^(\d)x(\d):([\d.]+)$/.exec(s ?? '');
-  if (!m) return null;
-  const rows = Number(m[1]), cols = Number(m[2]);
-  const values = m[3].split('.').map(Number);
-  if (rows < 1 || cols < 1 || rows > MAX_EDIT || cols > MAX_EDIT || values.length !== rows * cols) return null;
-  if (!values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) return null;
-  return { rows, cols, values };
+/** A field's message next to it (the element its aria-describedby names): `text`, or '' when the field is good. */
+function fieldError(input, errorEl, text) {
+  errorEl.textContent = text;
+  input.setAttribute('aria-invalid', String(Boolean(text)));
 }
-const sameMatrix = (a, b) => a.rows === b.rows && a.cols === b.cols && a.values.every((v, i) => v === b.values[i]);
+
+/** The text of an <input type=number>, or null when the browser could not read it as a number. */
+function fieldText(input) {
+  return input.value === '' && input.validity.badInput ? null : input.value;
+}
 
 // ---- colours ----
 
@@ -105,9 +97,15 @@ function setImage(img) {
   const y = cl.toPlanar(img, true);
   current = { img, planes, y };
   if (state.x === null || state.x >= img.width || state.y >= img.height) {
+    if (linkLens && state.x !== null) {
+      linkNotes.push(`This link’s “x=${linkLens[0]}” and “y=${linkLens[1]}” were ignored together (the ${img.width} × ${img.height} picture `
+        + `has x from 0 to ${img.width - 1} and y from 0 to ${img.height - 1}): using its starting spot.`);
+      showPageMessage();
+    }
     const start = img.source === 'sample' ? START[state.sample] : null;
     [state.x, state.y] = start ?? [Math.floor(img.width / 2), Math.floor(img.height / 2)];
   }
+  linkLens = null;
   drawImage();
   drawPlanes();
   renderShape();
@@ -358,16 +356,6 @@ function renderPlaneNumbers() {
 
 const editor = { inputs: [], cells: [], focus: 0, painting: false };
 
-function parseCell(text) {
-  const t = text.trim();
-  if (t === '') return { error: 'is empty: type a whole number from 0 to 255' };
-  const v = Number(t);
-  if (!Number.isFinite(v)) return { error: `“${t}” is not a number` };
-  if (!Number.isInteger(v)) return { error: `“${t}” is not a whole number: a pixel holds a whole number from 0 to 255` };
-  if (v < 0 || v > 255) return { error: `${t} is outside 0 to 255` };
-  return { value: v };
-}
-
 function buildEditor() {
   const { rows, cols, values } = state.matrix;
   const inputs = $('[data-ed-inputs]'), pixels = $('[data-ed-pixels]');
@@ -383,6 +371,7 @@ function buildEditor() {
     const r = Math.floor(i / cols), c = i % cols;
     const input = el('input', { type: 'text', inputMode: 'numeric', value: String(values[i]), className: 'mono' });
     input.setAttribute('aria-label', `Row ${r}, column ${c}`);
+    input.setAttribute('aria-describedby', 'px-ed-message');
     input.addEventListener('input', () => onCellInput(i));
     inputs.append(input);
     editor.inputs.push(input);
@@ -393,6 +382,8 @@ function buildEditor() {
   }
   $('[data-ed-rows]').value = rows;
   $('[data-ed-cols]').value = cols;
+  fieldError($('[data-ed-rows]'), $('[data-ed-rows-error]'), '');
+  fieldError($('[data-ed-cols]'), $('[data-ed-cols-error]'), '');
   renderEditor();
 }
 
@@ -408,7 +399,7 @@ function renderEditor() {
   for (let r = 0; r < rows; r++) rowsText.push(`[${values.slice(r * cols, (r + 1) * cols).join(', ')}]`);
   $('[data-ed-literal]').textContent = `[${rowsText.join(', ')}]`;
   const bad = editor.inputs
-    .map((input, i) => ({ i, res: parseCell(input.value) }))
+    .map((input, i) => ({ i, res: parsePixel(input.value) }))
     .filter((b) => b.res.error);
   const msg = $('[data-ed-message]');
   if (bad.length) {
@@ -422,30 +413,41 @@ function renderEditor() {
 
 function onCellInput(i) {
   const input = editor.inputs[i];
-  const res = parseCell(input.value);
+  const res = parsePixel(input.value);
   input.setAttribute('aria-invalid', String(Boolean(res.error)));
   if (!res.error) state.matrix.values[i] = res.value;
   renderEditor();
   writeHash();
 }
 
+/** The paint value, or null (said next to its field) when it is not a pixel's number. */
+function brushValue() {
+  const field = $('[data-ed-brush]');
+  const r = readWhole(fieldText(field), 0, 255);
+  fieldError(field, $('[data-ed-brush-error]'), r.ok ? '' : `${r.problem}: a pixel holds a whole number from 0 to 255.`);
+  return r.ok ? r.value : null;
+}
+
 function paint(i) {
-  const brush = parseCell($('[data-ed-brush]').value);
-  if (brush.error) {
-    say($('[data-ed-message]'), `Paint value ${brush.error}.`, 'error');
-    return;
-  }
-  state.matrix.values[i] = brush.value;
-  editor.inputs[i].value = String(brush.value);
+  const brush = brushValue();
+  if (brush === null) return;
+  state.matrix.values[i] = brush;
+  editor.inputs[i].value = String(brush);
   editor.inputs[i].setAttribute('aria-invalid', 'false');
   renderEditor();
   writeHash();
 }
 
+// A size that is not 1 to MAX_EDIT is said next to its field, and the matrix stays as it is.
 function resizeEditor() {
-  const rows = parseCell($('[data-ed-rows]').value).value;
-  const cols = parseCell($('[data-ed-cols]').value).value;
-  if (!rows || !cols || rows > MAX_EDIT || cols > MAX_EDIT) return;
+  const read = (name, what) => {
+    const field = $(`[data-ed-${name}]`);
+    const r = readWhole(fieldText(field), 1, MAX_EDIT);
+    fieldError(field, $(`[data-ed-${name}-error]`), r.ok ? '' : `${r.problem}: the matrix has 1 to ${MAX_EDIT} ${what}.`);
+    return r.ok ? r.value : null;
+  };
+  const rows = read('rows', 'rows'), cols = read('cols', 'columns');
+  if (rows === null || cols === null) return;
   const old = state.matrix;
   const values = [];
   for (let r = 0; r < rows; r++) {
@@ -471,7 +473,7 @@ function wireEditor() {
   pixels.addEventListener('pointermove', (e) => {
     if (!editor.painting) return;
     const cell = cellAt(e);
-    if (cell && state.matrix.values[cell.dataset.index] !== Number($('[data-ed-brush]').value)) paint(Number(cell.dataset.index));
+    if (cell && state.matrix.values[cell.dataset.index] !== brushValue()) paint(Number(cell.dataset.index));
   });
   const stop = () => { editor.painting = false; };
   pixels.addEventListener('pointerup', stop);
@@ -494,8 +496,9 @@ function wireEditor() {
   });
   $('[data-ed-rows]').addEventListener('input', resizeEditor);
   $('[data-ed-cols]').addEventListener('input', resizeEditor);
+  $('[data-ed-brush]').addEventListener('input', brushValue);
   $('[data-ed-reset]').addEventListener('click', () => {
-    state.matrix = structuredClone(CLASS_MATRIX);
+    state.matrix = cloneMatrix(CLASS_MATRIX);
     buildEditor();
     writeHash();
   });
@@ -621,11 +624,10 @@ function buildMlp() {
     writeHash();
   });
   $('[data-mlp-seed]').addEventListener('input', (e) => {
-    const v = Number(e.target.value);
-    const ok = Number.isInteger(v) && v >= 1 && v <= 999999;
-    e.target.setAttribute('aria-invalid', String(!ok));
-    if (!ok) return;
-    state.seed = v;
+    const r = readWhole(fieldText(e.target), 1, SEED_MAX);
+    fieldError(e.target, $('[data-mlp-seed-error]'), r.ok ? '' : `${r.problem}: the seed is a whole number from 1 to ${SEED_MAX}.`);
+    if (!r.ok) return;
+    state.seed = r.value;
     renderMlp();
     writeHash();
   });
@@ -650,6 +652,7 @@ function renderMlp() {
   drawSmall($('[data-mlp-small]'), mlp.small);
   $('[data-mlp-p0]').textContent = String(mlp.perm[0]);
   $('[data-mlp-seed]').value = state.seed;
+  fieldError($('[data-mlp-seed]'), $('[data-mlp-seed-error]'), '');
   renderVector();
   const host = $('[data-mlp-pairs]');
   host.replaceChildren();
@@ -810,14 +813,15 @@ async function main() {
   try {
     cl = await loadConvlab();
     badge.textContent = `Engine: ${cl.simd ? 'WASM SIMD' : 'WASM scalar'}`;
-    if (cl.note) say($('[data-page-message]'), cl.note, 'warning');
+    engineNote = cl.note ?? '';
+    showPageMessage();
   } catch (e) {
     badge.textContent = 'Engine: not loaded';
     say($('[data-source-message]'), `The engine did not load (${e.message}): this page needs it.`, 'error');
     return;
   }
   wireSource();
-  await showSample(state.sample ?? 'astronaut');
+  await showSample(state.sample ?? DEFAULT_SAMPLE);
 }
 
 main();

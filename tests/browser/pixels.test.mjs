@@ -479,3 +479,122 @@ test('screenshots at projector and phone sizes', async () => {
     await page.context().close();
   }
 });
+
+// ---- links and number fields (issue 10, items 5, 10, 18) ----
+
+/** The text of the elements an input's aria-describedby names. */
+async function describedBy(input) {
+  const ids = (await input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  return input.page().evaluate((list) => list.map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim(), ids);
+}
+
+/** Elements marked hidden that are shown anyway, and elements hidden or shown by an inline display style. */
+async function visibilityFaults(page) {
+  return page.evaluate(() => [
+    ...[...document.querySelectorAll('[hidden]')].filter((el) => getComputedStyle(el).display !== 'none').map((el) => `shown: ${el.outerHTML.slice(0, 60)}`),
+    ...[...document.querySelectorAll('body *')].filter((el) => el.style.display || el.style.visibility).map((el) => `inline: ${el.outerHTML.slice(0, 60)}`),
+  ]);
+}
+
+test('a link is read key by key: what it cannot mean falls back to its default, and the page says which key and why', async () => {
+  const page = await openPixels('#sample=chelsea&view=grey&x=40&y=30&seed=0x10&shuffled=maybe&zoom=2');
+  await shapeIs(page, '(300, 451, 3)');
+  const message = page.locator('[data-page-message]');
+  assert.equal(await message.textContent(),
+    'This link’s “view=grey” was ignored (view is color or gray): using colour, or gray for a grayscale picture. '
+    + 'This link’s “seed=0x10” was ignored (seed is a whole number from 1 to 999999): using 1. '
+    + 'This link’s “shuffled=maybe” was ignored (shuffled is 1 or 0): using 0. '
+    + 'This link’s “zoom=2” was ignored (the page has no such setting).');
+  // The rest is kept: the sample and the lens.
+  const r = await readout(page);
+  assert.deepEqual([r.row, r.col], [30, 40]);
+  assert.equal(await page.getByLabel('Shuffle number (seed)').inputValue(), '1');
+  // The link is written back as the view shown.
+  await page.waitForFunction(() => !location.hash.includes('seed'));
+  assert.match(page.url(), /#sample=chelsea&x=40&y=30$/);
+  await screenshot(page, 'pixels-link-notes');
+  await page.context().close();
+
+  // The lens position is a pair, and must lie in the picture.
+  for (const [hash, note] of [
+    ['#sample=chelsea&x=40', /^This link’s “x=40” was ignored \(the lens position needs both x and y, this link has only x\): using the picture’s starting spot\.$/],
+    ['#sample=chelsea&x=4.5&y=30', /^This link’s “x=4\.5” and “y=30” were ignored together \(the lens position is x and y, both whole numbers from 0\)/],
+    ['#sample=chelsea&x=451&y=30', /^This link’s “x=451” and “y=30” were ignored together \(the 451 × 300 picture has x from 0 to 450 and y from 0 to 299\): using its starting spot\.$/],
+    ['#sample=catz&x=1&y=2', /^This link’s “sample=catz” was ignored \(sample is camera, astronaut, coffee or chelsea\): using astronaut\.$/],
+  ]) {
+    const p = await openPixels(hash);
+    await p.locator('[data-page-message]').filter({ hasText: note }).waitFor({ timeout: 5000 })
+      .catch(async () => assert.fail(`${hash}: “${await p.locator('[data-page-message]').textContent()}”`));
+    await p.context().close();
+  }
+  // A good link says nothing; a bad one pasted into the open tab is said there.
+  const other = await openPixels('#sample=camera&x=3&y=4&seed=5');
+  await shapeIs(other, '(512, 512)');
+  assert.equal(await other.locator('[data-page-message]').textContent(), '');
+  await other.evaluate(() => { location.hash = 'sample=coffee&m=2x2:0.0.0.999'; });
+  await shapeIs(other, '(400, 600, 3)');
+  assert.equal(await other.locator('[data-page-message]').textContent(),
+    'This link’s “m=2x2:0.0.0.999” was ignored (a pixel holds a whole number from 0 to 255): using the class’s dark dot.');
+  assert.equal(await other.locator('[data-ed-literal]').textContent(), '[[255, 255, 255], [255, 0, 255], [255, 255, 255]]');
+  assert.deepEqual(other.problems, []);
+  await other.context().close();
+});
+
+test('every number field takes only what a person means; a bad value is said next to its field and changes nothing', async () => {
+  const page = await openPixels();
+  const editor = page.getByRole('region', { name: '4. Make an image from numbers' });
+  const literal = editor.locator('[data-ed-literal]');
+  const dot = '[[255, 255, 255], [255, 0, 255], [255, 255, 255]]';
+  // A matrix cell: hex and exponents are not numbers a pixel holds.
+  const cell = editor.getByLabel('Row 1, column 1', { exact: true });
+  for (const [typed, said] of [['0x10', '“0x10” is not a number'], ['1e2', '“1e2” is not a number'], ['Infinity', '“Infinity” is not a number']]) {
+    await cell.fill(typed);
+    assert.equal(await cell.getAttribute('aria-invalid'), 'true', typed);
+    assert.equal(await describedBy(cell), `Row 1, column 1: ${said}. The picture keeps the last valid number.`);
+    assert.equal(await literal.textContent(), dot, `${typed}: the matrix stays`);
+  }
+  await cell.fill('16');
+  assert.equal(await literal.textContent(), '[[255, 255, 255], [255, 16, 255], [255, 255, 255]]');
+  // Rows, columns, paint value, seed: number fields with their message beside them.
+  const rows = editor.getByLabel('Rows'), cols = editor.getByLabel('Columns');
+  for (const [field, typed, said] of [
+    [rows, '9', '9 is too large: the matrix has 1 to 8 rows.'],
+    [rows, '0', '0 is too small: the matrix has 1 to 8 rows.'],
+    [rows, '2.5', '“2.5” is not a whole number: the matrix has 1 to 8 rows.'],
+    [rows, '1e0', '“1e0” is not a number: the matrix has 1 to 8 rows.'],
+    [cols, '', 'Empty: the matrix has 1 to 8 columns.'],
+  ]) {
+    await field.fill(typed);
+    assert.equal(await field.getAttribute('aria-invalid'), 'true', typed);
+    assert.equal(await describedBy(field), said);
+    assert.equal(await literal.textContent(), '[[255, 255, 255], [255, 16, 255], [255, 255, 255]]', `${typed}: the matrix stays`);
+  }
+  await cols.fill('2');
+  await rows.fill('2');
+  assert.equal(await literal.textContent(), '[[255, 255], [255, 16]]');
+  assert.equal(await describedBy(rows), '');
+  assert.equal(await rows.getAttribute('aria-invalid'), 'false');
+  const brush = editor.getByLabel('Paint value');
+  await brush.fill('300');
+  assert.equal(await describedBy(brush), '300 is too large: a pixel holds a whole number from 0 to 255.');
+  await editor.getByRole('button', { name: /^Pixel row 0, column 0: / }).click();
+  assert.equal(await literal.textContent(), '[[255, 255], [255, 16]]', 'no paint with a bad paint value');
+  await brush.fill('7');
+  assert.equal(await describedBy(brush), '');
+  await editor.getByRole('button', { name: /^Pixel row 0, column 0: / }).click();
+  assert.equal(await literal.textContent(), '[[7, 255], [255, 16]]');
+  await screenshot(page, 'pixels-bad-fields');
+  const seed = page.getByLabel('Shuffle number (seed)');
+  const p0 = await page.locator('[data-mlp-p0]').textContent();
+  for (const [typed, said] of [['1.5', '“1.5” is not a whole number'], ['0', '0 is too small'], ['1e3', '“1e3” is not a number']]) {
+    await seed.fill(typed);
+    assert.equal(await seed.getAttribute('aria-invalid'), 'true');
+    assert.equal(await describedBy(seed), `The same seed always gives the same shuffle. ${said}: the seed is a whole number from 1 to 999999.`);
+    assert.equal(await page.locator('[data-mlp-p0]').textContent(), p0, `${typed}: the shuffle stays`);
+  }
+  await seed.fill('2');
+  assert.notEqual(await page.locator('[data-mlp-p0]').textContent(), p0);
+  assert.deepEqual(await visibilityFaults(page), []);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
