@@ -111,7 +111,7 @@ export class Page {
    */
   async problems() {
     const inPageErrors = await this.driver.evaluate(() => (window.__engineTestErrors ?? []).splice(0));
-    return [...this.driver.problems(), ...inPageErrors];
+    return [...new Set([...this.driver.problems(), ...inPageErrors])]; // an error both saw, once
   }
 
   async watchErrors() {
@@ -131,9 +131,16 @@ export class Locator {
     this.index = index;
   }
 
+  /** For messages: role button "Start" >> filter /^Finished/ [0] */
   toString() {
-    const s = this.steps.map((q) => (q.by === 'css' ? q.css : `${q.by}${q.role ? ` ${q.role}` : ''} ${JSON.stringify(q.name?.text ?? q.name?.re ?? q.hasText?.text ?? q.hasText?.re ?? '')}`));
-    return s.join(' >> ') + (this.index === null ? '' : ` [${this.index}]`);
+    const describe = (q) => {
+      if (q.by === 'css') return q.css;
+      if (q.by === 'nth') return `[${q.index}]`;
+      const m = q.name ?? q.hasText;
+      const what = m?.re !== undefined ? `/${m.re}/` : JSON.stringify(m?.text ?? '');
+      return q.role ? `${q.by} ${q.role} ${what}` : `${q.by} ${what}`;
+    };
+    return this.steps.map(describe).join(' >> ') + (this.index === null ? '' : ` [${this.index}]`);
   }
 
   getByRole(role, options = {}) { return this.#then({ by: 'role', role, name: matcher(options.name), exact: !!options.exact }); }
