@@ -297,21 +297,26 @@ export function checkImageStructure(bytes) {
 
 // ---- private ----
 
-const HEADER_BYTES = 256 * 1024; // enough for a JPEG's EXIF block before its SOF marker
+const HEADER_BYTES = 256 * 1024; // enough for most JPEGs' EXIF block before their SOF marker
 
 async function decodeBlob(blob, name, { maxSide, source }) {
-  const head = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
-  const known = head && head.width > 0 && head.height > 0;
-  if (known && head.width * head.height > MAX_DECODE_PIXELS) {
-    throw new ImageSourceError('too-large',
-      `“${name}” is ${head.width} × ${head.height} pixels, ${megapixels(head.width * head.height)} megapixels: ` +
-      `more than this page can decode (the limit is ${megapixels(MAX_DECODE_PIXELS)} megapixels, so that a ` +
-      'laptop or Chromebook with little memory does not run out of it). Make it smaller first.');
+  // The size from the first bytes: too many pixels is refused before the rest is read.
+  let head = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+  refuseTooLarge(head, name);
+  if (head) {
+    // The whole file: the size of a JPEG whose frame header lies further in (a large
+    // EXIF or XMP block), and its structure. A file cut short is refused here, not
+    // left to the decoder: Chromium refuses it, Firefox and WebKit would show what
+    // arrived and fill the rest with white.
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    if (!(head.width > 0 && head.height > 0)) {
+      head = readImageHeader(bytes);
+      refuseTooLarge(head, name);
+    }
+    const problem = checkImageStructure(bytes);
+    if (problem) throw decodeError(name, head, new Error(problem), null);
   }
-  // A file cut short is refused here, not left to the decoder: Chromium refuses
-  // it, Firefox and WebKit would show what arrived and fill the rest with white.
-  const problem = head ? checkImageStructure(await blob.arrayBuffer()) : null;
-  if (problem) throw decodeError(name, head, new Error(problem), null);
+  const known = head && head.width > 0 && head.height > 0;
   const options = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
   const fit = known ? fitSize(head.width, head.height, maxSide) : null;
   let bitmap;
@@ -342,6 +347,14 @@ async function decodeBlob(blob, name, { maxSide, source }) {
   bitmap.close();
   const scaledFrom = width !== original.width || height !== original.height ? original : undefined;
   return finish(ctx.getImageData(0, 0, width, height).data, width, height, name, source, scaledFrom, maxSide);
+}
+
+function refuseTooLarge(head, name) {
+  if (!(head?.width * head?.height > MAX_DECODE_PIXELS)) return;
+  throw new ImageSourceError('too-large',
+    `“${name}” is ${head.width} × ${head.height} pixels, ${megapixels(head.width * head.height)} megapixels: ` +
+    `more than this page can decode (the limit is ${megapixels(MAX_DECODE_PIXELS)} megapixels, so that a ` +
+    'laptop or Chromebook with little memory does not run out of it). Make it smaller first.');
 }
 
 // Composites transparency over white, fills in gray and the note.
@@ -436,7 +449,7 @@ function pngStructure(b, dv) {
 function jpegStructure(b) {
   let sos = -1;
   for (let i = 2; i + 3 < b.length;) {
-    if (b[i] !== 0xff) return 'JPEG: a segment does not start with FF';
+    if (b[i] !== 0xff) { i++; continue; } // stray bytes before a marker: decoders skip them too
     const m = b[i + 1];
     if (m === 0xff) { i++; continue; }
     if (m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) { i += 2; continue; }

@@ -59,6 +59,24 @@ function nativeTestAccuracy(trainer, file) {
   return JSON.parse(out.trim().split('\n').pop()).test_acc;
 }
 
+/**
+ * A JPEG whose frame header (SOF) says width x height and lies past its first 320 KB:
+ * five comment segments are put in front of it. The pixel data stays as it was.
+ */
+function jpegWithFarFrameHeader(jpeg, width, height) {
+  const comments = Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([0xff, 0xfe, 0xff, 0xff]), Buffer.alloc(0xfffd, 0x20)]));
+  const out = Buffer.concat([jpeg.subarray(0, 2), ...comments, jpeg.subarray(2)]);
+  for (let i = 2; i + 9 < out.length; i += 2 + out.readUInt16BE(i + 2)) {
+    assert.equal(out[i], 0xff, `a marker at byte ${i}`);
+    if (out[i + 1] === 0xc0 || out[i + 1] === 0xc2) {
+      out.writeUInt16BE(height, i + 5);
+      out.writeUInt16BE(width, i + 7);
+      return out;
+    }
+  }
+  throw new Error('no SOF0 or SOF2 marker');
+}
+
 const SIX = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [12, 34, 56], [200, 100, 50], [255, 255, 255]];
 
 // ---- the pages, as a person uses them ----
@@ -275,6 +293,10 @@ export const SCENARIOS = [
       await upload('huge.png', pngFromRows(20000, 20000, 1, 0, Buffer.alloc(20000 * 2501)));
       assert.match(await sourceMessage(page, /huge\.png/),
         /^“huge\.png” is 20000 × 20000 pixels, 400 megapixels: more than this page can decode \(the limit is 50 megapixels\b/);
+      await unchanged();
+      // ... also when a JPEG's frame header comes after a large EXIF-like block.
+      await upload('far.jpg', jpegWithFarFrameHeader(jpegBytes, 10000, 10000));
+      assert.match(await sourceMessage(page, /far\.jpg/), /^“far\.jpg” is 10000 × 10000 pixels, 100 megapixels: more than this page can decode/);
       await unchanged();
       // Not an image at all.
       await upload('notes.png', Buffer.from('These are my notes, not a picture.\n'));

@@ -132,6 +132,10 @@ test('JPEG: an end-of-image marker after the scan; one in an EXIF thumbnail does
   assert.equal(checkImageStructure(withThumb.subarray(0, withThumb.length - 4)), 'JPEG: no end-of-image marker (FF D9) after the scan');
   // A camera's trailer after the end of the image is allowed.
   assert.equal(checkImageStructure(Buffer.concat([file, Buffer.from('SEFT trailer bytes')])), null);
+  // Stray bytes between two segments are skipped, as decoders skip them.
+  const stray = Buffer.concat([file.subarray(0, 20), Buffer.from([0, 0, 0]), file.subarray(20)]);
+  assert.equal(file[20], 0xff, 'a segment starts at byte 20');
+  refusedWhenCut(stray, 3, 'a JPEG with stray bytes');
 });
 
 // ---- the rest ----
