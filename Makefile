@@ -1,7 +1,8 @@
 # convlab: the one entry point. `make help` lists the targets.
 #
 #   make serve   install what is missing, build, serve on http://127.0.0.1:$(PORT)
-#   make test    install what is missing, build, run every test (native, wasm, browser)
+#   make test    install what is missing, build, run every test (native, wasm, browser,
+#                and the cross-engine scenarios in Chromium, Firefox and WebKit)
 #   make dist    build the static site into build/site/ (upload it anywhere)
 #   make bench   speed figures: native, and both .wasm builds in Chromium
 #   make fuzz    fuzz the parsers with libFuzzer (not part of make test)
@@ -82,7 +83,7 @@ $(NATIVE_OPT)/%: tools/%.c $(NATIVE_OPT)/libconvlab.a
 -include $(sort $(wildcard mk/*.mk))
 
 # ---- commands ----
-.PHONY: all dist install serve test test-native test-wasm test-browser bench clean help fuzz
+.PHONY: all dist install serve test test-native test-wasm test-browser test-engines bench clean help fuzz
 
 install:
 	@bash scripts/install.sh
@@ -100,8 +101,12 @@ test-wasm: dist $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
 test-browser: dist
 	node --test --test-concurrency=1 tests/browser/
 
+# The same scenarios in each engine a class has: Chromium, Firefox ESR, WebKitGTK (tests/engines/)
+test-engines: dist $(NATIVE_OPT)/convlab-train
+	node --test --test-concurrency=1 tests/engines/
+
 # Every suite runs even when an earlier one fails; the last line sums them up.
-SUITES := test-native test-wasm test-browser
+SUITES := test-native test-wasm test-browser test-engines
 test: install
 	@$(MAKE) --no-print-directory dist $(TEST_BIN) $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
 	@passed=0; failed=0; bad=""; \

@@ -16,6 +16,9 @@ PACKAGES=(
   libclang-rt-14-dev  # ... and its runtime
   dataset-fashion-mnist  # the four IDX .gz files under /usr/share/datasets/fashion-mnist/
   chromium            # browser tests and benchmarks (driven by playwright-core)
+  firefox-esr         # the cross-engine tests in Firefox (driven by puppeteer-core, WebDriver BiDi)
+  webkit2gtk-driver   # ... and in WebKit, Safari's engine (WebKitWebDriver + MiniBrowser, selenium-webdriver)
+  xvfb xauth          # MiniBrowser has no headless mode: it runs on a virtual X display
   wabt                # wasm-objdump: checks on the built modules
   nodejs npm          # only if no node is on PATH
 )
@@ -44,8 +47,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages for the tests and benchmarks only (playwright-core drives /usr/bin/chromium: no
-# browser download; TensorFlow.js for the comparison benchmark). npm ci when any is missing or the
+# npm packages for the tests and benchmarks only (playwright-core drives /usr/bin/chromium,
+# puppeteer-core /usr/bin/firefox-esr, selenium-webdriver Debian's WebKitWebDriver: no browser or
+# driver download; TensorFlow.js for the comparison benchmark). npm ci when any is missing or the
 # lock changed since the last install.
 npm_missing() {
   node -e '
@@ -55,5 +59,5 @@ npm_missing() {
 }
 if [[ package-lock.json -nt node_modules/.package-lock.json ]] || npm_missing; then
   echo "install: npm ci (test tools)"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 SE_OFFLINE=true npm ci --no-audit --no-fund --loglevel=error
 fi

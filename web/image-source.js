@@ -41,8 +41,9 @@
 //   code               when
 //   'empty'            the file has no bytes
 //   'not-image'        the bytes are not a picture format the browser can read
-//   'decode'           it looks like an image but the browser could not decode it
-//   'too-large'        more than MAX_DECODE_PIXELS pixels: not even tried
+//   'decode'           it looks like an image but is cut short or damaged (checked
+//                      here, before decoding) or the browser could not decode it
+//   'too-large'        more than MAX_DECODE_PIXELS pixels by its header: not even tried
 //   'sample'           a sample could not be fetched (unknown name, network)
 //   'camera-unavailable' no webcam API here (insecure page, old browser)
 //   'camera-denied'    the student or the browser refused access
@@ -51,12 +52,22 @@
 // Decoding uses createImageBitmap (off the main thread in browsers) with
 // colorSpaceConversion 'none', so the numbers are the ones stored in the file.
 // Big images are scaled while decoding (resizeWidth/resizeHeight), so the
-// page never holds a full-size copy of a 20000 x 20000 picture.
+// page never holds a full-size copy of a large photo.
+//
+// Before decoding, the file's size is read from its header and its structure is
+// walked (checkImageStructure), so that every browser engine answers alike:
+// Chromium refuses a PNG cut short while Firefox shows it half white and WebKit
+// all white, and a decoder asked for 400 megapixels takes 3 GB or more, enough
+// to kill a tab on a 4 GB Chromebook, whatever it is asked to scale it to.
 
 /** Longest side, in pixels, of any image this module returns (default). */
 export const MAX_SIDE = 2048;
-/** Larger images (by their header) are refused rather than decoded: 400 megapixels. */
-export const MAX_DECODE_PIXELS = 20000 * 20000;
+/**
+ * Larger images (by their header) are refused rather than decoded: 50 megapixels
+ * (a 4 GB device survives the decode: about 200 MB of RGBA, plus the decoder's own
+ * buffers). A 48-megapixel phone photo (8000 x 6000) is still read.
+ */
+export const MAX_DECODE_PIXELS = 50_000_000;
 
 /** The sample images in samples/ (credits in CREDITS.md). */
 export const SAMPLES = Object.freeze([
@@ -257,18 +268,55 @@ export function readImageHeader(bytes) {
   return null;
 }
 
+/**
+ * Whether the whole file is there, by its format's structure (no decoding):
+ * null when it is complete (or its format is not one checked here), else a
+ * short reason in English for tests and logs, e.g. 'PNG: no IEND chunk'.
+ *   PNG   the chunks, each inside the file, from IHDR through IDAT to IEND
+ *   JPEG  an end-of-image marker (FF D9) after the first start-of-scan
+ *   GIF   the blocks, each inside the file, up to the trailer (3B)
+ *   WebP  the RIFF size fits in the file
+ *   BMP   the pixel rows fit in the file (uncompressed BMPs)
+ * Bytes after the end (a camera's trailer, padding) are allowed, as browsers
+ * allow them.
+ */
+export function checkImageStructure(bytes) {
+  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const head = readImageHeader(b);
+  if (!head) return null;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  switch (head.format) {
+    case 'png': return pngStructure(b, dv);
+    case 'jpeg': return jpegStructure(b);
+    case 'gif': return gifStructure(b);
+    case 'webp': return dv.getUint32(4, true) + 8 > b.length ? 'WebP: the RIFF size is larger than the file' : null;
+    case 'bmp': return bmpStructure(b, dv);
+    default: return null;
+  }
+}
+
 // ---- private ----
 
-const HEADER_BYTES = 256 * 1024; // enough for a JPEG's EXIF block before its SOF marker
+const HEADER_BYTES = 256 * 1024; // enough for most JPEGs' EXIF block before their SOF marker
 
 async function decodeBlob(blob, name, { maxSide, source }) {
-  const head = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
-  const known = head && head.width > 0 && head.height > 0;
-  if (known && head.width * head.height > MAX_DECODE_PIXELS) {
-    throw new ImageSourceError('too-large',
-      `“${name}” is ${head.width} × ${head.height} pixels, ${megapixels(head.width * head.height)} megapixels: ` +
-      `more than this page can decode (${megapixels(MAX_DECODE_PIXELS)} megapixels). Make it smaller first.`);
+  // The size from the first bytes: too many pixels is refused before the rest is read.
+  let head = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+  refuseTooLarge(head, name);
+  if (head) {
+    // The whole file: the size of a JPEG whose frame header lies further in (a large
+    // EXIF or XMP block), and its structure. A file cut short is refused here, not
+    // left to the decoder: Chromium refuses it, Firefox and WebKit would show what
+    // arrived and fill the rest with white.
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    if (!(head.width > 0 && head.height > 0)) {
+      head = readImageHeader(bytes);
+      refuseTooLarge(head, name);
+    }
+    const problem = checkImageStructure(bytes);
+    if (problem) throw decodeError(name, head, new Error(problem), null);
   }
+  const known = head && head.width > 0 && head.height > 0;
   const options = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
   const fit = known ? fitSize(head.width, head.height, maxSide) : null;
   let bitmap;
@@ -277,7 +325,7 @@ async function decodeBlob(blob, name, { maxSide, source }) {
       ? await createImageBitmap(blob, { ...options, resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' })
       : await createImageBitmap(blob, options);
   } catch (e) {
-    throw decodeError(blob, name, head, e, await blob.slice(0, 512).arrayBuffer());
+    throw decodeError(name, head, e, await blob.slice(0, 512).arrayBuffer());
   }
   let original = known ? { width: head.width, height: head.height } : { width: bitmap.width, height: bitmap.height };
   // A format without a size in its header (AVIF, ICO, ...) or an orientation
@@ -299,6 +347,14 @@ async function decodeBlob(blob, name, { maxSide, source }) {
   bitmap.close();
   const scaledFrom = width !== original.width || height !== original.height ? original : undefined;
   return finish(ctx.getImageData(0, 0, width, height).data, width, height, name, source, scaledFrom, maxSide);
+}
+
+function refuseTooLarge(head, name) {
+  if (!(head?.width * head?.height > MAX_DECODE_PIXELS)) return;
+  throw new ImageSourceError('too-large',
+    `“${name}” is ${head.width} × ${head.height} pixels, ${megapixels(head.width * head.height)} megapixels: ` +
+    `more than this page can decode (the limit is ${megapixels(MAX_DECODE_PIXELS)} megapixels, so that a ` +
+    'laptop or Chromebook with little memory does not run out of it). Make it smaller first.');
 }
 
 // Composites transparency over white, fills in gray and the note.
@@ -326,7 +382,7 @@ function finish(data, width, height, name, source, scaledFrom, maxSide) {
   return img;
 }
 
-function decodeError(blob, name, head, cause, firstBytes) {
+function decodeError(name, head, cause, firstBytes) {
   if (head) {
     return new ImageSourceError('decode',
       `“${name}” starts like a ${head.format.toUpperCase()} file but could not be decoded: it may be damaged or cut short.`, { cause });
@@ -370,6 +426,74 @@ function cameraError(e) {
 
 function stopStream(stream) {
   for (const track of stream.getTracks()) track.stop();
+}
+
+function pngStructure(b, dv) {
+  let pos = 8, first = true, idat = false;
+  while (pos + 8 <= b.length) {
+    const len = dv.getUint32(pos);
+    const type = String.fromCharCode(b[pos + 4], b[pos + 5], b[pos + 6], b[pos + 7]);
+    if (len > 0x7fffffff) return `PNG: chunk ${type} claims ${len} bytes`;
+    if (pos + 12 + len > b.length) return `PNG: chunk ${type} at byte ${pos} ends past the end of the file`;
+    if (first && (type !== 'IHDR' || len !== 13)) return 'PNG: the first chunk is not a 13-byte IHDR';
+    first = false;
+    if (type === 'IDAT') idat = true;
+    if (type === 'IEND') return idat ? null : 'PNG: no IDAT chunk before IEND';
+    pos += 12 + len;
+  }
+  return 'PNG: no IEND chunk';
+}
+
+// After the first SOS the entropy-coded data holds FF only as FF 00 or a restart
+// marker (FF D0-D7): an FF D9 there is the end of the image, not data.
+function jpegStructure(b) {
+  let sos = -1;
+  for (let i = 2; i + 3 < b.length;) {
+    if (b[i] !== 0xff) { i++; continue; } // stray bytes before a marker: decoders skip them too
+    const m = b[i + 1];
+    if (m === 0xff) { i++; continue; }
+    if (m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) { i += 2; continue; }
+    if (m === 0xd9) return 'JPEG: the image ends before its first scan';
+    const next = i + 2 + ((b[i + 2] << 8) | b[i + 3]);
+    if (m === 0xda) { sos = next; break; }
+    i = next;
+  }
+  if (sos < 0 || sos > b.length) return 'JPEG: no start of scan';
+  for (let i = b.length - 2; i >= sos; i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return null;
+  return 'JPEG: no end-of-image marker (FF D9) after the scan';
+}
+
+function gifStructure(b) {
+  let pos = 13;
+  const table = (flags) => (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
+  pos += table(b[10]);
+  // sub-blocks: a size byte, that many bytes, ..., a 0 size byte
+  const skipBlocks = (p) => {
+    while (p < b.length && b[p] !== 0) p += 1 + b[p];
+    return p < b.length ? p + 1 : -1;
+  };
+  let images = 0;
+  while (pos < b.length) {
+    const kind = b[pos];
+    if (kind === 0x3b) return images ? null : 'GIF: no image before the trailer';
+    if (kind === 0x21) pos = skipBlocks(pos + 2);
+    else if (kind === 0x2c) {
+      if (pos + 10 > b.length) break;
+      pos = skipBlocks(pos + 10 + table(b[pos + 9]) + 1);
+      images++;
+    } else return `GIF: an unknown block (${kind}) at byte ${pos}`;
+    if (pos < 0) break;
+  }
+  return 'GIF: no trailer (3B): the file is cut short';
+}
+
+function bmpStructure(b, dv) {
+  if (b.length < 34) return 'BMP: the header is cut short';
+  const offset = dv.getUint32(10, true), width = Math.abs(dv.getInt32(18, true)), height = Math.abs(dv.getInt32(22, true));
+  const bits = dv.getUint16(28, true), compression = dv.getUint32(30, true);
+  if (compression !== 0 && compression !== 3) return null; // RLE and embedded JPEG/PNG: left to the decoder
+  const rowBytes = Math.ceil((width * bits) / 32) * 4;
+  return offset + rowBytes * height > b.length ? 'BMP: the pixel rows end past the end of the file' : null;
 }
 
 // JPEG: walk the segments to the first start-of-frame; read the EXIF

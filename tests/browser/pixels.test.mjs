@@ -1,87 +1,15 @@
 // The pixels page in real Chromium, driven through labels and roles. Pixel
 // values are checked against the PNG files decoded here, in node, by a small
-// independent decoder (zlib + the PNG filters), not against the page's code.
+// independent decoder (tests/lib/png.mjs: zlib + the PNG filters), not against the page's code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { useSiteAndBrowser, screenshot, SITE } from './helpers.mjs';
-
-// ---- PNG, written and read here ----
-
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(body) >>> 0);
-  return Buffer.concat([len, body, crc]);
-}
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** A PNG of `raw` rows (each row its filter byte 0 then its bytes). */
-function pngFromRows(width, height, bitDepth, colorType, raw) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = bitDepth;
-  ihdr[9] = colorType;
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/** An 8-bit RGB PNG from pixels [[r, g, b], ...] row by row. */
-function rgbPng(width, height, pixels) {
-  const raw = Buffer.alloc(height * (1 + 3 * width));
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) raw.set(pixels[y * width + x], y * (1 + 3 * width) + 1 + 3 * x);
-  }
-  return pngFromRows(width, height, 8, 2, raw);
-}
-
-/** Decodes an 8-bit, non-interlaced gray (0) or RGB (2) PNG: { width, height, channels, data }. */
-function decodePng(buf) {
-  assert.ok(buf.subarray(0, 8).equals(SIGNATURE), 'a PNG file');
-  let pos = 8, width, height, channels;
-  const idat = [];
-  while (pos < buf.length) {
-    const len = buf.readUInt32BE(pos), type = buf.toString('latin1', pos + 4, pos + 8);
-    const data = buf.subarray(pos + 8, pos + 8 + len);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      assert.equal(data[8], 8, 'bit depth 8');
-      assert.equal(data[12], 0, 'not interlaced');
-      channels = { 0: 1, 2: 3 }[data[9]];
-      assert.ok(channels, `colour type ${data[9]} handled`);
-    } else if (type === 'IDAT') idat.push(data);
-    pos += 12 + len;
-  }
-  const raw = zlib.inflateSync(Buffer.concat(idat));
-  const stride = width * channels, out = Buffer.alloc(height * stride);
-  for (let y = 0; y < height; y++) {
-    const f = raw[y * (stride + 1)], row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    for (let i = 0; i < stride; i++) {
-      const a = i >= channels ? out[y * stride + i - channels] : 0;
-      const b = y > 0 ? out[(y - 1) * stride + i] : 0;
-      const c = y > 0 && i >= channels ? out[(y - 1) * stride + i - channels] : 0;
-      let p = 0;
-      if (f === 1) p = a;
-      else if (f === 2) p = b;
-      else if (f === 3) p = (a + b) >> 1;
-      else if (f === 4) {
-        const e = a + b - c, pa = Math.abs(e - a), pb = Math.abs(e - b), pc = Math.abs(e - c);
-        p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
-      out[y * stride + i] = (row[i] + p) & 255;
-    }
-  }
-  return { width, height, channels, data: out };
-}
+import { chunk, pngFromRows, rgbPng, decodePng, pixelAt as at } from '../lib/png.mjs';
 
 const sample = (name) => decodePng(fs.readFileSync(path.join(SITE, 'samples', name)));
-const at = (img, row, col) => [...img.data.subarray((row * img.width + col) * img.channels, (row * img.width + col + 1) * img.channels)];
 
 // ---- page helpers ----
 
@@ -281,11 +209,18 @@ test('bad files get a clear message and the image stays', async () => {
   assert.match(text, /“empty\.png” is empty \(0 bytes\)/);
   await unchanged();
 
-  // A header that claims 20000 x 20000 with no pixel data after it.
-  const fake = pngFromRows(20000, 20000, 8, 2, Buffer.alloc(0)).subarray(0, 33);
-  await upload(page, 'claims-huge.png', Buffer.concat([fake, chunk('IEND', Buffer.alloc(0))]));
-  text = await sourceMessage(page, /claims-huge\.png/);
-  assert.match(text, /starts like a PNG file but could not be decoded/);
+  // A header that claims 5000 x 5000 with no pixel data after it.
+  const fake = pngFromRows(5000, 5000, 8, 2, Buffer.alloc(0)).subarray(0, 33);
+  await upload(page, 'claims-big.png', Buffer.concat([fake, chunk('IEND', Buffer.alloc(0))]));
+  text = await sourceMessage(page, /claims-big\.png/);
+  assert.match(text, /starts like a PNG file but could not be decoded: it may be damaged or cut short\./);
+  await unchanged();
+
+  // A real PNG cut short (Firefox and WebKit would show it part white: refused before decoding).
+  const whole = rgbPng(3, 2, [[255, 0, 0], [0, 255, 0], [0, 0, 255], [12, 34, 56], [200, 100, 50], [255, 255, 255]]);
+  await upload(page, 'cut.png', whole.subarray(0, whole.length - 20));
+  text = await sourceMessage(page, /cut\.png/);
+  assert.match(text, /“cut\.png” starts like a PNG file but could not be decoded: it may be damaged or cut short\./);
   await unchanged();
 
   // Beyond what the page decodes at all.
@@ -298,23 +233,31 @@ test('bad files get a clear message and the image stays', async () => {
   await page.context().close();
 });
 
-test('huge images are scaled down to the 2048-pixel limit, and the message says so', async () => {
+test('large photos are scaled down to the 2048-pixel limit; past 50 megapixels they are refused before decoding', async () => {
   const page = await openPixels('#sample=coffee');
-  // A real, valid 9000 x 9000 RGB PNG (zeros compress well), with a red band.
-  const w = 9000, stride = 1 + 3 * w;
-  const raw = Buffer.alloc(9000 * stride);
-  for (let y = 4000; y < 4100; y++) for (let x = 0; x < w; x++) raw[y * stride + 1 + 3 * x] = 255;
-  await upload(page, 'big.png', pngFromRows(w, 9000, 8, 2, raw));
+  // A real, valid 6000 x 4000 RGB PNG (a 24-megapixel photo's size; zeros compress well), with a red band.
+  const w = 6000, h = 4000, stride = 1 + 3 * w;
+  const raw = Buffer.alloc(h * stride);
+  for (let y = 2000; y < 2100; y++) for (let x = 0; x < w; x++) raw[y * stride + 1 + 3 * x] = 255;
+  await upload(page, 'big.png', pngFromRows(w, h, 8, 2, raw));
   let text = await sourceMessage(page, /big\.png/);
-  assert.match(text, /“big\.png” is 9000 × 9000 pixels, more than the 2048-pixel limit on the longest side here, so it was scaled down to 2048 × 2048\./);
-  await shapeIs(page, '(2048, 2048, 3)');
-  // A real 20000 x 20000 PNG (1-bit gray, all black): decoded off the main thread.
+  assert.match(text, /“big\.png” is 6000 × 4000 pixels, more than the 2048-pixel limit on the longest side here, so it was scaled down to 2048 × 1365\./);
+  await shapeIs(page, '(1365, 2048, 3)');
+  assert.deepEqual((await goTo(page, 700, 3)).values, [255, 0, 0], 'the red band, scaled (rows 683-716)');
+  // A real 20000 x 20000 PNG (1-bit gray, all black): 400 megapixels, refused by its header;
+  // decoding it took Chromium's renderer to about 3.2 GB.
   await upload(page, 'huge.png', pngFromRows(20000, 20000, 1, 0, Buffer.alloc(20000 * 2501)));
   text = await sourceMessage(page, /huge\.png/);
-  assert.match(text, /is 20000 × 20000 pixels, .*scaled down to 2048 × 2048\./);
+  assert.match(text, /“huge\.png” is 20000 × 20000 pixels, 400 megapixels: more than this page can decode \(the limit is 50 megapixels\b.*has not changed/);
+  assert.equal(await page.getByLabel('Shape', { exact: true }).textContent(), '(1365, 2048, 3)');
+  // Just under the limit: 7000 x 7000, 49 megapixels, is decoded and scaled.
+  await upload(page, 'square.png', pngFromRows(7000, 7000, 1, 0, Buffer.alloc(7000 * 876)));
+  text = await sourceMessage(page, /square\.png/);
+  assert.match(text, /is 7000 × 7000 pixels, .*scaled down to 2048 × 2048\./);
   await shapeIs(page, '(2048, 2048)');
   const r = await goTo(page, 3, 3);
   assert.deepEqual(r.values, [0]);
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });
 
