@@ -351,6 +351,7 @@ function onDataProgress(ev) {
     text.textContent = ev.fromCache ? 'Reading from your browser’s cache…'
       : `Downloading: ${(ev.loaded / 1e6).toFixed(1)} of ${(ev.total / 1e6).toFixed(1)} MB (${Math.round(100 * frac)}%)`;
   } else if (ev.phase === 'decompress') text.textContent = 'Decompressing…';
+  if (ev.phase !== 'download') $('[data-cancel-data]').hidden = true; // nothing left to cancel
   else if (ev.phase === 'parse') text.textContent = 'Reading the IDX files…';
 }
 

@@ -84,7 +84,9 @@ test('every page carries the Content-Security-Policy, and it is in force', async
       return { script: window.injected === true, style: d.getBoundingClientRect().width === 123 };
     });
     assert.deepEqual(ran, { script: false, style: false }, p.file);
-    assert.equal(cspViolations(page).length, 2, p.file);
+    // each reported once per policy (the page's meta, and the server's header when it sends one)
+    const found = cspViolations(page);
+    assert.ok(found.some((v) => v.includes('script-src')) && found.some((v) => v.includes('style-src')), found.join('\n'));
     page.problems.length = 0; // expected here: not a failure of the page
     await page.context().close();
   }
