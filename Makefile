@@ -83,13 +83,17 @@ $(NATIVE_OPT)/%: tools/%.c $(NATIVE_OPT)/libconvlab.a
 -include $(sort $(wildcard mk/*.mk))
 
 # ---- commands ----
-.PHONY: all dist install serve test test-native test-wasm test-browser test-engines bench clean help fuzz
+.PHONY: all dist install serve test test-types test-native test-wasm test-browser test-engines bench clean help fuzz
 
 install:
 	@bash scripts/install.sh
 
 serve: install dist
 	node scripts/serve.mjs --root $(SITE) --port $(PORT)
+
+# The site's JS against its JSDoc types (tsconfig.json): TypeScript's checker, no build step.
+test-types:
+	npx tsc -p .
 
 test-native: $(TEST_BIN)
 	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed="$$failed $$(basename $$t)"; done; \
@@ -106,7 +110,7 @@ test-engines: dist $(NATIVE_OPT)/convlab-train
 	node --test --test-concurrency=1 tests/engines/
 
 # Every suite runs even when an earlier one fails; the last line sums them up.
-SUITES := test-native test-wasm test-browser test-engines
+SUITES := test-types test-native test-wasm test-browser test-engines
 test: install
 	@$(MAKE) --no-print-directory dist $(TEST_BIN) $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
 	@passed=0; failed=0; bad=""; \

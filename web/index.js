@@ -1,5 +1,6 @@
 // Landing page: load the engine, say which build runs, compute the worked example.
-import { loadConvlab, PAD } from './convlab.js';
+import { loadConvlab, PAD } from './lib/convlab.js';
+import { $ } from './lib/dom.js';
 
 const X = [255, 255, 255, 255, 0, 255, 255, 255, 255];
 const W = [0, 1, 2, 2, 2, 0, 0, 1, 2];
@@ -13,15 +14,15 @@ function fillMatrix(table, values, n) {
 }
 
 async function main() {
-  const status = document.querySelector('[data-engine-status]');
-  const detail = document.querySelector('[data-engine-detail]');
-  const badge = document.querySelector('[data-engine-badge]');
-  fillMatrix(document.querySelector('[data-matrix="x"]'), X, 3);
-  fillMatrix(document.querySelector('[data-matrix="w"]'), W, 3);
+  const status = $('[data-engine-status]');
+  const detail = $('[data-engine-detail]');
+  const badge = $('[data-engine-badge]');
+  fillMatrix($('[data-matrix="x"]'), X, 3);
+  fillMatrix($('[data-matrix="w"]'), W, 3);
   try {
     const cl = await loadConvlab();
     const z = cl.conv2d(Float32Array.from(X), 1, 3, 3, Float32Array.from(W), 3, 3, { pad: PAD.valid });
-    document.querySelector('[data-example-result]').textContent = `Z[0, 0] = ${z.data[0]}`;
+    $('[data-example-result]').textContent = `Z[0, 0] = ${z.data[0]}`;
     status.dataset.state = 'ok';
     status.dataset.simd = String(cl.simd);
     status.textContent = `Engine loaded: ${cl.buildName}`;

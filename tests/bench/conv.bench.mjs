@@ -12,7 +12,7 @@ export async function run({ siteUrl, newPage, quick }) {
   const page = await newPage();
   await page.goto(siteUrl);
   const rows = await page.evaluate(async ({ runs }) => {
-    const { loadConvlab, PAD, KERNEL, DISPLAY } = await import('./convlab.js');
+    const { loadConvlab, PAD, KERNEL, DISPLAY } = await import('./lib/convlab.js');
     const W = 1050, H = 700, n = W * H;
     // a photo-like test image: smooth gradients plus noise, opaque
     const data = new Uint8ClampedArray(n * 4);

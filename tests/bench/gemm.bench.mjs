@@ -8,7 +8,7 @@ export async function run({ siteUrl, newPage, quick }) {
   const page = await newPage();
   await page.goto(siteUrl);
   const rows = await page.evaluate(async ({ runs }) => {
-    const { loadConvlab } = await import('./convlab.js');
+    const { loadConvlab } = await import('./lib/convlab.js');
     const stats = (t) => {
       t.sort((a, b) => a - b);
       return { median: t[t.length >> 1], min: t[0], max: t[t.length - 1], runs: t.length };

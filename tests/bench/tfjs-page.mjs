@@ -17,7 +17,7 @@
 // Numbers are per call for kernels (a trial repeats the call R times, R
 // chosen so that a trial takes ~25 ms), per epoch for training, per 10,000
 // images for inference.
-import { loadConvlab, PAD } from '../convlab.js';
+import { loadConvlab, PAD } from '../lib/convlab.js';
 
 const tf = globalThis.tf;
 

@@ -1,7 +1,7 @@
 // The train page in Chromium: time per epoch of the two reference models of
 // the network-core issue (batch 32, plain SGD, lr 0.01, the full 60,000
 // training images, SIMD build), measured in the page's own worker
-// (train-worker.js, the loop the page runs: one WASM call per batch, slices of
+// (train/worker.js, the loop the page runs: one WASM call per batch, slices of
 // ~30 ms between which it answers messages); and the longest main-thread task
 // while the page trains through its own controls (PerformanceObserver 'longtask').
 //
@@ -24,7 +24,7 @@ export async function run({ siteUrl, newPage, quick, log }) {
   const page = await newPage();
   await page.goto(`${siteUrl}train.html`);
   const timings = await page.evaluate(async ({ models, images, runs }) => {
-    const w = new Worker('train-worker.js', { type: 'module' });
+    const w = new Worker('train/worker.js', { type: 'module' });
     let id = 0;
     const pending = new Map();
     let onFinished = null;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useSiteAndBrowser, screenshot, SITE } from './helpers.mjs';
-import { loadConvlab } from '../../web/convlab.js';
+import { loadConvlab } from '../../web/lib/convlab.js';
 
 const env = useSiteAndBrowser();
 

@@ -1,7 +1,7 @@
-// Numbers for people (web/format.js).
+// Numbers for people (web/lib/format.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fmtValue, fmtBytes, fmtDuration, compact, fmtInt } from '../../web/format.js';
+import { fmtValue, fmtBytes, fmtDuration, compact, fmtInt } from '../../web/lib/format.js';
 
 test('a loss of any size fits a small box and reads as a number', () => {
   assert.equal(fmtValue(2.302585), '2.303');

@@ -4,7 +4,7 @@
 // PNGs by tests/lib/png.mjs, GIF, WebP, BMP and JPEG byte by byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readImageHeader, checkImageStructure, MAX_DECODE_PIXELS } from '../../web/image-source.js';
+import { readImageHeader, checkImageStructure, MAX_DECODE_PIXELS } from '../../web/lib/image-source.js';
 import { chunk, pngFromRows, rgbPng, SIGNATURE } from '../lib/png.mjs';
 
 const bytes = (...parts) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));

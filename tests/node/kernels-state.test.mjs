@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   defaultState, encodeHash, decodeHash, readWhole, readDecimal, viewProblem, cellProblems, CLASS_KERNEL,
-} from '../../web/kernels-state.js';
+} from '../../web/kernels/state.js';
 
 /** A view unlike the default in every key. */
 function fullState() {

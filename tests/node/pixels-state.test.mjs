@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   defaultState, encodeHash, decodeHash, readWhole, parsePixel, CLASS_MATRIX,
-} from '../../web/pixels-state.js';
+} from '../../web/pixels/state.js';
 
 const full = () => ({
   sample: 'chelsea', view: 'gray', x: 40, y: 30, seed: 77, shuffled: true,

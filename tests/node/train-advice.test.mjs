@@ -3,7 +3,7 @@
 // each the mean over its stretch of batches).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lossAdvice, formatRate, betterRate, farAboveGuessing, GUESS_LOSS } from '../../web/train-advice.js';
+import { lossAdvice, formatRate, betterRate, farAboveGuessing, GUESS_LOSS } from '../../web/train/advice.js';
 
 /** A curve of n points, 1/20 epoch apart, from loss(x) and acc(x). */
 function curve(n, loss, acc = () => 0.5) {

@@ -1,11 +1,11 @@
-// What a network costs, from its layers (web/train-cost.js), checked against
+// What a network costs, from its layers (web/train/cost.js), checked against
 // multiply-adds counted by hand and against the engine's own layer list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { multiplyAdds, epochSeconds, TRAIN_PASSES } from '../../web/train-cost.js';
-import { loadConvlab } from '../../web/convlab.js';
+import { multiplyAdds, epochSeconds, TRAIN_PASSES } from '../../web/train/cost.js';
+import { loadConvlab } from '../../web/lib/convlab.js';
 
 const SITE = path.resolve(new URL('../../build/site', import.meta.url).pathname);
 

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  SETTINGS, defaultSettings, decodeHash, encodeHash, ignoredMessage, parseNumber, wholeNumber, realNumber, layerValues,
-  MAX_BATCH, MAX_FILTERS,
-} from '../../web/train-settings.js';
+  SETTINGS, defaultSettings, decodeHash, encodeHash, ignoredMessage, layerValues, MAX_BATCH, MAX_FILTERS,
+} from '../../web/train/state.js';
+import { parseDecimal as parseNumber, wholeNumber, realNumber } from '../../web/lib/numbers.js';
 
 test('a link made from any settings reads back as the same settings', () => {
   const s = { ...defaultSettings(), arch: 'cnn', convs: '3', filters: ['4', '8', '12'], kernel: '5', pool: 'avg', dense: '64',
@@ -29,9 +29,9 @@ test('every value a link cannot mean falls back to its default, and is named', (
   for (const key of ['arch', 'optimizer', 'loss', 'batch', 'epochs', 'units', 'quick', 'kernel', 'momentum']) assert.deepEqual(settings[key], d[key], key);
   assert.equal(settings.lr, '0.002', 'a good value is kept');
   const text = ignoredMessage(ignored);
-  assert.match(text, /“arch=bogus” \(the architecture is mlp, cnn or custom\): using mlp/);
-  assert.match(text, /“bs=1e400” \(the batch size must be from 1 to 4,096\): using 32/);
-  assert.match(text, /“momentum=1” \(the momentum must be below 1\): using 0\.9/);
+  assert.match(text, /This link’s “arch=bogus” was ignored \(the architecture is mlp, cnn or custom\): using mlp\./);
+  assert.match(text, /“bs=1e400” was ignored \(the batch size must be a whole number\): using 32\./);
+  assert.match(text, /“momentum=1” was ignored \(the momentum must be below 1\): using 0\.9\./);
   assert.equal(ignoredMessage([]), '');
   // a very long value is shortened in the sentence
   assert.match(ignoredMessage(decodeHash(`#spec=${'x'.repeat(300)}`).ignored), /“spec=x{40}…”/);
@@ -50,8 +50,9 @@ test('each field says what is wrong in words, with readable limits', () => {
   assert.deepEqual(wholeNumber('12', 1, 64, 'Filters'), { value: 12 });
   assert.equal(wholeNumber('1.5', 1, 64, 'Filters').error, 'Filters must be a whole number');
   assert.equal(wholeNumber('x', 1, 64, 'Filters').error, 'Filters must be a number');
-  assert.equal(wholeNumber('1e20', 1, MAX_BATCH, 'The batch size').error, 'The batch size must be from 1 to 4,096');
-  assert.equal(wholeNumber('1e400', 1, MAX_BATCH, 'The batch size').error, 'The batch size must be from 1 to 4,096');
+  assert.equal(wholeNumber('100000000000000000000', 1, MAX_BATCH, 'The batch size').error, 'The batch size must be from 1 to 4,096');
+  assert.equal(wholeNumber('1e3', 1, MAX_BATCH, 'The batch size').error, 'The batch size must be a whole number', 'a count is typed as digits');
+  assert.equal(wholeNumber('0x10', 1, MAX_BATCH, 'The batch size').error, 'The batch size must be a number');
   const lr = (t) => realNumber(t, { above: 0, below: 1e30 }, 'The learning rate', '0.001');
   assert.equal(lr('1e309').error, 'The learning rate must be below 1e30');
   assert.equal(lr('-1e309').error, 'The learning rate must be greater than 0');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { loadConvlab, PAD, DISPLAY, KERNEL, ConvlabError } from '../../web/convlab.js';
+import { loadConvlab, PAD, DISPLAY, KERNEL, ConvlabError } from '../../web/lib/convlab.js';
 
 const SITE = new URL('../../build/site/', import.meta.url);
 const CASES = new URL('../../build/conv-cases.bin', import.meta.url);

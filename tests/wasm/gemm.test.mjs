@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { loadConvlab } from '../../web/convlab.js';
+import { loadConvlab } from '../../web/lib/convlab.js';
 
 const SITE = new URL('../../build/site/', import.meta.url);
 const EPS = 2 ** -23;

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { loadConvlab } from '../../web/convlab.js';
+import { loadConvlab } from '../../web/lib/convlab.js';
 
 const SITE = new URL('../../build/site/', import.meta.url);
 const CASES = new URL('../../build/nn-cases.json', import.meta.url);

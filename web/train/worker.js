@@ -25,11 +25,11 @@
 //
 // Training: one WASM call per batch (cl_nn_train_step_idx on a shuffled
 // order), in slices of ~30 ms between which the worker answers messages.
-import { loadConvlab, ConvlabError, OPTIMIZER, LOSS, STATUS } from './convlab.js';
-import { serveRequests } from './worker-rpc.js';
-import { compact, fmtBytes } from './format.js';
-import { betterRate, formatRate } from './train-advice.js';
-import { multiplyAdds, TRAIN_PASSES } from './train-cost.js';
+import { loadConvlab, ConvlabError, OPTIMIZER, LOSS, STATUS } from '../lib/convlab.js';
+import { serveRequests } from '../lib/worker-rpc.js';
+import { compact, fmtBytes } from '../lib/format.js';
+import { betterRate, formatRate } from './advice.js';
+import { multiplyAdds, TRAIN_PASSES } from './cost.js';
 
 const SIDE = 28, PIXELS = SIDE * SIDE, CLASSES = 10;
 const SLICE_MS = 30;        // work between two looks at the message queue

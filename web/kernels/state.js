@@ -7,7 +7,7 @@
 // The numbers the page shows about a convolution (output-shape formula,
 // which input pixel a padded cell repeats) are computed here with the same
 // rules as core/cl_conv.h; the convolution itself runs in the engine.
-import { SAMPLES } from './image-source.js';
+import { SAMPLES } from '../lib/image-source.js';
 
 export const MAX_K = 15;
 export const MAX_STRIDE = 4;

@@ -8,10 +8,10 @@ import {
   MAX_K, MATRICES, PRESETS, LUMA_CELLS, CLASS_KERNEL, CHANNEL_NAMES, SMALL_SIDE,
   defaultState, parseCell, fmt, cellText, padBefore, outShape, resizeCells, kernelCount,
   encodeHash, decodeHash, readWhole, readDecimal, cellProblems, viewProblem,
-} from './kernels-state.js';
-import { SAMPLES, loadSample, bindImageInputs, openCamera } from './image-source.js';
-import { WorkerClient } from './worker-rpc.js';
-import { h } from './dom.js';
+} from './state.js';
+import { SAMPLES, loadSample, bindImageInputs, openCamera } from '../lib/image-source.js';
+import { WorkerClient } from '../lib/worker-rpc.js';
+import { h } from '../lib/dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 const ui = {
@@ -121,7 +121,7 @@ function busy(delta) {
 
 class Engine {
   constructor() {
-    this.client = new WorkerClient(new URL('kernels-worker.js', import.meta.url));
+    this.client = new WorkerClient(new URL('worker.js', import.meta.url));
   }
 
   call(type, args = {}, transfer = []) {

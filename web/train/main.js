@@ -7,16 +7,17 @@
 // a link opens the same experiment; the last model, its settings and the
 // curves are kept in IndexedDB and restored on reload.
 
-import { WorkerClient } from './worker-rpc.js';
-import { lossAdvice, farAboveGuessing, betterRate, formatRate, GUESS_LOSS } from './train-advice.js';
-import { h } from './dom.js';
-import { openStore } from './train-store.js';
-import { fmtInt, pct, compact, fmtValue, fmtDuration } from './format.js';
-import { epochSeconds, SLOW_EPOCH_SECONDS } from './train-cost.js';
+import { WorkerClient } from '../lib/worker-rpc.js';
+import { lossAdvice, farAboveGuessing, betterRate, formatRate, GUESS_LOSS } from './advice.js';
+import { h } from '../lib/dom.js';
+import { openStore } from '../lib/store.js';
+import { fmtInt, pct, compact, fmtValue, fmtDuration } from '../lib/format.js';
+import { epochSeconds, SLOW_EPOCH_SECONDS } from './cost.js';
 import {
-  MAX_BATCH, defaultSettings, decodeHash, encodeHash, ignoredMessage, parseNumber, wholeNumber, realNumber, layerValues,
+  MAX_BATCH, defaultSettings, decodeHash, encodeHash, ignoredMessage, layerValues,
   MAX_HIDDEN_LAYERS, MAX_UNITS, MAX_CONV_LAYERS, MAX_FILTERS, MAX_DENSE, MAX_EPOCHS,
-} from './train-settings.js';
+} from './state.js';
+import { parseDecimal as parseNumber, wholeNumber, realNumber } from '../lib/numbers.js';
 
 const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const SIDE = 28, PIXELS = SIDE * SIDE;
@@ -33,7 +34,7 @@ const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
 // ---- the worker ----
 
-const engine = new WorkerClient(new URL('train-worker.js', import.meta.url), {
+const engine = new WorkerClient(new URL('worker.js', import.meta.url), {
   onEvent: (data) => onEvent(data),
   onError: (e) => say('page', `The training engine failed: ${e.message}. Reload the page.`, 'error'),
 });
@@ -1319,8 +1320,8 @@ function wire() {
     writeSettings(link.settings);
     scheduleDescribe();
     refreshErrors();
-    if (link.ignored.length) {
-      say('page', ignoredMessage(link.ignored), 'warning');
+    if (link.ignored.length || link.unknown.length) {
+      say('page', ignoredMessage(link.ignored, link.unknown), 'warning');
       updateHash();
     }
   });
@@ -1352,7 +1353,7 @@ async function main() {
     say('page', `The engine could not start: ${e.message}`, 'error');
     return;
   }
-  if (link.ignored.length) pageNote(ignoredMessage(link.ignored), 'warning');
+  if (link.ignored.length || link.unknown.length) pageNote(ignoredMessage(link.ignored, link.unknown), 'warning');
   state.store = await storeOpening;
   if (!state.store.available) {
     pageNote(`Your models and curves will not survive a reload: ${state.store.why}. `

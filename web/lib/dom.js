@@ -35,3 +35,34 @@ export function h(tag, props = {}, ...children) {
   }
   return el;
 }
+
+/**
+ * The first element under root matching a selector (null when none). Typed
+ * loosely: pages query their own markup, whose inputs and canvases they know.
+ * @param {string} sel
+ * @param {ParentNode} [root]
+ * @returns {any}
+ */
+export const $ = (sel, root = document) => root.querySelector(sel);
+
+/**
+ * Every element under root matching a selector, as an array.
+ * @param {string} sel
+ * @param {ParentNode} [root]
+ * @returns {any[]}
+ */
+export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+/**
+ * A message in a message element (class "message"; its live region reads it
+ * out): text, and its kind for the colour ('info', 'ok', 'warning', 'error';
+ * none: the plain look). An empty text hides the element (CSS :empty).
+ * @param {HTMLElement} el
+ * @param {string} [text]
+ * @param {'info'|'ok'|'warning'|'error'} [kind]
+ */
+export function say(el, text = '', kind) {
+  el.textContent = text;
+  if (kind) el.dataset.kind = kind;
+  else delete el.dataset.kind;
+}

@@ -9,6 +9,7 @@
 // Buffers inside WASM memory are owned by this module: every alloc has its
 // free, and typed-array views are made fresh after anything that can grow
 // memory (a grown memory detaches the old views).
+import { PAD, DISPLAY, MAX_KERNEL, FILTER_MODE, LAYER_KIND } from './limits.js';
 
 // The smallest module that uses a SIMD instruction (v128.const, drop):
 // WebAssembly.validate() says whether this browser runs the SIMD build.
@@ -26,14 +27,8 @@ export function simdSupported() {
   }
 }
 
-export const PAD = Object.freeze({ valid: 0, zero: 1, reflect: 2, edge: 3 });
-export const DISPLAY = Object.freeze({ clamp: 0, abs: 1, diverging: 2 });
-export const KERNEL = Object.freeze({
-  identity: 0, box: 1, gaussian: 2, sobelX: 3, sobelY: 4, sharpen: 5, laplacian: 6, emboss: 7,
-});
-export const MAX_KERNEL = 15;
-const FILTER_MODE = Object.freeze({ gray: 0, 'per-channel': 1, sum: 2, magnitude: 3 });
-export const MAX_STRIDE = 4;
+// The engine's enums and limits live in limits.js (checked against the engine by a test).
+export { PAD, DISPLAY, KERNEL, MAX_KERNEL, MAX_STRIDE, LAYER_KIND, LOSS, OPTIMIZER, STATUS, MAX_BATCH } from './limits.js';
 
 /** Thrown for every non-zero cl_status; .status holds the code. */
 export class ConvlabError extends Error {
@@ -75,7 +70,7 @@ async function instantiate(bytes) {
     };
   }
   const instance = await WebAssembly.instantiate(module, imports);
-  const ex = instance.exports;
+  const ex = /** @type {any} */ (instance.exports);
   if (typeof ex.cl_conv_simd !== 'function' || !(ex.memory instanceof WebAssembly.Memory)) {
     throw new Error('it is not a convlab engine (its exports are missing)');
   }
@@ -96,7 +91,7 @@ async function instantiate(bytes) {
 export async function loadConvlab(options = {}) {
   const simd = options.simd ?? simdSupported();
   if (options.bytes) return new Convlab(await instantiate(options.bytes), simd, '');
-  const urlOf = (wantSimd) => options.url ?? new URL(wantSimd ? 'convlab-simd.wasm' : 'convlab-scalar.wasm', import.meta.url);
+  const urlOf = (wantSimd) => options.url ?? new URL(wantSimd ? '../convlab-simd.wasm' : '../convlab-scalar.wasm', import.meta.url);
   const load = async (wantSimd) => instantiate(await fetchBytes(urlOf(wantSimd)));
   let first;
   try {
@@ -165,7 +160,12 @@ class Convlab {
 
   // ---- convolution ----
 
-  /** Output size [oh, ow]; throws ConvlabError on a bad geometry. */
+  /**
+   * Output size [oh, ow]; throws ConvlabError on a bad geometry.
+   * @param {number} h @param {number} w @param {number} k1 @param {number} k2
+   * @param {number} [pad] PAD.* @param {number} [stride]
+   * @returns {[number, number]}
+   */
   outSize(h, w, k1, k2, pad = PAD.valid, stride = 1) {
     const p = this.scratch('outsize', 8);
     this.check(this.exports.cl_conv_out_size(h, w, k1, k2, pad, stride, p, p + 4), 'output size');
@@ -484,14 +484,6 @@ class Convlab {
 
 // ---- network ----
 
-export const LAYER_KIND = Object.freeze({
-  input: 0, dense: 1, conv: 2, maxpool: 3, avgpool: 4, flatten: 5, relu: 6, sigmoid: 7, tanh: 8, linear: 9, softmax: 10,
-});
-export const LOSS = Object.freeze({ xent: 0, mse: 1, bce: 2 });
-export const OPTIMIZER = Object.freeze({ sgd: 0, momentum: 1, adam: 2 });
-/** cl_status values the pages react to by name. */
-export const STATUS = Object.freeze({ ok: 0, format: 13, version: 14, checksum: 15, truncated: 16, mismatch: 17, diverged: 18 });
-export const MAX_BATCH = 4096;
 const ERR_BYTES = 256;
 const KIND_NAME = Object.fromEntries(Object.entries(LAYER_KIND).map(([k, v]) => [v, k]));
 

@@ -2,12 +2,12 @@
 // All of the page's state lives in `state` and in the URL hash (pixels-state.js),
 // so a link reproduces the view; the engine (convlab.js) splits channels and
 // converts to grayscale; image-source.js brings images in.
-import { loadConvlab } from './convlab.js';
-import { SAMPLES, loadSample, bindImageInputs, openCamera } from './image-source.js';
+import { loadConvlab } from '../lib/convlab.js';
+import { SAMPLES, loadSample, bindImageInputs, openCamera } from '../lib/image-source.js';
 import {
   MAX_EDIT, SEED_MAX, CLASS_MATRIX, DEFAULT_SAMPLE, cloneMatrix, defaultState,
   readWhole, parsePixel, encodeHash, decodeHash,
-} from './pixels-state.js';
+} from './state.js';
 
 const LENS = 7; // the zoomed grid is LENS x LENS pixels around the cursor
 const PLANE_LENS = 5; // numbers shown under each channel plane

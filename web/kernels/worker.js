@@ -13,9 +13,9 @@
 //             -> { key, rgba, width, height, planes, maxAbs, display, used, normalised, ms }
 //   probe     { key, j1, j2 }     -> { key, j1, j2, channels: [{ x, src }], z }
 //             the input patch under output pixel (j1, j2) of the last filter
-import { loadConvlab, PAD, DISPLAY, KERNEL } from './convlab.js';
-import { serveRequests } from './worker-rpc.js';
-import { SMALL_SIDE } from './kernels-state.js';
+import { loadConvlab, PAD, DISPLAY, KERNEL } from '../lib/convlab.js';
+import { serveRequests } from '../lib/worker-rpc.js';
+import { SMALL_SIDE } from './state.js';
 
 let cl = null;
 const loading = loadConvlab().then((c) => { cl = c; });

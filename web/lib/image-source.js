@@ -60,22 +60,25 @@
 // all white, and a decoder asked for 400 megapixels takes 3 GB or more, enough
 // to kill a tab on a 4 GB Chromebook, whatever it is asked to scale it to.
 
-/** Longest side, in pixels, of any image this module returns (default). */
-export const MAX_SIDE = 2048;
-/**
- * Larger images (by their header) are refused rather than decoded: 50 megapixels
- * (a 4 GB device survives the decode: about 200 MB of RGBA, plus the decoder's own
- * buffers). A 48-megapixel phone photo (8000 x 6000) is still read.
- */
-export const MAX_DECODE_PIXELS = 50_000_000;
+// MAX_SIDE: the longest side of any image this module returns (default);
+// MAX_DECODE_PIXELS: larger images (by their header) are refused before any
+// decoding (a 4 GB device survives the decode: about 200 MB of RGBA, plus the
+// decoder's own buffers); a 48-megapixel phone photo (8000 x 6000) is still read.
+import { MAX_IMAGE_SIDE as MAX_SIDE, MAX_DECODE_PIXELS } from './limits.js';
 
-/** The sample images in samples/ (credits in CREDITS.md). */
+export { MAX_SIDE, MAX_DECODE_PIXELS };
+
+/**
+ * @typedef {{ readonly name: string, readonly file: string, readonly label: string }} Sample
+ */
+
+/** The sample images in samples/ (credits in CREDITS.md). @type {readonly Sample[]} */
 export const SAMPLES = Object.freeze([
   { name: 'camera', file: 'camera.png', label: 'Cameraman (grayscale, 512 × 512)' },
   { name: 'astronaut', file: 'astronaut.png', label: 'Astronaut (colour, 512 × 512)' },
   { name: 'coffee', file: 'coffee.png', label: 'Coffee cup (colour, 600 × 400)' },
   { name: 'chelsea', file: 'chelsea.png', label: 'Chelsea the cat (colour, 451 × 300)' },
-].map(Object.freeze));
+].map((x) => Object.freeze(x)));
 
 export class ImageSourceError extends Error {
   constructor(code, message, options) {
@@ -91,7 +94,7 @@ export async function loadSample(name, { maxSide = MAX_SIDE } = {}) {
   if (!sample) throw new ImageSourceError('sample', `There is no sample image called “${name}”.`);
   let blob;
   try {
-    const res = await fetch(new URL(`samples/${sample.file}`, import.meta.url));
+    const res = await fetch(new URL(`../samples/${sample.file}`, import.meta.url));
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     blob = await res.blob();
   } catch (e) {
@@ -317,6 +320,7 @@ async function decodeBlob(blob, name, { maxSide, source }) {
     if (problem) throw decodeError(name, head, new Error(problem), null);
   }
   const known = head && head.width > 0 && head.height > 0;
+  /** @type {ImageBitmapOptions} */
   const options = { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' };
   const fit = known ? fitSize(head.width, head.height, maxSide) : null;
   let bitmap;

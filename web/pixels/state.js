@@ -7,7 +7,7 @@
 // note says which key was ignored and why.
 //
 //   #sample=coffee&view=gray&x=40&y=30&seed=7&shuffled=1&m=3x3:255.255.255.255.0.255.255.255.255
-import { SAMPLES } from './image-source.js';
+import { SAMPLES } from '../lib/image-source.js';
 
 export const MAX_EDIT = 8;          // largest side of the editable matrix
 export const SEED_MAX = 999999;

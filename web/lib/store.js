@@ -1,4 +1,4 @@
-// train-store.js - what the train page keeps in the browser (IndexedDB).
+// store.js - what a page keeps in the browser (IndexedDB), behind a small API.
 //
 //   const store = await openStore();        // never throws: store.available says
 //   if (!store.available) say(store.why);
@@ -12,7 +12,7 @@
 // 'full' (the quota), 'unavailable' (no IndexedDB, a private window, storage
 // blocked) or 'failed' (anything else), and whose message a page can show.
 //
-// Records (keys of the one object store):
+// The train page's records (keys of the one object store):
 //   'model'       { bytes, spec, settings, shuffled, test, savedAt, runId }
 //   'runs'        [{ id, name, colour, settings, train, validation, test, epochs, visible, how }]
 //   'unfinished'  { runId, name, startedAt }: a run was going when this was written

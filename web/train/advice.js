@@ -1,5 +1,5 @@
 // train-advice.js - what a training curve says about the learning rate.
-import { fmtValue } from './format.js';
+import { fmtValue } from '../lib/format.js';
 //
 // A learning rate that is far too large makes the loss NaN, and the engine
 // stops the run with a message. One that is merely too large does something

@@ -11,6 +11,10 @@
 // to onEvent.
 
 export class WorkerClient {
+  /**
+   * @param {URL | string} url  the worker module
+   * @param {{ onEvent?: (data: any) => void, onError?: ((e: Error) => void) | null }} [handlers]
+   */
   constructor(url, { onEvent = () => {}, onError = null } = {}) {
     this.worker = new Worker(url, { type: 'module' });
     this.nextId = 1;
