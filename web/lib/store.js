@@ -90,6 +90,20 @@ class Store {
     });
   }
 
+  /**
+   * Several puts and deletes in one transaction: all are kept or none.
+   * @param {Record<string, any>} puts   key -> value
+   * @param {string[]} [deletes]
+   */
+  write(puts, deletes = []) {
+    return this.run('readwrite', (s) => {
+      let r;
+      for (const [k, v] of Object.entries(puts)) r = s.put(v, k);
+      for (const k of deletes) r = s.delete(k);
+      return r;
+    }, 'keeping it');
+  }
+
   get(key) { return this.run('readonly', (s) => s.get(key), 'reading what was kept'); }
   put(key, value) { return this.run('readwrite', (s) => s.put(value, key), 'keeping it'); }
   delete(...keys) {

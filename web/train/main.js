@@ -1140,15 +1140,16 @@ async function keepModel(run) {
   try {
     const { bytes, spec } = state.hasModel ? await call('save') : { bytes: null, spec: '' };
     if (epoch !== state.forgetEpoch) return; // forgotten while the bytes came back
-    const writes = [store.put('runs', runsToKeep())];
+    // one transaction: a page left at any moment finds the model, its curves
+    // and the end of the 'a run is going' marker all kept, or none of them
+    const puts = { runs: runsToKeep() };
     if (bytes) {
-      writes.push(store.put('model', {
+      puts.model = {
         bytes, spec, settings: structuredClone(state.settings), shuffled: state.modelShuffled,
         test: state.test ? state.test.accuracy : null, savedAt: Date.now(), runId: run?.id ?? null,
-      }));
+      };
     }
-    if (run) writes.push(store.delete('unfinished'));
-    await Promise.all(writes);
+    await store.write(puts, run ? ['unfinished'] : []);
   } catch (e) {
     note = keptNote(e);
   }
@@ -1163,10 +1164,7 @@ async function keepModel(run) {
 async function keepRunStart(run) {
   if (!state.store?.available || run.forgetEpoch !== state.forgetEpoch) return;
   try {
-    await Promise.all([
-      state.store.put('runs', runsToKeep()),
-      state.store.put('unfinished', { runId: run.id, name: run.name, startedAt: Date.now() }),
-    ]);
+    await state.store.write({ runs: runsToKeep(), unfinished: { runId: run.id, name: run.name, startedAt: Date.now() } });
   } catch (e) {
     run.keptNote = keptNote(e);
     renderRuns();
