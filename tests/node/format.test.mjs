@@ -26,6 +26,9 @@ test('sizes, durations, rates and counts', () => {
   assert.equal(fmtDuration(40), '40 s');
   assert.equal(fmtDuration(200), '3 min 20 s');
   assert.equal(fmtDuration(7500), '2 h 5 min');
+  assert.equal(fmtDuration(119.6), '2 min');
+  assert.equal(fmtDuration(59.7), '1 min');
+  assert.equal(fmtDuration(3599), '1 h');
   assert.equal(fmtDuration(null), '–');
   assert.equal(compact(0.001), '0.001');
   assert.equal(compact(1e20), '1e+20');

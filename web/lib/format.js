@@ -39,7 +39,11 @@ export function fmtBytes(n) {
 /** A duration in seconds as "40 s", "3 min 20 s", "2 h 5 min". */
 export function fmtDuration(s) {
   if (s === null || !Number.isFinite(s)) return '–';
-  if (s < 60) return `${Math.max(1, Math.ceil(s))} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+  if (s < 59.5) return `${Math.max(1, Math.ceil(s))} s`;
+  if (s < 3570) {
+    const t = Math.round(s), sec = t % 60; // whole seconds first: never "1 min 60 s"
+    return `${Math.floor(t / 60)} min${sec ? ` ${sec} s` : ''}`;
+  }
+  const m = Math.round(s / 60), min = m % 60;
+  return `${Math.floor(m / 60)} h${min ? ` ${min} min` : ''}`;
 }

@@ -53,6 +53,27 @@ export const DATA_FILES = Object.freeze({
   trainImages: 'data/train-images-idx3-ubyte.gz', trainLabels: 'data/train-labels-idx1-ubyte.gz',
   testImages: 'data/t10k-images-idx3-ubyte.gz', testLabels: 'data/t10k-labels-idx1-ubyte.gz',
 });
+/**
+ * The quick pack (scripts/quick-pack.mjs, built at make dist): 11,000 balanced
+ * training images, the last 1,000 of them to hold out; Quick mode downloads
+ * only it and the test files.
+ */
+export const QUICK_FILES = Object.freeze({
+  trainImages: 'data/quick-train-images-idx3-ubyte.gz', trainLabels: 'data/quick-train-labels-idx1-ubyte.gz',
+  testImages: DATA_FILES.testImages, testLabels: DATA_FILES.testLabels,
+});
+/** Images trained on, held out and tested in each mode (the page says these numbers). */
+export const SPLITS = Object.freeze({
+  quick: Object.freeze({ train: 10_000, validation: 1_000, test: 10_000 }),
+  full: Object.freeze({ train: 55_000, validation: 5_000, test: 10_000 }),
+});
+
+/** The architectures the train page opens with (its MLP and CNN defaults), by name. */
+export const PRESET_SPECS = Object.freeze({
+  mlp: 'dense128-relu-dense10-softmax',
+  cnn: 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-maxpool2-dense10-softmax',
+});
+
 /** The Cache Storage name the downloaded data is kept under. */
 export const DATA_CACHE = 'convlab-fashion-mnist-v1';
 

@@ -1,0 +1,113 @@
+// The classroom: the landing page says what this device can do; after the
+// first visit the lab works with the network gone (its service worker); a new
+// version of the site is picked up; nothing breaks where no service worker can run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useSiteAndBrowser, newPage, screenshot, SITE, ROOT } from './helpers.mjs';
+import { startServer } from '../../scripts/serve.mjs';
+import { siteFiles, versionOf, stamp } from '../../scripts/site-version.mjs';
+
+const env = useSiteAndBrowser({ '/deep/sub/path/': SITE });
+
+/** Waits until a service worker controls the page (the first visit installs it; a reload puts it in charge). */
+async function controlled(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) await page.reload();
+  await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
+}
+
+test('the landing page says what this device can do, with how long the presets train here', async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  const list = page.locator('[data-device]');
+  await page.locator('[data-device][data-measured]').waitFor({ timeout: 60_000 });
+  const text = await list.innerText();
+  assert.match(text, /Engine\s+WebAssembly SIMD/);
+  assert.match(text, /Cores\s+\d+/);
+  assert.match(text, /Storage\s+[\d.]+ (KB|MB|GB) free/);
+  assert.match(text, /Offline use\s+yes/);
+  assert.match(text, /The MLP preset: about (\d+ s|\d+ min \d+ s) per epoch on Quick \(10,000 images\), .* on all 55,000\./);
+  assert.match(text, /The CNN preset: about .* per epoch on Quick/);
+  await screenshot(page, 'landing-device');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('after the first visit every page works with the network gone', async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await controlled(page);
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.getByLabel('Z[0, 0]').filter({ hasText: '2040' }).waitFor();
+  await page.goto(`${env.url}pixels.html`);
+  await page.locator('[data-engine-badge]').filter({ hasText: 'WASM SIMD' }).waitFor();
+  await page.getByLabel('Shape', { exact: true }).filter({ hasText: '512' }).waitFor();
+  await page.goto(`${env.url}kernels.html`);
+  await page.getByLabel('Result Z[0, 0]').filter({ hasText: '2040' }).waitFor();
+  await page.goto(`${env.url}train.html`);
+  await page.locator('[data-engine-badge]').filter({ hasText: 'WebAssembly SIMD' }).waitFor();
+  await page.context().setOffline(false);
+  await page.context().close();
+});
+
+test('under a sub-path the worker keeps that sub-path only', async () => {
+  const page = await env.newPage();
+  await page.goto(`${env.url}deep/sub/path/`);
+  await controlled(page);
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  assert.equal(scope, `${env.url}deep/sub/path/`);
+  await page.context().setOffline(true);
+  await page.goto(`${env.url}deep/sub/path/kernels.html`);
+  await page.getByLabel('Result Z[0, 0]').filter({ hasText: '2040' }).waitFor();
+  await page.context().setOffline(false);
+  await page.context().close();
+});
+
+test('a new version of the site is picked up: the page says so, and the old version’s cache goes', async () => {
+  // a copy of the site whose server can be switched to a new version
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlab-version-'));
+  fs.cpSync(SITE, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}data`) });
+  const site = await startServer({ root: dir });
+  const page = await newPage(env.browser);
+  try {
+    await page.goto(site.url);
+    await controlled(page);
+    const first = await page.evaluate(() => caches.keys());
+    assert.equal(first.filter((k) => k.startsWith('convlab-site-')).length, 1);
+    // the new version: a changed page, and sw.js stamped again as make dist does
+    const index = path.join(dir, 'index.html');
+    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace('A hands-on lab for convolutional neural networks', 'The lab, version two'));
+    const files = siteFiles(dir);
+    fs.writeFileSync(path.join(dir, 'sw.js'), stamp(fs.readFileSync(path.join(ROOT, 'web/sw.js'), 'utf8'), versionOf(dir, files), files));
+    // the open page: its next check finds the new version and says so
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+    const banner = page.locator('[data-update-message]');
+    await banner.filter({ hasText: 'A new version of the lab is ready' }).waitFor();
+    assert.match(await page.locator('h1').textContent(), /A hands-on lab/, 'the old version until the student chooses');
+    await screenshot(page, 'landing-new-version');
+    await banner.getByRole('button', { name: 'Reload with it' }).click();
+    await page.locator('h1').filter({ hasText: 'The lab, version two' }).waitFor();
+    await page.waitForFunction(async () => (await caches.keys()).filter((k) => k.startsWith('convlab-site-')).length === 1);
+    const after = await page.evaluate(() => caches.keys());
+    assert.notDeepEqual(after, first, 'the old version’s cache is deleted');
+  } finally {
+    await page.context().close();
+    site.server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('where no service worker can run, the lab works online and says why offline use is not here', async () => {
+  const page = await env.newPage();
+  await page.addInitScript(() => { delete Object.getPrototypeOf(navigator).serviceWorker; });
+  await page.goto(env.url);
+  await page.locator('[data-device][data-measured]').waitFor({ timeout: 60_000 });
+  assert.match(await page.locator('[data-device]').innerText(), /Offline use\s+not here: this browser \(or this private window\) does not allow it/);
+  assert.equal(await page.getByLabel('Z[0, 0]').textContent(), 'Z[0, 0] = 2040');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

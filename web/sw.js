@@ -1,0 +1,48 @@
+// sw.js - the lab's service worker: every page, module, engine build, style,
+// icon and sample image kept in the browser at the first visit, so that the
+// lab works with the network gone (the train page keeps the data it
+// downloaded in IndexedDB itself, which also works where no service worker
+// can run: a plain-http school server).
+//
+// `make dist` writes the built copy of this file (scripts/site-version.mjs):
+// VERSION is a hash of the site's content and FILES the list to keep, so any
+// change to the site makes a new worker; the browser notices it on the next
+// visit (the page registers with updateViaCache 'none'), installs it beside
+// the old one, and the page says "a new version is ready". The new version
+// takes over when the page asks (skip-waiting: on reload, or the banner's
+// button); it then deletes the old version's cache.
+const VERSION = 'development';
+const FILES = [];
+const CACHE = `convlab-site-${VERSION}`;
+const PREFIX = 'convlab-site-';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    // cache: 'reload' bypasses the HTTP cache, so the files are this version's
+    await cache.addAll(FILES.map((f) => new Request(new URL(f, self.registration.scope), { cache: 'reload' })));
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'skip-waiting') self.skipWaiting();
+});
+
+// Kept files from the cache (their query and the page's hash never matter);
+// everything else (the data files, a dev server's extras) from the network.
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    const hit = await cache.match(req, { ignoreSearch: true });
+    return hit ?? fetch(req);
+  })());
+});
