@@ -52,9 +52,9 @@ let linkLens = null;
 
 const showPageMessage = () => renderPageMessage([...linkNotes, engineNote], ui.pageMessage);
 
-/** Reads the link into `state`; a link with no sample keeps the picture shown. */
-function readHash() {
-  const { state: s, notes } = decodeHash(location.hash);
+/** Reads a link's hash into `state`; a link with no sample keeps the picture shown. */
+function readHash(hash) {
+  const { state: s, notes } = decodeHash(hash);
   Object.assign(state, s, { sample: s.sample ?? state.sample });
   linkNotes = notes.map((n) => n.text);
   linkLens = s.x === null ? null : [s.x, s.y];
@@ -363,10 +363,12 @@ function wireCamera() {
 }
 
 // A teacher's link pasted into an open tab (the page's own updates use
-// replaceState, which fires no hashchange).
-window.addEventListener('hashchange', () => {
+// replaceState, which fires no hashchange). The link is read from the event:
+// the page's own update, due just then, may have replaced it in the address
+// before the event arrives.
+window.addEventListener('hashchange', (e) => {
   const before = state.sample;
-  readHash();
+  readHash(new URL(e.newURL).hash);
   rebuildEditor();
   if (state.sample && state.sample !== before) {
     renderSample(state.sample, ui.source.sample);
@@ -377,7 +379,7 @@ window.addEventListener('hashchange', () => {
 });
 
 async function main() {
-  readHash();
+  readHash(location.hash);
   buildPlanes(ui.planes.host);
   rebuildEditor();
   buildVector(ui.mlp.list);
