@@ -22,15 +22,11 @@ import { planesElements, buildPlanes, drawPlanes, renderPlaneNumbers } from './p
 import { editorElements, buildEditor, renderEditor, cellTexts, setCell, focusPixel, pixelUnder } from './editor-view.js';
 import { mlpElements, buildVector, drawnPictures, renderMlp, renderVector, markCell, readCell } from './mlp-view.js';
 
+// The elements, each part's found by its view (by the data-* hooks in pixels.html).
 const ui = {
-  badge: $('[data-engine-badge]'),
-  pageMessage: $('[data-page-message]'),
-  source: sourceElements(),
-  image: imageElements(),
-  lens: lensElements(),
-  planes: planesElements(),
-  editor: editorElements(),
-  mlp: mlpElements(),
+  badge: $('[data-engine-badge]'), pageMessage: $('[data-page-message]'),
+  source: sourceElements(), image: imageElements(), lens: lensElements(),
+  planes: planesElements(), editor: editorElements(), mlp: mlpElements(),
 };
 
 // ---- the state (mirrored in the link) and what is shown ----
