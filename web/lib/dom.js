@@ -66,3 +66,16 @@ export function say(el, text = '', kind) {
   if (kind) el.dataset.kind = kind;
   else delete el.dataset.kind;
 }
+
+/**
+ * A field's own message, in the element beside it (the one its
+ * aria-describedby names), with aria-invalid to match: `text`, or '' when
+ * the field is good.
+ * @param {HTMLElement} input
+ * @param {HTMLElement} errorEl
+ * @param {string} [text]
+ */
+export function fieldError(input, errorEl, text = '') {
+  errorEl.textContent = text;
+  input.setAttribute('aria-invalid', String(Boolean(text)));
+}

@@ -37,6 +37,7 @@ import { parseDecimal, wholeNumber } from './numbers.js';
  * @property {(value: any, state: object) => string} [format]  custom: the link's text of a value
  * @property {(state: object) => boolean} [when]  the states in which the field means something; the link leaves it out otherwise
  * @property {string} [group]  fields that fall back together
+ * @property {string} [shown]  how the default is said in a sentence (“using …”), when its value alone would not say it
  */
 
 /**
@@ -159,6 +160,7 @@ export function encodeHash(fields, state) {
 
 /** How a default is written in a sentence. */
 function shownDefault(d) {
+  if (d.shown !== undefined) return d.shown;
   if (d.type === 'custom' && d.format) return d.format(d.def, {});
   if (Array.isArray(d.def)) return d.def.join(',');
   if (typeof d.def === 'boolean') return d.def ? '1' : '0';

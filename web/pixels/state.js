@@ -1,175 +1,230 @@
-// pixels-state.js - the pixels page's view in the URL hash, and the numbers
-// its fields accept.
+// state.js - the pixels page's settings and rules. Pure: no DOM, no engine;
+// tested in node (tests/node/pixels-state.test.mjs).
 //
-// No DOM here. The view is one plain object (defaultState()), written to the
-// hash by encodeHash() and read back by decodeHash() key by key: a key a link
-// cannot mean falls back to its default, the rest of the link is kept, and a
-// note says which key was ignored and why.
+// The view is one plain object (defaultState()), written to the URL hash and
+// read back from it through one table of fields (FIELDS, lib/hash-state.js),
+// so that a link reproduces what the teacher sees:
 //
 //   #sample=coffee&view=gray&x=40&y=30&seed=7&shuffled=1&m=3x3:255.255.255.255.0.255.255.255.255
+//
+// A key a link cannot mean falls back to its default, the rest of the link is
+// kept, and a note says which key and why (x and y, the lens, fall back together).
+import { decodeHash as decodeFields, encodeHash as encodeFields, defaultState as defaults, ignoredLines } from '../lib/hash-state.js';
+import { wholeNumber } from '../lib/numbers.js';
 import { SAMPLES } from '../lib/image-source.js';
 
-export const MAX_EDIT = 8;          // largest side of the editable matrix
+/** Largest side of the editable matrix. */
+export const MAX_EDIT = 8;
+/** Largest shuffle number. */
 export const SEED_MAX = 999999;
 export const DEFAULT_SAMPLE = 'astronaut';
+/** The class's example: a dark dot in a white 3 x 3 square. */
 export const CLASS_MATRIX = Object.freeze({ rows: 3, cols: 3, values: Object.freeze([255, 255, 255, 255, 0, 255, 255, 255, 255]) });
 const VIEWS = ['color', 'gray'];
-const MAX_POS = 1_000_000;          // lens coordinates a link may hold; the page checks them against the image
+/** Lens coordinates a link may hold; the page checks them against the picture (lensOutside()). */
+const MAX_POS = 1_000_000;
+/** Where the lens starts on each sample, (x, y): a spot worth reading (else the centre). */
+const START = { astronaut: [110, 330], coffee: [300, 120], chelsea: [150, 150], camera: [256, 256] };
 
+/**
+ * A small grayscale picture, row by row.
+ * @typedef {{ rows: number, cols: number, values: number[] }} Matrix
+ * @typedef {{ readonly rows: number, readonly cols: number, readonly values: readonly number[] }} ReadonlyMatrix
+ */
+
+/**
+ * The page's view: what a link holds.
+ * @typedef {object} PixelsState
+ * @property {string | null} sample  the sample shown, or null for a file / webcam picture
+ * @property {'color' | 'gray' | null} view  null: grayscale pictures gray, others colour
+ * @property {number | null} x  the lens's column; null: the picture's starting spot
+ * @property {number | null} y  the lens's row
+ * @property {number} seed  the MLP section's shuffle
+ * @property {boolean} shuffled  the MLP vector shown shuffled
+ * @property {Matrix} matrix  the editable matrix
+ */
+
+/** @param {ReadonlyMatrix} m @returns {Matrix} */
 export function cloneMatrix(m) {
   return { rows: m.rows, cols: m.cols, values: m.values.slice() };
 }
 
+/** @param {ReadonlyMatrix} a @param {ReadonlyMatrix} b */
 export function sameMatrix(a, b) {
   return a.rows === b.rows && a.cols === b.cols && a.values.every((v, i) => v === b.values[i]);
 }
 
-export function defaultState() {
-  return {
-    sample: DEFAULT_SAMPLE, // the sample shown, or null for a file / webcam picture
-    view: null,             // 'color' | 'gray'; null: grayscale pictures gray, others colour
-    x: null, y: null,       // lens position (column, row); null: the picture's starting spot
-    seed: 1,                // the MLP section's shuffle
-    shuffled: false,        // MLP vector shown shuffled
-    matrix: cloneMatrix(CLASS_MATRIX),
-  };
-}
-
-// ---- numbers as a person types them ----
-// Decimal digits with an optional sign and point ("12", "-3", "0.5"); never
-// hex ("0x10"), exponents ("1e2"), spaces inside or Infinity, which Number() takes.
-
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
-
-/** Text from a field or a link, cut to `n` characters for a message. */
-function shorten(text, n = 24) {
-  const t = String(text);
-  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
-}
-
-/**
- * A whole number from lo to hi: { ok: true, value } or { ok: false, problem },
- * the problem written to stand first in a sentence, before the field's rule
- * ("“1.5” is not a whole number", "9 is too large"). `text` null is a field
- * whose text the browser could not read as a number (<input type=number>'s bad input).
- */
-export function readWhole(text, lo, hi) {
-  const t = text === null ? null : String(text).trim();
-  if (t === '') return { ok: false, problem: 'Empty' };
-  if (t === null || !DECIMAL.test(t)) return { ok: false, problem: t === null ? 'Not a number' : `“${shorten(t)}” is not a number` };
-  const v = Number(t);
-  if (!Number.isInteger(v)) return { ok: false, problem: `“${t}” is not a whole number` };
-  if (v < lo || v > hi) return { ok: false, problem: `${t} is too ${v < lo ? 'small' : 'large'}` };
-  return { ok: true, value: v === 0 ? 0 : v };
-}
-
-/**
- * A pixel's number, 0 to 255, typed in the matrix: { value } or { error },
- * the error written to follow the cell's name ("Row 1, column 1: “abc” is not a number").
- */
-export function parsePixel(text) {
-  const t = String(text).trim();
-  if (t === '') return { error: 'is empty: type a whole number from 0 to 255' };
-  if (!DECIMAL.test(t)) return { error: `“${shorten(t)}” is not a number` };
-  const v = Number(t);
-  if (!Number.isInteger(v)) return { error: `“${t}” is not a whole number: a pixel holds a whole number from 0 to 255` };
-  if (v < 0 || v > 255) return { error: `${t} is outside 0 to 255` };
-  return { value: v === 0 ? 0 : v };
-}
-
-// ---- the URL hash ----
-
-export function encodeHash(state) {
-  const p = new URLSearchParams();
-  if (state.sample) p.set('sample', state.sample);
-  if (state.view) p.set('view', state.view);
-  if (state.x !== null) {
-    p.set('x', state.x);
-    p.set('y', state.y);
-  }
-  if (state.seed !== 1) p.set('seed', state.seed);
-  if (state.shuffled) p.set('shuffled', '1');
-  const m = state.matrix;
-  if (!sameMatrix(m, CLASS_MATRIX)) p.set('m', `${m.rows}x${m.cols}:${m.values.join('.')}`);
-  return `#${p}`;
-}
-
-/** "3x3:255.0.255..." -> { ok, value: { rows, cols, values } } or { ok: false, why }. */
+/** "3x3:255.0.255..." -> { value: { rows, cols, values } } or { error }. */
 function readMatrix(text) {
   const m = /^(\d+)x(\d+):(.*)$/.exec(text);
-  if (!m) return { ok: false, why: 'm is rows x columns: then the numbers, such as 2x2:0.255.255.0' };
+  if (!m) return { error: 'm is rows x columns: then the numbers, such as 2x2:0.255.255.0' };
   const rows = Number(m[1]), cols = Number(m[2]);
-  if (!(rows >= 1 && rows <= MAX_EDIT && cols >= 1 && cols <= MAX_EDIT)) return { ok: false, why: `the matrix has 1 to ${MAX_EDIT} rows and columns` };
+  if (!(rows >= 1 && rows <= MAX_EDIT && cols >= 1 && cols <= MAX_EDIT)) return { error: `the matrix has 1 to ${MAX_EDIT} rows and columns` };
   const parts = m[3].split('.');
-  if (parts.length !== rows * cols) return { ok: false, why: `a ${rows} × ${cols} matrix needs ${rows * cols} numbers, this one has ${parts.length}` };
-  if (!parts.every((v) => /^\d+$/.test(v) && Number(v) <= 255)) return { ok: false, why: 'a pixel holds a whole number from 0 to 255' };
-  return { ok: true, value: { rows, cols, values: parts.map(Number) } };
+  if (parts.length !== rows * cols) return { error: `a ${rows} × ${cols} matrix needs ${rows * cols} numbers, this one has ${parts.length}` };
+  if (!parts.every((v) => /^\d+$/.test(v) && Number(v) <= 255)) return { error: 'a pixel holds a whole number from 0 to 255' };
+  return { value: { rows, cols, values: parts.map(Number) } };
 }
 
-const oneOf = (list) => (t) => (list.includes(t) ? { ok: true, value: t } : { ok: false });
-const listed = (list) => `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
-const SAMPLE_NAMES = SAMPLES.map((s) => s.name);
+/** @param {Matrix} m */
+const formatMatrix = (m) => `${m.rows}x${m.cols}:${m.values.join('.')}`;
 
-// The keys read alone: state field, reader, the rule a link breaks, and what is used instead.
-const SIMPLE_KEYS = [
-  { key: 'sample', read: oneOf(SAMPLE_NAMES), rule: `sample is ${listed(SAMPLE_NAMES)}`, using: DEFAULT_SAMPLE },
-  { key: 'view', read: oneOf(VIEWS), rule: 'view is color or gray', using: 'colour, or gray for a grayscale picture' },
-  { key: 'seed', read: (t) => readWhole(t, 1, SEED_MAX), rule: `seed is a whole number from 1 to ${SEED_MAX}`, using: '1' },
-  { key: 'shuffled', read: (t) => (t === '1' || t === '0' ? { ok: true, value: t === '1' } : { ok: false }), rule: 'shuffled is 1 or 0', using: '0' },
-  { key: 'm', field: 'matrix', read: readMatrix, rule: null, using: 'the class’s dark dot' },
-];
-const KNOWN_KEYS = new Set([...SIMPLE_KEYS.map((r) => r.key), 'x', 'y']);
+const STARTING_SPOT = 'the picture’s starting spot';
 
-function quoted(p, keys) {
-  const q = keys.map((k) => `“${shorten(`${k}=${p.get(k)}`, 32)}”`);
-  return q.length === 1 ? q[0] : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+/**
+ * The page's view, key by key, in the order a link writes them.
+ * @type {readonly import('../lib/hash-state.js').Field[]}
+ */
+export const FIELDS = Object.freeze([
+  // null: a file or webcam picture is shown (a link without a sample keeps the picture shown)
+  { key: 'sample', short: 'sample', what: 'sample', type: 'enum', values: SAMPLES.map((s) => s.name), def: null, shown: DEFAULT_SAMPLE },
+  // null: grayscale pictures gray, others colour
+  { key: 'view', short: 'view', what: 'view', type: 'enum', values: VIEWS, def: null, shown: 'colour, or gray for a grayscale picture' },
+  // the lens (column, row); null: the picture's starting spot
+  { key: 'x', short: 'x', what: 'x', type: 'int', min: 0, max: MAX_POS, def: null, group: 'lens', shown: STARTING_SPOT },
+  { key: 'y', short: 'y', what: 'y', type: 'int', min: 0, max: MAX_POS, def: null, group: 'lens', shown: STARTING_SPOT },
+  // the MLP section: the shuffle's number, and whether the vector is shown shuffled
+  { key: 'seed', short: 'seed', what: 'the seed', type: 'int', min: 1, max: SEED_MAX, def: 1, when: (s) => s.seed !== 1 },
+  { key: 'shuffled', short: 'shuffled', what: 'shuffled', type: 'bool', def: false, when: (s) => s.shuffled },
+  {
+    key: 'matrix', short: 'm', what: 'the matrix', type: 'custom', parse: readMatrix, format: formatMatrix,
+    def: CLASS_MATRIX, shown: 'the class’s dark dot', when: (s) => !sameMatrix(s.matrix, CLASS_MATRIX),
+  },
+]);
+
+/** The view before any link or choice: every field's default. @returns {PixelsState} */
+export function defaultState() {
+  return /** @type {PixelsState} */ ({ ...defaults(FIELDS), sample: DEFAULT_SAMPLE });
 }
 
-/** "This link’s “seed=0” was ignored (seed is a whole number from 1 to 999999): using 1." */
-function ignoredNote(p, keys, why, using) {
-  const together = keys.length > 1 ? ' were ignored together' : ' was ignored';
-  return { keys, text: `This link’s ${quoted(p, keys)}${together} (${why})${using ? `: using ${using}` : ''}.` };
+/** The link text (with its '#') of a view. @param {PixelsState} state */
+export function encodeHash(state) {
+  return `#${encodeFields(FIELDS, state)}`;
 }
 
 /**
  * Reads a link's hash (made by encodeHash(), or written by hand). Returns
  * { state, notes }: every key the link could not mean is at its default in
- * `state`, and `notes` says which ones, in sentences for the page
- * ([{ keys: ['seed'], text: 'This link’s “seed=0” was ignored (...): using 1.' }]).
+ * `state`, and `notes` says which, one sentence per key, in the order the
+ * link wrote them: [{ key: 'seed', text: 'This link’s “seed=0” was ignored (…): using 1.' }].
  * state.sample is null when the link names no sample (the page keeps the
  * picture it shows, or at the start shows the default sample). The lens
  * position (x, y) is read as a pair: both, or neither.
+ * @param {string} [hash]
+ * @returns {{ state: PixelsState, notes: { key: string, text: string }[] }}
  */
 export function decodeHash(hash) {
-  const p = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
-  const s = { ...defaultState(), sample: null };
-  const notes = [];
-  for (const key of new Set(p.keys())) {
-    if (!KNOWN_KEYS.has(key)) notes.push(ignoredNote(p, [key], 'the page has no such setting', null));
+  const text = String(hash ?? '').replace(/^#/, '');
+  const { state: fields, ignored, unknown } = decodeFields(FIELDS, text);
+  const state = /** @type {PixelsState} */ (fields);
+  const link = new URLSearchParams(text);
+  if (ignored.some((i) => i.key === 'sample')) state.sample = DEFAULT_SAMPLE;
+  if ((state.x === null) !== (state.y === null)) {
+    const key = state.x === null ? 'y' : 'x';
+    ignored.push({ key, short: key, value: link.get(key), why: `the lens position needs both x and y, this link has only ${key}` });
+    state.x = state.y = null;
   }
-  for (const row of SIMPLE_KEYS) {
-    if (!p.has(row.key)) continue;
-    const r = row.read(p.get(row.key));
-    if (r.ok) s[row.field ?? row.key] = r.value;
-    else {
-      notes.push(ignoredNote(p, [row.key], r.why ?? row.rule, row.using));
-      if (row.key === 'sample') s.sample = DEFAULT_SAMPLE;
-    }
-  }
-  if (p.has('x') || p.has('y')) {
-    const rule = 'the lens position is x and y, both whole numbers from 0';
-    const x = readWhole(p.get('x') ?? '', 0, MAX_POS), y = readWhole(p.get('y') ?? '', 0, MAX_POS);
-    if (x.ok && y.ok) {
-      s.x = x.value;
-      s.y = y.value;
-    } else {
-      const keys = ['x', 'y'].filter((k) => p.has(k));
-      const why = keys.length < 2 ? `the lens position needs both x and y, this link has only ${keys[0]}` : rule;
-      notes.push(ignoredNote(p, keys, why, 'the picture’s starting spot'));
-    }
-  }
+  const notes = [
+    ...ignored.map((i) => ({ key: i.short, text: ignoredLines(FIELDS, [i])[0] })),
+    ...unknown.map((k) => ({ key: k, text: ignoredLines(FIELDS, [], [k])[0] })),
+  ];
   // in the order the link wrote its keys
-  const at = [...p.keys()];
-  notes.sort((a, b) => at.indexOf(a.keys[0]) - at.indexOf(b.keys[0]));
-  return { state: s, notes };
+  const at = [...link.keys()];
+  notes.sort((a, b) => at.indexOf(a.key) - at.indexOf(b.key));
+  return { state, notes };
+}
+
+/**
+ * The note for a link's lens position outside a width x height picture, or ''
+ * when the picture has it.
+ */
+export function lensOutside(x, y, width, height) {
+  if (x < width && y < height) return '';
+  return `This link’s “x=${x}” and “y=${y}” were ignored together (the ${width} × ${height} picture `
+    + `has x from 0 to ${width - 1} and y from 0 to ${height - 1}): using its starting spot.`;
+}
+
+/** Where the lens starts on a picture, [x, y]: a sample's chosen spot, else the centre. */
+export function startSpot(sample, width, height) {
+  return START[sample] ?? [Math.floor(width / 2), Math.floor(height / 2)];
+}
+
+/**
+ * True when the array is shown 2D (the grayscale view) for a picture that is grayscale or not.
+ * @param {{ view: PixelsState['view'] }} state
+ * @param {boolean} grayPicture
+ */
+export function grayView(state, grayPicture) {
+  return (state.view ?? (grayPicture ? 'gray' : 'color')) === 'gray';
+}
+
+// ---- the number fields: whole numbers, typed as digits (lib/numbers.js) ----
+
+/** The page's number fields: what a message calls each, and its range. */
+const NUMBER_FIELDS = {
+  rows: { what: 'The number of rows', min: 1, max: MAX_EDIT },
+  cols: { what: 'The number of columns', min: 1, max: MAX_EDIT },
+  brush: { what: 'The paint value', min: 0, max: 255 },
+  seed: { what: 'The seed', min: 1, max: SEED_MAX },
+};
+
+/**
+ * A number field's text: { value } or { error }, a sentence for beside the field.
+ * @param {'rows'|'cols'|'brush'|'seed'} name
+ * @param {string} text
+ * @returns {{ value?: number, error?: string }}
+ */
+export function readNumber(name, text) {
+  const { what, min, max } = NUMBER_FIELDS[name];
+  const r = wholeNumber(text, min, max, what);
+  return r.error ? { error: `${r.error}.` } : { value: r.value };
+}
+
+/**
+ * A pixel's number, 0 to 255, typed in the matrix: { value } or { error },
+ * the error written to follow the cell's name ("Row 1, column 1: a pixel must be a number").
+ * @param {string} text
+ */
+export function readPixel(text) {
+  return wholeNumber(text, 0, 255, 'a pixel');
+}
+
+/**
+ * What the editor's cells hold (their texts, row by row): which are not a
+ * pixel's number, and the message for them ('' when every cell is good):
+ * the first cell at fault, and how many more.
+ * @param {string[]} texts
+ * @param {number} cols
+ * @returns {{ invalid: boolean[], message: string }}
+ */
+export function checkCells(texts, cols) {
+  const errors = texts.map((t) => readPixel(t).error);
+  const bad = errors.flatMap((error, i) => (error ? [{ i, error }] : []));
+  if (!bad.length) return { invalid: errors.map(() => false), message: '' };
+  const { i, error } = bad[0];
+  const more = bad.length > 1 ? ` (${bad.length - 1} more cell${bad.length > 2 ? 's' : ''} to fix)` : '';
+  return {
+    invalid: errors.map(Boolean),
+    message: `Row ${Math.floor(i / cols)}, column ${i % cols}: ${error}. The picture keeps the last valid number${more}.`,
+  };
+}
+
+/**
+ * The matrix at a new size, keeping the numbers it had; new cells are white (255).
+ * @param {ReadonlyMatrix} old @param {number} rows @param {number} cols
+ * @returns {Matrix}
+ */
+export function resizeMatrix(old, rows, cols) {
+  const values = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) values.push(r < old.rows && c < old.cols ? old.values[r * old.cols + c] : 255);
+  }
+  return { rows, cols, values };
+}
+
+/** The matrix as a Python literal: "[[255, 0], [0, 255]]". @param {ReadonlyMatrix} m */
+export function matrixLiteral({ rows, cols, values }) {
+  const lines = [];
+  for (let r = 0; r < rows; r++) lines.push(`[${values.slice(r * cols, (r + 1) * cols).join(', ')}]`);
+  return `[${lines.join(', ')}]`;
 }
