@@ -37,7 +37,8 @@ $(SITE)/convlab-scalar.wasm: $(CORE_SRC) $(CORE_HDR) | $(SITE)
 	$(Q)$(EMCC) $(EMFLAGS) $(CORE_SRC) -o $@
 
 # ---- the static site: web/ as it is, plus the modules and the sample images ----
-WEB_FILES := $(shell find web -type f 2>/dev/null)
+# every file of web/ as it is, but the service worker, which is stamped with the site's version
+WEB_FILES := $(filter-out web/sw.js,$(shell find web -type f 2>/dev/null))
 SITE_WEB := $(patsubst web/%,$(SITE)/%,$(WEB_FILES))
 
 $(SITE):
@@ -48,7 +49,9 @@ $(SITE)/%: web/%
 	$(Q)cp $< $@
 
 WASM := $(SITE)/convlab-simd.wasm $(SITE)/convlab-scalar.wasm
+# After everything else is in place (mk/*.mk add the data): sw.js with the hash of the site.
 dist: $(WASM) $(SITE_WEB)
+	@node scripts/site-version.mjs --site $(SITE) --template web/sw.js
 all: dist
 .DEFAULT_GOAL := dist
 
