@@ -740,8 +740,9 @@ test('a link is read key by key: what it cannot mean falls back to its default, 
   await open(page, '#img=grid5&k=99x3&w=1,2&pad=zero&stride=9&px=1,2');
   const message = page.locator('[data-page-message]');
   assert.equal(await message.textContent(),
-    'This link’s “k=99x3” and “w=1,2” were ignored together (kernel rows and columns are 1 to 15): using the class’s 3 × 3 example kernel. '
-    + 'This link’s “stride=9” was ignored (stride is 1 to 4): using 1.');
+    'This link’s “k=99x3” was ignored (kernel rows and columns are 1 to 15): using 3x3. '
+    + 'This link’s “w=1,2” was ignored (it goes with “k”, which was ignored): using 0,1,2,2,2,0,0,1,2. '
+    + 'This link’s “stride=9” was ignored (the stride must be from 1 to 4): using 1.');
   // The rest of the link is kept: the 5 x 5 matrix, zero padding, the selected pixel.
   assert.equal(await page.getByLabel('Image', { exact: true }).inputValue(), 'grid5');
   assert.equal(await page.getByLabel('Padding').inputValue(), 'zero');
@@ -755,15 +756,15 @@ test('a link is read key by key: what it cannot mean falls back to its default, 
 
   // A cell that is not a number: the kernel falls back, with its size; the image stays.
   await reopen('#img=camera&k=3x3&w=1,2,3,4,x,6,7,8,9&display=clamp');
-  assert.match(await message.textContent(), /^This link’s “k=3x3” and “w=1,2,3,4,x,6,7,8,9” were ignored together \(w= holds “x”, which is not a number\): using the class’s 3 × 3 example kernel\.$/);
+  assert.match(await message.textContent(), /^This link’s “k=3x3” was ignored \(it goes with “w”, which was ignored\): using 3x3\. This link’s “w=1,2,3,4,x,6,7,8,9” was ignored \(w= holds “x”, which is not a number\): using 0,1,2,2,2,0,0,1,2\.$/);
   assert.equal(await page.getByLabel('Image', { exact: true }).inputValue(), 'camera');
   assert.equal(await page.getByLabel('Show the result as').inputValue(), 'clamp');
   // Hex, exponents and unknown keys are named too; a good link afterwards says nothing.
   await reopen('#img=dot&sigma=1e1&preset=gaussian&w=1,1,1,1,1,1,1,1,1&strid=2&px=0x1,0');
   assert.equal(await message.textContent(),
-    'This link’s “sigma=1e1” was ignored (sigma is a number from 0.1 to 10): using 1. '
-    + 'This link’s “strid=2” was ignored (the page has no such setting). '
-    + 'This link’s “px=0x1,0” was ignored (px is the selected pixel’s row,column, such as 2,3): using 0,0.');
+    'This link’s “sigma=1e1” was ignored (σ is a number from 0.1 to 10): using 1. '
+    + 'This link’s “px=0x1,0” was ignored (the selected pixel is written row,column, such as 2,3): using 0,0. '
+    + 'This link has a name the page does not know, ignored: “strid”.');
   assert.equal(await page.getByLabel('Preset').inputValue(), 'gaussian');
   assert.equal(await page.getByLabel('Gaussian σ').inputValue(), '1');
   assert.equal(await shown(page, 'Z[0, 0]'), 2040);

@@ -4,9 +4,9 @@
 // be computed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  defaultState, encodeHash, decodeHash, readWhole, readDecimal, viewProblem, cellProblems, CLASS_KERNEL,
-} from '../../web/kernels/state.js';
+import { defaultState, viewProblem, cellProblems, CLASS_KERNEL } from '../../web/kernels/state.js';
+import { encodeHash, decodeHash } from '../../web/kernels/link.js';
+import { readWhole, readDecimal } from '../../web/kernels/typed.js';
 
 /** A view unlike the default in every key. */
 function fullState() {
@@ -30,7 +30,11 @@ function withKey(state, key, value) {
 }
 
 test('an empty hash is the default view, with nothing to say', () => {
-  for (const hash of ['', '#', undefined, null]) assert.deepEqual(decodeHash(hash), { state: defaultState(), notes: [] });
+  for (const hash of ['', '#', undefined, null]) {
+    const { state, ignored, unknown, notes } = decodeHash(hash);
+    assert.deepEqual(state, defaultState());
+    assert.deepEqual([ignored, unknown, notes], [[], [], []]);
+  }
 });
 
 test('a link made by the page opens the same view, with nothing to say', () => {
@@ -49,64 +53,64 @@ test('each key a link cannot mean falls back alone to its default; the rest of t
   const d = defaultState();
   // key, a value it cannot mean, the state field, and the rule the note gives
   const cases = [
-    ['img', 'bogus', 'image', /img is dot, grid5, camera, astronaut, coffee or chelsea\): using dot\./],
-    ['pad', 'circular', 'pad', /pad is valid, zero, reflect or edge\): using valid\./],
-    ['stride', '9', 'stride', /^This link’s “stride=9” was ignored \(stride is 1 to 4\): using 1\.$/],
+    ['img', 'bogus', 'image', /the image is dot, grid5, camera, astronaut, coffee or chelsea\): using dot\./],
+    ['pad', 'circular', 'pad', /the padding is valid, zero, reflect or edge\): using valid\./],
+    ['stride', '9', 'stride', /^This link’s “stride=9” was ignored \(the stride must be from 1 to 4\): using 1\.$/],
     ['stride', '0x2', 'stride', /“stride=0x2” was ignored/],
     ['stride', '1e0', 'stride', /“stride=1e0” was ignored/],
     ['stride', '2.5', 'stride', /“stride=2\.5” was ignored/],
     ['stride', '', 'stride', /“stride=” was ignored/],
-    ['display', 'rainbow', 'display', /display is auto, clamp, abs or diverging\): using auto\./],
-    ['norm', 'yes', 'normalise', /norm is 1 or 0\): using 0\./],
-    ['bias', 'abc', 'bias', /“bias=abc” was ignored \(bias holds “abc”, which is not a number\): using 0\./],
-    ['bias', '1/0', 'bias', /bias holds “1\/0”, which divides by 0/],
-    ['px', '3', 'sel', /“px=3” was ignored \(px is the selected pixel’s row,column, such as 2,3\): using 0,0\./],
+    ['display', 'rainbow', 'display', /the display is auto, clamp, abs or diverging\): using auto\./],
+    ['norm', 'yes', 'normalise', /normalise is 0 or 1\): using 0\./],
+    ['bias', 'abc', 'bias', /“bias=abc” was ignored \(the bias holds “abc”, which is not a number\): using 0\./],
+    ['bias', '1/0', 'bias', /the bias holds “1\/0”, which divides by 0/],
+    ['px', '3', 'sel', /“px=3” was ignored \(the selected pixel is written row,column, such as 2,3\): using 0,0\./],
     ['px', '-1,2', 'sel', /“px=-1,2” was ignored/],
     ['px', '0x1,2', 'sel', /“px=0x1,2” was ignored/],
   ];
   for (const [key, value, field, note] of cases) {
-    const { state, notes } = decodeHash(withKey(good, key, value));
+    const { state, ignored, notes } = decodeHash(withKey(good, key, value));
     assert.equal(notes.length, 1, `${key}=${value}: ${JSON.stringify(notes)}`);
-    assert.deepEqual(notes[0].keys, [key]);
-    assert.match(notes[0].text, note);
+    assert.deepEqual(ignored.map((i) => i.short), [key]);
+    assert.match(notes[0], note);
     assert.deepEqual(state, { ...good, [field]: d[field] }, `${key}=${value}: only ${field} falls back`);
   }
   // mode: the G and B kernels mean nothing without the multi-channel mode, the rest stays
-  const { state, notes } = decodeHash(withKey(good, 'mode', 'rgb'));
-  assert.deepEqual(notes.map((n) => n.keys), [['mode']]);
+  const { state, ignored } = decodeHash(withKey(good, 'mode', 'rgb'));
+  assert.deepEqual(ignored.map((i) => i.short), ['mode']);
   assert.equal(state.mode, 'gray');
   assert.deepEqual([state.k1, state.k2, state.kernels[0], state.pad, state.stride], [3, 5, good.kernels[0], 'reflect', 2]);
   // sigma (only a Gaussian preset writes it; any link may carry it)
   const g = decodeHash(withKey({ ...good, preset: 'gaussian' }, 'sigma', '1e1'));
-  assert.deepEqual(g.notes.map((n) => n.text), ['This link’s “sigma=1e1” was ignored (sigma is a number from 0.1 to 10): using 1.']);
+  assert.deepEqual(g.notes, ['This link’s “sigma=1e1” was ignored (σ is a number from 0.1 to 10): using 1.']);
   assert.deepEqual(g.state, { ...good, preset: 'gaussian', sigma: 1 });
   assert.equal(decodeHash(withKey(good, 'sigma', '11')).notes.length, 1);
   assert.equal(decodeHash(withKey(good, 'sigma', '0.5')).state.sigma, 0.5);
 });
 
-test('the kernel’s keys fall back together, and the note says so', () => {
+test('the kernel’s keys fall back together, and the notes say so', () => {
   const d = defaultState();
   const kernelOf = (s) => ({ k1: s.k1, k2: s.k2, preset: s.preset, kernels: s.kernels });
   const cases = [
-    ['#img=camera&k=99x3&w=1,2&pad=zero', ['k', 'w'], /^This link’s “k=99x3” and “w=1,2” were ignored together \(kernel rows and columns are 1 to 15\): using the class’s 3 × 3 example kernel\.$/],
-    ['#img=camera&k=3by3&w=1,2,3,4,5,6,7,8,9&pad=zero', ['k', 'w'], /the kernel size is written rows x columns, such as 3x3/],
-    ['#img=camera&k=3x3&w=1,2,3,4,x,6,7,8,9&pad=zero', ['k', 'w'], /w= holds “x”, which is not a number/],
-    ['#img=camera&k=5x5&preset=box&w=1,2,3&pad=zero', ['k', 'preset', 'w'], /“k=5x5”, “preset=box” and “w=1,2,3” were ignored together \(the kernel size needs 25 numbers in w=, it has 3\)/],
-    ['#img=camera&k=5x5&preset=box&pad=zero', ['k', 'preset'], /\(the link has no kernel numbers, w=\)/],
-    ['#img=camera&mode=sum&k=2x2&w=1,2,3&wg=1,1,1,1&wb=1,1,1,1&pad=zero', ['k', 'w', 'wg', 'wb'], /ignored together/],
+    ['#img=camera&k=99x3&w=1,2&pad=zero', ['k', 'w'], /^This link’s “k=99x3” was ignored \(kernel rows and columns are 1 to 15\): using 3x3\. This link’s “w=1,2” was ignored \(it goes with “k”, which was ignored\): using 0,1,2,2,2,0,0,1,2\.$/],
+    ['#img=camera&k=3by3&w=1,2,3,4,5,6,7,8,9&pad=zero', ['k', 'w'], /“k=3by3” was ignored \(the kernel size is written rows x columns, such as 3x3\).*“w=1,2,3,4,5,6,7,8,9” was ignored \(it goes with “k”/],
+    ['#img=camera&k=3x3&w=1,2,3,4,x,6,7,8,9&pad=zero', ['k', 'w'], /“k=3x3” was ignored \(it goes with “w”, which was ignored\).*\(w= holds “x”, which is not a number\)/],
+    ['#img=camera&k=5x5&preset=box&w=1,2,3&pad=zero', ['k', 'preset', 'w'], /“k=5x5” was ignored \(it goes with “w”.*“preset=box” was ignored \(it goes with “w”.*: using class\..*“w=1,2,3” was ignored \(the kernel size needs 25 numbers in w=, it has 3\)/],
+    ['#img=camera&k=5x5&preset=box&pad=zero', ['k', 'preset'], /“k=5x5” was ignored \(the link has no kernel numbers, w=\).*“preset=box” was ignored \(it goes with “k”/],
+    ['#img=camera&mode=sum&k=2x2&w=1,2,3&wg=1,1,1,1&wb=1,1,1,1&pad=zero', ['k', 'w', 'wg', 'wb'], /“wg=1,1,1,1” was ignored \(it goes with “w”, which was ignored\)/],
   ];
   for (const [hash, keys, note] of cases) {
-    const { state, notes } = decodeHash(hash);
-    assert.equal(notes.length, 1, `${hash}: ${JSON.stringify(notes)}`);
-    assert.deepEqual(notes[0].keys, keys, hash);
-    assert.match(notes[0].text, note);
+    const { state, ignored, notes } = decodeHash(hash);
+    assert.deepEqual(ignored.map((i) => i.short), keys, hash);
+    assert.equal(notes.length, keys.length, `${hash}: one note per key: ${JSON.stringify(notes)}`);
+    assert.match(notes.join(' '), note);
     assert.deepEqual(kernelOf(state), kernelOf(d), `${hash}: the default kernel`);
     assert.deepEqual([state.image, state.pad], ['camera', 'zero'], `${hash}: the rest is kept`);
   }
   // The G or B kernel alone: it becomes a copy of the R kernel, the rest is kept.
-  const { state, notes } = decodeHash('#mode=sum&k=1x2&w=1,2&wg=3&wb=5,6');
-  assert.deepEqual(notes.map((n) => n.keys), [['wg']]);
-  assert.match(notes[0].text, /“wg=3” was ignored \(the kernel size needs 2 numbers in wg=, it has 1\): using a copy of w=, the R kernel\./);
+  const { state, ignored, notes } = decodeHash('#mode=sum&k=1x2&w=1,2&wg=3&wb=5,6');
+  assert.deepEqual(ignored.map((i) => i.short), ['wg']);
+  assert.match(notes[0], /“wg=3” was ignored \(the kernel size needs 2 numbers in wg=, it has 1\): using a copy of w=, the R kernel\./);
   assert.deepEqual(state.kernels, [['1', '2'], ['1', '2'], ['5', '6']]);
   // No kernel in the link at all is the default one, silently.
   assert.deepEqual(decodeHash('#img=camera&stride=2').notes, []);
@@ -114,32 +118,34 @@ test('the kernel’s keys fall back together, and the note says so', () => {
 
 test('presets a link cannot mean', () => {
   let r = decodeHash('#k=3x3&preset=fancy&w=1,2,3,4,5,6,7,8,9');
-  assert.deepEqual(r.notes.map((n) => n.text), ['This link’s “preset=fancy” was ignored (no such preset): using custom, your own numbers.']);
+  assert.deepEqual(r.notes, ['This link’s “preset=fancy” was ignored (no such preset): using custom.']);
   assert.deepEqual([r.state.preset, r.state.kernels[0].join(',')], ['custom', '1,2,3,4,5,6,7,8,9']);
   r = decodeHash('#mode=gray&k=1x1&preset=luma&w=0.299');
-  assert.match(r.notes[0].text, /“preset=luma” was ignored \(that preset is for the multi-channel mode, mode=sum\)/);
+  assert.match(r.notes[0], /“preset=luma” was ignored \(that preset is for the multi-channel mode, mode=sum\)/);
   assert.equal(r.state.preset, 'custom');
   r = decodeHash('#mode=sum&preset=magnitude&pad=edge');
-  assert.match(r.notes[0].text, /“preset=magnitude” was ignored \(the gradient magnitude has no multi-channel sum\): using the class’s 3 × 3 example kernel/);
+  assert.match(r.notes[0], /“preset=magnitude” was ignored \(the gradient magnitude has no multi-channel sum\): using class\./);
   assert.deepEqual([r.state.preset, r.state.mode, r.state.pad], ['class', 'sum', 'edge']);
   r = decodeHash('#preset=magnitude&k=99x99');
   assert.deepEqual([r.state.preset, r.state.k1, r.state.k2], ['magnitude', 3, 3]);
-  assert.deepEqual(r.notes.map((n) => n.keys), [['k']]);
+  assert.deepEqual(r.ignored.map((i) => i.short), ['k']);
 });
 
-test('several bad keys: one note each, in the link’s order; unknown keys are named too', () => {
-  const { state, notes } = decodeHash('#strid=2&img=coffee&pad=none&stride=7&px=1,1&foo');
-  assert.deepEqual(notes.map((n) => n.keys[0]), ['strid', 'pad', 'stride', 'foo']);
-  assert.equal(notes[0].text, 'This link’s “strid=2” was ignored (the page has no such setting).');
+test('several bad keys: one note each; the names the page does not know are said too', () => {
+  const { state, ignored, unknown, notes } = decodeHash('#strid=2&img=coffee&pad=none&stride=7&px=1,1&foo');
+  assert.deepEqual(ignored.map((i) => i.short), ['pad', 'stride']);
+  assert.deepEqual(unknown, ['strid', 'foo']);
+  assert.equal(notes.length, 3);
+  assert.equal(notes[2], 'This link has names the page does not know, ignored: “strid”, “foo”.');
   assert.deepEqual([state.image, state.pad, state.stride, state.sel], ['coffee', 'valid', 1, [1, 1]]);
   // the link's own own-image key, kept as before
   const own = decodeHash('#img=own&pad=zero');
-  assert.match(own.notes[0].text, /an image of someone’s own, which a link cannot carry: showing the sample photo instead/);
+  assert.match(own.notes[0], /an image of someone’s own, which a link cannot carry: showing the sample photo instead/);
   assert.deepEqual([own.state.image, own.state.pad], ['camera', 'zero']);
   // a long value is cut in the note
   const long = decodeHash(`#display=${'x'.repeat(500)}`);
-  assert.ok(long.notes[0].text.length < 200, long.notes[0].text);
-  assert.match(long.notes[0].text, /“display=x+…”/);
+  assert.ok(long.notes[0].length < 200, long.notes[0]);
+  assert.match(long.notes[0], /“display=x+…”/);
 });
 
 test('whatever a link holds, the view read from it is one the page can write back without a note', () => {

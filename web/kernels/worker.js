@@ -1,4 +1,4 @@
-// kernels-worker.js - the kernels page's engine, off the main thread.
+// worker.js - the kernels page's engine, off the main thread.
 //
 // Owns one WASM instance (through convlab.js) and the current image, kept in
 // WASM memory as planes. Messages in: { id, type, ...args }; answers:
@@ -13,7 +13,8 @@
 //             -> { key, rgba, width, height, planes, maxAbs, display, used, normalised, ms }
 //   probe     { key, j1, j2 }     -> { key, j1, j2, channels: [{ x, src }], z }
 //             the input patch under output pixel (j1, j2) of the last filter
-import { loadConvlab, PAD, DISPLAY, KERNEL } from '../lib/convlab.js';
+import { loadConvlab } from '../lib/convlab.js';
+import { PAD, DISPLAY, KERNEL } from '../lib/limits.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { SMALL_SIDE } from './state.js';
 

@@ -169,9 +169,11 @@ function shownDefault(d) {
 
 /**
  * The sentences saying what a link's reading left out ('' when nothing), one
- * per field: “stride=9” (the stride must be from 1 to 4): using 1.
+ * per field: “stride=9” (the stride must be from 1 to 4): using 1. An entry's
+ * `using`, when it has one, says what the page uses instead of the field's
+ * default (a page that reads some keys together may fall back otherwise).
  * @param {readonly Field[]} fields
- * @param {{ key: string, short: string, value: string, why: string }[]} ignored
+ * @param {{ key: string, short: string, value: string, why: string, using?: string }[]} ignored
  * @param {string[]} [unknown]
  * @returns {string[]}
  */
@@ -179,7 +181,7 @@ export function ignoredLines(fields, ignored, unknown = []) {
   const lines = ignored.map((i) => {
     const d = fields.find((x) => x.key === i.key);
     const shown = i.value.length > 40 ? `${i.value.slice(0, 40)}…` : i.value;
-    return `This link’s “${i.short}=${shown}” was ignored (${i.why}): using ${shownDefault(d)}.`;
+    return `This link’s “${i.short}=${shown}” was ignored (${i.why}): using ${i.using ?? shownDefault(d)}.`;
   });
   if (unknown.length) {
     lines.push(`This link has ${unknown.length === 1 ? 'a name' : 'names'} the page does not know, ignored: ${unknown.map((k) => `“${k}”`).join(', ')}.`);
