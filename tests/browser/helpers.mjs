@@ -5,6 +5,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { before, after, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { startServer } from '../../scripts/serve.mjs';
 
 export const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
@@ -95,4 +96,22 @@ export function useSiteAndBrowser(mounts = {}) {
     site?.server.close();
   });
   return env;
+}
+
+/** The sizes a class uses: a phone, a tablet, a laptop, a projector (1920 x 1080 at 150%: 1280 x 720 CSS px, scale 1.5). */
+export const SIZES = Object.freeze({
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+  tablet: { viewport: { width: 820, height: 1180 }, deviceScaleFactor: 2, hasTouch: true },
+  laptop: { viewport: { width: 1366, height: 768 } },
+  projector: { viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1.5 },
+});
+
+/**
+ * axe-core's accessibility violations on the page as it is now (WCAG 2.1 A
+ * and AA rules and axe's best practices), as short lines: rule, and the first
+ * elements at fault.
+ */
+export async function axeViolations(page) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
