@@ -3,7 +3,7 @@
 // each the mean over its stretch of batches).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lossAdvice, formatRate, betterRate, farAboveGuessing, GUESS_LOSS } from '../../web/train/advice.js';
+import { lossAdvice, formatRate, betterRate, farAboveGuessing, GUESS_LOSS, runEnd } from '../../web/train/advice.js';
 
 /** A curve of n points, 1/20 epoch apart, from loss(x) and acc(x). */
 function curve(n, loss, acc = () => 0.5) {
@@ -104,4 +104,22 @@ test('the rate suggested goes the right way by the right amount', () => {
   assert.equal(betterRate(0.01, 'sgd', 1), 0.1);
   assert.equal(betterRate(2, 'sgd', -1), 0.2);
   assert.equal(betterRate(5, 'sgd', -1), 0.05);
+});
+
+test('how a run ended, in words: finished, stopped, diverged by NaN, or diverged far above guessing', () => {
+  const run = (loss, settings = { lr: 1e9, optimizer: 'adam', loss: 'xent' }) => ({ name: 'MLP 128 relu · Adam lr 1e+9 · bs 32', settings, train: [{ x: 1, loss, acc: 0.1 }] });
+  const ev = (how, extra = {}) => ({ how, epoch: 1, batch: 313, epochSeconds: [2.04, 1.96], message: 'Training stopped: the loss became NaN', ...extra });
+  assert.deepEqual(runEnd(run(0.4), ev('done')), { how: 'done', kind: 'ok', text: 'Finished MLP 128 relu · Adam lr 1e+9 · bs 32 (2.0 s, 2.0 s per epoch).' });
+  assert.equal(runEnd(run(0.4), ev('done', { epochSeconds: [] })).text, 'Finished MLP 128 relu · Adam lr 1e+9 · bs 32.');
+  assert.deepEqual(runEnd(run(0.4), ev('stopped', { epoch: 2, batch: 17 })),
+    { how: 'stopped', kind: 'info', text: 'Stopped at epoch 2, batch 17. The model keeps what it learned so far.' });
+  assert.deepEqual(runEnd(run(NaN), ev('diverged')), { how: 'diverged', kind: 'error', text: 'Training stopped: the loss became NaN' });
+  assert.deepEqual(runEnd(run(0.4), ev('error', { message: 'Training stopped: out of memory' })), { how: 'error', kind: 'error', text: 'Training stopped: out of memory' });
+  const far = runEnd(run(1.9e35), ev('done'));
+  assert.equal(far.how, 'diverged');
+  assert.equal(far.kind, 'error');
+  assert.equal(far.text, 'Training diverged: the loss ended at 1.9 × 10³⁵, far above the 2.30 that guessing gives, '
+    + 'so this model is worse than guessing. The learning rate (1e+9) is far too large: try 0.001.');
+  // mean squared error cannot tell this way: a finished run is finished
+  assert.equal(runEnd(run(50, { lr: 1e9, optimizer: 'adam', loss: 'mse' }), ev('done')).how, 'done');
 });

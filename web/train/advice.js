@@ -1,5 +1,5 @@
-// train-advice.js - what a training curve says about the learning rate.
-import { fmtValue } from '../lib/format.js';
+// train/advice.js - what a training curve says about the learning rate, and
+// how a run ended, in words.
 //
 // A learning rate that is far too large makes the loss NaN, and the engine
 // stops the run with a message. One that is merely too large does something
@@ -7,6 +7,7 @@ import { fmtValue } from '../lib/format.js';
 // So does one far too small. lossAdvice() reads the training curve as it
 // grows and says which, in words a student can act on. It is a pure function
 // of the points, so it is tested in node (tests/node/train-advice.test.mjs).
+import { fmtValue, compact } from '../lib/format.js';
 
 /** Cross-entropy of a uniform guess over the 10 classes: ln 10. */
 export const GUESS_LOSS = Math.log(10);
@@ -119,4 +120,30 @@ export function lossAdvice(points, run) {
     }
   }
   return null;
+}
+
+/**
+ * How a run ended, for the run's message: { how, text, kind }, from the run
+ * ({ name, train, settings: { lr, optimizer, loss } }) and the worker's last
+ * event ({ how, message, epoch, batch, epochSeconds }). A run that finished
+ * with a loss far above guessing has diverged all the same: its `how` is then
+ * 'diverged', with a rate that fixes it.
+ * @returns {{ how: string, text: string, kind: 'info'|'ok'|'warning'|'error' }}
+ */
+export function runEnd(run, ev) {
+  const lastLoss = run.train.at(-1)?.loss;
+  if (ev.how === 'done' && farAboveGuessing(lastLoss, run.settings.loss)) {
+    const better = formatRate(betterRate(run.settings.lr, run.settings.optimizer, -1));
+    return {
+      how: 'diverged', kind: 'error',
+      text: `Training diverged: the loss ended at ${fmtValue(lastLoss, 2)}, far above the ${GUESS_LOSS.toFixed(2)} that guessing gives, `
+        + `so this model is worse than guessing. The learning rate (${compact(run.settings.lr)}) is far too large: try ${better}.`,
+    };
+  }
+  if (ev.how === 'diverged' || ev.how === 'error') return { how: ev.how, text: ev.message, kind: 'error' };
+  if (ev.how === 'stopped') {
+    return { how: ev.how, text: `Stopped at epoch ${ev.epoch}, batch ${ev.batch}. The model keeps what it learned so far.`, kind: 'info' };
+  }
+  const perEpoch = ev.epochSeconds.length ? ` (${ev.epochSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')} per epoch)` : '';
+  return { how: ev.how, text: `Finished ${run.name}${perEpoch}.`, kind: 'ok' };
 }

@@ -1,4 +1,4 @@
-// train-cost.js - what a network costs to train, before it is trained.
+// train/cost.js - what a network costs to train, before it is trained.
 // Pure: no DOM, no engine; tested in node (tests/node/train-cost.test.mjs).
 //
 // A network's work is counted in multiply-adds per image in its forward pass
@@ -6,7 +6,7 @@
 // weight shape [out, in, kh, kw]). Training one image costs about three
 // forward passes (forward, then the gradients of the inputs and of the
 // weights); checking one costs one. The device's speed is measured once by the
-// worker (calibrate in train-worker.js), in the same units.
+// worker (calibrate in train/worker.js), in the same units.
 
 /** Forward multiply-adds for one image. */
 export function multiplyAdds(layers) {

@@ -1,0 +1,193 @@
+// train/training.js - the training controls (section 4) and the curves'
+// runs (section 5), for main.js: Start, Pause, Resume, One step, Stop, Reset,
+// the shuffled-pixels experiment, and what the worker's progress and finished
+// events do to the runs. Each function takes the page (state.js's Page).
+import { fmtInt, fmtDuration } from '../lib/format.js';
+import { newRun, workerSettings, experimentRuns } from './state.js';
+import { lossAdvice, runEnd } from './advice.js';
+import { checkBeforeTraining, costNow, trainSize } from './form.js';
+import { clearResults, evaluate, keepModel, keepRunStart, keepRuns } from './models.js';
+import * as runView from './run-view.js';
+import * as curves from './curves-view.js';
+
+/** @typedef {import('./state.js').Page} Page */
+
+/** @param {Page} page */
+function addRun({ state, el }, values, name) {
+  const run = newRun(state.runs, values, name, state.forgetEpoch);
+  state.runs.push(run);
+  state.currentRun = run;
+  curves.renderRuns(state.runs, el.curves);
+  return run;
+}
+
+/** A new model in the worker: the old one's results go. @param {Page} page */
+function modelReplaced(page, shuffled) {
+  const { state } = page;
+  state.hasModel = true;
+  state.modelShuffled = shuffled;
+  state.test = null;
+  clearResults(page);
+}
+
+/**
+ * Start: a run with the form's settings, or with `values` (the experiment's
+ * runs, named `name`). A network that would take minutes per epoch: the
+ * first press warns, the second starts.
+ * @param {Page} page
+ */
+export async function start(page, values = null, name = null) {
+  const { state, el } = page;
+  const v = values ?? checkBeforeTraining(page);
+  if (!v) return;
+  const cost = costNow(page);
+  const slowKey = `${v.spec} ${trainSize(page)}`;
+  if (!values && cost?.slow && state.slowConfirmed !== slowKey) {
+    state.slowConfirmed = slowKey;
+    page.tell('run', `This network would take about ${fmtDuration(cost.seconds)} per epoch on this device. Press Start again to train it anyway `
+      + '(Stop ends it at any time), or make it smaller.', 'warning');
+    return;
+  }
+  const previous = state.currentRun;
+  if (previous && previous.how === 'running') previous.how = 'stopped'; // a paused run, replaced
+  const run = addRun(page, v, name);
+  showAdvice(page, null);
+  try {
+    const info = await page.call('start', { settings: workerSettings(v, run) });
+    state.phase = 'running';
+    modelReplaced(page, v.shuffle);
+    run.info = info;
+    page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch.`);
+    keepRunStart(page, run);
+  } catch (e) {
+    state.runs.pop();
+    state.currentRun = null;
+    curves.renderRuns(state.runs, el.curves);
+    state.queue = [];
+    page.tell('run', `Training did not start: ${e.message}`, 'error');
+  }
+  runView.renderButtons(state, el.run);
+}
+
+/** @param {Page} page */
+export async function pause({ state, el, call, tell }) {
+  await call('pause');
+  if (state.phase === 'running') state.phase = 'paused';
+  runView.renderButtons(state, el.run, el.run.buttons.resume);
+  tell('run', 'Paused. Resume, or go one batch at a time with One step.');
+}
+
+/** @param {Page} page */
+export async function resume({ state, el, call, tell }) {
+  await call('resume');
+  state.phase = 'running';
+  runView.renderButtons(state, el.run, el.run.buttons.pause);
+  tell('run', 'Training…');
+}
+
+/** One batch: of the paused run, or of a new one (made paused). @param {Page} page */
+export async function step(page) {
+  const { state, el } = page;
+  let v = null, run = state.currentRun;
+  if (state.phase !== 'paused') {
+    v = checkBeforeTraining(page);
+    if (!v) return;
+    run = addRun(page, v);
+  }
+  try {
+    const r = await page.call('step', { settings: v ? workerSettings(v, run) : undefined });
+    if (r.created) { modelReplaced(page, v.shuffle); run.info = r.created; keepRunStart(page, run); }
+    if (r.state === 'paused') state.phase = 'paused';
+    page.tell('run', `One batch of ${r.n}: loss ${r.loss?.toFixed(4)}, ${r.correct} of ${r.n} right.`);
+  } catch (e) {
+    if (v) { state.runs.pop(); curves.renderRuns(state.runs, el.curves); }
+    page.tell('run', `No step: ${e.message}`, 'error');
+  }
+  runView.renderButtons(state, el.run);
+}
+
+/** Stop: the run ends (its finished event follows), and the experiment with it. @param {Page} page */
+export async function stop({ state, call }) {
+  state.queue = [];
+  await call('stop');
+}
+
+/** @param {Page} page */
+export async function reset(page) {
+  const { state, el } = page;
+  state.queue = [];
+  await page.call('reset');
+  state.phase = 'idle';
+  state.hasModel = false;
+  state.test = null;
+  clearResults(page);
+  runView.renderButtons(state, el.run, el.run.buttons.start);
+  page.tell('run', 'The model is gone; the curves stay (Clear the curves removes them). Start trains a new one.');
+}
+
+/**
+ * What the current run's training curve says about its learning rate
+ * (advice.js). The words change only when the verdict does, so a screen
+ * reader is not told every new loss.
+ * @param {Page} page
+ */
+function showAdvice({ state, el }, run, final = false) {
+  const adv = run && run.how !== 'diverged' ? lossAdvice(run.train, run.settings) : null;
+  if (!final && (adv?.kind ?? null) === state.adviceKind) return;
+  state.adviceKind = adv?.kind ?? null;
+  runView.renderAdvice(el.run, adv);
+}
+
+/** The worker's progress event: the run's new curve points and numbers. @param {Page} page */
+export function onProgress(page, ev) {
+  const { state, el } = page;
+  const run = state.runs.find((r) => r.id === ev.runId);
+  if (!run) return;
+  run.train.push(...ev.points.train);
+  run.validation.push(...ev.points.validation);
+  run.epochSeconds = ev.epochSeconds;
+  if (run !== state.currentRun) return;
+  showAdvice(page, run);
+  runView.renderStats(el.run, ev);
+  page.drawSoon();
+}
+
+/** The worker's finished event: how the run ended, its test, its save, the experiment's next run. @param {Page} page */
+export async function onFinished(page, ev) {
+  const { state, el } = page;
+  onProgress(page, ev);
+  const run = state.runs.find((r) => r.id === ev.runId);
+  if (!run) return;
+  const end = runEnd(run, ev); // finite but far above guessing: diverged all the same
+  run.how = end.how;
+  if (run === state.currentRun) showAdvice(page, run, true); // the final numbers; a diverged run has its own message
+  state.phase = 'finished';
+  runView.renderButtons(state, el.run, el.run.buttons.start);
+  page.tell('run', end.text, end.kind);
+  runView.renderEnded(el.run);
+  curves.renderRuns(state.runs, el.curves);
+  page.drawSoon();
+  await evaluate(page, run);
+  await keepModel(page, run);
+  const next = state.queue.shift();
+  if (next) await start(page, next);
+}
+
+/** The experiment: MLP and CNN presets on normal and on shuffled pixels, one after the other, overlaid. @param {Page} page */
+export async function experiment(page) {
+  const base = checkBeforeTraining(page);
+  if (!base) return;
+  const [first, ...rest] = experimentRuns(page.state.settings, base);
+  page.state.queue = rest;
+  page.tell('run', 'The shuffled-pixels experiment: four runs, one after the other.');
+  await start(page, first);
+}
+
+/** Clear the curves: every run but the one going. @param {Page} page */
+export function clearRuns(page) {
+  const { state, el } = page;
+  state.runs = state.runs.filter((r) => r === state.currentRun && state.phase !== 'finished' && state.phase !== 'idle');
+  curves.renderRuns(state.runs, el.curves);
+  page.drawSoon();
+  keepRuns(page);
+}
