@@ -53,9 +53,14 @@ typedef enum cl_status {
     CL_STATUS_COUNT
 } cl_status;
 
-/* Largest side of an image, in pixels. 32768 x 32768 x 4 channels x 4 bytes
+/* The limits every part of the engine shares (the image convolution, the
+ * network's conv layer, its spec); each module's own limits are in its header.
+ * Largest side of an image, in pixels: 32768 x 32768 x 4 channels x 4 bytes
  * does not fit in a 32-bit size_t, so callers still rely on the checked products. */
 #define CL_MAX_DIM 32768
+/* Largest kernel side (rows or columns), and largest stride. */
+#define CL_MAX_KERNEL 15
+#define CL_MAX_STRIDE 4
 
 /* A short English sentence for a status; never NULL, even for unknown codes. */
 CL_API const char *cl_status_message(int status);

@@ -46,8 +46,7 @@
 extern "C" {
 #endif
 
-#define CL_MAX_KERNEL 15
-#define CL_MAX_STRIDE 4
+/* Most planes one call takes (CL_MAX_KERNEL, CL_MAX_STRIDE: cl_base.h). */
 #define CL_MAX_CONV_CHANNELS 64
 
 typedef enum cl_pad {

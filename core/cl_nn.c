@@ -14,12 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_UNITS 65536
-#define MAX_CHANNELS 1024
-#define MAX_KSIDE 15
-#define MAX_STRIDE 4
-/* floats per example over all activations: keeps a batch's memory bounded */
-#define MAX_ACT_PER_EXAMPLE (1 << 22)
 /* examples per chunk in evaluate/predict */
 #define EVAL_CHUNK 100
 
@@ -146,8 +140,8 @@ static cl_status parse_token(const char *t, nn_layer *L, int pos, char *err, int
                     pos, t);
             return CL_ERR_SPEC;
         }
-        if (L->k < 1 || L->k > MAX_UNITS) {
-            cl_set_error(err, errlen, "layer %d \"%s\": units must be between 1 and %d", pos, t, MAX_UNITS);
+        if (L->k < 1 || L->k > CL_NN_MAX_UNITS) {
+            cl_set_error(err, errlen, "layer %d \"%s\": units must be between 1 and %d", pos, t, CL_NN_MAX_UNITS);
             return CL_ERR_SPEC;
         }
         return CL_OK;
@@ -177,18 +171,18 @@ static cl_status parse_token(const char *t, nn_layer *L, int pos, char *err, int
             if (opt == 'p') { L->pad = v; seen_p = 1; }
             else { L->stride = v; seen_s = 1; }
         }
-        if (L->kh < 1 || L->kw < 1 || L->kh > MAX_KSIDE || L->kw > MAX_KSIDE) {
+        if (L->kh < 1 || L->kw < 1 || L->kh > CL_MAX_KERNEL || L->kw > CL_MAX_KERNEL) {
             cl_set_error(err, errlen, "layer %d \"%s\": kernel sides must be between 1 and %d", pos, t,
-                    MAX_KSIDE);
+                    CL_MAX_KERNEL);
             return CL_ERR_SPEC;
         }
-        if (L->k < 1 || L->k > MAX_CHANNELS) {
+        if (L->k < 1 || L->k > CL_NN_MAX_CHANNELS) {
             cl_set_error(err, errlen, "layer %d \"%s\": output channels must be between 1 and %d", pos, t,
-                    MAX_CHANNELS);
+                    CL_NN_MAX_CHANNELS);
             return CL_ERR_SPEC;
         }
-        if (L->stride < 1 || L->stride > MAX_STRIDE) {
-            cl_set_error(err, errlen, "layer %d \"%s\": stride must be between 1 and %d", pos, t, MAX_STRIDE);
+        if (L->stride < 1 || L->stride > CL_MAX_STRIDE) {
+            cl_set_error(err, errlen, "layer %d \"%s\": stride must be between 1 and %d", pos, t, CL_MAX_STRIDE);
             return CL_ERR_SPEC;
         }
         if (L->pad >= L->kh || L->pad >= L->kw) {
@@ -208,9 +202,9 @@ static cl_status parse_token(const char *t, nn_layer *L, int pos, char *err, int
                     t, is_max ? "maxpool" : "avgpool", is_max ? "maxpool" : "avgpool");
             return CL_ERR_SPEC;
         }
-        if (L->k < 1 || L->k > MAX_KSIDE) {
+        if (L->k < 1 || L->k > CL_MAX_KERNEL) {
             cl_set_error(err, errlen, "layer %d \"%s\": the window side must be between 1 and %d", pos, t,
-                    MAX_KSIDE);
+                    CL_MAX_KERNEL);
             return CL_ERR_SPEC;
         }
         return CL_OK;
@@ -237,11 +231,11 @@ static cl_status infer_shape(nn_layer *L, const nn_layer *in, int pos, int last,
         L->nb = (size_t)L->k;
         break;
     case CL_LAYER_CONV: {
-        if (in->c > MAX_CHANNELS) {
+        if (in->c > CL_NN_MAX_CHANNELS) {
             cl_set_error(err, errlen,
                     "layer %d \"%s\": its input has %d channels, more than %d (put the dense "
                     "layers after the convolutions)",
-                    pos, L->name, in->c, MAX_CHANNELS);
+                    pos, L->name, in->c, CL_NN_MAX_CHANNELS);
             return CL_ERR_SPEC;
         }
         int ph = in->h + 2 * L->pad, pw = in->w + 2 * L->pad;
@@ -308,8 +302,8 @@ static cl_status parse_spec(const char *spec, int c, int h, int w, nn_layer *lay
         cl_set_error(err, errlen, "no spec given");
         return CL_ERR_NULL;
     }
-    if (c < 1 || h < 1 || w < 1 || c > MAX_CHANNELS || h > CL_MAX_DIM || w > CL_MAX_DIM ||
-        (size_t)c * (size_t)h * (size_t)w > MAX_ACT_PER_EXAMPLE) {
+    if (c < 1 || h < 1 || w < 1 || c > CL_NN_MAX_CHANNELS || h > CL_MAX_DIM || w > CL_MAX_DIM ||
+        (size_t)c * (size_t)h * (size_t)w > CL_NN_MAX_ACTIVATIONS) {
         cl_set_error(err, errlen, "the input shape %dx%dx%d (channels x height x width) is not allowed", c, h, w);
         return CL_ERR_SIZE;
     }
@@ -369,9 +363,9 @@ static cl_status parse_spec(const char *spec, int c, int h, int w, nn_layer *lay
                     count, tok, CL_NN_MAX_PARAMS);
             return CL_ERR_SPEC;
         }
-        if (acts > MAX_ACT_PER_EXAMPLE) {
+        if (acts > CL_NN_MAX_ACTIVATIONS) {
             cl_set_error(err, errlen, "layer %d \"%s\": the activations would take more than %d floats per image",
-                    count, tok, MAX_ACT_PER_EXAMPLE);
+                    count, tok, CL_NN_MAX_ACTIVATIONS);
             return CL_ERR_SPEC;
         }
         count++;

@@ -43,10 +43,11 @@
  *   softmax                output function, only as the last token.
  * The last layer's output is the model's output (sigmoid at the end is the
  * binary/multi-label output; anything else but softmax is a linear output).
- * Limits: at most CL_NN_MAX_LAYERS tokens, CL_NN_MAX_SPEC characters, kernel
- * sides 1..15, stride 1..4, padding < kernel side, 1..1024 channels,
- * 1..65536 units, CL_NN_MAX_PARAMS parameters. A bad spec gives CL_ERR_SPEC
- * and a message naming the layer, e.g.
+ * Limits (below): at most CL_NN_MAX_LAYERS tokens, CL_NN_MAX_SPEC - 1
+ * characters, kernel sides 1..CL_MAX_KERNEL, stride 1..CL_MAX_STRIDE, padding
+ * < kernel side, 1..CL_NN_MAX_CHANNELS channels, 1..CL_NN_MAX_UNITS units,
+ * CL_NN_MAX_PARAMS parameters, CL_NN_MAX_ACTIVATIONS floats of activations per
+ * example. A bad spec gives CL_ERR_SPEC and a message naming the layer, e.g.
  *     layer 3 "maxpool5": a 5x5 window does not fit the 2x2 input
  *
  * ---- Shapes and layout ----
@@ -114,12 +115,15 @@
 extern "C" {
 #endif
 
-#define CL_NN_MAX_LAYERS 32
-#define CL_NN_MAX_SPEC 256
-#define CL_NN_MAX_PARAMS (1 << 24)
-/* Largest batch accepted by one call (train, forward, predict). */
-#define CL_NN_MAX_BATCH 4096
-#define CL_NN_MAX_CONFUSION 100
+/* Limits (with CL_MAX_KERNEL and CL_MAX_STRIDE of cl_base.h for conv layers). */
+#define CL_NN_MAX_LAYERS 32             /* tokens of a spec */
+#define CL_NN_MAX_SPEC 256              /* bytes of a spec, its NUL included */
+#define CL_NN_MAX_PARAMS (1 << 24)      /* weights and biases of a model */
+#define CL_NN_MAX_UNITS 65536           /* units of a dense layer */
+#define CL_NN_MAX_CHANNELS 1024         /* channels into or out of a conv layer */
+#define CL_NN_MAX_ACTIVATIONS (1 << 22) /* floats per example over every layer's output */
+#define CL_NN_MAX_BATCH 4096            /* examples of one call (train, forward, predict) */
+#define CL_NN_MAX_CONFUSION 100         /* classes of the largest confusion matrix kept */
 
 typedef struct cl_nn cl_nn;
 
@@ -263,7 +267,15 @@ CL_API int cl_nn_classes(const cl_nn *m);
  * u32 spec bytes, the spec (no NUL), u32 tensor count, then per tensor u32
  * layer, u32 role (0 weights, 1 bias), u32 floats; then all tensors' f32
  * values in that order; last u32 CRC-32 (IEEE) of every byte before it.
- * Optimiser state (moments) is not saved: a loaded model starts it afresh. */
+ * Optimiser state (moments) is not saved: a loaded model starts it afresh.
+ * No file the engine writes is larger than CL_NN_MAX_FILE_BYTES (about 64 MiB):
+ * a page may refuse a larger one unread. */
+#define CL_NN_FILE_VERSION 1
+#define CL_NN_FILE_HEADER_BYTES 52 /* "CLNN" up to and including the spec's length */
+#define CL_NN_MAX_TENSORS (2 * CL_NN_MAX_LAYERS) /* a weight and a bias tensor per layer */
+#define CL_NN_MAX_FILE_BYTES                                                                  \
+    (CL_NN_FILE_HEADER_BYTES + (CL_NN_MAX_SPEC - 1) + 4 + 12 * CL_NN_MAX_TENSORS +          \
+     4 * CL_NN_MAX_PARAMS + 4) /* header, spec, tensor count and table, values, CRC */
 CL_API size_t cl_nn_save_size(const cl_nn *m);
 /* Writes exactly cl_nn_save_size() bytes; CL_ERR_OUTPUT if len is smaller. */
 CL_API cl_status cl_nn_save(const cl_nn *m, uint8_t *buf, size_t len);
