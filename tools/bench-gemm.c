@@ -68,7 +68,9 @@ static void bench_gemm(int quick)
     static const struct {
         const char *name;
         gemm_fn fn;
-    } impls[] = {{"scalar", cl_f32_gemm_scalar}, {"wasmsimd", cl_f32_gemm_wasmsimd}};
+    } impls[] = {{"scalar", cl_f32_gemm_scalar},
+                 /* the SIMD build's cl_gemm: the 4 x 8 tiles, or the dot kernel for few columns */
+                 {"wasmsimd", cl_gemm}};
     for (size_t i = 0; i < sizeof impls / sizeof impls[0]; i++)
         for (size_t q = 0; q < sizeof shapes / sizeof shapes[0]; q++) {
             const int *s = shapes[q];
