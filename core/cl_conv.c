@@ -11,16 +11,6 @@ int cl_pad_index(int i, int n, int pad)
     return cl_pad_index_inline(i, n, pad);
 }
 
-void cl_inside_cols(int w, int ow, int stride, int off, int *lo, int *hi)
-{
-    int j_lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
-    int j_hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / stride + 1;
-    if (j_hi > ow) j_hi = ow;
-    if (j_lo > j_hi) j_lo = j_hi;
-    *lo = j_lo;
-    *hi = j_hi;
-}
-
 int cl_conv_pad_before(int k, int pad)
 {
     return pad == CL_PAD_VALID ? 0 : (k - 1) / 2;

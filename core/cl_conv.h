@@ -140,8 +140,16 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job);
 
 /* The outputs j (lo <= j < hi, within 0..ow-1) of a row whose input column
  * j * stride + off lies inside a row of w pixels: the columns a tap at offset
- * off reads without padding. */
-void cl_inside_cols(int w, int ow, int stride, int off, int *lo, int *hi);
+ * off reads without padding. (Inline: the network's conv layer uses it too.) */
+static inline void cl_inside_cols(int w, int ow, int stride, int off, int *lo, int *hi)
+{
+    int j_lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    int j_hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / stride + 1;
+    if (j_hi > ow) j_hi = ow;
+    if (j_lo > j_hi) j_lo = j_hi;
+    *lo = j_lo;
+    *hi = j_hi;
+}
 
 /* Index of the input pixel that padding mode `pad` puts at position i of a
  * line of n pixels (i may be negative or >= n); -1 for a zero pixel (zero

@@ -1,10 +1,12 @@
 /* cl_nn.c - the model: spec parser and shape inference, layers as
  * forward/backward pairs, losses, optimisers, inspection. The heavy loops
- * (GEMM, convolution, pooling) are the kernels of cl_gemm.h and cl_nnk.h. */
+ * (GEMM, convolution, pooling) are the kernels of cl_gemm.h, cl_conv_layer.h
+ * and cl_pool.h. */
 #include "cl_nn.h"
 
 #include "cl_gemm.h"
-#include "cl_nnk.h"
+#include "cl_conv_layer.h"
+#include "cl_pool.h"
 
 #include <assert.h>
 #include <ctype.h>

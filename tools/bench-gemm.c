@@ -10,7 +10,8 @@
  * without dx), and the per-epoch cost (1875 batches) of the conv kernels. */
 #define _POSIX_C_SOURCE 199309L
 #include "cl_gemm.h"
-#include "cl_nnk.h"
+#include "cl_conv_layer.h"
+#include "cl_pool.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -27,6 +27,24 @@ static inline float t_uniform(uint32_t *s, float lo, float hi)
     return lo + (hi - lo) * (float)(t_rand(s) >> 8) / 16777216.0f;
 }
 
+/* n floats uniform in [lo, hi), malloc'ed (free them); n = 0 gives one float */
+static inline float *t_floats(size_t n, uint32_t *seed, float lo, float hi)
+{
+    float *p = malloc(sizeof(float) * (n ? n : 1));
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++) p[i] = t_uniform(seed, lo, hi);
+    return p;
+}
+
+/* a malloc'ed copy of n floats in double, for the double-precision oracles */
+static inline double *t_doubles(const float *p, size_t n)
+{
+    double *d = malloc(sizeof(double) * (n ? n : 1));
+    assert_non_null(d);
+    for (size_t i = 0; i < n; i++) d[i] = p[i];
+    return d;
+}
+
 /* Compares n floats: |got - want| <= atol + rtol * |want| everywhere. On failure
  * prints the first index that is off and the largest difference, then fails. */
 #define assert_close_f32(got, want, n, rtol, atol) \
