@@ -290,31 +290,6 @@ CL_API cl_status cl_nn_load_weights(cl_nn *m, const uint8_t *buf, size_t len, ch
 /* CRC-32 (IEEE 802.3, as zlib's crc32) of len bytes. */
 CL_API uint32_t cl_crc32(const uint8_t *buf, size_t len);
 
-/* ---- the model's own elementwise kernels (tests and benchmarks) ----
- * Optimiser updates on n floats: read the current w (and state), write the
- * new ones to wn (and state), return nonzero if any new w (or Adam's second
- * moment) is not finite. _ref is the plain loop (the oracle and the scalar
- * build); _wasmsimd gives bit-identical results 4 lanes at a time. */
-int cl_f32_sgd_update_ref(const float *w, const float *g, float *wn, size_t n, float lr, float l2);
-int cl_f32_momentum_update_ref(const float *w, const float *v, const float *g, float *wn, float *vn,
-                               size_t n, float lr, float mom, float l2);
-#define CL_ADAM_B1 0.9   /* Adam's beta1 */
-#define CL_ADAM_B2 0.999 /* Adam's beta2 */
-/* Adam with beta1 and beta2 as above and the bias corrections folded into
- * lr_t = lr sqrt(1 - b2^t) / (1 - b1^t), eps_t = eps sqrt(1 - b2^t). */
-int cl_f32_adam_update_ref(const float *w, const float *m1, const float *m2, const float *g,
-                           float *wn, float *m1n, float *m2n, size_t n, float lr_t, float eps_t,
-                           float l2);
-#ifdef CL_HAVE_SIMD
-int cl_f32_sgd_update_wasmsimd(const float *w, const float *g, float *wn, size_t n, float lr,
-                               float l2);
-int cl_f32_momentum_update_wasmsimd(const float *w, const float *v, const float *g, float *wn,
-                                    float *vn, size_t n, float lr, float mom, float l2);
-int cl_f32_adam_update_wasmsimd(const float *w, const float *m1, const float *m2, const float *g,
-                                float *wn, float *m1n, float *m2n, size_t n, float lr_t,
-                                float eps_t, float l2);
-#endif
-
 #ifdef __cplusplus
 }
 #endif
