@@ -76,6 +76,18 @@ static double softmax_loss(const double *x, const float *w, int b, int k)
     return loss;
 }
 
+typedef struct softmax_case {
+    const double *x;
+    const float *w;
+    int b, k;
+} softmax_case;
+
+static double softmax_loss_of(const void *ctx)
+{
+    const softmax_case *q = ctx;
+    return softmax_loss(q->x, q->w, q->b, q->k);
+}
+
 static void test_softmax(void **state)
 {
     (void)state;
@@ -101,16 +113,8 @@ static void test_softmax(void **state)
         }
         assert_close_f32(y, want, n, 1e-5, 1e-7);
         cl_softmax_backward(y, w, dx, b, (size_t)k);
-        const double h = 1e-5;
-        for (size_t i = 0; i < n; i++) {
-            const double keep = xd[i];
-            xd[i] = keep + h;
-            const double lp = softmax_loss(xd, w, b, k);
-            xd[i] = keep - h;
-            const double lm = softmax_loss(xd, w, b, k);
-            xd[i] = keep;
-            g[i] = (float)((lp - lm) / (2 * h));
-        }
+        const softmax_case sc = {xd, w, b, k};
+        t_central_diff(xd, n, 1e-5, softmax_loss_of, &sc, g);
         assert_close_f32(dx, g, n, 1e-4, 1e-6);
         free(x), free(w), free(y), free(dx), free(g), free(want), free(xd);
     }

@@ -47,6 +47,20 @@ static double sum_d(int kind, const double *v, const uint8_t *labels, int n, int
     return s;
 }
 
+typedef struct loss_case {
+    int kind;
+    const double *v;
+    const uint8_t *labels;
+    int n, k;
+} loss_case;
+
+/* the mean loss J of a case */
+static double mean_d(const void *ctx)
+{
+    const loss_case *q = ctx;
+    return sum_d(q->kind, q->v, q->labels, q->n, q->k) / q->n;
+}
+
 /* what the model passes: logits and their softmax or sigmoid, or y alone */
 static double run(int kind, const float *v, const uint8_t *labels, int n, int k, float *d)
 {
@@ -75,16 +89,8 @@ static void check(int kind, int n, int k, uint32_t *seed)
         print_error("loss %d, n %d, k %d: %.17g, want %.17g\n", kind, n, k, s, want);
     assert_true(fabs(s - want) <= rtol * fabs(want) + 1e-15);
     /* the gradient of the mean loss */
-    const double h = 1e-6;
-    for (size_t i = 0; i < nv; i++) {
-        const double keep = vd[i];
-        vd[i] = keep + h;
-        const double lp = sum_d(kind, vd, labels, n, k);
-        vd[i] = keep - h;
-        const double lm = sum_d(kind, vd, labels, n, k);
-        vd[i] = keep;
-        g[i] = (float)((lp - lm) / (2 * h) / n);
-    }
+    const loss_case lc = {kind, vd, labels, n, k};
+    t_central_diff(vd, nv, 1e-6, mean_d, &lc, g);
     assert_close_f32(d, g, nv, 1e-4, 1e-6);
     /* no gradient asked for: the same sum, bit for bit */
     assert_true(run(kind, v, labels, n, k, NULL) == s);

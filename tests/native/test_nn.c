@@ -158,6 +158,20 @@ static double ref_loss(const cl_nn *m, const ref_model *r, const float *x, const
     return total / n;
 }
 
+typedef struct nn_case {
+    const cl_nn *m;
+    const ref_model *r;
+    const float *x;
+    const uint8_t *labels;
+    int n;
+} nn_case;
+
+static double nn_loss(const void *ctx)
+{
+    const nn_case *q = ctx;
+    return ref_loss(q->m, q->r, q->x, q->labels, q->n, NULL);
+}
+
 /* Checks every parameter's gradient, and the forward outputs, of spec on
  * random inputs. Tolerance: the float gradients against double central
  * differences (h = 1e-6, error ~1e-9) within 2e-3 relative + 2e-5 absolute;
@@ -202,15 +216,8 @@ static void check_gradients(const char *spec, int c, int h, int w, int loss, int
             size_t np = role ? r.nb[i] : r.nw[i];
             const float *g = role ? cl_nn_layer_grad_bias(m, i) : cl_nn_layer_grad_weights(m, i);
             float *num = malloc(np * sizeof(float));
-            for (size_t j = 0; j < np; j++) {
-                double keep = p[j];
-                p[j] = keep + hstep;
-                double lp = ref_loss(m, &r, x, labels, n, NULL);
-                p[j] = keep - hstep;
-                double lm = ref_loss(m, &r, x, labels, n, NULL);
-                p[j] = keep;
-                num[j] = (float)((lp - lm) / (2 * hstep));
-            }
+            const nn_case q = {m, &r, x, labels, n};
+            t_central_diff(p, np, hstep, nn_loss, &q, num);
             print_message("  %s layer %d %s: %zu gradients\n", spec, i, role ? "bias" : "weights", np);
             assert_close_f32(g, num, np, 2e-3, 2e-5);
             free(num);

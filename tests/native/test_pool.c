@@ -67,6 +67,19 @@ static double pool_loss(int max, const double *x, int b, int c, int h, int w, in
     return loss;
 }
 
+typedef struct pool_case {
+    int max;
+    const double *x;
+    int b, c, h, w, k;
+    const float *r;
+} pool_case;
+
+static double pool_loss_of(const void *ctx)
+{
+    const pool_case *q = ctx;
+    return pool_loss(q->max, q->x, q->b, q->c, q->h, q->w, q->k, q->r);
+}
+
 static void test_pool_gradients(void **state)
 {
     (void)state;
@@ -96,16 +109,8 @@ static void test_pool_gradients(void **state)
             }
             assert_close_f32(y, want, ny, 2 * FLT_EPSILON, 0);
             /* steps smaller than the gap between window values (random data has no ties) */
-            const double hstep = 1e-6;
-            for (size_t i = 0; i < nx; i++) {
-                const double keep = xd[i];
-                xd[i] = keep + hstep;
-                const double lp = pool_loss(max, xd, b, c, h, w, k, r);
-                xd[i] = keep - hstep;
-                const double lm = pool_loss(max, xd, b, c, h, w, k, r);
-                xd[i] = keep;
-                g[i] = (float)((lp - lm) / (2 * hstep));
-            }
+            const pool_case pc = {max, xd, b, c, h, w, k, r};
+            t_central_diff(xd, nx, 1e-6, pool_loss_of, &pc, g);
             assert_close_f32(dx, g, nx, 1e-5, 1e-6);
             free(x), free(r), free(y), free(dx), free(g), free(am), free(xd), free(onehot), free(want);
         }
