@@ -30,15 +30,14 @@
  * its arguments and returns a cl_status; no call allocates. Outputs must not
  * overlap inputs.
  *
- * Three implementations of one plane compute the same sums in the same order:
+ * Three implementations of one plane compute the same sums in the same order
+ * (per output, k1-major then k2), so their results are bit-identical:
  *   _ref       the naive loop of the formula above: the test oracle;
  *   _scalar    a row-wise loop without vector instructions (the scalar build);
  *   _wasmsimd  WASM SIMD128 intrinsics, 12 or 4 outputs a step (natively through SIMDe).
  * The calls below use the fastest one compiled in (cl_conv2d_plane; see cl_conv_simd()).
  * cl_filter.h runs the same convolution from RGBA bytes to RGBA bytes in one call;
  * the network's convolution layer is cl_conv_layer.h.
- * Results of the three agree to float rounding (the order of additions per
- * output is the same, k1-major then k2, so they are usually bit-identical).
  */
 #ifndef CL_CONV_H
 #define CL_CONV_H

@@ -2,6 +2,12 @@
  * cl_nn.h - neural networks (MLP and CNN): a model from a spec, a training
  * step per batch, inspection for the pages, save and load.
  *
+ * Where things are: the model (memory, forward and backward over its layers,
+ * training, inspection) in cl_nn.c; the spec parser in cl_nn_spec.c; save and
+ * load in cl_nn_io.c. Each layer is a forward/backward pair in a file of its
+ * own: cl_dense.h, cl_conv_layer.h, cl_pool.h, cl_activation.h; the losses
+ * in cl_loss.h, the optimisers in cl_optimizer.h.
+ *
  * Usage (the native trainer tools/convlab-train.c is a complete example):
  *
  *     char err[256];
@@ -89,8 +95,8 @@
  *
  * WebAssembly: every CL_API function is exported; arguments are ints, floats
  * and pointers; the model is an opaque pointer (cl_nn_create writes it to a
- * 4-byte slot the caller allocates). A worker's loop, with the glue of
- * web/convlab.js (tests/wasm/nn.test.mjs does exactly this):
+ * 4-byte slot the caller allocates). A worker's loop, with the JS glue
+ * (convlab.js; tests/wasm/nn.test.mjs does exactly this):
  *
  *     const slot = cl.alloc(4), err = cl.alloc(256), spec = <C string>;
  *     const st = ex.cl_nn_create(slot, spec, 1, 28, 28, seed, err, 256);

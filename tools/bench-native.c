@@ -73,7 +73,7 @@ int main(int argc, char **argv)
         }
         snprintf(name, sizeof name, "native simd cl_filter_rgba conv%dx%d per-channel 1050x700", kk, kk);
         report(name, t, runs);
-        /* the page's path: bytes in, per-channel convolution, bytes out */
+        /* the same work in three calls: bytes in, per-channel convolution, bytes out */
         for (int r = -2; r < runs; r++) {
             double t0 = now_ms();
             cl_image_from_u8(rgba, H, W, 4, 0, x);
