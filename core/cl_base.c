@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* the limits' values in the messages, as text */
+#define TEXT(x) #x
+#define VALUE_TEXT(x) TEXT(x)
+
 static const char *const messages[CL_STATUS_COUNT] = {
     [CL_OK] = "ok",
     [CL_ERR_NULL] = "a required pointer is NULL",
@@ -11,9 +15,9 @@ static const char *const messages[CL_STATUS_COUNT] = {
     [CL_ERR_OVERFLOW] = "the dimensions are too large: their product overflows",
     [CL_ERR_NOMEM] = "out of memory",
     [CL_ERR_CHANNELS] = "unsupported number of channels",
-    [CL_ERR_KERNEL_SIZE] = "kernel sides must be between 1 and 15",
+    [CL_ERR_KERNEL_SIZE] = "kernel sides must be between 1 and " VALUE_TEXT(CL_MAX_KERNEL),
     [CL_ERR_KERNEL_TOO_BIG] = "the kernel is larger than the image, so the output would be empty",
-    [CL_ERR_STRIDE] = "stride must be between 1 and 4",
+    [CL_ERR_STRIDE] = "stride must be between 1 and " VALUE_TEXT(CL_MAX_STRIDE),
     [CL_ERR_PADDING] = "unknown padding mode",
     [CL_ERR_ARG] = "an argument is out of range",
     [CL_ERR_OUTPUT] = "the output buffer does not have the expected size",

@@ -16,6 +16,7 @@
 #ifndef CL_BASE_H
 #define CL_BASE_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,9 +54,14 @@ typedef enum cl_status {
     CL_STATUS_COUNT
 } cl_status;
 
-/* Largest side of an image, in pixels. 32768 x 32768 x 4 channels x 4 bytes
+/* The limits every part of the engine shares (the image convolution, the
+ * network's conv layer, its spec); each module's own limits are in its header.
+ * Largest side of an image, in pixels: 32768 x 32768 x 4 channels x 4 bytes
  * does not fit in a 32-bit size_t, so callers still rely on the checked products. */
 #define CL_MAX_DIM 32768
+/* Largest kernel side (rows or columns), and largest stride. */
+#define CL_MAX_KERNEL 15
+#define CL_MAX_STRIDE 4
 
 /* A short English sentence for a status; never NULL, even for unknown codes. */
 CL_API const char *cl_status_message(int status);
@@ -72,6 +78,16 @@ void cl_set_error(char *err, int errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* The value of one of the engine's integer constants by its name in the
+ * headers: every limit and every enum value a caller may keep a copy of
+ * ("CL_MAX_KERNEL", "CL_PAD_ZERO", "CL_ERR_DIVERGED", "CL_NN_MAX_FILE_BYTES",
+ * ...), so that the copy (the JS glue's, say) can be checked against the
+ * engine it runs with. CL_CONSTANT_UNKNOWN for a name it does not know, and
+ * for NULL. Names are matched exactly (case too). Float constants (CL_LUMA_R,
+ * CL_ADAM_B1, ...) are not answered. Defined in cl_constant.c. */
+#define CL_CONSTANT_UNKNOWN INT_MIN
+CL_API int cl_constant(const char *name);
 
 /* 16-byte aligned allocation for SIMD data; cl_free(NULL) is safe.
  * Exported so the JavaScript glue can own buffers inside the WASM memory. */

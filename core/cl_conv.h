@@ -26,16 +26,18 @@
  *   CL_PAD_EDGE     copies of the nearest edge pixel (aaa|abcd|ddd)
  *
  * Limits: kernel sides 1..CL_MAX_KERNEL, stride 1..CL_MAX_STRIDE, image sides
- * 1..CL_MAX_DIM. Every call checks its arguments and returns a cl_status;
- * no call allocates. Outputs must not overlap inputs.
+ * 1..CL_MAX_DIM (cl_base.h), 1..CL_MAX_CONV_CHANNELS planes. Every call checks
+ * its arguments and returns a cl_status; no call allocates. Outputs must not
+ * overlap inputs.
  *
- * Three implementations compute the same sums in the same order:
+ * Three implementations of one plane compute the same sums in the same order
+ * (per output, k1-major then k2), so their results are bit-identical:
  *   _ref       the naive loop of the formula above: the test oracle;
  *   _scalar    a row-wise loop without vector instructions (the scalar build);
- *   _wasmsimd  WASM SIMD128 intrinsics, 8 outputs per step (native through SIMDe).
- * The unsuffixed calls pick the fastest one compiled in (see cl_conv_simd()).
- * Results of the three agree to float rounding (the order of additions per
- * output is the same, k1-major then k2, so they are usually bit-identical).
+ *   _wasmsimd  WASM SIMD128 intrinsics, 12 or 4 outputs a step (natively through SIMDe).
+ * The calls below use the fastest one compiled in (cl_conv2d_plane; see cl_conv_simd()).
+ * cl_filter.h runs the same convolution from RGBA bytes to RGBA bytes in one call;
+ * the network's convolution layer is cl_conv_layer.h.
  */
 #ifndef CL_CONV_H
 #define CL_CONV_H
@@ -46,8 +48,7 @@
 extern "C" {
 #endif
 
-#define CL_MAX_KERNEL 15
-#define CL_MAX_STRIDE 4
+/* Most planes one call takes (CL_MAX_KERNEL, CL_MAX_STRIDE: cl_base.h). */
 #define CL_MAX_CONV_CHANNELS 64
 
 typedef enum cl_pad {
@@ -92,29 +93,6 @@ CL_API cl_status cl_conv2d_gradient_magnitude(const float *x, int c, int h, int 
 /* 1 if the unsuffixed calls use the WASM SIMD kernel, 0 for the scalar one. */
 CL_API int cl_conv_simd(void);
 
-/* The page's whole path in one call: 8-bit RGBA in, convolution, RGBA out.
- *   rgba   (H, W, 4) bytes; alpha is ignored
- *   mode   CL_FILTER_GRAY (luma, one plane), CL_FILTER_PER_CHANNEL (R, G, B each with
- *          its kernel: kc = 1 or 3), CL_FILTER_SUM (3 -> 1 plane, kc = 3, + bias),
- *          CL_FILTER_MAGNITUDE (Sobel gradient magnitude per channel; wt unused)
- *   x      the input planes, cl_image_planes(4, mode == GRAY) x H x W floats (written),
- *          or NULL if the caller does not need them
- *   z      the result planes (1 for GRAY and SUM, else 3) x OH x OW floats (written; the
- *          numbers behind the picture, e.g. for a step-by-step view), or NULL
- *   tmp    OH x OW floats for CL_FILTER_MAGNITUDE, or NULL; unused by the other modes
- *   out    (OH, OW, 4) RGBA bytes, mapped with `display` (a cl_display)
- * With CL_DISPLAY_CLAMP the work goes in strips of rows, so that each strip's
- * floats are still in the cache when the next step reads them; the planes not
- * asked for then live only in small buffers of the engine's own, a strip at a
- * time (the fastest way from bytes to bytes). The other displays scale by the
- * largest value, so they make every float first (in the engine's own buffers
- * when x or z is NULL). CL_ERR_NOMEM if those buffers cannot be had. */
-enum { CL_FILTER_GRAY = 0, CL_FILTER_PER_CHANNEL = 1, CL_FILTER_SUM = 2, CL_FILTER_MAGNITUDE = 3 };
-CL_API cl_status cl_filter_rgba(const uint8_t *rgba, int h, int w, int mode, const float *wt,
-                                int kc, int k1, int k2, float bias, int pad, int stride,
-                                int display, float *x, float *z, float *tmp, uint8_t *out,
-                                int oh, int ow);
-
 /* One plane of a convolution, for the three implementations below. They take
  * already-validated arguments (assert on nonsense).
  *   x     rows of an h x w plane: row iy at x + (iy % x_ring) * w, x_ring = h for
@@ -138,11 +116,34 @@ void cl_f32_conv2d_plane_scalar(const cl_plane_job *job);
 #ifdef CL_HAVE_SIMD
 void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job);
 #endif
+/* The fastest of the three in this build: the dispatcher of every call above
+ * and of cl_filter_rgba. */
+void cl_conv2d_plane(const cl_plane_job *job);
+
+/* The "bias" of the calls that add none. -0 is the identity of IEEE addition
+ * (v + -0 == v for every v, -0 and NaN included, where +0 turns -0 into +0),
+ * so a sum started there is the sum of its terms alone, and the vector loops
+ * may start it at the first term and save an addition per output. */
+#define CL_NO_BIAS (-0.0f)
+
+/* The shape checks of every multi-plane call (cl_filter_rgba's too): c planes
+ * of h x w, the kernel, padding and stride, and that oh, ow is the output size.
+ * On success the planes' sizes fit in size_t. */
+cl_status cl_conv_check_shape(int c, int h, int w, int k1, int k2, int pad, int stride, int oh,
+                              int ow);
 
 /* The outputs j (lo <= j < hi, within 0..ow-1) of a row whose input column
  * j * stride + off lies inside a row of w pixels: the columns a tap at offset
- * off reads without padding. */
-void cl_inside_cols(int w, int ow, int stride, int off, int *lo, int *hi);
+ * off reads without padding. (Inline: the network's conv layer uses it too.) */
+static inline void cl_inside_cols(int w, int ow, int stride, int off, int *lo, int *hi)
+{
+    int j_lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
+    int j_hi = w - 1 - off < 0 ? 0 : (w - 1 - off) / stride + 1;
+    if (j_hi > ow) j_hi = ow;
+    if (j_lo > j_hi) j_lo = j_hi;
+    *lo = j_lo;
+    *hi = j_hi;
+}
 
 /* Index of the input pixel that padding mode `pad` puts at position i of a
  * line of n pixels (i may be negative or >= n); -1 for a zero pixel (zero

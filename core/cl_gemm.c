@@ -1,5 +1,6 @@
 /* cl_gemm.c - single-precision GEMM: the naive reference, a blocked plain-C
- * version for the scalar build, and the dispatch. See cl_gemm.h. */
+ * version for the scalar build, and the dispatcher that picks a kernel for
+ * each call. See cl_gemm.h. */
 #include "cl_gemm.h"
 
 #include <assert.h>
@@ -90,12 +91,29 @@ void cl_f32_gemm_scalar(int ta, int tb, int m, int n, int k, const float *a, int
     }
 }
 
+#ifdef CL_HAVE_SIMD
+/* The SIMD build's tiles are 8 columns wide: a B^T with few columns, far from
+ * a multiple of 8 (say 10), would spend most of them on padding, so it takes
+ * dot products along k instead, where k is long enough for them. */
+static int few_columns(int ta, int tb, int n, int k)
+{
+    const int padded = (n + CL_GEMM_TILE_N - 1) / CL_GEMM_TILE_N * CL_GEMM_TILE_N;
+    return tb && !ta && k >= 32 && 4 * (padded - n) > padded;
+}
+#endif
+
 void cl_gemm(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b,
              int ldb, float beta, float *c, int ldc)
 {
 #ifdef CL_HAVE_SIMD
-    cl_f32_gemm_wasmsimd(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
-#else
-    cl_f32_gemm_scalar(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
+    /* the vector kernels take beta 0 or 1 and k >= 1; the rare other forms go to plain C */
+    if (k >= 1 && (beta == 0.0f || beta == 1.0f)) {
+        if (few_columns(ta, tb, n, k))
+            cl_f32_gemm_nt_dot_wasmsimd(m, n, k, a, lda, b, ldb, beta, c, ldc);
+        else
+            cl_f32_gemm_wasmsimd(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
 #endif
+    cl_f32_gemm_scalar(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }

@@ -12,9 +12,10 @@
  *     backward  dX (B, IN)  = dY (B, OUT) * W          ta = 0, tb = 0
  *               dW (OUT, IN) += dY^T (OUT, B) * X      ta = 1, tb = 0, beta = 1
  *
- * _ref is the naive triple loop (the oracle); _scalar the best plain C;
- * _wasmsimd the WASM SIMD128 kernel. cl_gemm() picks the fastest compiled in.
- * None allocates.
+ * _ref is the naive triple loop (the oracle); _scalar the best plain C, for
+ * every form; the _wasmsimd kernels (WASM SIMD128) are leaves for the common
+ * forms, k >= 1 and beta 0 or 1. cl_gemm() picks for each call: in the SIMD
+ * build a vector kernel where one fits, else _scalar. None allocates.
  */
 #ifndef CL_GEMM_H
 #define CL_GEMM_H
@@ -30,11 +31,18 @@ CL_API void cl_f32_gemm_ref(int ta, int tb, int m, int n, int k, const float *a,
 CL_API void cl_f32_gemm_scalar(int ta, int tb, int m, int n, int k, const float *a, int lda,
                                const float *b, int ldb, float beta, float *c, int ldc);
 #ifdef CL_HAVE_SIMD
-CL_API void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, int lda,
-                                 const float *b, int ldb, float beta, float *c, int ldc);
+/* Columns of the SIMD kernel's 4 x 8 tile of C. */
+#define CL_GEMM_TILE_N 8
+/* Any form, in 4 x 8 tiles of C; k >= 1, beta 0 or 1. */
+void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, int lda,
+                          const float *b, int ldb, float beta, float *c, int ldc);
+/* C = A B^T + beta C only (ta = 0, tb = 1), by dot products along k: for a C
+ * with few columns; beta 0 or 1. */
+void cl_f32_gemm_nt_dot_wasmsimd(int m, int n, int k, const float *a, int lda, const float *b,
+                                 int ldb, float beta, float *c, int ldc);
 #endif
 
-/* The fastest of the above in this build. */
+/* The dispatcher: the fastest of the above that takes this call's form. */
 CL_API void cl_gemm(int ta, int tb, int m, int n, int k, const float *a, int lda,
                            const float *b, int ldb, float beta, float *c, int ldc);
 

@@ -7,8 +7,8 @@
  * its two storages read alike and zero-pads the last columns; op(A) is read
  * in place with a broadcast load (load32_splat) in either storage. Partial
  * tiles go through a small buffer, so nothing reads or writes past C; the
- * last rows (m % 4) are done one at a time. A B^T with few columns (say 10)
- * takes dot products along k instead (gemm_nt_dot). */
+ * last rows (m % 4) are done one at a time. For A B^T with few columns (say
+ * 10), cl_f32_gemm_nt_dot_wasmsimd takes dot products along k instead. */
 #include "cl_gemm.h"
 #include "cl_simd.h"
 
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define MR 4
-#define NR 8
+#define NR CL_GEMM_TILE_N
 #define KC 256
 
 /* panel (kc, NR) = op(B)[p0 .. p0+kc)[j0 .. j0+nc), zeros in columns nc..NR-1 */
@@ -85,18 +85,7 @@ static inline void kernel_4x8(int kc, const float *a, const size_t off[MR], size
     for (int p = 0; p < kc; p++) {
         const v128_t b0 = wasm_v128_load(panel), b1 = wasm_v128_load(panel + 4);
         panel += NR;
-        v128_t av = wasm_v128_load32_splat(a0);
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(av, b0));
-        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(av, b1));
-        av = wasm_v128_load32_splat(a1);
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(av, b0));
-        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(av, b1));
-        av = wasm_v128_load32_splat(a2);
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(av, b0));
-        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(av, b1));
-        av = wasm_v128_load32_splat(a3);
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(av, b0));
-        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(av, b1));
+        CL_SIMD_TILE_4X8_UPDATE(a0, a1, a2, a3);
         a0 += step, a1 += step, a2 += step, a3 += step;
     }
     wasm_v128_store(c, c00), wasm_v128_store(c + 4, c01);
@@ -131,12 +120,13 @@ static inline v128_t sum4(v128_t v0, v128_t v1, v128_t v2, v128_t v3)
                           wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
 }
 
-/* C = A B^T + beta C with few columns (n not near a multiple of 8): dot
- * products along k, where both A (M, K) and B (N, K) are contiguous, in
- * tiles of 4 rows x 2 columns with the 8 sums in registers. */
-static void gemm_nt_dot(int m, int n, int k, const float *a, int lda, const float *b, int ldb,
-                        float beta, float *c, int ldc)
+/* C = A B^T + beta C with few columns (see cl_gemm.h): dot products along
+ * k, where both A (M, K) and B (N, K) are contiguous, in tiles of 4 rows x
+ * 2 columns with the 8 sums in registers. */
+void cl_f32_gemm_nt_dot_wasmsimd(int m, int n, int k, const float *a, int lda, const float *b,
+                                 int ldb, float beta, float *c, int ldc)
 {
+    assert(m >= 0 && n >= 0 && k >= 0 && (beta == 0.0f || beta == 1.0f));
     for (int i0 = 0; i0 < m; i0 += 4) {
         /* rows past m and columns past n repeat the last one; dropped */
         const float *ar[4];
@@ -182,19 +172,8 @@ static void gemm_nt_dot(int m, int n, int k, const float *a, int lda, const floa
 void cl_f32_gemm_wasmsimd(int ta, int tb, int m, int n, int k, const float *a, int lda,
                           const float *b, int ldb, float beta, float *c, int ldc)
 {
-    assert(m >= 0 && n >= 0 && k >= 0);
+    assert(m >= 0 && n >= 0 && k >= 1 && (beta == 0.0f || beta == 1.0f));
     if (m == 0 || n == 0) return;
-    if (k == 0 || (beta != 0.0f && beta != 1.0f)) {
-        /* rare forms: leave them to the plain loop */
-        cl_f32_gemm_scalar(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
-        return;
-    }
-    /* few columns, far from a multiple of 8: the 8-wide tiles would mostly be padding */
-    const int padded = (n + NR - 1) / NR * NR;
-    if (tb && !ta && k >= 32 && 4 * (padded - n) > padded) {
-        gemm_nt_dot(m, n, k, a, lda, b, ldb, beta, c, ldc);
-        return;
-    }
     float panel[KC * NR];
     float tile[MR * NR] = {0}; /* columns past C are computed, then dropped */
     for (int p0 = 0; p0 < k; p0 += KC) {

@@ -49,11 +49,7 @@ cl_status cl_image_from_u8(const uint8_t *src, int h, int w, int sc, int to_gray
     cl_status st = check_image(src, dst, 4, h, w, &n);
     if (st != CL_OK) return st;
     if (sc != 1 && sc != 3 && sc != 4) return CL_ERR_CHANNELS;
-#ifdef CL_HAVE_SIMD
-    cl_u8_to_planar_wasmsimd(src, n, sc, to_gray != 0, dst, n);
-#else
-    cl_u8_to_planar_ref(src, n, sc, to_gray != 0, dst, n);
-#endif
+    cl_u8_to_planar(src, n, sc, to_gray != 0, dst, n);
     return CL_OK;
 }
 
@@ -141,10 +137,39 @@ cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display, u
         float m = cl_image_max_abs(src, n * (size_t)c);
         scale = m > 0.0f ? 255.0f / m : 0.0f;
     }
-#ifdef CL_HAVE_SIMD
-    cl_planar_to_rgba_wasmsimd(src, c, n, n, scale, use_abs, dst);
-#else
-    cl_planar_to_rgba_ref(src, c, n, n, scale, use_abs, dst);
-#endif
+    cl_planar_to_rgba(src, c, n, n, scale, use_abs, dst);
     return CL_OK;
+}
+
+/* ---- the dispatchers ---- */
+
+void cl_u8_to_planar(const uint8_t *src, size_t n, int sc, int to_gray, float *dst, size_t plane)
+{
+#ifdef CL_HAVE_SIMD
+    /* gray and packed RGB are rare here: the canvas gives RGBA */
+    if (sc == 4) {
+        cl_u8_to_planar_wasmsimd(src, n, sc, to_gray, dst, plane);
+        return;
+    }
+#endif
+    cl_u8_to_planar_ref(src, n, sc, to_gray, dst, plane);
+}
+
+void cl_planar_to_rgba(const float *src, int c, size_t n, size_t plane, float scale, int use_abs,
+                       uint8_t *dst)
+{
+#ifdef CL_HAVE_SIMD
+    cl_planar_to_rgba_wasmsimd(src, c, n, plane, scale, use_abs, dst);
+#else
+    cl_planar_to_rgba_ref(src, c, n, plane, scale, use_abs, dst);
+#endif
+}
+
+void cl_planar_to_rgba_bounded(const float *src, int c, size_t n, size_t plane, uint8_t *dst)
+{
+#ifdef CL_HAVE_SIMD
+    cl_planar_to_rgba_bounded_wasmsimd(src, c, n, plane, dst);
+#else
+    cl_planar_to_rgba_ref(src, c, n, plane, 1.0f, 0, dst);
+#endif
 }

@@ -71,6 +71,7 @@ void cl_f32_diverging_ref(const float *src, size_t n, float inv, uint8_t *dst);
 #ifdef CL_HAVE_SIMD
 void cl_f32_diverging_wasmsimd(const float *src, size_t n, float inv, uint8_t *dst);
 float cl_f32_max_abs_wasmsimd(const float *src, size_t n);
+/* RGBA input only (src_channels = 4: what a canvas gives) */
 void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int src_channels, int to_gray,
                               float *dst, size_t plane);
 void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, size_t plane, float scale,
@@ -82,6 +83,16 @@ void cl_planar_to_rgba_bounded_wasmsimd(const float *src, int c, size_t n, size_
 extern uint8_t cl_rgba_byte_order[16]; /* its byte order; never written */
 #endif
 #define CL_BOUNDED_MAX 2097152.0f /* 2^21 */
+
+/* The dispatchers: the conversions as this build runs them, with the vector
+ * kernel where it takes the arguments, else the reference (the same bytes and
+ * floats either way). cl_planar_to_rgba_bounded is the clamped map (scale 1,
+ * no |v|) of values known to be numbers within +-CL_BOUNDED_MAX. */
+void cl_u8_to_planar(const uint8_t *src, size_t n, int src_channels, int to_gray, float *dst,
+                     size_t plane);
+void cl_planar_to_rgba(const float *src, int c, size_t n, size_t plane, float scale, int use_abs,
+                       uint8_t *dst);
+void cl_planar_to_rgba_bounded(const float *src, int c, size_t n, size_t plane, uint8_t *dst);
 
 #ifdef __cplusplus
 }

@@ -1,15 +1,16 @@
 /* cl_image_wasmsimd.c - byte <-> float conversions, 4 pixels per step.
- * Same arithmetic, in the same order, as the _ref loops in cl_image.c. */
+ * Same arithmetic, in the same order, as the _ref loops in cl_image.c; the
+ * last pixels go to them (the tail rule of cl_simd.h). */
 #include "cl_image.h"
 #include "cl_simd.h"
+
+#include <assert.h>
 
 void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int sc, int to_gray, float *dst,
                               size_t plane)
 {
-    if (sc != 4) { /* gray and packed RGB are rare here: the canvas gives RGBA */
-        cl_u8_to_planar_ref(src, n, sc, to_gray, dst, plane);
-        return;
-    }
+    assert(sc == 4);
+    (void)sc;
     const v128_t mask = wasm_i32x4_splat(0xff);
     const v128_t cr = wasm_f32x4_splat(CL_LUMA_R), cg = wasm_f32x4_splat(CL_LUMA_G),
                  cb = wasm_f32x4_splat(CL_LUMA_B);

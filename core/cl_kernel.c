@@ -45,6 +45,11 @@ cl_status cl_kernel_preset(int kind, int k1, int k2, float sigma, float *out)
     }
 }
 
+const float *cl_kernel_3x3(int kind)
+{
+    return kind >= CL_KERNEL_SOBEL_X && kind < CL_KERNEL_COUNT ? fixed3[kind] : NULL;
+}
+
 cl_status cl_kernel_normalise(float *k, int k1, int k2, int *scaled)
 {
     if (!k) return CL_ERR_NULL;

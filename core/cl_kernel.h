@@ -39,6 +39,11 @@ CL_API cl_status cl_kernel_preset(int kind, int k1, int k2, float sigma, float *
  * it is and *scaled is set to 0; otherwise *scaled is 1. scaled may be NULL. */
 CL_API cl_status cl_kernel_normalise(float *k, int k1, int k2, int *scaled);
 
+/* The 9 weights of a classic 3 x 3 preset (CL_KERNEL_SOBEL_X .. CL_KERNEL_EMBOSS),
+ * read-only, for the engine's own use (the gradient magnitude's Sobel pair);
+ * NULL for the other kinds. */
+const float *cl_kernel_3x3(int kind);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,12 @@
  * cl_nn.h - neural networks (MLP and CNN): a model from a spec, a training
  * step per batch, inspection for the pages, save and load.
  *
+ * Where things are: the model (memory, forward and backward over its layers,
+ * training, inspection) in cl_nn.c; the spec parser in cl_nn_spec.c; save and
+ * load in cl_nn_io.c. Each layer is a forward/backward pair in a file of its
+ * own: cl_dense.h, cl_conv_layer.h, cl_pool.h, cl_activation.h; the losses
+ * in cl_loss.h, the optimisers in cl_optimizer.h.
+ *
  * Usage (the native trainer tools/convlab-train.c is a complete example):
  *
  *     char err[256];
@@ -43,10 +49,11 @@
  *   softmax                output function, only as the last token.
  * The last layer's output is the model's output (sigmoid at the end is the
  * binary/multi-label output; anything else but softmax is a linear output).
- * Limits: at most CL_NN_MAX_LAYERS tokens, CL_NN_MAX_SPEC characters, kernel
- * sides 1..15, stride 1..4, padding < kernel side, 1..1024 channels,
- * 1..65536 units, CL_NN_MAX_PARAMS parameters. A bad spec gives CL_ERR_SPEC
- * and a message naming the layer, e.g.
+ * Limits (below): at most CL_NN_MAX_LAYERS tokens, CL_NN_MAX_SPEC - 1
+ * characters, kernel sides 1..CL_MAX_KERNEL, stride 1..CL_MAX_STRIDE, padding
+ * < kernel side, 1..CL_NN_MAX_CHANNELS channels, 1..CL_NN_MAX_UNITS units,
+ * CL_NN_MAX_PARAMS parameters, CL_NN_MAX_ACTIVATIONS floats of activations per
+ * example. A bad spec gives CL_ERR_SPEC and a message naming the layer, e.g.
  *     layer 3 "maxpool5": a 5x5 window does not fit the 2x2 input
  *
  * ---- Shapes and layout ----
@@ -88,8 +95,8 @@
  *
  * WebAssembly: every CL_API function is exported; arguments are ints, floats
  * and pointers; the model is an opaque pointer (cl_nn_create writes it to a
- * 4-byte slot the caller allocates). A worker's loop, with the glue of
- * web/convlab.js (tests/wasm/nn.test.mjs does exactly this):
+ * 4-byte slot the caller allocates). A worker's loop, with the JS glue
+ * (convlab.js; tests/wasm/nn.test.mjs does exactly this):
  *
  *     const slot = cl.alloc(4), err = cl.alloc(256), spec = <C string>;
  *     const st = ex.cl_nn_create(slot, spec, 1, 28, 28, seed, err, 256);
@@ -114,12 +121,15 @@
 extern "C" {
 #endif
 
-#define CL_NN_MAX_LAYERS 32
-#define CL_NN_MAX_SPEC 256
-#define CL_NN_MAX_PARAMS (1 << 24)
-/* Largest batch accepted by one call (train, forward, predict). */
-#define CL_NN_MAX_BATCH 4096
-#define CL_NN_MAX_CONFUSION 100
+/* Limits (with CL_MAX_KERNEL and CL_MAX_STRIDE of cl_base.h for conv layers). */
+#define CL_NN_MAX_LAYERS 32             /* tokens of a spec */
+#define CL_NN_MAX_SPEC 256              /* bytes of a spec, its NUL included */
+#define CL_NN_MAX_PARAMS (1 << 24)      /* weights and biases of a model */
+#define CL_NN_MAX_UNITS 65536           /* units of a dense layer */
+#define CL_NN_MAX_CHANNELS 1024         /* channels into or out of a conv layer */
+#define CL_NN_MAX_ACTIVATIONS (1 << 22) /* floats per example over every layer's output */
+#define CL_NN_MAX_BATCH 4096            /* examples of one call (train, forward, predict) */
+#define CL_NN_MAX_CONFUSION 100         /* classes of the largest confusion matrix kept */
 
 typedef struct cl_nn cl_nn;
 
@@ -263,7 +273,15 @@ CL_API int cl_nn_classes(const cl_nn *m);
  * u32 spec bytes, the spec (no NUL), u32 tensor count, then per tensor u32
  * layer, u32 role (0 weights, 1 bias), u32 floats; then all tensors' f32
  * values in that order; last u32 CRC-32 (IEEE) of every byte before it.
- * Optimiser state (moments) is not saved: a loaded model starts it afresh. */
+ * Optimiser state (moments) is not saved: a loaded model starts it afresh.
+ * No file the engine writes is larger than CL_NN_MAX_FILE_BYTES (about 64 MiB):
+ * a page may refuse a larger one unread. */
+#define CL_NN_FILE_VERSION 1
+#define CL_NN_FILE_HEADER_BYTES 52 /* "CLNN" up to and including the spec's length */
+#define CL_NN_MAX_TENSORS (2 * CL_NN_MAX_LAYERS) /* a weight and a bias tensor per layer */
+#define CL_NN_MAX_FILE_BYTES                                                                  \
+    (CL_NN_FILE_HEADER_BYTES + (CL_NN_MAX_SPEC - 1) + 4 + 12 * CL_NN_MAX_TENSORS +          \
+     4 * CL_NN_MAX_PARAMS + 4) /* header, spec, tensor count and table, values, CRC */
 CL_API size_t cl_nn_save_size(const cl_nn *m);
 /* Writes exactly cl_nn_save_size() bytes; CL_ERR_OUTPUT if len is smaller. */
 CL_API cl_status cl_nn_save(const cl_nn *m, uint8_t *buf, size_t len);
@@ -277,31 +295,6 @@ CL_API cl_status cl_nn_load_weights(cl_nn *m, const uint8_t *buf, size_t len, ch
                                     int errlen);
 /* CRC-32 (IEEE 802.3, as zlib's crc32) of len bytes. */
 CL_API uint32_t cl_crc32(const uint8_t *buf, size_t len);
-
-/* ---- the model's own elementwise kernels (tests and benchmarks) ----
- * Optimiser updates on n floats: read the current w (and state), write the
- * new ones to wn (and state), return nonzero if any new w (or Adam's second
- * moment) is not finite. _ref is the plain loop (the oracle and the scalar
- * build); _wasmsimd gives bit-identical results 4 lanes at a time. */
-int cl_f32_sgd_update_ref(const float *w, const float *g, float *wn, size_t n, float lr, float l2);
-int cl_f32_momentum_update_ref(const float *w, const float *v, const float *g, float *wn, float *vn,
-                               size_t n, float lr, float mom, float l2);
-#define CL_ADAM_B1 0.9   /* Adam's beta1 */
-#define CL_ADAM_B2 0.999 /* Adam's beta2 */
-/* Adam with beta1 and beta2 as above and the bias corrections folded into
- * lr_t = lr sqrt(1 - b2^t) / (1 - b1^t), eps_t = eps sqrt(1 - b2^t). */
-int cl_f32_adam_update_ref(const float *w, const float *m1, const float *m2, const float *g,
-                           float *wn, float *m1n, float *m2n, size_t n, float lr_t, float eps_t,
-                           float l2);
-#ifdef CL_HAVE_SIMD
-int cl_f32_sgd_update_wasmsimd(const float *w, const float *g, float *wn, size_t n, float lr,
-                               float l2);
-int cl_f32_momentum_update_wasmsimd(const float *w, const float *v, const float *g, float *wn,
-                                    float *vn, size_t n, float lr, float mom, float l2);
-int cl_f32_adam_update_wasmsimd(const float *w, const float *m1, const float *m2, const float *g,
-                                float *wn, float *m1n, float *m2n, size_t n, float lr_t,
-                                float eps_t, float l2);
-#endif
 
 #ifdef __cplusplus
 }

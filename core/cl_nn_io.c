@@ -7,9 +7,9 @@
 #include <string.h>
 
 #define MAGIC "CLNN"
-#define VERSION 1u
-#define FIXED_HEADER 52 /* bytes up to and including the spec length */
-#define MAX_TENSORS (2 * CL_NN_MAX_LAYERS)
+#define VERSION ((uint32_t)CL_NN_FILE_VERSION)
+#define FIXED_HEADER CL_NN_FILE_HEADER_BYTES
+#define MAX_TENSORS CL_NN_MAX_TENSORS
 
 uint32_t cl_crc32(const uint8_t *buf, size_t len)
 {

@@ -2,9 +2,10 @@
 # the native benchmark, and WASM modules holding only the kernels, so they can be
 # measured (node tools/bench-gemm.mjs) without the rest of the engine.
 
-KERNELS_SRC := core/cl_base.c core/cl_gemm.c core/cl_nnk.c
-KERNELS_SIMD_SRC := $(wildcard core/cl_gemm_wasmsimd.c core/cl_nnk_wasmsimd.c)
-KERNELS_HDR := core/cl_base.h core/cl_gemm.h core/cl_nnk.h core/cl_conv.h core/cl_simd.h
+KERNELS_SRC := core/cl_base.c core/cl_gemm.c core/cl_conv_layer.c core/cl_pool.c
+KERNELS_SIMD_SRC := core/cl_gemm_wasmsimd.c core/cl_conv_layer_wasmsimd.c core/cl_pool_wasmsimd.c
+KERNELS_HDR := core/cl_base.h core/cl_gemm.h core/cl_conv_layer.h core/cl_pool.h core/cl_conv.h \
+  core/cl_simd.h
 
 $(NATIVE_OPT)/bench-gemm: tools/bench-gemm.c $(KERNELS_SRC) $(KERNELS_SIMD_SRC) $(KERNELS_HDR)
 	@mkdir -p $(dir $@)

@@ -10,7 +10,8 @@
  * without dx), and the per-epoch cost (1875 batches) of the conv kernels. */
 #define _POSIX_C_SOURCE 199309L
 #include "cl_gemm.h"
-#include "cl_nnk.h"
+#include "cl_conv_layer.h"
+#include "cl_pool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,9 @@ static void bench_gemm(int quick)
     static const struct {
         const char *name;
         gemm_fn fn;
-    } impls[] = {{"scalar", cl_f32_gemm_scalar}, {"wasmsimd", cl_f32_gemm_wasmsimd}};
+    } impls[] = {{"scalar", cl_f32_gemm_scalar},
+                 /* the SIMD build's cl_gemm: the 4 x 8 tiles, or the dot kernel for few columns */
+                 {"wasmsimd", cl_gemm}};
     for (size_t i = 0; i < sizeof impls / sizeof impls[0]; i++)
         for (size_t q = 0; q < sizeof shapes / sizeof shapes[0]; q++) {
             const int *s = shapes[q];

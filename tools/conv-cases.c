@@ -13,6 +13,7 @@
  *              f32 k[kc*k1*k2], f32 z[planes*oh*ow], u8 out[oh*ow*4]
  */
 #include "cl_conv.h"
+#include "cl_filter.h"
 #include "cl_image.h"
 #include "cl_kernel.h"
 
@@ -98,8 +99,9 @@ static int filter_case(FILE *f, int mode, int h, int w, int k1, int k2, int pad,
     for (size_t i = 0; i < 4 * n; i++) rgba[i] = (uint8_t)rnd();
     for (int i = 0; i < kc * k1 * k2; i++) k[i] = (float)((int)(rnd() % 2001) - 1000) / 1301.0f;
     float bias = mode == CL_FILTER_SUM ? 3.25f : 0.0f;
-    if (cl_filter_rgba(rgba, h, w, mode, k, kc, k1, k2, bias, pad, stride, display, x, z, tmp, out,
-                       oh, ow) != CL_OK) {
+    const cl_filter_params p = {rgba, h, w, mode, k, kc, k1, k2, bias, pad, stride, display,
+                                x, z, tmp, out, oh, ow};
+    if (cl_filter_rgba(&p) != CL_OK) {
         fprintf(stderr, "conv-cases: filter case failed\n");
         exit(1);
     }

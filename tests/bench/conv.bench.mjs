@@ -47,7 +47,8 @@ export async function run({ siteUrl, newPage, quick }) {
     const builds = { simd: await loadConvlab({ simd: true }), scalar: await loadConvlab({ simd: false }) };
     const buffers = {};
     for (const [name, cl] of Object.entries(builds)) {
-      const b = { in: cl.alloc(4 * n), x: cl.alloc(12 * n), z: cl.alloc(12 * n), out: cl.alloc(4 * n), k: cl.alloc(4 * 3 * 225) };
+      const b = { in: cl.alloc(4 * n), x: cl.alloc(12 * n), z: cl.alloc(12 * n), out: cl.alloc(4 * n), k: cl.alloc(4 * 3 * 225),
+        params: cl.alloc(72) };
       cl.u8(b.in, 4 * n).set(data);
       buffers[name] = b;
     }
@@ -59,8 +60,15 @@ export async function run({ siteUrl, newPage, quick }) {
         cl.f32(b.k, k * k).set(kernel);
         // cl_filter_rgba: the engine's whole path, from RGBA bytes to RGBA bytes, in one call;
         // keep: also write the float planes (x: the input, z: the result) for the caller
-        const filter = (mode, kc, keep = false) => () => ex.cl_filter_rgba(b.in, H, W, mode, b.k, kc, k, k, 0, PAD.zero, 1,
-          DISPLAY.clamp, keep ? b.x : 0, keep ? b.z : 0, 0, b.out, H, W);
+        // (its cl_filter_params, 18 words: see core/cl_filter.h; the bias, word 8, stays 0)
+        const filter = (mode, kc, keep = false) => {
+          const words = [b.in, H, W, mode, b.k, kc, k, k, 0, PAD.zero, 1, DISPLAY.clamp,
+            keep ? b.x : 0, keep ? b.z : 0, 0, b.out, H, W];
+          return () => {
+            cl.i32(b.params, 18).set(words);
+            return ex.cl_filter_rgba(b.params);
+          };
+        };
         const perChannel = await time(filter(1, 1));
         per[`${k}${name}`] = perChannel;
         out.push({ name: `${k}x${k} per channel (3 -> 3 planes), engine, ${name}`, unit: 'ms', ...perChannel });

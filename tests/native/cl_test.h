@@ -27,6 +27,44 @@ static inline float t_uniform(uint32_t *s, float lo, float hi)
     return lo + (hi - lo) * (float)(t_rand(s) >> 8) / 16777216.0f;
 }
 
+/* n floats uniform in [lo, hi), malloc'ed (free them); n = 0 gives one float */
+static inline float *t_floats(size_t n, uint32_t *seed, float lo, float hi)
+{
+    float *p = malloc(sizeof(float) * (n ? n : 1));
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++) p[i] = t_uniform(seed, lo, hi);
+    return p;
+}
+
+/* a malloc'ed copy of n floats in double, for the double-precision oracles */
+static inline double *t_doubles(const float *p, size_t n)
+{
+    double *d = malloc(sizeof(double) * (n ? n : 1));
+    assert_non_null(d);
+    for (size_t i = 0; i < n; i++) d[i] = p[i];
+    return d;
+}
+
+/* The loss a central difference reads: L of whatever ctx points to. */
+typedef double (*t_loss_fn)(const void *ctx);
+
+/* g[i] = (L(v + h e_i) - L(v - h e_i)) / (2 h) for the n entries of v, in
+ * double: the numeric gradient every backward pass is checked against. L
+ * reads v through ctx; v is restored after each entry. */
+static inline void t_central_diff(double *v, size_t n, double h, t_loss_fn loss, const void *ctx,
+                                  float *g)
+{
+    for (size_t i = 0; i < n; i++) {
+        const double keep = v[i];
+        v[i] = keep + h;
+        const double lp = loss(ctx);
+        v[i] = keep - h;
+        const double lm = loss(ctx);
+        v[i] = keep;
+        g[i] = (float)((lp - lm) / (2 * h));
+    }
+}
+
 /* Compares n floats: |got - want| <= atol + rtol * |want| everywhere. On failure
  * prints the first index that is off and the largest difference, then fails. */
 #define assert_close_f32(got, want, n, rtol, atol) \

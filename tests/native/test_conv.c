@@ -278,75 +278,6 @@ static void test_large_image_matches_reference(void **state)
     check_case(&seed, 1, 16, 523, 15, 15, CL_PAD_EDGE, 2);
 }
 
-/* cl_filter_rgba (strips, one call) against the three public steps it stands for. */
-static void check_filter(uint32_t *seed, int h, int w, int mode, int k1, int k2, int pad, int stride,
-                         int display)
-{
-    int oh, ow;
-    if (mode == CL_FILTER_MAGNITUDE) k1 = k2 = 3;
-    if (cl_conv_out_size(h, w, k1, k2, pad, stride, &oh, &ow) != CL_OK) return;
-    const int c = mode == CL_FILTER_GRAY ? 1 : 3;
-    const int oc = (mode == CL_FILTER_GRAY || mode == CL_FILTER_SUM) ? 1 : 3;
-    const int kc = mode == CL_FILTER_SUM ? 3 : (mode == CL_FILTER_PER_CHANNEL ? 1 + 2 * (k1 % 2) : 1);
-    if (display == CL_DISPLAY_DIVERGING && oc != 1) return;
-    size_t n = (size_t)h * w, on = (size_t)oh * ow;
-    uint8_t *rgba = malloc(4 * n), *want = malloc(4 * on), *got = malloc(4 * on);
-    float *x1 = malloc(3 * n * 4), *x2 = malloc(3 * n * 4), *z1 = malloc(3 * on * 4),
-          *z2 = malloc(3 * on * 4), *tmp = malloc(on * 4), wt[3 * 225];
-    for (size_t i = 0; i < 4 * n; i++) rgba[i] = (uint8_t)t_rand(seed);
-    for (int i = 0; i < kc * k1 * k2; i++) wt[i] = t_uniform(seed, -0.5f, 0.7f);
-    float bias = mode == CL_FILTER_SUM ? t_uniform(seed, -9.0f, 9.0f) : 0.0f;
-    /* the three steps */
-    assert_int_equal(cl_image_from_u8(rgba, h, w, 4, mode == CL_FILTER_GRAY, x1), CL_OK);
-    cl_status st = mode == CL_FILTER_SUM         ? cl_conv2d_sum(x1, c, h, w, wt, k1, k2, bias, pad, stride, z1, oh, ow)
-                   : mode == CL_FILTER_MAGNITUDE ? cl_conv2d_gradient_magnitude(x1, c, h, w, pad, stride, z1, oh, ow, tmp)
-                                                 : cl_conv2d_per_channel(x1, c, h, w, wt, kc, k1, k2, pad, stride, z1, oh, ow);
-    assert_int_equal(st, CL_OK);
-    assert_int_equal(cl_image_to_rgba(z1, oc, oh, ow, display, want), CL_OK);
-    /* one call */
-    assert_int_equal(cl_filter_rgba(rgba, h, w, mode, wt, kc, k1, k2, bias, pad, stride, display, x2,
-                                    z2, tmp, got, oh, ow),
-                     CL_OK);
-    assert_same_f32(x2, x1, c * n);
-    assert_same_f32(z2, z1, oc * on);
-    assert_equal_u8(got, want, 4 * on);
-    /* the planes not asked for (NULL) live in the engine's own buffers, a strip
-     * at a time with CL_DISPLAY_CLAMP: the same bytes, and the same floats where given */
-    for (int drop = 1; drop < 8; drop++) {
-        memset(got, 0, 4 * on);
-        memset(x2, 0, 3 * n * 4);
-        memset(z2, 0, 3 * on * 4);
-        float *xa = drop & 1 ? NULL : x2, *za = drop & 2 ? NULL : z2, *ta = drop & 4 ? NULL : tmp;
-        assert_int_equal(cl_filter_rgba(rgba, h, w, mode, wt, kc, k1, k2, bias, pad, stride, display,
-                                        xa, za, ta, got, oh, ow),
-                         CL_OK);
-        assert_equal_u8(got, want, 4 * on);
-        if (xa) assert_same_f32(x2, x1, c * n);
-        if (za) assert_same_f32(z2, z1, oc * on);
-    }
-    free(rgba); free(want); free(got); free(x1); free(x2); free(z1); free(z2); free(tmp);
-}
-
-static void test_filter_rgba_matches_steps(void **state)
-{
-    (void)state;
-    uint32_t seed = 4242;
-    /* tall images make many strips; small ones one strip; reflect on tiny images folds */
-    const int shapes[][2] = {{1, 1},   {2, 3},    {5, 7},    {33, 17},
-                             {700, 9}, {90, 300}, {3, 1050}, {61, 1500}};
-    for (int sh = 0; sh < 8; sh++)
-        for (int mode = 0; mode < 4; mode++)
-            for (int pad = 0; pad < 4; pad++)
-                for (int s = 1; s <= 4; s += 1 + (sh % 2))
-                    for (int d = 0; d < CL_DISPLAY_COUNT; d++) {
-                        int k = 1 + (sh + mode + pad + s + d) % 7;
-                        check_filter(&seed, shapes[sh][0], shapes[sh][1], mode, k, 1 + (k * 5) % 7,
-                                     pad, s, d);
-                    }
-    check_filter(&seed, 700, 105, CL_FILTER_PER_CHANNEL, 15, 15, CL_PAD_REFLECT, 1, CL_DISPLAY_CLAMP);
-    check_filter(&seed, 64, 64, CL_FILTER_SUM, 4, 6, CL_PAD_EDGE, 3, CL_DISPLAY_CLAMP);
-}
-
 /* Signed zeros: on a black image with negative weights every product is -0.
  * A bias of +0 makes each sum +0; no bias (-0) leaves it -0, in all three
  * implementations, on the border and inside, for 3 x 3 and other sizes. */
@@ -373,27 +304,6 @@ static void test_signed_zero_sums(void **state)
     /* the per-channel call adds no bias: its sums of -0 stay -0 */
     assert_int_equal(cl_conv2d_per_channel(x, 1, H, W, wt, 1, 3, 3, CL_PAD_ZERO, 1, z, H, W), CL_OK);
     for (int i = 0; i < H * W; i++) assert_true(z[i] == 0.0f && signbit(z[i]));
-}
-
-static void test_filter_rgba_bad_arguments(void **state)
-{
-    (void)state;
-    uint8_t px[64] = {0}, out[64];
-    float x[48], z[48], tmp[16], wt[27] = {0};
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 4, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_ARG);
-    assert_int_equal(cl_filter_rgba(NULL, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_NULL);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, NULL, 4, 4), CL_ERR_NULL);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, NULL, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_NULL);
-    /* x, z and tmp may be NULL: the engine uses its own buffers */
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 3, wt, 1, 3, 3, 0, 1, 1, 0, NULL, NULL, NULL, out, 4, 4), CL_OK);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 1, NULL, NULL, NULL, out, 4, 4), CL_OK);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 2, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 2, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 2, x, z, tmp, out, 4, 4), CL_ERR_CHANNELS);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 9, x, z, tmp, out, 4, 4), CL_ERR_ARG);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 1, 1, 0, x, z, tmp, out, 2, 2), CL_ERR_OUTPUT);
-    assert_int_equal(cl_filter_rgba(px, 4, 4, 1, wt, 1, 3, 3, 0, 0, 1, 0, x, z, tmp, out, 2, 2), CL_OK);
-    assert_int_equal(cl_filter_rgba(px, 2, 2, 1, wt, 1, 3, 3, 0, 0, 1, 0, x, z, tmp, out, 1, 1), CL_ERR_KERNEL_TOO_BIG);
 }
 
 static void test_bad_arguments(void **state)
@@ -434,34 +344,6 @@ static void test_bad_arguments(void **state)
     for (int i = 0; i < 4; i++) assert_true(z[i] == 42.0f);
 }
 
-static void test_size_products_checked(void **state)
-{
-    (void)state;
-    size_t out = 7;
-    assert_int_equal(cl_mul_size(SIZE_MAX / 2 + 1, 2, &out), CL_ERR_OVERFLOW);
-    assert_int_equal(out, 7);
-    assert_int_equal(cl_mul_size(SIZE_MAX / 3, 3, &out), CL_OK);
-    assert_true(out == (SIZE_MAX / 3) * 3);
-    /* 2^16 * 2^16 * 2^16 * 2^17 = 2^65 overflows a 64-bit (and a 32-bit) size_t */
-    assert_int_equal(cl_mul_size4((size_t)1 << 16, (size_t)1 << 16, (size_t)1 << 16, (size_t)1 << 17, &out),
-                     CL_ERR_OVERFLOW);
-    assert_int_equal(cl_mul_size4(3, 5, 7, 11, &out), CL_OK);
-    assert_int_equal(out, 1155);
-}
-
-static void test_status_messages(void **state)
-{
-    (void)state;
-    for (int s = 0; s < CL_STATUS_COUNT; s++) {
-        const char *m = cl_status_message(s);
-        assert_non_null(m);
-        assert_true(strlen(m) > 1);
-        assert_string_not_equal(m, "unknown status code");
-    }
-    assert_string_equal(cl_status_message(CL_STATUS_COUNT), "unknown status code");
-    assert_string_equal(cl_status_message(-3), "unknown status code");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,12 +356,8 @@ int main(void)
         cmocka_unit_test(test_fast_matches_reference_all_sizes),
         cmocka_unit_test(test_fast_matches_reference_all_kernels),
         cmocka_unit_test(test_large_image_matches_reference),
-        cmocka_unit_test(test_filter_rgba_matches_steps),
         cmocka_unit_test(test_signed_zero_sums),
-        cmocka_unit_test(test_filter_rgba_bad_arguments),
         cmocka_unit_test(test_bad_arguments),
-        cmocka_unit_test(test_size_products_checked),
-        cmocka_unit_test(test_status_messages),
     };
     return cmocka_run_group_tests_name("conv", tests, NULL, NULL);
 }

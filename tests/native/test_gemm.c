@@ -1,5 +1,5 @@
-/* test_gemm.c - GEMM: every implementation in every transpose form against a
- * double-precision sum, on sizes around the 4 x 8 tile and the k block, with
+/* test_gemm.c - GEMM: every implementation in every transpose form it takes
+ * against a double-precision sum, on sizes around the 4 x 8 tile and the k block, with
  * leading dimensions wider than the matrices, beta 0 (C may hold NaN) and 1.
  *
  * Tolerance: |got - exact| <= 4 k eps sum_p |a_ip b_pj| + 1e-30, the bound of
@@ -14,16 +14,35 @@
 typedef void (*gemm_fn)(int, int, int, int, int, const float *, int, const float *, int, float,
                         float *, int);
 
+/* C = A B^T only, by dot products: the SIMD build's kernel for few columns */
+static void nt_dot(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b,
+                   int ldb, float beta, float *c, int ldc)
+{
+    assert_true(!ta && tb);
+    cl_f32_gemm_nt_dot_wasmsimd(m, n, k, a, lda, b, ldb, beta, c, ldc);
+}
+
+/* Every implementation, and the forms it takes: all (the references, plain C
+ * and the dispatcher), or the leaves' k >= 1 and beta 0 or 1 (the vector
+ * kernels; the dot kernel only for A B^T). */
+enum { ALL_FORMS, COMMON_FORMS, NT_ONLY };
 static const struct {
     const char *name;
     gemm_fn fn;
+    int forms;
 } impls[] = {
-    {"ref", cl_f32_gemm_ref},
-    {"scalar", cl_f32_gemm_scalar},
-    {"wasmsimd", cl_f32_gemm_wasmsimd},
-    {"cl_gemm", cl_gemm},
+    {"ref", cl_f32_gemm_ref, ALL_FORMS},
+    {"scalar", cl_f32_gemm_scalar, ALL_FORMS},
+    {"wasmsimd", cl_f32_gemm_wasmsimd, COMMON_FORMS},
+    {"nt_dot_wasmsimd", nt_dot, NT_ONLY},
+    {"cl_gemm", cl_gemm, ALL_FORMS},
 };
 #define NIMPL (sizeof impls / sizeof impls[0])
+
+static int takes(size_t f, int ta, int tb)
+{
+    return impls[f].forms != NT_ONLY || (!ta && tb);
+}
 
 /* a rows x cols matrix with row stride ld, sized to its last element */
 static float *matrix(int rows, int cols, int ld, uint32_t *seed)
@@ -91,7 +110,7 @@ static void sweep(int ta, int tb)
 {
     uint32_t seed = 0x1234567u + (uint32_t)(ta * 2 + tb);
     for (size_t f = 0; f < NIMPL; f++)
-        for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+        for (size_t i = 0; takes(f, ta, tb) && i < sizeof ms / sizeof ms[0]; i++)
             for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++)
                 for (size_t p = 0; p < sizeof ks / sizeof ks[0]; p++) {
                     const int pad = (int)((i + j + p) % 3); /* 0, 1 or 2 extra columns */
@@ -114,19 +133,34 @@ static void test_layer_shapes(void **state)
     uint32_t seed = 99;
     for (size_t f = 0; f < NIMPL; f++) {
         check_case(impls[f].fn, impls[f].name, 0, 1, 6, 130, 785, 0.0f, 0, &seed); /* Y = X W^T */
+        check_case(impls[f].fn, impls[f].name, 0, 1, 6, 10, 130, 0.0f, 0, &seed);
+        if (!takes(f, 0, 0)) continue;
         check_case(impls[f].fn, impls[f].name, 0, 0, 6, 785, 130, 0.0f, 0, &seed); /* dX = dY W */
         check_case(impls[f].fn, impls[f].name, 1, 0, 130, 785, 6, 1.0f, 0, &seed); /* dW += */
-        check_case(impls[f].fn, impls[f].name, 0, 1, 6, 10, 130, 0.0f, 0, &seed);
         check_case(impls[f].fn, impls[f].name, 1, 0, 10, 130, 6, 1.0f, 0, &seed);
         check_case(impls[f].fn, impls[f].name, 0, 0, 5, 19, 600, 1.0f, 1, &seed);
     }
 }
 
-/* k = 0: C = beta C (zero for beta 0); m or n = 0 writes nothing. */
+/* The dispatcher's rare forms: beta neither 0 nor 1 goes to plain C. */
+static void test_other_beta(void **state)
+{
+    (void)state;
+    uint32_t seed = 5;
+    for (size_t f = 0; f < NIMPL; f++) {
+        if (impls[f].forms != ALL_FORMS) continue;
+        check_case(impls[f].fn, impls[f].name, 0, 1, 5, 9, 40, 0.5f, 1, &seed);
+        check_case(impls[f].fn, impls[f].name, 1, 0, 9, 17, 3, -2.0f, 0, &seed);
+    }
+}
+
+/* k = 0: C = beta C (zero for beta 0); m or n = 0 writes nothing. The
+ * vector kernels take k >= 1 only: the dispatcher sends k = 0 to plain C. */
 static void test_empty(void **state)
 {
     (void)state;
     for (size_t f = 0; f < NIMPL; f++) {
+        if (impls[f].forms != ALL_FORMS) continue;
         float a[1] = {1}, b[1] = {1};
         float c[6] = {1, 2, 3, 4, 5, 6};
         impls[f].fn(0, 0, 2, 3, 0, a, 1, b, 3, 1.0f, c, 3);
@@ -153,6 +187,7 @@ static void test_by_hand(void **state)
         impls[f].fn(0, 1, 2, 2, 3, a, 3, a, 3, 0.0f, c, 2); /* A A^T */
         const float aat[4] = {14, 32, 32, 77};
         assert_close_f32(c, aat, 4, 0, 0);
+        if (!takes(f, 1, 0)) continue;
         float d[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
         impls[f].fn(1, 0, 3, 3, 2, a, 3, a, 3, 1.0f, d, 3); /* 1 + A^T A */
         const float ata[9] = {18, 23, 28, 23, 30, 37, 28, 37, 46};
@@ -171,7 +206,7 @@ int main(void)
         cmocka_unit_test(test_by_hand),     cmocka_unit_test(test_empty),
         cmocka_unit_test(test_nn),          cmocka_unit_test(test_nt),
         cmocka_unit_test(test_tn),          cmocka_unit_test(test_tt),
-        cmocka_unit_test(test_layer_shapes),
+        cmocka_unit_test(test_layer_shapes), cmocka_unit_test(test_other_beta),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,10 @@
-/* test_nn.c - the network model: every layer's and loss's backward pass
- * against central differences of an independent double-precision forward
- * pass, learning a small synthetic problem, reproducibility, the divergence
- * guard, the optimiser kernels (SIMD against reference), inspection, and
- * every bad spec with its message. Save/load is in test_nn_io.c. */
+/* test_nn.c - the network model as a whole: every layer's and loss's
+ * backward pass, through the model, against central differences of an
+ * independent double-precision forward pass; learning a small synthetic
+ * problem, reproducibility, the divergence guard, inspection. Each layer,
+ * loss and optimiser on its own: test_dense.c, test_conv_layer.c,
+ * test_pool.c, test_activation.c, test_loss.c, test_optimizer.c; the spec:
+ * test_nn_spec.c; save/load: test_nn_io.c. */
 #include "cl_nn.h"
 #include "cl_test.h"
 
@@ -156,6 +158,20 @@ static double ref_loss(const cl_nn *m, const ref_model *r, const float *x, const
     return total / n;
 }
 
+typedef struct nn_case {
+    const cl_nn *m;
+    const ref_model *r;
+    const float *x;
+    const uint8_t *labels;
+    int n;
+} nn_case;
+
+static double nn_loss(const void *ctx)
+{
+    const nn_case *q = ctx;
+    return ref_loss(q->m, q->r, q->x, q->labels, q->n, NULL);
+}
+
 /* Checks every parameter's gradient, and the forward outputs, of spec on
  * random inputs. Tolerance: the float gradients against double central
  * differences (h = 1e-6, error ~1e-9) within 2e-3 relative + 2e-5 absolute;
@@ -200,15 +216,8 @@ static void check_gradients(const char *spec, int c, int h, int w, int loss, int
             size_t np = role ? r.nb[i] : r.nw[i];
             const float *g = role ? cl_nn_layer_grad_bias(m, i) : cl_nn_layer_grad_weights(m, i);
             float *num = malloc(np * sizeof(float));
-            for (size_t j = 0; j < np; j++) {
-                double keep = p[j];
-                p[j] = keep + hstep;
-                double lp = ref_loss(m, &r, x, labels, n, NULL);
-                p[j] = keep - hstep;
-                double lm = ref_loss(m, &r, x, labels, n, NULL);
-                p[j] = keep;
-                num[j] = (float)((lp - lm) / (2 * hstep));
-            }
+            const nn_case q = {m, &r, x, labels, n};
+            t_central_diff(p, np, hstep, nn_loss, &q, num);
             print_message("  %s layer %d %s: %zu gradients\n", spec, i, role ? "bias" : "weights", np);
             assert_close_f32(g, num, np, 2e-3, 2e-5);
             free(num);
@@ -553,68 +562,6 @@ static void test_nan_input_diverges_without_update(void **state)
     cl_nn_free(m);
 }
 
-/* --------------------------------------------------------- optimiser kernels */
-
-static void test_optimizer_kernels_by_hand(void **state)
-{
-    (void)state;
-    const float w[2] = {1.0f, -2.0f}, g[2] = {0.5f, 0.25f}, v[2] = {0.1f, -0.1f};
-    float wn[2], vn[2], m1n[2], m2n[2];
-    const float z[2] = {0, 0};
-    assert_int_equal(cl_f32_sgd_update_ref(w, g, wn, 2, 0.1f, 0.5f), 0);
-    /* w - lr (g + l2 w) */
-    assert_true(fabsf(wn[0] - (1.0f - 0.1f * (0.5f + 0.5f))) < 1e-7f);
-    assert_true(fabsf(wn[1] - (-2.0f - 0.1f * (0.25f - 1.0f))) < 1e-7f);
-    assert_int_equal(cl_f32_momentum_update_ref(w, v, g, wn, vn, 2, 0.1f, 0.9f, 0.0f), 0);
-    assert_true(fabsf(vn[0] - (0.09f - 0.05f)) < 1e-7f && fabsf(wn[0] - 1.04f) < 1e-6f);
-    /* Adam's first step moves each weight by lr against the gradient's sign */
-    float lr = 0.01f, lr_t = (float)(lr * sqrt(1 - 0.999) / (1 - 0.9)), eps_t = (float)(1e-8 * sqrt(1 - 0.999));
-    assert_int_equal(cl_f32_adam_update_ref(w, z, z, g, wn, m1n, m2n, 2, lr_t, eps_t, 0.0f), 0);
-    assert_true(fabsf(wn[0] - (1.0f - lr)) < 1e-5f && fabsf(wn[1] - (-2.0f - lr)) < 1e-5f);
-    const float inf_g[2] = {INFINITY, 0};
-    assert_int_equal(cl_f32_sgd_update_ref(w, inf_g, wn, 2, 0.1f, 0.0f), 1);
-}
-
-static void test_optimizer_simd_matches_ref(void **state)
-{
-    (void)state;
-    static const size_t sizes[] = {1, 3, 4, 5, 7, 8, 9, 17, 64, 131};
-    uint32_t s = 77;
-    for (size_t t = 0; t < sizeof sizes / sizeof sizes[0]; t++) {
-        size_t n = sizes[t];
-        float w[131], v[131], m2[131], g[131], a1[131], a2[131], a3[131], b1[131], b2[131], b3[131];
-        for (size_t i = 0; i < n; i++) {
-            w[i] = t_uniform(&s, -1, 1);
-            v[i] = t_uniform(&s, -0.1f, 0.1f);
-            m2[i] = t_uniform(&s, 0, 0.01f);
-            g[i] = t_uniform(&s, -1, 1);
-        }
-        for (int bad = 0; bad < 2; bad++) {
-            if (bad) g[n - 1] = NAN; /* in the tail or the vector part */
-            int r1 = cl_f32_sgd_update_ref(w, g, a1, n, 0.1f, 0.01f);
-            int r2 = cl_f32_sgd_update_wasmsimd(w, g, b1, n, 0.1f, 0.01f);
-            assert_int_equal(r1, bad);
-            assert_int_equal(r2, bad);
-            if (!bad) assert_memory_equal(a1, b1, n * sizeof(float));
-            r1 = cl_f32_momentum_update_ref(w, v, g, a1, a2, n, 0.1f, 0.9f, 0.01f);
-            r2 = cl_f32_momentum_update_wasmsimd(w, v, g, b1, b2, n, 0.1f, 0.9f, 0.01f);
-            assert_int_equal(r1, bad);
-            assert_int_equal(r2, bad);
-            if (!bad) assert_memory_equal(a1, b1, n * sizeof(float));
-            if (!bad) assert_memory_equal(a2, b2, n * sizeof(float));
-            r1 = cl_f32_adam_update_ref(w, v, m2, g, a1, a2, a3, n, 0.003f, 3e-10f, 0.01f);
-            r2 = cl_f32_adam_update_wasmsimd(w, v, m2, g, b1, b2, b3, n, 0.003f, 3e-10f, 0.01f);
-            assert_int_equal(r1, bad);
-            assert_int_equal(r2, bad);
-            if (!bad) {
-                assert_memory_equal(a1, b1, n * sizeof(float));
-                assert_memory_equal(a2, b2, n * sizeof(float));
-                assert_memory_equal(a3, b3, n * sizeof(float));
-            }
-        }
-    }
-}
-
 /* ------------------------------------------------------------- inspection */
 
 static void test_reference_cnn_shapes_and_params(void **state)
@@ -697,98 +644,6 @@ static void test_predict_and_evaluate_agree(void **state)
     cl_nn_free(m);
 }
 
-/* ------------------------------------------------------------- bad specs */
-
-static void expect_bad(const char *spec, int c, int h, int w, cl_status want, const char *needle)
-{
-    char err[256] = "unchanged";
-    cl_nn *m = (cl_nn *)&err; /* must be reset to NULL */
-    cl_status st = cl_nn_create(&m, spec, c, h, w, 1, err, sizeof err);
-    if (st != want || !strstr(err, needle))
-        print_error("spec \"%s\": status %d (want %d), message \"%s\" (want \"%s\" in it)\n", spec ? spec : "(null)",
-                    st, want, err, needle);
-    assert_int_equal(st, want);
-    assert_null(m);
-    assert_non_null(strstr(err, needle));
-    assert_int_equal(cl_nn_check_spec(spec, c, h, w, err, sizeof err), want);
-}
-
-static void test_bad_specs_name_the_layer(void **state)
-{
-    (void)state;
-    expect_bad("", 1, 28, 28, CL_ERR_SPEC, "empty");
-    expect_bad("   ", 1, 28, 28, CL_ERR_SPEC, "empty");
-    expect_bad(NULL, 1, 28, 28, CL_ERR_NULL, "no spec");
-    expect_bad("dense10--softmax", 1, 28, 28, CL_ERR_SPEC, "layer 2 is empty");
-    expect_bad("dense10-softmax-", 1, 28, 28, CL_ERR_SPEC, "layer 2 \"softmax\": softmax is an output");
-    expect_bad("-dense10", 1, 28, 28, CL_ERR_SPEC, "layer 1 is empty");
-    expect_bad("dense0-softmax", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"dense0\": units");
-    expect_bad("dense-softmax", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"dense\": write dense<N>");
-    expect_bad("dense12a", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"dense12a\"");
-    expect_bad("dense99999999", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"dense99999999\"");
-    expect_bad("dense100000", 1, 28, 28, CL_ERR_SPEC, "units must be between 1 and 65536");
-    expect_bad("conv3x3-relu", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"conv3x3\": write conv<KH>x<KW>x<N>");
-    expect_bad("relu-conv3x3x0", 1, 28, 28, CL_ERR_SPEC, "layer 2 \"conv3x3x0\": output channels");
-    expect_bad("conv16x3x8", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"conv16x3x8\": kernel sides");
-    expect_bad("conv3x3x8p3", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"conv3x3x8p3\": padding 3");
-    expect_bad("conv3x3x8s9", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"conv3x3x8s9\": stride");
-    expect_bad("conv3x3x8p1p1", 1, 28, 28, CL_ERR_SPEC, "each once");
-    expect_bad("conv3x3x8q1", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"conv3x3x8q1\": after conv");
-    expect_bad("conv15x15x4-conv15x15x4", 1, 28, 28, CL_ERR_SPEC,
-               "layer 2 \"conv15x15x4\": a 15x15 kernel does not fit the 14x14 input");
-    expect_bad("conv5x5x4", 1, 3, 3, CL_ERR_SPEC, "does not fit the 3x3 input");
-    expect_bad("dense10-maxpool2", 1, 28, 28, CL_ERR_SPEC, "layer 2 \"maxpool2\": a 2x2 window does not fit the 1x1");
-    expect_bad("conv3x3x8-avgpool0", 1, 28, 28, CL_ERR_SPEC, "layer 2 \"avgpool0\": the window side");
-    expect_bad("maxpool-dense10", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"maxpool\": write maxpool<K>");
-    expect_bad("softmax-dense10", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"softmax\": softmax is an output function");
-    expect_bad("relu-sigmoid-flatten", 1, 28, 28, CL_ERR_SPEC, "no layer with weights");
-    expect_bad("dense1-softmax", 1, 28, 28, CL_ERR_SPEC, "layer 2 \"softmax\": softmax over a single output");
-    expect_bad("dense10-foo-softmax", 1, 28, 28, CL_ERR_SPEC, "layer 2 \"foo\": unknown layer; expected dense<N>");
-    expect_bad("dense128-relu-dense10-softmax-", 1, 28, 28, CL_ERR_SPEC, "layer 4");
-    expect_bad("dense65536-dense65536", 1, 28, 28, CL_ERR_SPEC, "layer 1 \"dense65536\": the model would have more");
-    expect_bad("dense10", 0, 28, 28, CL_ERR_SIZE, "input shape");
-    expect_bad("dense10", 1, -1, 28, CL_ERR_SIZE, "input shape");
-    expect_bad("dense10-averyveryveryverylonglayername-x", 1, 28, 28, CL_ERR_SPEC, "layer 2");
-    char long_spec[400];
-    memset(long_spec, 'a', sizeof long_spec - 1);
-    long_spec[sizeof long_spec - 1] = 0;
-    expect_bad(long_spec, 1, 28, 28, CL_ERR_SPEC, "longer than 255");
-    char many[200] = "dense4";
-    for (int i = 0; i < 32; i++) strcat(many, "-relu");
-    expect_bad(many, 1, 28, 28, CL_ERR_SPEC, "layer 33 \"relu\": too many layers");
-    /* a NULL or short message buffer is fine */
-    cl_nn *m;
-    assert_int_equal(cl_nn_create(&m, "bad", 1, 2, 2, 1, NULL, 0), CL_ERR_SPEC);
-    char tiny[8];
-    assert_int_equal(cl_nn_create(&m, "bad", 1, 2, 2, 1, tiny, sizeof tiny), CL_ERR_SPEC);
-    assert_int_equal(strlen(tiny), 7);
-    assert_int_equal(cl_nn_create(NULL, "dense2", 1, 2, 2, 1, NULL, 0), CL_ERR_NULL);
-}
-
-static void test_spec_is_normalised(void **state)
-{
-    (void)state;
-    cl_nn *m;
-    char err[100];
-    assert_int_equal(cl_nn_create(&m, " Dense128 - ReLU -\tdense10 - SoftMax ", 1, 28, 28, 1, err, sizeof err), CL_OK);
-    assert_string_equal(cl_nn_spec(m), "dense128-relu-dense10-softmax");
-    assert_int_equal(cl_nn_param_count(m), 784 * 128 + 128 + 1290);
-    cl_nn_free(m);
-    /* "same" padding and stride, average pooling, an explicit flatten, colour input */
-    assert_int_equal(cl_nn_create(&m, "conv5x5x6p2s2-tanh-avgpool2-flatten-dense3-sigmoid", 3, 32, 30, 1, err,
-                                  sizeof err),
-                     CL_OK);
-    assert_int_equal(cl_nn_layer_shape(m, 1, 1), 16);
-    assert_int_equal(cl_nn_layer_shape(m, 1, 2), 15);
-    assert_int_equal(cl_nn_layer_shape(m, 3, 2), 7);
-    assert_int_equal(cl_nn_layer_shape(m, 4, 0), 6 * 8 * 7);
-    assert_int_equal(cl_nn_layer_geometry(m, 1, 2), 2);
-    assert_int_equal(cl_nn_layer_geometry(m, 1, 3), 2);
-    assert_int_equal(cl_nn_layer_geometry(m, 3, 0), 2);
-    assert_int_equal(cl_nn_get_loss_kind(m), CL_LOSS_BCE);
-    cl_nn_free(m);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -809,12 +664,8 @@ int main(void)
         cmocka_unit_test(test_bad_training_arguments),
         cmocka_unit_test(test_divergence_keeps_last_good_weights),
         cmocka_unit_test(test_nan_input_diverges_without_update),
-        cmocka_unit_test(test_optimizer_kernels_by_hand),
-        cmocka_unit_test(test_optimizer_simd_matches_ref),
         cmocka_unit_test(test_reference_cnn_shapes_and_params),
         cmocka_unit_test(test_predict_and_evaluate_agree),
-        cmocka_unit_test(test_bad_specs_name_the_layer),
-        cmocka_unit_test(test_spec_is_normalised),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

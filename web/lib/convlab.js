@@ -9,7 +9,7 @@
 // Buffers inside WASM memory are owned by this module: every alloc has its
 // free, and typed-array views are made fresh after anything that can grow
 // memory (a grown memory detaches the old views).
-import { PAD, DISPLAY, MAX_KERNEL, FILTER_MODE, LAYER_KIND } from './limits.js';
+import { PAD, DISPLAY, MAX_KERNEL, FILTER_MODE, FILTER_PARAMS_BYTES, LAYER_KIND } from './limits.js';
 
 // The smallest module that uses a SIMD instruction (v128.const, drop):
 // WebAssembly.validate() says whether this browser runs the SIMD build.
@@ -218,8 +218,8 @@ class Convlab {
   }
 
   /**
-   * The page's path: RGBA bytes in (ImageData-like {data, width, height}),
-   * convolution in WASM, RGBA bytes out, all in reused WASM buffers.
+   * RGBA bytes in (ImageData-like {data, width, height}), convolution in WASM,
+   * RGBA bytes out, in one engine call (cl_filter_rgba) and reused WASM buffers.
    *   kernels  Float32Array: k1*k2 (one kernel) or 3*k1*k2 (one per colour channel)
    *   mode     'gray' | 'per-channel' | 'sum' | 'magnitude'
    *   display  DISPLAY.clamp | DISPLAY.abs | DISPLAY.diverging (one plane only)
@@ -240,14 +240,18 @@ class Convlab {
     const pZ = values ? this.scratch('planar-out', 4 * oc * on) : 0;
     const pK = this.scratch('kernel', 4 * 3 * MAX_KERNEL * MAX_KERNEL);
     const pOut = this.scratch('rgba-out', 4 * on);
+    const pP = this.scratch('filter-params', FILTER_PARAMS_BYTES);
     const ex = this.exports;
     this.u8(pIn, 4 * n).set(img.data);
     const kc = mode === 'magnitude' ? 1 : kernels.length / (k1 * k2);
     if (kc !== 1 && kc !== 3) throw new ConvlabError(5, `${kernels.length} weights are not 1 or 3 kernels of ${k1} x ${k2}`, 'filterImage');
     if (mode !== 'magnitude') this.f32(pK, kernels.length).set(kernels);
-    // the input planes are never returned, so the engine keeps them to itself
-    this.check(ex.cl_filter_rgba(pIn, h, w, FILTER_MODE[mode], pK, kc, k1, k2, bias, pad, stride,
-      display, 0, pZ, 0, pOut, oh, ow), 'convolution');
+    // cl_filter_params (core/cl_filter.h): 18 words; the input planes (x, word
+    // 12) and tmp (14) are never returned, so the engine keeps them to itself
+    this.i32(pP, FILTER_PARAMS_BYTES / 4).set([pIn, h, w, FILTER_MODE[mode], pK, kc, k1, k2, 0, pad, stride,
+      display, 0, pZ, 0, pOut, oh, ow]);
+    this.f32(pP + 4 * 8, 1)[0] = bias;
+    this.check(ex.cl_filter_rgba(pP), 'convolution');
     const memory = this.memory;
     let maxAbs;
     return {

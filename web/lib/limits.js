@@ -15,6 +15,8 @@ export const KERNEL = Object.freeze({
 });
 /** cl_filter_mode: what cl_filter_rgba computes. */
 export const FILTER_MODE = Object.freeze({ gray: 0, 'per-channel': 1, sum: 2, magnitude: 3 });
+/** Size of cl_filter_params on wasm32 (CL_FILTER_PARAMS_BYTES): 18 words of 4 bytes, filled by convlab.js. */
+export const FILTER_PARAMS_BYTES = 72;
 /** cl_layer_kind. */
 export const LAYER_KIND = Object.freeze({
   input: 0, dense: 1, conv: 2, maxpool: 3, avgpool: 4, flatten: 5, relu: 6, sigmoid: 7, tanh: 8, linear: 9, softmax: 10,
@@ -37,7 +39,7 @@ export const MAX_SPEC = 256;
 /** Most parameters of a model (CL_NN_MAX_PARAMS). */
 export const MAX_PARAMS = 1 << 24;
 /** The largest model file the engine can write (CL_NN_MAX_FILE_BYTES): bigger files are refused unread. */
-export const MAX_MODEL_FILE_BYTES = 52 + 256 + 4 + 12 * 64 + 4 * (1 << 24) + 4;
+export const MAX_MODEL_FILE_BYTES = 52 + 255 + 4 + 12 * 64 + 4 * (1 << 24) + 4;
 
 /** The colours of the engine's diverging map (CL_DIVERGING_*: ColorBrewer RdBu's ends and middle). */
 export const DIVERGING = Object.freeze({ blue: [33, 102, 172], white: [247, 247, 247], red: [178, 24, 43] });

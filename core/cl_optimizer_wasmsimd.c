@@ -1,10 +1,12 @@
-/* cl_nn_wasmsimd.c - the optimiser updates with WASM SIMD128 intrinsics.
+/* cl_optimizer_wasmsimd.c - the optimisers' updates with WASM SIMD128
+ * intrinsics (see cl_optimizer.h), 4 parameters a step.
  *
- * Same expressions, same order as the _ref loops in cl_nn.c (mul and add,
- * no FMA), so the results are bit-identical; the references stay the oracle.
- * Finiteness: a lane is fine when |x| <= FLT_MAX (false for inf and NaN);
- * the lanes' masks are and-ed and tested once at the end. */
-#include "cl_nn.h"
+ * Same expressions, same order as the _ref loops in cl_optimizer.c (mul and
+ * add, no FMA), so the results are bit-identical; the tail goes to the
+ * references (cl_simd.h). Finiteness: a lane is fine when |x| <= FLT_MAX
+ * (false for inf and NaN); the lanes' masks are and-ed and tested once at
+ * the end. */
+#include "cl_optimizer.h"
 #include "cl_simd.h"
 
 #include <float.h>
@@ -17,6 +19,12 @@ static v128_t finite_mask(v128_t x)
     return wasm_f32x4_le(wasm_f32x4_abs(x), wasm_f32x4_splat(FLT_MAX));
 }
 
+/* g + l2 w: the gradient with its weight decay, as every update starts */
+static v128_t decayed(const float *g, v128_t vl2, v128_t w)
+{
+    return wasm_f32x4_add(wasm_v128_load(g), wasm_f32x4_mul(vl2, w));
+}
+
 int cl_f32_sgd_update_wasmsimd(const float *w, const float *g, float *wn, size_t n, float lr, float l2)
 {
     const v128_t vlr = wasm_f32x4_splat(lr), vl2 = wasm_f32x4_splat(l2);
@@ -24,12 +32,10 @@ int cl_f32_sgd_update_wasmsimd(const float *w, const float *g, float *wn, size_t
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         v128_t x = wasm_v128_load(w + i);
-        v128_t d = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vl2, x));
-        v128_t v = wasm_f32x4_sub(x, wasm_f32x4_mul(vlr, d));
+        v128_t v = wasm_f32x4_sub(x, wasm_f32x4_mul(vlr, decayed(g + i, vl2, x)));
         wasm_v128_store(wn + i, v);
         ok = wasm_v128_and(ok, finite_mask(v));
     }
-    /* the last few: the reference's loop */
     const int bad = cl_f32_sgd_update_ref(w + i, g + i, wn + i, n - i, lr, l2);
     return bad || !wasm_i32x4_all_true(ok);
 }
@@ -42,8 +48,8 @@ int cl_f32_momentum_update_wasmsimd(const float *w, const float *v, const float 
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         v128_t x = wasm_v128_load(w + i);
-        v128_t d = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vl2, x));
-        v128_t vv = wasm_f32x4_sub(wasm_f32x4_mul(vm, wasm_v128_load(v + i)), wasm_f32x4_mul(vlr, d));
+        v128_t vv = wasm_f32x4_sub(wasm_f32x4_mul(vm, wasm_v128_load(v + i)),
+                                   wasm_f32x4_mul(vlr, decayed(g + i, vl2, x)));
         v128_t ww = wasm_f32x4_add(x, vv);
         wasm_v128_store(vn + i, vv);
         wasm_v128_store(wn + i, ww);
@@ -64,7 +70,7 @@ int cl_f32_adam_update_wasmsimd(const float *w, const float *m1, const float *m2
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         v128_t x = wasm_v128_load(w + i);
-        v128_t gg = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vl2, x));
+        v128_t gg = decayed(g + i, vl2, x);
         v128_t a = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m1 + i)), wasm_f32x4_mul(c1, gg));
         /* (1 - b2) * gg * gg evaluates left to right, as in C */
         v128_t b = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(m2 + i)),

@@ -1,16 +1,15 @@
-/* cl_nnk.c - the network's convolution and pooling kernels on NCHW batches
- * (see cl_nnk.h): naive references, and fast versions built on cl_gemm.
+/* cl_conv_layer.c - the network's convolution layer (see cl_conv_layer.h):
+ * the reference, the im2col path on cl_gemm, the stride-1 wide path from the
+ * vector blocks of cl_conv_layer_wasmsimd.c, and the dispatch between them.
  *
- * The fast convolution works image by image:
+ * The im2col path works image by image:
  *     col (C*KH*KW, OH*OW) = im2col(x[b])                 unfolded input
  *     y[b] (OC, OH*OW)      = w (OC, C*KH*KW) * col        + bias
  *     dw   (OC, C*KH*KW)   += dy[b] (OC, OH*OW) * col^T
  *     dcol (C*KH*KW, OH*OW) = w^T * dy[b],  dx[b] = col2im(dcol)
- * so the workspace is one col matrix, C*KH*KW*OH*OW floats, plus dw^T
- * (C*KH*KW, OC) when dw is accumulated transposed (see dw_transposed).
- * The building blocks (im2col, col2im, row sums) come in a plain and a
- * vector version (cl_nnk_wasmsimd.c); the arithmetic is all in cl_gemm. */
-#include "cl_nnk.h"
+ * so its workspace is one col matrix, C*KH*KW*OH*OW floats, plus dw^T
+ * (C*KH*KW, OC) when dw is accumulated transposed (see dw_transposed). */
+#include "cl_conv_layer.h"
 #include "cl_conv.h"
 #include "cl_gemm.h"
 
@@ -45,7 +44,7 @@ cl_status cl_conv_shape_init(cl_conv_shape *s)
     return CL_OK;
 }
 
-/* ---- references: the formula, one output (or one gradient term) at a time ---- */
+/* ---- the reference: the formula, one output (or one gradient term) at a time ---- */
 
 void cl_f32_conv_layer_forward_ref(const cl_conv_shape *s, const float *x, const float *w,
                                    const float *bias, float *y)
@@ -96,7 +95,7 @@ void cl_f32_conv_layer_backward_ref(const cl_conv_shape *s, const float *x, cons
                 }
 }
 
-/* ---- fast versions: im2col + GEMM ---- */
+/* ---- im2col and GEMM ---- */
 
 /* A 1 x 1 kernel with stride 1 and no padding: x[b] is already the col matrix. */
 static int is_pointwise(const cl_conv_shape *s)
@@ -104,43 +103,42 @@ static int is_pointwise(const cl_conv_shape *s)
     return s->kh == 1 && s->kw == 1 && s->stride == 1 && s->pad == 0;
 }
 
+cl_col_tap cl_col_tap_at(const cl_conv_shape *s, int t)
+{
+    const int v = t % s->kw, u = t / s->kw % s->kh;
+    cl_col_tap tp = {t / (s->kw * s->kh), u, v - s->pad, 0, 0};
+    cl_inside_cols(s->w, s->ow, s->stride, tp.off, &tp.lo, &tp.hi);
+    return tp;
+}
 
 void cl_f32_im2col_ref(const cl_conv_shape *s, const float *x, float *col)
 {
     const int oh = s->oh, ow = s->ow, st = s->stride;
-    for (int ch = 0; ch < s->c; ch++)
-        for (int u = 0; u < s->kh; u++)
-            for (int v = 0; v < s->kw; v++) {
-                const int off = v - s->pad;
-                int lo, hi;
-                cl_inside_cols(s->w, ow, st, off, &lo, &hi);
-                for (int i = 0; i < oh; i++, col += ow) {
-                    const int iy = i * st - s->pad + u;
-                    for (int j = 0; j < ow; j++)
-                        col[j] = iy >= 0 && iy < s->h && j >= lo && j < hi
-                                     ? x[((size_t)ch * s->h + iy) * s->w + (j * st + off)]
-                                     : 0.0f;
-                }
-            }
+    for (int t = 0; t < s->c * s->kh * s->kw; t++) {
+        const cl_col_tap tp = cl_col_tap_at(s, t);
+        for (int i = 0; i < oh; i++, col += ow) {
+            const int iy = i * st - s->pad + tp.u;
+            for (int j = 0; j < ow; j++)
+                col[j] = iy >= 0 && iy < s->h && j >= tp.lo && j < tp.hi
+                             ? x[((size_t)tp.ch * s->h + iy) * s->w + (j * st + tp.off)]
+                             : 0.0f;
+        }
+    }
 }
 
 void cl_f32_col2im_ref(const cl_conv_shape *s, const float *col, float *dx)
 {
     const int oh = s->oh, ow = s->ow, st = s->stride;
     memset(dx, 0, sizeof(float) * s->c * s->h * s->w);
-    for (int ch = 0; ch < s->c; ch++)
-        for (int u = 0; u < s->kh; u++)
-            for (int v = 0; v < s->kw; v++) {
-                const int off = v - s->pad;
-                int lo, hi;
-                cl_inside_cols(s->w, ow, st, off, &lo, &hi);
-                for (int i = 0; i < oh; i++, col += ow) {
-                    const int iy = i * st - s->pad + u;
-                    if (iy < 0 || iy >= s->h) continue;
-                    float *xr = dx + ((size_t)ch * s->h + iy) * s->w;
-                    for (int j = lo; j < hi; j++) xr[j * st + off] += col[j];
-                }
-            }
+    for (int t = 0; t < s->c * s->kh * s->kw; t++) {
+        const cl_col_tap tp = cl_col_tap_at(s, t);
+        for (int i = 0; i < oh; i++, col += ow) {
+            const int iy = i * st - s->pad + tp.u;
+            if (iy < 0 || iy >= s->h) continue;
+            float *xr = dx + ((size_t)tp.ch * s->h + iy) * s->w;
+            for (int j = tp.lo; j < tp.hi; j++) xr[j * st + tp.off] += col[j];
+        }
+    }
 }
 
 void cl_f32_row_sums_ref(const float *a, int rows, int cols, float *sums)
@@ -152,7 +150,104 @@ void cl_f32_row_sums_ref(const float *a, int rows, int cols, float *sums)
     }
 }
 
-/* ---- stride 1 in the wide layout (see cl_nnk.h) ---- */
+/* The building blocks of this build: the vector ones in the SIMD build. */
+static void im2col(const cl_conv_shape *s, const float *x, float *col)
+{
+#ifdef CL_HAVE_SIMD
+    cl_f32_im2col_wasmsimd(s, x, col);
+#else
+    cl_f32_im2col_ref(s, x, col);
+#endif
+}
+
+static void col2im(const cl_conv_shape *s, const float *col, float *dx)
+{
+#ifdef CL_HAVE_SIMD
+    cl_f32_col2im_wasmsimd(s, col, dx);
+#else
+    cl_f32_col2im_ref(s, col, dx);
+#endif
+}
+
+static void row_sums(const float *a, int rows, int cols, float *sums)
+{
+#ifdef CL_HAVE_SIMD
+    cl_f32_row_sums_wasmsimd(a, rows, cols, sums);
+#else
+    cl_f32_row_sums_ref(a, rows, cols, sums);
+#endif
+}
+
+/* GEMM tiles (4 x 8, cl_gemm_wasmsimd.c) an (m, n) output takes. */
+static size_t gemm_tiles(int m, int n)
+{
+    return (size_t)((m + 3) / 4) * (size_t)((n + 7) / 8);
+}
+
+/* dw is accumulated transposed, dw^T (C*KH*KW, OC) = col dy^T, when that takes
+ * fewer GEMM tiles (or as many: it packs the smaller dy), then added to dw. */
+static int dw_transposed(const cl_conv_shape *s)
+{
+    const int ckk = s->c * s->kh * s->kw;
+    return gemm_tiles(ckk, s->oc) <= gemm_tiles(s->oc, ckk);
+}
+
+void cl_f32_conv_layer_forward_im2col(const cl_conv_shape *s, const float *x, const float *w,
+                                      const float *bias, float *y, float *work)
+{
+    const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw;
+    for (int n = 0; n < s->b; n++) {
+        const float *xb = x + (size_t)n * s->c * s->h * s->w;
+        float *yb = y + (size_t)n * s->oc * p;
+        const float *col = xb;
+        if (!is_pointwise(s)) {
+            im2col(s, xb, work);
+            col = work;
+        }
+        for (int o = 0; o < s->oc; o++) {
+            const float v = bias ? bias[o] : 0.0f;
+            for (int q = 0; q < p; q++) yb[(size_t)o * p + q] = v;
+        }
+        cl_gemm(0, 0, s->oc, p, ckk, w, ckk, col, p, 1.0f, yb, p);
+    }
+}
+
+void cl_f32_conv_layer_backward_im2col(const cl_conv_shape *s, const float *x, const float *w,
+                                       const float *dy, float *dx, float *dw, float *db,
+                                       float *work)
+{
+    const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw, oc = s->oc;
+    const int tr = dw_transposed(s);
+    float *dwt = work + (size_t)ckk * p; /* (C*KH*KW, OC) when tr */
+    if (tr) memset(dwt, 0, sizeof(float) * ckk * oc);
+    for (int n = 0; n < s->b; n++) {
+        const float *xb = x + (size_t)n * s->c * s->h * s->w;
+        const float *dyb = dy + (size_t)n * oc * p;
+        row_sums(dyb, oc, p, db);
+        const float *col = xb;
+        if (!is_pointwise(s)) {
+            im2col(s, xb, work);
+            col = work;
+        }
+        if (tr)
+            cl_gemm(0, 1, ckk, oc, p, col, p, dyb, p, 1.0f, dwt, oc);
+        else
+            cl_gemm(0, 1, oc, ckk, p, dyb, p, col, p, 1.0f, dw, ckk);
+        if (!dx) continue;
+        float *dxb = dx + (size_t)n * s->c * s->h * s->w;
+        if (is_pointwise(s)) {
+            cl_gemm(1, 0, ckk, p, oc, w, ckk, dyb, p, 0.0f, dxb, p);
+        } else {
+            cl_gemm(1, 0, ckk, p, oc, w, ckk, dyb, p, 0.0f, work, p);
+            col2im(s, work, dxb);
+        }
+    }
+    if (tr)
+        for (int o = 0; o < oc; o++)
+            for (int q = 0; q < ckk; q++) dw[(size_t)o * ckk + q] += dwt[(size_t)q * oc + o];
+}
+
+/* ---- stride 1 in the wide layout (see cl_conv_layer.h) ---- */
 
 void cl_conv_wide_init(cl_conv_wide *g, int c, int h, int w, int ph, int pw, int kh, int kw)
 {
@@ -261,8 +356,7 @@ void cl_f32_conv_wide_dx_ref(const float *dyw, int ys, int q, int oc, const floa
             }
 }
 
-/* The wide path does stride 1 (with padding below the kernel size, the usual case). */
-static int use_wide(const cl_conv_shape *s)
+int cl_conv_layer_wide_fits(const cl_conv_shape *s)
 {
     return s->stride == 1 && s->pad <= s->kh - 1 && s->pad <= s->kw - 1;
 }
@@ -290,126 +384,11 @@ static void wide_plan_init(const cl_conv_shape *s, wide_plan *p)
     p->total = p->at_yw + (size_t)s->oc * p->ys;
 }
 
-/* GEMM tiles (4 x 8, cl_gemm_wasmsimd.c) an (m, n) output takes. */
-static size_t gemm_tiles(int m, int n)
-{
-    return (size_t)((m + 3) / 4) * (size_t)((n + 7) / 8);
-}
-
-/* dw is accumulated transposed, dw^T (C*KH*KW, OC) = col dy^T, when that takes
- * fewer GEMM tiles (or as many: it packs the smaller dy), then added to dw. */
-static int dw_transposed(const cl_conv_shape *s)
-{
-    const int ckk = s->c * s->kh * s->kw;
-    return gemm_tiles(ckk, s->oc) <= gemm_tiles(s->oc, ckk);
-}
-
-size_t cl_conv_layer_workspace(const cl_conv_shape *s)
-{
-    const size_t ckk = (size_t)s->c * s->kh * s->kw;
-    size_t n = ckk * (size_t)s->oh * s->ow + (dw_transposed(s) ? ckk * s->oc : 0);
-    if (use_wide(s)) {
-        wide_plan p;
-        wide_plan_init(s, &p);
-        if (p.total > n) n = p.total;
-    }
-    return n;
-}
-
-typedef struct conv_blocks {
-    void (*im2col)(const cl_conv_shape *, const float *, float *);
-    void (*col2im)(const cl_conv_shape *, const float *, float *);
-    void (*row_sums)(const float *, int, int, float *);
-} conv_blocks;
-
-static void conv_forward(const conv_blocks *k, const cl_conv_shape *s, const float *x,
-                         const float *w, const float *bias, float *y, float *work)
-{
-    const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw;
-    for (int n = 0; n < s->b; n++) {
-        const float *xb = x + (size_t)n * s->c * s->h * s->w;
-        float *yb = y + (size_t)n * s->oc * p;
-        const float *col = xb;
-        if (!is_pointwise(s)) {
-            k->im2col(s, xb, work);
-            col = work;
-        }
-        for (int o = 0; o < s->oc; o++) {
-            const float v = bias ? bias[o] : 0.0f;
-            for (int q = 0; q < p; q++) yb[(size_t)o * p + q] = v;
-        }
-        cl_gemm(0, 0, s->oc, p, ckk, w, ckk, col, p, 1.0f, yb, p);
-    }
-}
-
-static void conv_backward(const conv_blocks *k, const cl_conv_shape *s, const float *x,
-                          const float *w, const float *dy, float *dx, float *dw, float *db,
-                          float *work)
-{
-    const int p = s->oh * s->ow, ckk = s->c * s->kh * s->kw, oc = s->oc;
-    const int tr = dw_transposed(s);
-    float *dwt = work + (size_t)ckk * p; /* (C*KH*KW, OC) when tr */
-    if (tr) memset(dwt, 0, sizeof(float) * ckk * oc);
-    for (int n = 0; n < s->b; n++) {
-        const float *xb = x + (size_t)n * s->c * s->h * s->w;
-        const float *dyb = dy + (size_t)n * oc * p;
-        k->row_sums(dyb, oc, p, db);
-        const float *col = xb;
-        if (!is_pointwise(s)) {
-            k->im2col(s, xb, work);
-            col = work;
-        }
-        if (tr)
-            cl_gemm(0, 1, ckk, oc, p, col, p, dyb, p, 1.0f, dwt, oc);
-        else
-            cl_gemm(0, 1, oc, ckk, p, dyb, p, col, p, 1.0f, dw, ckk);
-        if (!dx) continue;
-        float *dxb = dx + (size_t)n * s->c * s->h * s->w;
-        if (is_pointwise(s)) {
-            cl_gemm(1, 0, ckk, p, oc, w, ckk, dyb, p, 0.0f, dxb, p);
-        } else {
-            cl_gemm(1, 0, ckk, p, oc, w, ckk, dyb, p, 0.0f, work, p);
-            k->col2im(s, work, dxb);
-        }
-    }
-    if (tr)
-        for (int o = 0; o < oc; o++)
-            for (int q = 0; q < ckk; q++) dw[(size_t)o * ckk + q] += dwt[(size_t)q * oc + o];
-}
-
-static const conv_blocks scalar_blocks = {cl_f32_im2col_ref, cl_f32_col2im_ref,
-                                          cl_f32_row_sums_ref};
-
-void cl_f32_conv_layer_forward_scalar(const cl_conv_shape *s, const float *x, const float *w,
-                                      const float *bias, float *y, float *work)
-{
-    conv_forward(&scalar_blocks, s, x, w, bias, y, work);
-}
-
-void cl_f32_conv_layer_backward_scalar(const cl_conv_shape *s, const float *x, const float *w,
-                                       const float *dy, float *dx, float *dw, float *db,
-                                       float *work)
-{
-    conv_backward(&scalar_blocks, s, x, w, dy, dx, dw, db, work);
-}
-
 #ifdef CL_HAVE_SIMD
-static void zero_work(float *p, size_t n)
+void cl_f32_conv_layer_forward_wide(const cl_conv_shape *s, const float *x, const float *w,
+                                    const float *bias, float *y, float *work)
 {
-    memset(p, 0, sizeof(float) * n);
-}
-
-/* the same layer with the vector building blocks of cl_nnk_wasmsimd.c */
-static const conv_blocks simd_blocks = {cl_f32_im2col_wasmsimd, cl_f32_col2im_wasmsimd,
-                                        cl_f32_row_sums_wasmsimd};
-
-void cl_f32_conv_layer_forward_wasmsimd(const cl_conv_shape *s, const float *x, const float *w,
-                                        const float *bias, float *y, float *work)
-{
-    if (!use_wide(s)) {
-        conv_forward(&simd_blocks, s, x, w, bias, y, work);
-        return;
-    }
+    assert(cl_conv_layer_wide_fits(s));
     wide_plan p;
     wide_plan_init(s, &p);
     int32_t *off = (int32_t *)(work + p.at_off);
@@ -422,14 +401,11 @@ void cl_f32_conv_layer_forward_wasmsimd(const cl_conv_shape *s, const float *x, 
     }
 }
 
-void cl_f32_conv_layer_backward_wasmsimd(const cl_conv_shape *s, const float *x, const float *w,
-                                         const float *dy, float *dx, float *dw, float *db,
-                                         float *work)
+void cl_f32_conv_layer_backward_wide(const cl_conv_shape *s, const float *x, const float *w,
+                                     const float *dy, float *dx, float *dw, float *db,
+                                     float *work)
 {
-    if (!use_wide(s)) {
-        conv_backward(&simd_blocks, s, x, w, dy, dx, dw, db, work);
-        return;
-    }
+    assert(cl_conv_layer_wide_fits(s));
     wide_plan p;
     wide_plan_init(s, &p);
     const int oc = s->oc, ckk = p.ckk, np = s->oh * s->ow;
@@ -446,7 +422,7 @@ void cl_f32_conv_layer_backward_wasmsimd(const cl_conv_shape *s, const float *x,
         if (!dx) continue;
         /* dx in the padded layout, built in the buffer of the padded x */
         cl_f32_widen_wasmsimd(dyb, oc, s->oh, s->ow, p.fx.wp, p.ys, dyw);
-        zero_work(work, p.fx.xlen);
+        memset(work, 0, sizeof(float) * p.fx.xlen);
         cl_f32_conv_wide_dx_wasmsimd(dyw, p.ys, p.fx.q, oc, w, &p.fx, work);
         cl_f32_unpad_wasmsimd(&p.fx, work, dx + (size_t)n * s->c * s->h * s->w);
     }
@@ -455,106 +431,40 @@ void cl_f32_conv_layer_backward_wasmsimd(const cl_conv_shape *s, const float *x,
 }
 #endif
 
+size_t cl_conv_layer_workspace(const cl_conv_shape *s)
+{
+    const size_t ckk = (size_t)s->c * s->kh * s->kw;
+    size_t n = ckk * (size_t)s->oh * s->ow + (dw_transposed(s) ? ckk * s->oc : 0);
+    if (cl_conv_layer_wide_fits(s)) {
+        wide_plan p;
+        wide_plan_init(s, &p);
+        if (p.total > n) n = p.total;
+    }
+    return n;
+}
+
+/* ---- the dispatch ---- */
+
 void cl_conv_layer_forward(const cl_conv_shape *s, const float *x, const float *w,
                            const float *bias, float *y, float *work)
 {
 #ifdef CL_HAVE_SIMD
-    cl_f32_conv_layer_forward_wasmsimd(s, x, w, bias, y, work);
-#else
-    cl_f32_conv_layer_forward_scalar(s, x, w, bias, y, work);
+    if (cl_conv_layer_wide_fits(s)) {
+        cl_f32_conv_layer_forward_wide(s, x, w, bias, y, work);
+        return;
+    }
 #endif
+    cl_f32_conv_layer_forward_im2col(s, x, w, bias, y, work);
 }
 
 void cl_conv_layer_backward(const cl_conv_shape *s, const float *x, const float *w,
                             const float *dy, float *dx, float *dw, float *db, float *work)
 {
 #ifdef CL_HAVE_SIMD
-    cl_f32_conv_layer_backward_wasmsimd(s, x, w, dy, dx, dw, db, work);
-#else
-    cl_f32_conv_layer_backward_scalar(s, x, w, dy, dx, dw, db, work);
-#endif
-}
-
-/* ---- pooling: k x k windows, stride k, no padding ---- */
-
-void cl_f32_maxpool_forward_ref(const float *x, int b, int c, int h, int w, int k, float *y,
-                                int32_t *argmax)
-{
-    const int oh = h / k, ow = w / k;
-    for (int pl = 0; pl < b * c; pl++) {
-        const float *xp = x + (size_t)pl * h * w;
-        for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++) {
-                size_t best = (size_t)i * k * w + (size_t)j * k;
-                for (int u = 0; u < k; u++)
-                    for (int v = 0; v < k; v++) {
-                        const size_t at = (size_t)(i * k + u) * w + (size_t)(j * k + v);
-                        if (xp[at] > xp[best]) best = at;
-                    }
-                const size_t o = ((size_t)pl * oh + i) * ow + j;
-                y[o] = xp[best];
-                argmax[o] = (int32_t)((size_t)pl * h * w + best);
-            }
+    if (cl_conv_layer_wide_fits(s)) {
+        cl_f32_conv_layer_backward_wide(s, x, w, dy, dx, dw, db, work);
+        return;
     }
-}
-
-void cl_f32_maxpool_backward_ref(const float *dy, const int32_t *argmax, int b, int c, int h,
-                                 int w, int k, float *dx)
-{
-    const size_t ny = (size_t)b * c * (h / k) * (w / k);
-    memset(dx, 0, sizeof(float) * b * c * h * w);
-    for (size_t o = 0; o < ny; o++) dx[argmax[o]] += dy[o];
-}
-
-void cl_maxpool_forward(const float *x, int b, int c, int h, int w, int k, float *y,
-                        int32_t *argmax)
-{
-#ifdef CL_HAVE_SIMD
-    cl_f32_maxpool_forward_wasmsimd(x, b, c, h, w, k, y, argmax);
-#else
-    cl_f32_maxpool_forward_ref(x, b, c, h, w, k, y, argmax);
 #endif
-}
-
-void cl_maxpool_backward(const float *dy, const int32_t *argmax, int b, int c, int h, int w,
-                         int k, float *dx)
-{
-#ifdef CL_HAVE_SIMD
-    cl_f32_maxpool_backward_wasmsimd(dy, argmax, b, c, h, w, k, dx);
-#else
-    cl_f32_maxpool_backward_ref(dy, argmax, b, c, h, w, k, dx);
-#endif
-}
-
-/* Average-pooling is light (one add per input): plain loops. */
-void cl_avgpool_forward(const float *x, int b, int c, int h, int w, int k, float *y)
-{
-    const int oh = h / k, ow = w / k;
-    const float scale = 1.0f / (float)(k * k);
-    for (int pl = 0; pl < b * c; pl++) {
-        const float *xp = x + (size_t)pl * h * w;
-        for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++) {
-                float acc = 0.0f;
-                for (int u = 0; u < k; u++)
-                    for (int v = 0; v < k; v++) acc += xp[(size_t)(i * k + u) * w + j * k + v];
-                y[((size_t)pl * oh + i) * ow + j] = acc * scale;
-            }
-    }
-}
-
-void cl_avgpool_backward(const float *dy, int b, int c, int h, int w, int k, float *dx)
-{
-    const int oh = h / k, ow = w / k;
-    const float scale = 1.0f / (float)(k * k);
-    memset(dx, 0, sizeof(float) * b * c * h * w);
-    for (int pl = 0; pl < b * c; pl++) {
-        float *xp = dx + (size_t)pl * h * w;
-        for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++) {
-                const float g = dy[((size_t)pl * oh + i) * ow + j] * scale;
-                for (int u = 0; u < k; u++)
-                    for (int v = 0; v < k; v++) xp[(size_t)(i * k + u) * w + j * k + v] = g;
-            }
-    }
+    cl_f32_conv_layer_backward_im2col(s, x, w, dy, dx, dw, db, work);
 }
