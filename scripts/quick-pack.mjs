@@ -3,7 +3,8 @@
 //
 //   node scripts/quick-pack.mjs --from /usr/share/datasets/fashion-mnist --to build/site/data
 //
-// Writes quick-train-images-idx3-ubyte.gz and quick-train-labels-idx1-ubyte.gz:
+// Writes quick-train-images-idx3-ubyte.gz and quick-train-labels-idx1-ubyte.gz
+// (and sizes.json, every data file's size in bytes):
 // 11,000 training images, balanced (1,100 per class), the first of each class
 // in the file's order: 10,000 to train on (1,000 per class) followed by 1,000
 // to hold out for validation (100 per class), so that the page's split (the
@@ -14,7 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-export const QUICK = Object.freeze({ perClass: 1000, heldOutPerClass: 100, classes: 10 });
+import { QUICK_PACK } from '../web/lib/limits.js';
+import { packOrder } from '../web/train/pack.js';
 
 /** Reads an IDX file (decompressed): { dims, data } after checking its magic. */
 function readIdx(bytes, wantDims) {
@@ -37,24 +39,14 @@ function writeIdx(dims, data) {
 }
 
 /**
- * The pack from the full training set: { images (n * rows * cols), labels (n), n }.
+ * The pack from the full training set: { images (IDX bytes), labels (IDX bytes), n }.
  * @param {{ dims: number[], data: Uint8Array }} images
  * @param {{ dims: number[], data: Uint8Array }} labels
  */
-export function makePack(images, labels, { perClass, heldOutPerClass, classes } = QUICK) {
-  const [count, rows, cols] = images.dims;
+export function makePack(images, labels, shape = QUICK_PACK) {
+  const [, rows, cols] = images.dims;
   const px = rows * cols;
-  const take = perClass + heldOutPerClass;
-  const byClass = Array.from({ length: classes }, () => []);
-  for (let i = 0; i < count; i++) {
-    const k = labels.data[i];
-    if (byClass[k].length < take) byClass[k].push(i);
-  }
-  if (byClass.some((c) => c.length < take)) throw new Error(`fewer than ${take} images of some class`);
-  // training part, then held-out part, each in the file's order
-  const train = byClass.flatMap((c) => c.slice(0, perClass)).sort((a, b) => a - b);
-  const held = byClass.flatMap((c) => c.slice(perClass)).sort((a, b) => a - b);
-  const order = [...train, ...held];
+  const order = packOrder(labels.data, shape);
   const out = Buffer.alloc(order.length * px);
   const lab = Buffer.alloc(order.length);
   order.forEach((i, j) => {
@@ -76,6 +68,10 @@ function main() {
   const gz = (b) => zlib.gzipSync(b, { level: 9 });
   fs.writeFileSync(path.join(to, 'quick-train-images-idx3-ubyte.gz'), gz(pack.images));
   fs.writeFileSync(path.join(to, 'quick-train-labels-idx1-ubyte.gz'), gz(pack.labels));
+  // every data file's size, so the page can say a download's size before it starts
+  const sizes = {};
+  for (const name of fs.readdirSync(to).sort()) if (name.endsWith('.gz')) sizes[name] = fs.statSync(path.join(to, name)).size;
+  fs.writeFileSync(path.join(to, 'sizes.json'), `${JSON.stringify(sizes, null, 1)}\n`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main();

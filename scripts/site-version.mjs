@@ -8,13 +8,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Files under the site the offline copy needs: all but the data (kept by the train page) and sw.js itself. */
+/** Files under the site the offline copy needs: all but the data files (kept by the train page) and sw.js itself. */
 export function siteFiles(site) {
   const out = [];
   const walk = (dir) => {
     for (const e of fs.readdirSync(path.join(site, dir), { withFileTypes: true })) {
       const rel = dir ? `${dir}/${e.name}` : e.name;
-      if (e.isDirectory()) { if (rel !== 'data') walk(rel); } else if (rel !== 'sw.js' && !rel.endsWith('.md')) out.push(rel);
+      // the data files are kept by the train page itself (IndexedDB); their sizes' list is small and kept here
+      if (e.isDirectory()) walk(rel);
+      else if (rel !== 'sw.js' && !rel.endsWith('.md') && !(rel.startsWith('data/') && rel.endsWith('.gz'))) out.push(rel);
     }
   };
   walk('');

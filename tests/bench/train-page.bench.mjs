@@ -95,8 +95,8 @@ export async function run({ siteUrl, newPage, quick, log }) {
   });
   await ui.goto(`${siteUrl}train.html#arch=mlp&L=1&units=128&f=relu&bs=32&lr=0.01&epochs=${quick ? 1 : 2}&opt=sgd&quick=${quick ? 1 : 0}`);
   await ui.locator('[data-engine-badge]').filter({ hasText: 'WebAssembly' }).waitFor();
-  await ui.getByRole('button', { name: 'Load the data' }).click();
-  await ui.getByRole('status').filter({ hasText: /^Loaded 60,000 training/ }).waitFor({ timeout: 120_000 });
+  await ui.getByRole('button', { name: /^(Load the data|Download the full set|Load the full set)/ }).click();
+  await ui.getByRole('status').filter({ hasText: /^Using the (Quick|full) set/ }).waitFor({ timeout: 120_000 });
   const longest = [];
   for (const arch of ['MLP (fully connected)', 'CNN (convolutional)']) {
     await ui.getByRole('radio', { name: arch }).check();

@@ -115,3 +115,33 @@ export async function axeViolations(page) {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
+
+/**
+ * Makes the pages of a context see a browser without WebAssembly SIMD, as an
+ * old one is: WebAssembly.validate() refuses SIMD modules on the page and in
+ * every engine worker (each worker script is served wrapped: the wrapper
+ * patches validate, then imports the real script, under ?real).
+ */
+export async function withoutSimd(context) {
+  const patch = `{
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => {
+      const b = new Uint8Array(bytes.buffer ?? bytes);
+      for (let i = 0; i + 1 < b.length; i++) if (b[i] === 0xfd && b[i + 1] === 0x0c) return false;
+      return validate(bytes);
+    };
+  }`;
+  await context.addInitScript({ content: patch });
+  // A static import of the patch first, then of the real worker: modules run in
+  // import order, so the patch is in place before the worker's code runs, and the
+  // worker's message handler is set as the worker starts (no message is missed).
+  await context.route('**/no-simd-patch.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: patch }));
+  await context.route('**/worker.js*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.search === '?real') return route.continue();
+    return route.fulfill({
+      status: 200, contentType: 'text/javascript',
+      body: `import '/no-simd-patch.js';\nimport ${JSON.stringify(`${url.pathname}?real`)};\n`,
+    });
+  });
+}

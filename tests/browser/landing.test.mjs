@@ -2,7 +2,7 @@
 // the worked example; the same site works from a sub-path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSiteAndBrowser, screenshot, SITE } from './helpers.mjs';
+import { useSiteAndBrowser, screenshot, withoutSimd, SITE } from './helpers.mjs';
 
 const env = useSiteAndBrowser({ '/a/deep/sub/path/': SITE });
 
@@ -23,15 +23,8 @@ test('the landing page loads the engine with SIMD and shows the worked example',
 
 test('without SIMD the page says it runs the scalar build', async () => {
   const page = await env.newPage();
-  // Pretend this browser cannot validate SIMD modules, as an old one would.
-  await page.addInitScript(() => {
-    const validate = WebAssembly.validate;
-    WebAssembly.validate = (bytes) => {
-      const b = new Uint8Array(bytes.buffer ?? bytes);
-      for (let i = 0; i + 1 < b.length; i++) if (b[i] === 0xfd && b[i + 1] === 0x0c) return false;
-      return validate(bytes);
-    };
-  });
+  // Pretend this browser cannot validate SIMD modules, as an old one would (the page and its engine's worker).
+  await withoutSimd(page.context());
   await page.goto(env.url);
   const status = page.getByRole('status', { name: 'The engine' });
   await status.filter({ hasText: 'Engine loaded' }).waitFor();

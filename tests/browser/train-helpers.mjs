@@ -20,9 +20,9 @@ export async function openTrain(page, url, hash = '') {
 }
 
 export async function loadData(page) {
-  const button = page.getByRole('button', { name: /Load the data|Retry the download/ });
+  const button = page.getByRole('button', { name: /^(Load the data|Retry the download)/ });
   await button.click();
-  await page.getByRole('status').filter({ hasText: /^Loaded 60,000 training/ }).waitFor({ timeout: TIMEOUT });
+  await page.getByRole('status').filter({ hasText: /^Using the Quick set/ }).waitFor({ timeout: TIMEOUT });
 }
 
 export const runMessage = (page) => page.locator('[data-run-message]');

@@ -130,7 +130,7 @@ test('a download that hangs: Cancel ends it, a stall of 30 s ends it, Retry then
   const page = await env.newPage();
   await openTrain(page, env.url);
   const hang = () => {}; // never answered: not a byte arrives
-  await page.context().route('**/data/train-images-idx3-ubyte.gz', hang);
+  await page.context().route('**/data/quick-train-images-idx3-ubyte.gz', hang);
   await page.getByRole('button', { name: 'Load the data' }).click();
   const cancel = page.getByRole('button', { name: 'Cancel the download' });
   await cancel.click();
@@ -143,7 +143,7 @@ test('a download that hangs: Cancel ends it, a stall of 30 s ends it, Retry then
   // a stall: nothing for 30 s, then the page says so
   await retry.click();
   await dataMessage.filter({ hasText: /the download stalled: no data arrived for 30 s/ }).waitFor({ timeout: 45_000 });
-  await page.context().unroute('**/data/train-images-idx3-ubyte.gz', hang);
+  await page.context().unroute('**/data/quick-train-images-idx3-ubyte.gz', hang);
   await loadData(page);
   await page.context().close();
 });
@@ -269,7 +269,7 @@ test('Forget pressed as a run ends wins over the save of that run', async () => 
   await testAccuracyShown(page);
   await page.waitForTimeout(500); // a save, had it been kept, would be written by now
   await page.reload();
-  await page.locator('[data-data-message]').filter({ hasText: /^Loaded/ }).waitFor({ timeout: TIMEOUT });
+  await page.locator('[data-data-message]').filter({ hasText: /^Using the Quick set/ }).waitFor({ timeout: TIMEOUT });
   assert.doesNotMatch(await pageMessage(page).textContent(), /Restored/);
   assert.equal(await page.getByLabel('Test accuracy').textContent(), '–');
   assert.equal(await runRows(page).count(), 0);

@@ -19,12 +19,12 @@ test('a failed download says so, nothing is used, and a retry loads the data', a
   const page = await env.newPage();
   await openTrain(page, env.url);
   let aborted = 0;
-  await page.context().route('**/data/train-images-idx3-ubyte.gz', (route) => { aborted++; return route.abort('connectionreset'); }, { times: 1 });
+  await page.context().route('**/data/quick-train-images-idx3-ubyte.gz', (route) => { aborted++; return route.abort('connectionreset'); }, { times: 1 });
   await page.getByRole('button', { name: 'Load the data' }).click();
   const dataStatus = page.locator('[data-data-message]');
   await dataStatus.filter({ hasText: 'could not be loaded' }).waitFor({ timeout: TIMEOUT });
   assert.equal(aborted, 1);
-  assert.match(await dataStatus.textContent(), /train-images-idx3-ubyte\.gz.*Nothing was loaded/);
+  assert.match(await dataStatus.textContent(), /quick-train-images-idx3-ubyte\.gz.*Nothing was loaded/);
   // nothing half-loaded: training refuses to start
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   assert.match(await runMessage(page).textContent(), /Load the data first/);
@@ -149,7 +149,7 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   // a reload restores the last model (from IndexedDB) and the data (from the cache)
   await page.reload();
   await page.getByRole('status').filter({ hasText: /^Restored your last model \(dense128-relu-dense10-softmax/ }).waitFor({ timeout: TIMEOUT });
-  await page.getByRole('status').filter({ hasText: /from your browser’s cache/ }).waitFor({ timeout: TIMEOUT });
+  await page.getByRole('status').filter({ hasText: /from your browser’s copy/ }).waitFor({ timeout: TIMEOUT });
   assert.equal(await testAccuracyShown(page), accuracy);
   assert.ok(await runRows(page).count() >= 1, 'the curves are restored too');
   await screenshot(page, 'train-restored');
@@ -157,7 +157,7 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   await page.getByRole('button', { name: 'Forget the saved model and curves' }).click();
   await page.locator('[data-keep-message]').filter({ hasText: /^Forgot/ }).waitFor();
   await page.reload();
-  await page.locator('[data-data-message]').filter({ hasText: /^Loaded/ }).waitFor({ timeout: TIMEOUT });
+  await page.locator('[data-data-message]').filter({ hasText: /^Using the Quick set/ }).waitFor({ timeout: TIMEOUT });
   assert.equal(await page.getByLabel('Test accuracy').textContent(), '–');
   assert.deepEqual(page.problems, []);
   await page.context().close();

@@ -46,9 +46,9 @@ function convZeroPad(x, h, w, kernel, k, j1, j2) {
 }
 const SOBEL_X = [1, 0, -1, 2, 0, -2, 1, 0, -1];
 
-/** Training image i of Fashion-MNIST as the site serves it: 784 bytes read from the IDX file here. */
+/** Training image i of the Quick set as the site serves it: 784 bytes read from the quick pack's IDX file here. */
 function trainingImage(site, i) {
-  const idx = zlib.gunzipSync(fs.readFileSync(path.join(site, 'data/train-images-idx3-ubyte.gz')));
+  const idx = zlib.gunzipSync(fs.readFileSync(path.join(site, 'data/quick-train-images-idx3-ubyte.gz')));
   assert.equal(idx.readUInt32BE(0), 0x803, 'an IDX file of unsigned bytes, 3 dimensions');
   return [...idx.subarray(16 + 784 * i, 16 + 784 * (i + 1))];
 }
@@ -443,7 +443,7 @@ export const SCENARIOS = [
       assert.equal(await lr.getAttribute('aria-invalid'), 'false');
 
       await page.getByRole('button', { name: 'Load the data' }).click();
-      await page.locator('[data-data-message]').waitFor({ hasText: /^Loaded 60,000 training/, timeout: TRAIN_TIMEOUT });
+      await page.locator('[data-data-message]').waitFor({ hasText: /^Using the Quick set/, timeout: TRAIN_TIMEOUT });
       // The sample grid is one tab stop; arrow keys move in it; Enter opens an image as the file's numbers.
       const grid = page.getByRole('group', { name: 'Some training images, by class' });
       await grid.locator('button[tabindex="0"]').focus();
@@ -486,20 +486,11 @@ export const SCENARIOS = [
       fs.writeFileSync(savedFile, saved.bytes);
       assert.equal((100 * nativeTestAccuracy(trainer, savedFile)).toFixed(1), accuracy.toFixed(1), 'the saved model, evaluated natively');
 
-      // A reload restores the last model (IndexedDB) and the data (Cache Storage).
+      // A reload restores the last model and the data, both kept in IndexedDB (which every engine keeps).
       await page.reload();
       await page.getByRole('status').filter({ hasText: /^Restored your last model \(dense32-relu-dense10-softmax/ }).waitFor({ timeout: TRAIN_TIMEOUT });
       const dataMessage = page.locator('[data-data-message]');
-      await dataMessage.waitFor({ hasText: /^Loaded.*from your browser’s cache|^Press “Load the data”/, timeout: TRAIN_TIMEOUT });
-      if (engine === 'webkit' && /^Press “Load the data”/.test(await dataMessage.textContent())) {
-        // TODO(train page): WebKitGTK's automation session keeps its data like Safari's Private
-        // Browsing: after a reload Cache Storage is empty (even a 1,000-byte entry), while IndexedDB
-        // keeps the model. The page then asks for the download again, as it should when the cache
-        // is gone; keeping the data files in IndexedDB when the cache comes back empty would spare it.
-        note('Cache Storage is empty after a reload (ephemeral session): the data is downloaded again');
-        await page.getByRole('button', { name: 'Load the data' }).click();
-        await dataMessage.waitFor({ hasText: /^Loaded 60,000 training/, timeout: TRAIN_TIMEOUT });
-      }
+      await dataMessage.waitFor({ hasText: /^Using the Quick set \(from your browser’s copy, no download\)/, timeout: TRAIN_TIMEOUT });
       await accuracyShown.waitFor({ hasText: '%' });
       assert.equal(percent(await accuracyShown.textContent()), accuracy);
 

@@ -64,6 +64,13 @@ export const QUICK_FILES = Object.freeze({
   trainImages: 'data/quick-train-images-idx3-ubyte.gz', trainLabels: 'data/quick-train-labels-idx1-ubyte.gz',
   testImages: DATA_FILES.testImages, testLabels: DATA_FILES.testLabels,
 });
+/** How the quick pack is made: the first perClass + heldOutPerClass of each class, training part then held-out part. */
+export const QUICK_PACK = Object.freeze({ perClass: 1000, heldOutPerClass: 100, classes: 10 });
+/** Every data file's size in bytes, written by make dist beside the files (the page says a download's size first). */
+export const DATA_SIZES = 'data/sizes.json';
+/** The IndexedDB database the downloaded data is kept in (it works on plain http too, unlike Cache Storage). */
+export const DATA_DB = 'convlab-data';
+
 /** Images trained on, held out and tested in each mode (the page says these numbers). */
 export const SPLITS = Object.freeze({
   quick: Object.freeze({ train: 10_000, validation: 1_000, test: 10_000 }),
@@ -76,7 +83,7 @@ export const PRESET_SPECS = Object.freeze({
   cnn: 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-maxpool2-dense10-softmax',
 });
 
-/** The Cache Storage name the downloaded data is kept under. */
+/** Where earlier versions of the lab kept downloaded data (Cache Storage): read once and moved to DATA_DB. */
 export const DATA_CACHE = 'convlab-fashion-mnist-v1';
 
 // ---- images brought in by a student ----

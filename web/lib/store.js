@@ -17,6 +17,7 @@
 //   'runs'        [{ id, name, colour, settings, train, validation, test, epochs, visible, how }]
 //   'unfinished'  { runId, name, startedAt }: a run was going when this was written
 
+/** The train page's database (its model, curves and run marker); others name their own. */
 const DB_NAME = 'convlab-train', DB_STORE = 'state', DB_VERSION = 1;
 
 export class StoreError extends Error {
@@ -41,11 +42,11 @@ function storeError(e, doing) {
 }
 
 /** Opens the database: resolves to the IDBDatabase or rejects with a StoreError (never hangs on 'blocked'). */
-function openDb(factory) {
+function openDb(factory, name) {
   return new Promise((resolve, reject) => {
     let open;
     try {
-      open = factory.open(DB_NAME, DB_VERSION);
+      open = factory.open(name, DB_VERSION);
     } catch (e) {
       reject(storeError(e, 'opening the storage'));
       return;
@@ -105,6 +106,8 @@ class Store {
   }
 
   get(key) { return this.run('readonly', (s) => s.get(key), 'reading what was kept'); }
+  /** Whether a record is kept (without reading it). */
+  async has(key) { return (await this.run('readonly', (s) => s.count(key), 'reading what was kept')) > 0; }
   put(key, value) { return this.run('readwrite', (s) => s.put(value, key), 'keeping it'); }
   delete(...keys) {
     return this.run('readwrite', (s) => { let r; for (const k of keys) r = s.delete(k); return r; }, 'forgetting it');
@@ -114,9 +117,10 @@ class Store {
 /**
  * Opens the train page's store. Never throws: when IndexedDB cannot be used
  * the store's `available` is false and `why` says so; its calls then reject.
- * factory: the IDBFactory (default: the browser's indexedDB).
+ * factory: the IDBFactory (default: the browser's indexedDB); name: the database
+ * (default the train page's; the data has its own, lib/limits.js DATA_DB).
  */
-export async function openStore(factory) {
+export async function openStore(factory, name = DB_NAME) {
   let f = factory;
   try {
     f ??= globalThis.indexedDB;
@@ -125,7 +129,7 @@ export async function openStore(factory) {
   }
   if (!f) return new Store(null, 'this browser gives the page no storage (IndexedDB)');
   try {
-    return new Store(await openDb(f));
+    return new Store(await openDb(f, name));
   } catch (e) {
     return new Store(null, storeError(e, 'opening the storage').message);
   }

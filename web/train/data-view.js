@@ -4,39 +4,80 @@
 // the events (a thumbnail carries data-sample, its place in the samples).
 import { $, $$, h, say } from '../lib/dom.js';
 import { CLASS_NAMES, IMAGE_SIDE, IMAGE_PIXELS } from '../lib/limits.js';
-import { fmtInt } from '../lib/format.js';
+import { fmtInt, fmtBytes } from '../lib/format.js';
 import { imageCanvas } from './tiles.js';
+import { progressHistory, progressText } from './progress.js';
+
+/** The rate of the download under way (its history restarts with each load). */
+const history = progressHistory();
 
 /** The section's elements. */
 export function find(root = document) {
   return {
-    load: $('[data-load-data]', root), progress: $('[data-data-progress]', root), bar: $('#tr-data-bar', root),
+    load: $('[data-load-data]', root), quick: $('#tr-quick', root), progress: $('[data-data-progress]', root), bar: $('#tr-data-bar', root),
     progressText: $('[data-data-progress-text]', root), cancel: $('[data-cancel-data]', root),
     message: $('[data-data-message]', root), samples: $('[data-samples]', root), grid: $('[data-sample-grid]', root),
     numbers: $('[data-numbers]', root), numbersTable: $('[data-numbers-table]', root), numbersTitle: $('[data-numbers-title]', root),
   };
 }
 
+/** The Quick checkbox shows the setting. */
+export function renderQuick(els, quick) {
+  els.quick.checked = quick;
+}
+
 /** A load begins: the bar and Cancel show. */
 export function renderLoading(els) {
+  history.clear();
   els.load.disabled = true;
   els.progress.hidden = false;
   els.cancel.hidden = false;
   say(els.message, 'Loading the data…', 'info');
 }
 
-/** What was loaded and how the images are split, in the data's message. */
-export function renderSizes(els, d, fromCache = false, cached = false) {
-  const where = fromCache ? ' (from your browser’s cache, no download)' : cached ? ' (kept in your browser for next time)' : '';
-  say(els.message, `Loaded ${fmtInt(d.total)} training and ${fmtInt(d.test)} test images${where}. `
-    + `Training on ${fmtInt(d.train)}, validating on ${fmtInt(d.validation)} held out, testing on ${fmtInt(d.test)}.`, 'ok');
+/**
+ * What is in use and how its images are split, in the data's message: d is
+ * { train, validation, test, total, set, fromCache, kept, notKept }.
+ */
+export function renderSizes(els, d) {
+  const where = d.fromCache ? ' (from your browser’s copy, no download)'
+    : d.kept ? ' (kept in your browser: no download next time)'
+      : d.notKept ? ` (not kept for next time: ${d.notKept})` : '';
+  const which = d.set === 'quick' ? 'the Quick set' : 'the full set';
+  say(els.message, `Using ${which}${where}: training on ${fmtInt(d.train)} images, validating on ${fmtInt(d.validation)} `
+    + `held out, testing on ${fmtInt(d.test)}.`, 'ok');
+}
+
+/**
+ * The Load button and, before a download, its size: status is the worker's
+ * dataStatus ({ quick, full: { kept, missingBytes, loaded }, available });
+ * quick the setting; data the set in use (or null).
+ */
+export function renderStatus(els, status, quick, data) {
+  if (!status) return;
+  const want = quick ? 'quick' : 'full';
+  const s = status[want];
+  const inUse = data?.set === want;
+  if (inUse) els.load.textContent = 'Load the data again';
+  else if (s.kept) els.load.textContent = quick ? 'Load the data (kept in this browser)' : 'Load the full set (kept in this browser)';
+  else els.load.textContent = quick ? `Load the data (${fmtBytes(s.missingBytes)})` : `Download the full set (${fmtBytes(s.missingBytes)})`;
+  const never = status.available ? '' : ' This browser keeps nothing for this page, so the data is downloaded on every visit.';
+  if (inUse) return;
+  if (!quick && data) {
+    say(els.message, `Training on all 55,000 images needs the full training set: ${s.kept ? 'it is kept in this browser, press “Load the full set”'
+      : `${fmtBytes(s.missingBytes)} more to download`}. Until then the Quick set stays in use (tick Quick to train on it).${never}`, 'info');
+  } else if (!data) {
+    say(els.message, s.kept ? `The ${quick ? 'Quick' : 'full'} set is kept in this browser: loading it…`
+      : `Press “${els.load.textContent}” to download ${quick ? 'Fashion-MNIST’s Quick set: 10,000 training images, 1,000 held out and the 10,000 test images'
+        : 'all of Fashion-MNIST: 60,000 training and 10,000 test images'}. Your browser keeps it for next time.${never}`, 'info');
+  }
 }
 
 /** The data is in: the bar full, the sizes said. */
 export function renderLoaded(els, sizes) {
   els.bar.value = 1;
-  els.progressText.textContent = sizes.fromCache ? 'Loaded from your browser’s cache' : 'Downloaded';
-  renderSizes(els, sizes, sizes.fromCache, sizes.cached);
+  els.progressText.textContent = sizes.fromCache ? 'Loaded from your browser’s copy' : 'Downloaded';
+  renderSizes(els, sizes);
   els.load.textContent = 'Load the data again';
 }
 
@@ -64,13 +105,12 @@ export function renderLoadEnd(els) {
 export function renderProgress(els, ev) {
   const { bar, progressText: text } = els;
   if (ev.phase === 'download') {
-    const frac = ev.total ? Math.min(1, ev.loaded / ev.total) : 0;
-    bar.value = frac;
-    text.textContent = ev.fromCache ? 'Reading from your browser’s cache…'
-      : `Downloading: ${(ev.loaded / 1e6).toFixed(1)} of ${(ev.total / 1e6).toFixed(1)} MB (${Math.round(100 * frac)}%)`;
+    bar.value = ev.total ? Math.min(1, ev.loaded / ev.total) : 0;
+    if (ev.at !== undefined) history.add(ev.at, ev.loaded);
+    text.textContent = progressText(ev, history.rate());
   } else if (ev.phase === 'decompress') text.textContent = 'Decompressing…';
-  if (ev.phase !== 'download') els.cancel.hidden = true; // nothing left to cancel
   else if (ev.phase === 'parse') text.textContent = 'Reading the IDX files…';
+  if (ev.phase !== 'download') els.cancel.hidden = true; // nothing left to cancel
 }
 
 /**

@@ -3,7 +3,8 @@
 // training, held-out validation and test images, the pixels shuffled by one
 // fixed permutation (the shuffled-pixels experiment), and copies of images
 // for the page. Every function takes the worker's state object (WorkerState).
-import { IMAGE_SIDE, IMAGE_PIXELS, CLASS_NAMES } from '../lib/limits.js';
+import { IMAGE_SIDE, IMAGE_PIXELS, CLASS_NAMES, SPLITS } from '../lib/limits.js';
+import { packOrder } from './pack.js';
 
 const CLASSES = CLASS_NAMES.length;
 const PERMUTATION_SEED = 20240611; // "one fixed permutation" of the pixels
@@ -12,23 +13,28 @@ const PERMUTATION_SEED = 20240611; // "one fixed permutation" of the pixels
  * The worker's one state object.
  * @typedef {object} WorkerState
  * @property {any} cl  the engine (lib/convlab.js), once loaded
- * @property {{ files: Record<string, any> | null, shuffled: { train: number, test: number } | null, quick: boolean }} data
- *   files: the IDX handles { trainImages, trainLabels, testImages, testLabels };
- *   shuffled: pointers to permuted copies of the images, made on first use
+ * @property {{ files: Record<string, any> | null, shuffled: { train: number, test: number } | null, quick: boolean,
+ *   train: { quick: any, full: any }, test: any }} data
+ *   train: the training images and labels of each set ({ images, labels } IDX handles, or null): quick from
+ *     the quick pack, or made from the full set when that is loaded (the same images, packOrder);
+ *   test: the test images and labels, shared by both sets;
+ *   quick: which set is in use; files: its four handles { trainImages, trainLabels, testImages, testLabels }
+ *     (null while that set is not loaded); shuffled: pointers to permuted copies of its images, made on first use
  * @property {any} model  the Network trained or inspected (lib/convlab.js), or null
  * @property {boolean} modelShuffled  the model was trained on shuffled pixels: it is inspected on shuffled images
  * @property {any} run  the training run under way (run.js), or null
  */
 
 /**
- * Sizes of the split: training from the start of the training file, validation from its end.
+ * Sizes of the split of the set in use: training from the start of its
+ * training file, validation (held out) from its end (lib/limits.js SPLITS).
  * @param {WorkerState} w
  */
 export function split(w) {
   const total = w.data.files.trainImages.count;
-  const validation = w.data.quick ? Math.min(1000, total >> 3) : Math.min(5000, total >> 3);
-  const train = w.data.quick ? Math.min(10000, total - validation) : total - validation;
-  return { train, validation, test: w.data.files.testImages.count, total };
+  const want = SPLITS[w.data.quick ? 'quick' : 'full'].validation;
+  const validation = Math.min(want, total >> 3);
+  return { train: total - validation, validation, test: w.data.files.testImages.count, total, set: w.data.quick ? 'quick' : 'full' };
 }
 
 /**
@@ -56,17 +62,94 @@ export function parseFiles(cl, raw) {
   return files;
 }
 
+/** Frees the permuted copies of the set in use (they are made again when needed). */
+function freeShuffled(w) {
+  if (w.data.shuffled) { w.cl.free(w.data.shuffled.train); w.cl.free(w.data.shuffled.test); }
+  w.data.shuffled = null;
+}
+
+/** Frees a pair of handles ({ images, labels }), made by loadIdx or by quickFromFull. */
+function freePair(cl, pair) {
+  if (!pair) return;
+  cl.freeIdx(pair.images);
+  cl.freeIdx(pair.labels);
+}
+
 /**
- * The data the worker uses from now on (the run using the old data must be stopped first).
+ * The quick set made from the full one: the quick pack's images (packOrder),
+ * copied in the pack's order, as handles the rest of the worker reads like
+ * the pack's own (ptr: the allocation, data: the first element).
  * @param {WorkerState} w
  */
-export function replaceData(w, files, quick) {
+function quickFromFull(w) {
+  const { cl } = w;
+  const full = w.data.train.full;
+  const order = packOrder(cl.u8(full.labels.data, full.labels.count));
+  const n = order.length;
+  const images = cl.alloc(n * IMAGE_PIXELS);
+  let labels = 0;
+  try {
+    labels = cl.alloc(n);
+    const src = cl.u8(full.images.data, full.images.count * IMAGE_PIXELS), dst = cl.u8(images, n * IMAGE_PIXELS);
+    const srcL = cl.u8(full.labels.data, full.labels.count), dstL = cl.u8(labels, n);
+    order.forEach((i, j) => {
+      dst.set(src.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), j * IMAGE_PIXELS);
+      dstL[j] = srcL[i];
+    });
+  } catch (e) {
+    cl.free(images);
+    throw e;
+  }
+  return {
+    images: { ptr: images, data: images, count: n, rows: IMAGE_SIDE, cols: IMAGE_SIDE },
+    labels: { ptr: labels, data: labels, count: n },
+  };
+}
+
+/**
+ * Whether the set `quick` names can be used now without a download: the
+ * quick set needs the pack or the full set, the full set itself.
+ * @param {WorkerState} w
+ * @param {boolean} quick
+ */
+export function canUse(w, quick) {
+  const { train, test } = w.data;
+  return Boolean(test) && Boolean(quick ? train.quick || train.full : train.full);
+}
+
+/**
+ * Puts a set in use: `quick` true for the quick set (made from the full set
+ * when only that is loaded). The run using the data must be stopped first.
+ * Returns false (and changes nothing) when that set is not loaded.
+ * @param {WorkerState} w
+ * @param {boolean} quick
+ */
+export function useSet(w, quick) {
+  if (!canUse(w, quick)) return false;
+  const { data } = w;
+  if (quick && !data.train.quick) data.train.quick = quickFromFull(w);
+  freeShuffled(w);
+  const pair = quick ? data.train.quick : data.train.full;
+  data.quick = quick;
+  data.files = { trainImages: pair.images, trainLabels: pair.labels, testImages: data.test.images, testLabels: data.test.labels };
+  return true;
+}
+
+/**
+ * Takes freshly parsed files of a set ('quick' or 'full') as the worker's,
+ * freeing what they replace. Put a set in use with useSet() afterwards.
+ * @param {WorkerState} w
+ * @param {Record<string, any>} files
+ * @param {'quick' | 'full'} set
+ */
+export function adoptFiles(w, files, set) {
   const { cl, data } = w;
-  if (data.files) for (const h of Object.values(data.files)) cl.freeIdx(h);
-  if (data.shuffled) { cl.free(data.shuffled.train); cl.free(data.shuffled.test); }
-  data.files = files;
-  data.shuffled = null;
-  data.quick = Boolean(quick);
+  freeShuffled(w);
+  data.files = null;
+  freePair(cl, data.test);
+  data.test = { images: files.testImages, labels: files.testLabels };
+  freePair(cl, data.train[set]);
+  data.train[set] = { images: files.trainImages, labels: files.trainLabels };
 }
 
 /** @param {WorkerState} w */

@@ -1,16 +1,94 @@
-// train/download.js - the Fashion-MNIST files (lib/limits.js's DATA_FILES):
-// downloaded with byte progress, ended by Cancel or by a stall, decompressed,
-// and kept in the browser's Cache Storage (DATA_CACHE) for next time. No
-// engine and no DOM: the worker fetches with it; the page asks it whether the
-// files are kept already (dataIsCached), to load them at once.
-import { DATA_CACHE, DATA_FILES } from '../lib/limits.js';
+// train/download.js - the Fashion-MNIST files: downloaded with byte progress,
+// ended by Cancel or by a stall, decompressed, and kept in the browser
+// (IndexedDB, lib/limits.js DATA_DB) so each is downloaded once per browser,
+// on any host: IndexedDB works on a plain-http school server, where Cache
+// Storage does not. Data kept by earlier versions of the lab in Cache Storage
+// is read from there once and moved. No engine and no DOM: the worker uses it.
+import { DATA_CACHE, DATA_DB, DATA_FILES, QUICK_FILES } from '../lib/limits.js';
+import { openStore } from '../lib/store.js';
+
+/** At most ~10 progress events a second. */
+const PROGRESS_MS = 100;
+/** The sizes of Debian's files and the pack, until data/sizes.json or a response's Content-Length says better. */
+export const EXPECTED_BYTES = Object.freeze({
+  'train-images-idx3-ubyte.gz': 26421856, 'train-labels-idx1-ubyte.gz': 29491,
+  't10k-images-idx3-ubyte.gz': 4422079, 't10k-labels-idx1-ubyte.gz': 5125,
+  'quick-train-images-idx3-ubyte.gz': 4808011, 'quick-train-labels-idx1-ubyte.gz': 5205,
+});
+
+/** The file name of a data URL or path. */
+export const fileName = (url) => String(url).split('/').pop();
+
+/** The files of a set ('quick' or 'full'), by role (trainImages, trainLabels, testImages, testLabels). */
+export const SET_FILES = Object.freeze({ quick: QUICK_FILES, full: DATA_FILES });
+
+/** The data's store (lib/store.js), opened once; store.available is false where nothing can be kept. */
+let storeOpening = null;
+function dataStore() {
+  storeOpening ??= openStore(undefined, DATA_DB);
+  return storeOpening;
+}
+
+/**
+ * A kept file: { bytes, inStore } (inStore: already in IndexedDB; else moved
+ * from an earlier version's Cache Storage and to be stored), or null.
+ */
+async function keptFile(name, url) {
+  const store = await dataStore();
+  if (store.available) {
+    try {
+      const rec = await store.get(name);
+      if (rec?.bytes instanceof Uint8Array && rec.bytes.length) return { bytes: rec.bytes, inStore: true };
+    } catch { /* not readable: look further, or download it */ }
+  }
+  try {
+    if (typeof caches === 'undefined') return null;
+    const r = await (await caches.open(DATA_CACHE)).match(url);
+    return r ? { bytes: new Uint8Array(await r.arrayBuffer()), inStore: false } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a file is kept, without reading it. */
+async function isKept(name, url) {
+  const store = await dataStore();
+  try {
+    if (store.available && (await store.has(name))) return true;
+  } catch { /* look in the old cache */ }
+  try {
+    return typeof caches !== 'undefined' && Boolean(await (await caches.open(DATA_CACHE)).match(url));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which files of each set are kept in this browser, and how many bytes the
+ * others are: { quick: { kept, missingBytes }, full: { kept, missingBytes }, available }.
+ * sizes: the site's data/sizes.json (or {}: the expected sizes are used).
+ * @param {string} base  the page's address (the files' URLs are relative to it)
+ * @param {Record<string, number>} sizes
+ */
+export async function keptStatus(base, sizes = {}) {
+  const store = await dataStore();
+  const out = { available: store.available };
+  for (const [set, files] of Object.entries(SET_FILES)) {
+    let missingBytes = 0, kept = true;
+    for (const path of Object.values(files)) {
+      const name = fileName(path);
+      if (!(await isKept(name, new URL(path, base).href))) {
+        kept = false;
+        missingBytes += sizes[name] ?? EXPECTED_BYTES[name] ?? 0;
+      }
+    }
+    out[set] = { kept, missingBytes };
+  }
+  return out;
+}
 
 /** A download that has had no byte for this long ends (a stalled connection would hang for ever). */
 export const STALL_SECONDS = 30;
-/** At most ~10 progress events a second. */
-const PROGRESS_MS = 100;
-/** The sizes of Debian's files, for the bar's total until each response's Content-Length says better. */
-const EXPECTED_BYTES = Object.freeze({ trainImages: 26421856, trainLabels: 29491, testImages: 4422079, testLabels: 5125 });
 
 /**
  * One data load's downloads: Cancel (the page's) and the stall watchdog
@@ -91,54 +169,43 @@ async function gunzip(bytes, name) {
   }
 }
 
-async function openCache() {
-  try {
-    return typeof caches === 'undefined' ? null : await caches.open(DATA_CACHE);
-  } catch {
-    return null; // e.g. a page served over plain http from another machine
-  }
-}
-
-/** Whether every data file is in the browser's cache (`base`: the page's address, the files' URLs are relative to it). */
-export async function dataIsCached(base) {
-  try {
-    if (typeof caches === 'undefined') return false;
-    const c = await caches.open(DATA_CACHE);
-    for (const v of Object.values(DATA_FILES)) if (!(await c.match(new URL(v, base).href))) return false;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The data files at `urls` (by name: trainImages, ...), from the cache or
- * downloaded, decompressed: { raw (bytes by name), fromCache, keep }.
- * post(event) gets data-progress events: download (bytes so far and the
- * total), decompress, parse. keep() puts what was downloaded into the cache
- * (call it once the files are known to be good); it resolves to whether the
- * files are cached now. A failed file stops the others.
+ * The data files at `urls` (by role: trainImages, ...), kept or downloaded,
+ * decompressed: { raw (bytes by role), fromCache (all were kept), keep }.
+ * post(event) gets data-progress events: download (bytes so far, the total,
+ * fromCache), decompress, parse. keep() stores what was downloaded (call it
+ * once the files are known to be good), in one transaction; it resolves to
+ * '' or why nothing could be kept. A failed file stops the others.
  * @param {Record<string, string>} urls
  * @param {(event: object) => void} post
+ * @param {Record<string, number>} [sizes]  data/sizes.json, for the bar's total before the responses say
  */
-export async function fetchDataFiles(urls, post) {
-  const cache = await openCache();
+export async function fetchDataFiles(urls, post, sizes = {}) {
   const names = Object.keys(urls);
-  // Sizes first (from the cache or the response headers) so the bar knows its total.
   /** @type {Record<string, Uint8Array<ArrayBuffer>>} */
   const cached = {};
-  if (cache) for (const k of names) { const r = await cache.match(urls[k]); if (r) cached[k] = new Uint8Array(await r.arrayBuffer()); }
+  const inStore = new Set();
+  for (const k of names) {
+    const f = await keptFile(fileName(urls[k]), urls[k]);
+    if (!f) continue;
+    cached[k] = /** @type {Uint8Array<ArrayBuffer>} */ (f.bytes);
+    if (f.inStore) inStore.add(k);
+  }
   const fromCache = names.every((k) => cached[k]);
   let loaded = 0, total = 0, lastPost = 0;
   const report = (force) => {
     const now = performance.now();
     if (!force && now - lastPost < PROGRESS_MS) return;
     lastPost = now;
-    post({ event: 'data-progress', phase: 'download', loaded, total, fromCache });
+    post({ event: 'data-progress', phase: 'download', loaded, total, fromCache, at: now });
   };
-  for (const k of names) if (cached[k]) { loaded += cached[k].length; total += cached[k].length; }
-  const expected = { ...EXPECTED_BYTES };
-  for (const k of names) if (!cached[k]) total += expected[k] ?? 0;
+  /** @type {Record<string, number>} */
+  const expected = {};
+  for (const k of names) {
+    const name = fileName(urls[k]);
+    expected[k] = sizes[name] ?? EXPECTED_BYTES[name] ?? 0;
+    if (!cached[k]) total += expected[k];
+  }
   report(true);
   /** @type {Record<string, Uint8Array<ArrayBuffer>>} */
   const gz = {};
@@ -147,7 +214,7 @@ export async function fetchDataFiles(urls, post) {
     await Promise.all(names.map(async (k) => {
       if (cached[k]) { gz[k] = cached[k]; return; }
       gz[k] = await download(urls[k], (n) => { loaded += n; report(false); }, (size) => {
-        total += size - (expected[k] ?? 0);
+        total += size - expected[k];
         expected[k] = size;
       }, guard);
     }));
@@ -158,22 +225,25 @@ export async function fetchDataFiles(urls, post) {
     guard.done();
     if (current === guard) current = null;
   }
-  total = loaded;
   report(true);
   post({ event: 'data-progress', phase: 'decompress', loaded, total, fromCache });
   /** @type {Record<string, Uint8Array>} */
   const raw = {};
-  for (const k of names) raw[k] = await gunzip(gz[k], urls[k].split('/').pop());
+  for (const k of names) raw[k] = await gunzip(gz[k], fileName(urls[k]));
   post({ event: 'data-progress', phase: 'parse', loaded, total, fromCache });
   const keep = async () => {
-    if (!cache || fromCache) return fromCache;
+    const store = await dataStore();
+    if (!store.available) return store.why;
+    /** @type {Record<string, { bytes: Uint8Array, size: number }>} */
+    const puts = {};
+    // what was downloaded, and what came from an earlier version's Cache Storage (it moves here)
+    for (const k of names) if (!inStore.has(k)) puts[fileName(urls[k])] = { bytes: gz[k], size: gz[k].length };
+    if (!Object.keys(puts).length) return '';
     try {
-      for (const k of names) {
-        if (!cached[k]) await cache.put(urls[k], new Response(gz[k], { headers: { 'Content-Type': 'application/gzip' } }));
-      }
-      return true;
-    } catch {
-      return false; // storage full or refused: the page simply downloads again next time
+      await store.write(puts);
+      return '';
+    } catch (e) {
+      return e.reason === 'full' ? 'the browser’s storage is full' : e.message;
     }
   };
   return { raw, fromCache, keep };

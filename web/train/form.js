@@ -8,7 +8,6 @@ import {
 } from './state.js';
 import { epochSeconds, SLOW_EPOCH_SECONDS } from './cost.js';
 import * as settingsView from './settings-view.js';
-import * as dataView from './data-view.js';
 import * as keepView from './keep-view.js';
 
 /** @typedef {import('./state.js').Page} Page */
@@ -107,11 +106,7 @@ export function onSettingsChanged(page, e) {
   }
   readSettings(page);
   if (e.target.matches('[data-setting="layers"], [data-setting="convs"], [data-setting="arch"], [data-setting="optimizer"]')) renderLayerFields(page);
-  if (e.target.matches('[data-setting="quick"]') && state.data) {
-    page.call('setQuick', { quick: state.settings.quick }).then((sizes) => {
-      if (sizes) { state.data = sizes; dataView.renderSizes(el.data, sizes); refreshErrors(page); }
-    });
-  }
+  if (e.target.matches('[data-setting="quick"]')) page.quickChanged?.();
   updateHash(page);
   scheduleDescribe(page);
   refreshErrors(page);
@@ -129,6 +124,10 @@ export function checkBeforeTraining(page) {
   if (!r.ok) {
     settingsView.focusField(el.settings, Object.keys(r.errors)[0]);
     page.tell('run', `Training did not start: ${Object.keys(r.errors).length === 1 ? 'one setting needs' : 'some settings need'} fixing (marked in red).`, 'error');
+    return null;
+  }
+  if (state.data && state.data.set !== (state.settings.quick ? 'quick' : 'full')) {
+    page.tell('run', 'Training on all 55,000 images needs the full training set: download it in section 1, or tick Quick.', 'error');
     return null;
   }
   if (!state.data) {

@@ -12,9 +12,7 @@
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { $, say } from '../lib/dom.js';
 import { openStore } from '../lib/store.js';
-import { DATA_FILES } from '../lib/limits.js';
 import { newPageState, decodeHash, ignoredMessage } from './state.js';
-import { dataIsCached } from './download.js';
 import * as form from './form.js';
 import * as training from './training.js';
 import * as models from './models.js';
@@ -52,17 +50,28 @@ const page = {
   /** A message in a section ('page', 'data', 'run', 'keep'). */
   tell: (where, text, kind = 'info') => say(el[where].message, text, kind),
   drawSoon: curves.throttled(() => curves.drawCurves(state.runs, el.curves)),
+  quickChanged: () => quickChanged(),
 };
 
 // ---- data ----
 
+/** What is kept and loaded of each set, and the Load button and message that follow from it. */
+async function refreshDataStatus() {
+  try {
+    state.dataStatus = await page.call('dataStatus', { base: location.href });
+  } catch {
+    return;
+  }
+  if (!state.dataLoading) dataView.renderStatus(el.data, state.dataStatus, state.settings.quick, state.data);
+}
+
+/** Loads the set the Quick setting names (kept in the browser, or downloaded) and puts it in use. */
 async function loadData() {
   if (state.dataLoading) return;
   state.dataLoading = true;
   dataView.renderLoading(el.data);
   try {
-    const urls = Object.fromEntries(Object.entries(DATA_FILES).map(([k, v]) => [k, new URL(v, location.href).href]));
-    state.data = await page.call('loadData', { urls, quick: state.settings.quick });
+    state.data = await page.call('loadData', { base: location.href, quick: state.settings.quick });
     dataView.renderLoaded(el.data, state.data);
     if (el.run.message.dataset.kind === 'error') page.tell('run', '');
     state.samples = await page.call('samples', { perClass: SAMPLES_PER_CLASS });
@@ -75,6 +84,36 @@ async function loadData() {
   } finally {
     state.dataLoading = false;
     runView.renderButtons(state, el.run, dataView.renderLoadEnd(el.data));
+  }
+  await refreshDataStatus();
+}
+
+/**
+ * Quick ticked or unticked: the other set goes in use at once when it is
+ * loaded (the Quick set is made from the full one), or when it is kept in the
+ * browser (loaded from there); else the page says what a download would take.
+ */
+async function quickChanged() {
+  if (state.dataLoading) return;
+  let sizes = null;
+  try {
+    sizes = await page.call('setQuick', { quick: state.settings.quick });
+  } catch (e) {
+    // a run trains on the data in use: the setting goes back to it
+    state.settings.quick = !state.settings.quick;
+    dataView.renderQuick(el.data, state.settings.quick);
+    form.updateHash(page);
+    page.tell('data', `The data in use stays as it is: ${e.message}.`, 'warning');
+    return;
+  }
+  if (sizes) {
+    state.data = { ...state.data, ...sizes, fromCache: false, kept: false, notKept: '' };
+    dataView.renderSizes(el.data, state.data);
+    dataView.renderStatus(el.data, state.dataStatus, state.settings.quick, state.data);
+    form.refreshErrors(page);
+  } else {
+    await refreshDataStatus();
+    if (state.dataStatus?.[state.settings.quick ? 'quick' : 'full'].kept) await loadData();
   }
 }
 
@@ -180,8 +219,8 @@ async function main() {
   await form.describe(page);
   form.updateHash(page);
   await models.restore(page, link.any ? link : null);
-  if (await dataIsCached(location.href)) await loadData();
-  else page.tell('data', 'Press “Load the data” to download Fashion-MNIST (about 30 MB, once).');
+  await refreshDataStatus();
+  if (state.dataStatus?.[state.settings.quick ? 'quick' : 'full'].kept) await loadData();
 }
 
 main();

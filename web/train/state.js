@@ -252,7 +252,8 @@ export function newPageState() {
     describe: null,      // the engine's last description of a spec: { for, ok, layers, params, macs, ... }
     rate: 0,             // this device's training speed (multiply-adds per second), from the worker
     slowConfirmed: '',   // the slow network whose Start was pressed once already
-    data: null,          // sizes once loaded: { train, validation, test, total }
+    data: null,          // the set in use, once loaded: { train, validation, test, total, set: 'quick' | 'full' }
+    dataStatus: null,    // what is kept and loaded of each set: { quick, full: { kept, missingBytes, loaded }, available }
     dataLoading: false,
     samples: null,       // the sample grid: { images, indices, labels }
     phase: 'idle',       // idle | running | paused | finished
@@ -285,6 +286,7 @@ export function newPageState() {
  * @property {(type: string, args?: object, transfer?: Transferable[]) => Promise<any>} call
  * @property {(where: string, text: string, kind?: 'info'|'ok'|'warning'|'error') => void} tell
  * @property {() => void} drawSoon
+ * @property {() => void} [quickChanged]  Quick was ticked or unticked (main.js: the set in use follows)
  */
 
 // ---- runs ----

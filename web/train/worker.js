@@ -8,9 +8,10 @@
 //
 //   init                        -> { simd, buildName, note, rate }   note: why the scalar build runs, or '';
 //                                  rate: this device's speed in multiply-adds per second (cost.js)
-//   loadData { urls, quick }    -> { train, validation, test, fromCache }   (data-progress events)
+//   dataStatus { base }         -> { quick, full: { kept, missingBytes, loaded }, available }   before any download
+//   loadData { base, quick }    -> { train, validation, test, total, set, fromCache, kept, notKept }   (data-progress events)
 //   cancelData                  -> ends the download under way (its loadData fails with status 'cancelled')
-//   setQuick { quick }          -> the same sizes, for a new split of the loaded data
+//   setQuick { quick }          -> the sizes of that set, now in use, or null when it is not loaded
 //   images { set, indices }     -> Uint8Array (n * 784): train or test images
 //   samples { perClass }        -> { images, labels, indices } the first perClass of each class
 //   describe { spec }           -> { ok, layers, params, macs } | { ok: false, message }
@@ -34,30 +35,61 @@ import { serveRequests } from '../lib/worker-rpc.js';
 import { fmtBytes } from '../lib/format.js';
 import { IMAGE_SIDE, IMAGE_PIXELS, MAX_MODEL_FILE_BYTES, OPTIMIZER, LOSS } from '../lib/limits.js';
 import { multiplyAdds, TRAIN_PASSES } from './cost.js';
-import { fetchDataFiles, cancelDownload } from './download.js';
-import { split, parseFiles, replaceData, copyImages, samples } from './dataset.js';
+import { fetchDataFiles, cancelDownload, keptStatus, SET_FILES } from './download.js';
+import { split, parseFiles, adoptFiles, useSet, canUse, copyImages, samples } from './dataset.js';
+import { DATA_SIZES } from '../lib/limits.js';
 import { setModel, needModel, checkOutputs, startRun, stopRun, Superseded, stepOnce, postProgress, finish, later } from './run.js';
 import { testResults, firstFilters, featureMaps } from './inspect.js';
 
 /** @type {import('./dataset.js').WorkerState} */
 const w = {
   cl: null,
-  data: { files: null, shuffled: null, quick: true },
+  data: { files: null, shuffled: null, quick: true, train: { quick: null, full: null }, test: null },
   model: null,
   modelShuffled: false,
   run: null,
 };
 const loading = loadConvlab().then((c) => { w.cl = c; });
 
-async function loadData({ urls, quick }) {
+/** The site's data/sizes.json (every data file's size), or {} where it cannot be had (offline, an old site). */
+async function dataSizes(base) {
+  try {
+    const res = await fetch(new URL(DATA_SIZES, base));
+    return res.ok ? await res.json() : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Loads the set of `quick` (the quick pack, or the full training set) with
+ * the test set: kept in the browser or downloaded, parsed, and put in use.
+ * A bad file leaves the data in use as it was.
+ */
+async function loadData({ base, quick }) {
   await loading;
-  const { raw, fromCache, keep } = await fetchDataFiles(urls, (event) => self.postMessage(event));
+  const set = quick ? 'quick' : 'full';
+  const urls = Object.fromEntries(Object.entries(SET_FILES[set]).map(([k, v]) => [k, new URL(v, base).href]));
+  const sizes = await dataSizes(base);
+  const { raw, fromCache, keep } = await fetchDataFiles(urls, (event) => self.postMessage(event), sizes);
   // Parse everything before replacing anything: a bad file leaves the old data in place.
   const files = parseFiles(w.cl, raw);
   stopRun(w, 'reset');
-  replaceData(w, files, quick);
-  const cached = await keep();
-  return { ...split(w), fromCache, cached };
+  adoptFiles(w, files, set);
+  useSet(w, quick);
+  const notKept = fromCache ? '' : await keep();
+  return { ...split(w), fromCache, kept: !notKept, notKept };
+}
+
+/**
+ * What is kept in this browser and what is loaded, for the page to say sizes
+ * before a download: { sets: { quick, full }: { kept, missingBytes, loaded }, available }.
+ */
+async function dataStatus({ base }) {
+  await loading;
+  const status = await keptStatus(base, await dataSizes(base));
+  for (const set of ['quick', 'full']) status[set].loaded = canUse(w, set === 'quick');
+  return status;
 }
 
 /**
@@ -129,10 +161,14 @@ const handlers = {
     cancelDownload();
     return { result: null };
   },
+  /** The quick or the full set in use, when it is loaded (the quick one is made from the full one if need be): its sizes, or null. */
   async setQuick({ quick }) {
     await loading;
-    w.data.quick = Boolean(quick);
-    return { result: w.data.files ? split(w) : null };
+    if (w.run) throw new Error('stop the run first: it trains on the data in use');
+    return { result: useSet(w, Boolean(quick)) ? split(w) : null };
+  },
+  async dataStatus(args) {
+    return { result: await dataStatus(args) };
   },
   async images({ set, indices, shuffled }) {
     await loading;
