@@ -83,13 +83,19 @@ typedef struct pb {
     int bad;
 } pb;
 
+/* Makes room for n bytes: 0 if they do not fit (bad is then set). */
+static int pb_room(pb *w, size_t n)
+{
+    if (w->bad || n > SIZE_MAX - w->at || (w->buf && w->at + n > w->cap)) {
+        w->bad = 1;
+        return 0;
+    }
+    return 1;
+}
+
 static void pb_put(pb *w, const void *p, size_t n)
 {
-    if (w->bad) return;
-    if (n > SIZE_MAX - w->at || (w->buf && w->at + n > w->cap)) {
-        w->bad = 1;
-        return;
-    }
+    if (!pb_room(w, n)) return;
     if (w->buf) memcpy(w->buf + w->at, p, n);
     w->at += n;
 }
@@ -132,8 +138,8 @@ static void pb_floats(pb *w, int field, const float *v, size_t n)
     }
     pb_tag(w, field, WIRE_LEN);
     pb_varint(w, 4 * n);
-    if (!w->buf) {
-        pb_put(w, NULL, 4 * n);
+    if (!w->buf) { /* counting: no need to read the values */
+        if (pb_room(w, 4 * n)) w->at += 4 * n;
         return;
     }
     for (size_t i = 0; i < n && !w->bad; i++) {

@@ -22,13 +22,19 @@ typedef struct tw {
     int bad; /* the size passed SIZE_MAX (or cap, which the caller rules out) */
 } tw;
 
+/* Makes room for n bytes: 0 if they do not fit (bad is then set). */
+static int tw_room(tw *w, size_t n)
+{
+    if (w->bad || n > SIZE_MAX - w->at || (w->buf && w->at + n > w->cap)) {
+        w->bad = 1;
+        return 0;
+    }
+    return 1;
+}
+
 static void tw_put(tw *w, const char *s, size_t n)
 {
-    if (w->bad) return;
-    if (n > SIZE_MAX - w->at || (w->buf && w->at + n > w->cap)) {
-        w->bad = 1;
-        return;
-    }
+    if (!tw_room(w, n)) return;
     if (w->buf) memcpy(w->buf + w->at, s, n);
     w->at += n;
 }
@@ -81,7 +87,7 @@ static void tw_base64(tw *w, const float *v, size_t n)
             w->bad = 1;
             return;
         }
-        tw_put(w, NULL, 4 * groups + lines);
+        if (tw_room(w, 4 * groups + lines)) w->at += 4 * groups + lines;
         return;
     }
     static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
