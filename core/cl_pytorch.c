@@ -237,7 +237,7 @@ static void write_weights(tw *w, const torch_plan *p)
         size_t nw = 1;
         for (int j = 0; j < 4; j++) {
             d[j] = cl_nn_layer_weight_shape(m, i, j);
-            nw *= (size_t)d[j]; /* at most CL_NN_MAX_PARAMS */
+            if (cl_mul_size(nw, (size_t)d[j], &nw) != CL_OK) w->bad = 1;
         }
         if (conv)
             tw_printf(w, "    \"%d.weight\": ((%d, %d, %d, %d), \"\"\"\n", k, d[0], d[1], d[2], d[3]);
