@@ -20,6 +20,8 @@ PACKAGES=(
   webkit2gtk-driver   # ... and in WebKit, Safari's engine (WebKitWebDriver + MiniBrowser, selenium-webdriver)
   xvfb xauth          # MiniBrowser has no headless mode: it runs on a virtual X display
   wabt                # wasm-objdump: checks on the built modules
+  python3-onnx        # ONNX's own checker on the exported models (4 MB; python3-torch, 600 MB
+                      # with what it pulls in, is left out: its test says it is skipped)
   nodejs npm          # only if no node is on PATH
 )
 

@@ -7,7 +7,9 @@
  *    "seconds":1.9,"examples_per_sec":31000}
  * (loss and train_acc are the running means over the epoch's batches; seconds
  * is the training time of the epoch, evaluation excluded), and saves the model
- * with --save. Messages go to stderr; exit status 1 on any error.
+ * with --save, as ONNX with --save-onnx (core/cl_onnx.h) and as a Python file
+ * for PyTorch with --save-pytorch (core/cl_pytorch.h). Messages go to stderr;
+ * exit status 1 on any error.
  *
  * Defaults (Adam, lr 0.002 decayed by 0.85 per epoch, batch 32, 10 epochs, the
  * CNN of DEFAULT_SPEC) reach 91% test accuracy on Fashion-MNIST in under a
@@ -17,6 +19,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cl_idx.h"
 #include "cl_nn.h"
+#include "cl_onnx.h"
+#include "cl_pytorch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +33,12 @@
  * pooling: 1.6x its work per image; the reference CNN itself levels off near
  * 89% (its 5,258 weights are too few), this one passes 91% */
 #define DEFAULT_SPEC "conv3x3x8-relu-maxpool2-conv3x3x16-relu-dense64-relu-dense10-softmax"
+/* the exports' class names for a 10-class model unless --class-names says otherwise
+ * (the same as the pages', web/lib/limits.js CLASS_NAMES) */
+#define FASHION_NAMES "T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot"
 
 typedef struct options {
-    const char *spec, *data, *save, *load, *loss;
+    const char *spec, *data, *save, *load, *loss, *save_onnx, *save_pytorch, *class_names;
     int epochs, batch, seed, train_limit, test_limit, optimizer, quiet;
     float lr, momentum, l2, lr_decay, time_limit;
     int lr_set;
@@ -57,6 +64,11 @@ static void usage(FILE *f)
             "  --data DIR        directory of the IDX .gz files (default " DEFAULT_DATA ")\n"
             "  --save FILE       save the trained model to FILE\n"
             "  --load FILE       start from a saved model (its spec; --spec is ignored)\n"
+            "  --save-onnx FILE  also save the trained model as ONNX (opset 13; input (N, C, H, W)\n"
+            "                    float32 = pixel / 255), to open in Netron or ONNX Runtime\n"
+            "  --save-pytorch FILE  also save it as one Python file that rebuilds it with torch.nn\n"
+            "  --class-names L   the class names those files carry, comma-separated (default:\n"
+            "                    Fashion-MNIST's for 10 classes, else the numbers 0,1,...)\n"
             "  --quiet           no progress messages on stderr\n");
 }
 
@@ -174,6 +186,9 @@ static int parse_args(int argc, char **argv, options *o)
         else if (!strcmp(a, "--data")) o->data = v;
         else if (!strcmp(a, "--save")) o->save = v;
         else if (!strcmp(a, "--load")) o->load = v;
+        else if (!strcmp(a, "--save-onnx")) o->save_onnx = v;
+        else if (!strcmp(a, "--save-pytorch")) o->save_pytorch = v;
+        else if (!strcmp(a, "--class-names")) o->class_names = v;
         else if (!strcmp(a, "--loss")) o->loss = v;
         else if (!strcmp(a, "--epochs")) ok = parse_int(v, &o->epochs);
         else if (!strcmp(a, "--batch")) ok = parse_int(v, &o->batch) && o->batch >= 1 && o->batch <= CL_NN_MAX_BATCH;
@@ -254,17 +269,39 @@ static cl_nn *make_model(const options *o, int rows, int cols)
     return m;
 }
 
+static int write_file(const char *path, const void *buf, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(buf, 1, len, f) == len;
+    if (f && fclose(f) != 0) ok = 0;
+    return ok;
+}
+
 static int save_model(const cl_nn *m, const char *path)
 {
     size_t len = cl_nn_save_size(m);
     uint8_t *buf = malloc(len);
-    if (!buf || cl_nn_save(m, buf, len) != CL_OK) {
-        free(buf);
-        return 0;
-    }
-    FILE *f = fopen(path, "wb");
-    int ok = f && fwrite(buf, 1, len, f) == len;
-    if (f && fclose(f) != 0) ok = 0;
+    int ok = buf && cl_nn_save(m, buf, len) == CL_OK && write_file(path, buf, len);
+    free(buf);
+    return ok;
+}
+
+/* --save-onnx and --save-pytorch: the engine's exports, written to path. */
+static int export_model(const cl_nn *m, const char *path, const char *names, int onnx, int quiet)
+{
+    const char *what = onnx ? "ONNX" : "PyTorch";
+    size_t len = onnx ? cl_nn_onnx_size(m, names) : cl_nn_pytorch_size(m, names);
+    uint8_t *buf = len ? malloc(len) : NULL;
+    cl_status st = !len ? CL_ERR_OVERFLOW : !buf ? CL_ERR_NOMEM
+                   : onnx ? cl_nn_save_onnx(m, names, buf, len)
+                          : cl_nn_save_pytorch(m, names, (char *)buf, len);
+    int ok = st == CL_OK && write_file(path, buf, len);
+    if (st != CL_OK)
+        fprintf(stderr, "convlab-train: cannot export %s: %s\n", what, cl_status_message(st));
+    else if (!ok)
+        fprintf(stderr, "convlab-train: cannot write %s\n", path);
+    else if (!quiet)
+        fprintf(stderr, "convlab-train: saved %s (%s, %zu bytes)\n", path, what, len);
     free(buf);
     return ok;
 }
@@ -284,6 +321,17 @@ int main(int argc, char **argv)
         goto done;
     }
     if (!(m = make_model(&o, train.rows, train.cols))) goto done;
+    const char *names = o.class_names ? o.class_names : cl_nn_classes(m) == 10 ? FASHION_NAMES : NULL;
+    cl_status names_st = cl_nn_check_class_names(m, names);
+    if ((o.save_onnx || o.save_pytorch) && names_st != CL_OK) { /* said before training, not after */
+        if (names_st == CL_ERR_MISMATCH)
+            fprintf(stderr, "convlab-train: --class-names: give %d names, one per class, separated by commas\n",
+                    cl_nn_classes(m));
+        else
+            fprintf(stderr, "convlab-train: --class-names: a name is empty, has a control character or is not "
+                            "UTF-8, or the list is longer than %d bytes\n", CL_MAX_CLASS_NAMES);
+        goto done;
+    }
     if (!o.quiet) {
         fprintf(stderr, "convlab-train: %s, %d parameters, %d training and %d test images\n",
                 cl_nn_spec(m), cl_nn_param_count(m), train.n, test.n);
@@ -354,6 +402,8 @@ int main(int argc, char **argv)
         }
         if (!o.quiet) fprintf(stderr, "convlab-train: saved %s (%zu bytes)\n", o.save, cl_nn_save_size(m));
     }
+    if (o.save_onnx && !export_model(m, o.save_onnx, names, 1, o.quiet)) goto done;
+    if (o.save_pytorch && !export_model(m, o.save_pytorch, names, 0, o.quiet)) goto done;
     rc = 0;
 done:
     free(order);

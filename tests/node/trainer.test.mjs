@@ -1,5 +1,6 @@
 // The native trainer (build/native/convlab-train) on a small slice of
-// Fashion-MNIST: one JSON line per epoch, learning, save and load, and a
+// Fashion-MNIST: one JSON line per epoch, learning, save and load, the ONNX
+// and PyTorch exports (the same bytes as the train page's engine), and a
 // clear message and a non-zero exit for bad options.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConvlab } from '../../web/lib/convlab.js';
 
 const TRAINER = new URL('../../build/native/convlab-train', import.meta.url).pathname;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlab-trainer-'));
@@ -46,6 +48,34 @@ test('the same seed gives the same run', () => {
   assert.equal(a.status, 0, a.stderr);
   assert.equal(a.lines[0].loss, b.lines[0].loss);
   assert.equal(a.lines[0].test_acc, b.lines[0].test_acc);
+});
+
+test('--save-onnx and --save-pytorch write what the train page writes for the same model', async () => {
+  const model = path.join(tmp, 'export.clnn'), onnx = path.join(tmp, 'export.onnx'), py = path.join(tmp, 'export.py');
+  const r = train('--spec', 'conv3x3x4-relu-maxpool2-dense10-softmax', '--epochs', '1', '--train-limit', '500',
+    '--test-limit', '100', '--save', model, '--save-onnx', onnx, '--save-pytorch', py);
+  assert.equal(r.status, 0, r.stderr);
+  const site = new URL('../../build/site/', import.meta.url);
+  const cl = await loadConvlab({ simd: false, bytes: fs.readFileSync(new URL('convlab-scalar.wasm', site)) });
+  const net = cl.loadNetwork(fs.readFileSync(model));
+  // Fashion-MNIST's class names by default on both sides
+  assert.ok(fs.readFileSync(onnx).equals(net.saveOnnx()), 'the same ONNX bytes');
+  assert.equal(fs.readFileSync(py, 'utf8'), net.savePyTorch());
+  // names given on the command line
+  const names = Array.from({ length: 10 }, (_, i) => `kind ${i}`);
+  const again = train('--load', model, '--epochs', '0', '--test-limit', '10', '--save-onnx', onnx,
+    '--save-pytorch', py, '--class-names', names.join(','));
+  assert.equal(again.status, 0, again.stderr);
+  assert.ok(fs.readFileSync(onnx).equals(net.saveOnnx({ classNames: names })));
+  assert.match(fs.readFileSync(py, 'utf8'), /^CLASS_NAMES = \["kind 0", "kind 1", .*"kind 9"\]$/m);
+  net.free();
+  // names that do not fit are refused before any training, and nothing is written
+  fs.rmSync(onnx);
+  const bad = train('--spec', 'dense8-dense10-softmax', '--epochs', '1', '--save-onnx', onnx, '--class-names', 'a,b');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--class-names: give 10 names/);
+  assert.equal(bad.lines.length, 0);
+  assert.ok(!fs.existsSync(onnx));
 });
 
 test('bad options, specs and files are refused with a message', () => {

@@ -9,7 +9,7 @@
 // Buffers inside WASM memory are owned by this module: every alloc has its
 // free, and typed-array views are made fresh after anything that can grow
 // memory (a grown memory detaches the old views).
-import { PAD, DISPLAY, MAX_KERNEL, FILTER_MODE, FILTER_PARAMS_BYTES, LAYER_KIND } from './limits.js';
+import { PAD, DISPLAY, MAX_KERNEL, FILTER_MODE, FILTER_PARAMS_BYTES, LAYER_KIND, STATUS, CLASS_NAMES } from './limits.js';
 
 // The smallest module that uses a SIMD instruction (v128.const, drop):
 // WebAssembly.validate() says whether this browser runs the SIMD build.
@@ -616,6 +616,55 @@ export class Network {
       return Uint8Array.from(this.cl.u8(p, len));
     } finally {
       this.cl.free(p);
+    }
+  }
+
+  /**
+   * The model as an ONNX file (opset 13; core/cl_onnx.h says what it holds):
+   * input "image" (N, C, H, W) float32 = pixel bytes / 255, output "output".
+   * classNames, one per class, go into the file's metadata; by default
+   * Fashion-MNIST's when the model has 10 classes, else the class numbers.
+   * Throws ConvlabError (status mismatch: not one name per class; arg: an
+   * empty name or one with a comma or control character).
+   * @param {{ classNames?: readonly string[] }} [options]
+   * @returns {Uint8Array}
+   */
+  saveOnnx({ classNames } = {}) {
+    return this._export('onnx', classNames);
+  }
+
+  /**
+   * The model as one Python file for PyTorch (core/cl_pytorch.h): a
+   * torch.nn.Sequential mirroring the spec, the trained weights embedded, and
+   * how to run it in a comment at the top. classNames as for saveOnnx().
+   * @param {{ classNames?: readonly string[] }} [options]
+   * @returns {string}
+   */
+  savePyTorch({ classNames } = {}) {
+    return new TextDecoder().decode(this._export('pytorch', classNames));
+  }
+
+  /** Runs one engine export (its _size and save_ calls) into a fresh Uint8Array. */
+  _export(format, classNames = this.classes === CLASS_NAMES.length ? CLASS_NAMES : null) {
+    const ex = this.ex, cl = this.cl;
+    const [size, save] = format === 'onnx' ? [ex.cl_nn_onnx_size, ex.cl_nn_save_onnx] : [ex.cl_nn_pytorch_size, ex.cl_nn_save_pytorch];
+    if (classNames && classNames.some((n) => n.includes(','))) {
+      throw new ConvlabError(STATUS.arg, 'a class name contains a comma', `saving for ${format}`);
+    }
+    const pNames = classNames ? cl.cString(classNames.join(','), 'class-names') : 0;
+    const st = ex.cl_nn_check_class_names(this.ptr, pNames);
+    if (st === STATUS.mismatch) {
+      throw new ConvlabError(st, `${classNames.length} class names for ${this.classes} classes`, `saving for ${format}`);
+    }
+    cl.check(st, `saving for ${format}: the class names`);
+    const len = size(this.ptr, pNames);
+    if (!len) throw new ConvlabError(STATUS.overflow, cl.message(STATUS.overflow), `saving for ${format}`);
+    const p = cl.alloc(len);
+    try {
+      cl.check(save(this.ptr, pNames, p, len), `saving for ${format}`);
+      return Uint8Array.from(cl.u8(p, len));
+    } finally {
+      cl.free(p);
     }
   }
 }

@@ -24,7 +24,7 @@ export const LAYER_KIND = Object.freeze({
 export const LOSS = Object.freeze({ xent: 0, mse: 1, bce: 2 });
 export const OPTIMIZER = Object.freeze({ sgd: 0, momentum: 1, adam: 2 });
 /** cl_status values the pages react to by name. */
-export const STATUS = Object.freeze({ ok: 0, format: 13, version: 14, checksum: 15, truncated: 16, mismatch: 17, diverged: 18 });
+export const STATUS = Object.freeze({ ok: 0, overflow: 3, arg: 10, format: 13, version: 14, checksum: 15, truncated: 16, mismatch: 17, diverged: 18 });
 
 // ---- the engine's limits ----
 
