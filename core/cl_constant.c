@@ -8,6 +8,7 @@
 #include "cl_image.h"
 #include "cl_kernel.h"
 #include "cl_nn.h"
+#include "cl_onnx.h"
 
 #include <string.h>
 
@@ -46,6 +47,8 @@ static const struct {
     ENTRY(CL_LOSS_XENT), ENTRY(CL_LOSS_MSE), ENTRY(CL_LOSS_BCE), ENTRY(CL_OPT_SGD),
     ENTRY(CL_OPT_MOMENTUM), ENTRY(CL_OPT_ADAM), ENTRY(CL_NN_FILE_VERSION),
     ENTRY(CL_NN_FILE_HEADER_BYTES), ENTRY(CL_NN_MAX_TENSORS), ENTRY(CL_NN_MAX_FILE_BYTES),
+    /* cl_onnx.h: the ONNX file written */
+    ENTRY(CL_ONNX_IR_VERSION), ENTRY(CL_ONNX_OPSET), ENTRY(CL_MAX_CLASS_NAMES),
 };
 
 int cl_constant(const char *name)

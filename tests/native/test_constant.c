@@ -9,6 +9,7 @@
 #include "cl_image.h"
 #include "cl_kernel.h"
 #include "cl_nn.h"
+#include "cl_onnx.h"
 #include "cl_test.h"
 
 #include <ctype.h>
@@ -38,6 +39,7 @@ static const struct {
     C(CL_LAYER_TANH), C(CL_LAYER_LINEAR), C(CL_LAYER_SOFTMAX), C(CL_LOSS_XENT), C(CL_LOSS_MSE),
     C(CL_LOSS_BCE), C(CL_OPT_SGD), C(CL_OPT_MOMENTUM), C(CL_OPT_ADAM), C(CL_NN_FILE_VERSION),
     C(CL_NN_FILE_HEADER_BYTES), C(CL_NN_MAX_TENSORS), C(CL_NN_MAX_FILE_BYTES),
+    C(CL_ONNX_IR_VERSION), C(CL_ONNX_OPSET), C(CL_MAX_CLASS_NAMES),
 };
 #define NEXPECTED (sizeof expected / sizeof expected[0])
 
@@ -135,7 +137,11 @@ static char *read_code(const char *path)
 
 static int is_name_char(char c) { return isupper((unsigned char)c) || isdigit((unsigned char)c) || c == '_'; }
 
-/* Checks one name the header defines; returns 1 if it must be answered. */
+static int unknown_names; /* names a header defines that cl_constant does not know */
+
+/* Checks one name the header defines; returns 1 if it must be answered.
+ * An unknown name is counted, not failed on the spot, so that the scan frees
+ * what it holds before the test fails. */
 static int check_name(const char *file, const char *at, size_t len)
 {
     char name[64];
@@ -146,7 +152,7 @@ static int check_name(const char *file, const char *at, size_t len)
         if (strcmp(name, not_integers[i]) == 0) return 0;
     if (cl_constant(name) == CL_CONSTANT_UNKNOWN && strcmp(name, "CL_CONSTANT_UNKNOWN") != 0) {
         print_error("%s defines %s, which cl_constant does not know\n", file, name);
-        fail();
+        unknown_names++;
     }
     return 1;
 }
@@ -205,6 +211,7 @@ static void test_every_header_constant_is_known(void **state)
         headers++;
     }
     closedir(d);
+    assert_int_equal(unknown_names, 0);
     print_message("  %d integer constants in %d headers\n", found, headers);
     /* the scan itself works: it finds every constant of the list above */
     assert_true(headers >= 10);
