@@ -37,9 +37,23 @@ test('full storage: every run of the experiment goes on, and each says it is not
   const page = await env.newPage();
   await openTrain(page, env.url);
   await loadData(page);
-  // The origin's quota, made smaller than what it already holds (the cached data): every write fails.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(env.url).origin, quotaSize: 1024 });
+  // The storage fills up: from now on every write to the lab's store fails as a full
+  // disk fails, as an abort of the transaction whose error is a QuotaExceededError.
+  // (Chromium 156 no longer enforces CDP's Storage.overrideQuotaForOrigin on
+  // IndexedDB writes, so the failure is made in the page, at the same place.)
+  await page.evaluate(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (...args) {
+      const tx = this.transaction;
+      if (tx.db.name !== 'convlab-train') return put.apply(this, args);
+      const request = put.apply(this, args);
+      if (!Object.hasOwn(tx, 'error')) { // once per transaction, after all its puts, as a commit fails
+        Object.defineProperty(tx, 'error', { value: new DOMException('The quota has been exceeded.', 'QuotaExceededError') });
+        queueMicrotask(() => tx.abort());
+      }
+      return request;
+    };
+  });
   await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByRole('button', { name: 'Run the shuffled-pixels experiment' }).click();
   await until(async () => (await runRows(page).count()) === 4

@@ -55,14 +55,18 @@ const page = {
 
 // ---- data ----
 
-/** What is kept and loaded of each set, and the Load button and message that follow from it. */
-async function refreshDataStatus() {
+/**
+ * What is kept and loaded of each set, and the Load button and message that
+ * follow from it; render false: only learnt (a failed or cancelled load's
+ * message and its Retry button stay until the student acts).
+ */
+async function refreshDataStatus(render = true) {
   try {
     state.dataStatus = await page.call('dataStatus', { base: location.href });
   } catch {
     return;
   }
-  if (!state.dataLoading) dataView.renderStatus(el.data, state.dataStatus, state.settings.quick, state.data);
+  if (render && !state.dataLoading) dataView.renderStatus(el.data, state.dataStatus, state.settings.quick, state.data);
 }
 
 /** Loads the set the Quick setting names (kept in the browser, or downloaded) and puts it in use. */
@@ -70,6 +74,7 @@ async function loadData() {
   if (state.dataLoading) return;
   state.dataLoading = true;
   dataView.renderLoading(el.data);
+  let loaded = false;
   try {
     state.data = await page.call('loadData', { base: location.href, quick: state.settings.quick });
     dataView.renderLoaded(el.data, state.data);
@@ -79,13 +84,14 @@ async function loadData() {
     form.refreshErrors(page);
     runView.renderButtons(state, el.run);
     if (state.hasModel) models.evaluate(page);
+    loaded = true;
   } catch (e) {
     dataView.renderLoadFailed(el.data, e, Boolean(state.data));
   } finally {
     state.dataLoading = false;
     runView.renderButtons(state, el.run, dataView.renderLoadEnd(el.data));
   }
-  await refreshDataStatus();
+  await refreshDataStatus(loaded);
 }
 
 /**
@@ -154,6 +160,8 @@ function wire() {
     'more-gallery': () => { state.galleryStart = Math.floor(Math.random() * (state.test?.labels.length ?? 1)); models.showGallery(page); },
     'feature-maps': () => models.featureMaps(page, true),
     'save-model': models.saveModel,
+    'export-onnx': (p) => models.exportModel(p, 'onnx'),
+    'export-pytorch': (p) => models.exportModel(p, 'pytorch'),
     forget: models.forget,
   };
   for (const [name, act] of Object.entries(actions)) el.run.buttons[name].addEventListener('click', () => act(page));
