@@ -90,6 +90,25 @@ export async function saveModel(page) {
   }
 }
 
+/**
+ * The model for the tools of the field: an ONNX file (Netron, ONNX Runtime,
+ * most frameworks) or one Python file that rebuilds it with torch.nn.
+ * @param {Page} page
+ * @param {'onnx' | 'pytorch'} format
+ */
+export async function exportModel(page, format) {
+  try {
+    const { bytes, spec } = await page.call('exportModel', { format });
+    const base = `convlab-${spec.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
+    keepView.offerDownload(bytes, format === 'onnx' ? `${base}.onnx` : `${base.replace(/-/g, '_')}.py`);
+    page.tell('keep', format === 'onnx'
+      ? `Exported the model as ONNX (${fmtInt(bytes.length)} bytes): open it in Netron (netron.app) to see its layers, or run it with ONNX Runtime. Its input is the image’s pixels / 255, shape (1, 1, 28, 28).`
+      : `Exported the model for PyTorch (${fmtInt(bytes.length)} bytes): one Python file with the network and its weights; run it with python3 (it needs torch).`, 'ok');
+  } catch (e) {
+    page.tell('keep', `Could not export: ${e.message}`, 'error');
+  }
+}
+
 /** A model file the student chose; a refusal is said next to the field. @param {Page} page */
 export async function loadModelFile(page, file) {
   keepView.renderFileError(page.el.keep, '');

@@ -36,6 +36,8 @@ export function renderButtons(state, els, focus) {
   const canUse = state.hasModel && p !== 'running';
   btn.evaluate.disabled = !(state.hasModel && state.data);
   btn['save-model'].disabled = !canUse;
+  btn['export-onnx'].disabled = !canUse;
+  btn['export-pytorch'].disabled = !canUse;
   btn['feature-maps'].disabled = !(state.hasModel && state.data);
   btn['more-gallery'].disabled = !state.test;
   // a button that just hid or disabled itself would drop keyboard focus on the body

@@ -22,6 +22,7 @@
 //   filters                     -> the first weight layer: { kind, shape, weights }
 //   featureMaps { index }       -> the activations of test image `index` through every layer
 //   save                        -> Uint8Array, the model file
+//   exportModel { format }      -> { bytes, spec }: 'onnx' (an ONNX file) or 'pytorch' (a Python file)
 //   load { bytes | file, shuffled } -> a model from kept bytes or a chosen File: { spec, layers, params, settings }
 //
 // Its parts: download.js (the files, with progress, Cancel and the stall
@@ -258,6 +259,13 @@ const handlers = {
     await loading;
     needModel(w);
     const bytes = w.model.save();
+    return { result: { bytes, spec: w.model.spec }, transfer: [bytes.buffer] };
+  },
+  /** The model for the tools of the field: 'onnx' (bytes) or 'pytorch' (a Python file's bytes). */
+  async exportModel({ format }) {
+    await loading;
+    needModel(w);
+    const bytes = format === 'onnx' ? w.model.saveOnnx() : new TextEncoder().encode(w.model.savePyTorch());
     return { result: { bytes, spec: w.model.spec }, transfer: [bytes.buffer] };
   },
   async load({ bytes, file, shuffled }) {
