@@ -30,7 +30,7 @@ export function fmtValue(v, digits = 3) {
 
 /** Bytes as "412 KB", "26.4 MB", "1.1 GB" (powers of 1000, as downloads are shown). */
 export function fmtBytes(n) {
-  if (n < 1000) return `${n} bytes`;
+  if (n < 999.5) return `${Math.round(n)} bytes`; // a rate is no whole number
   if (n < 1e6) return `${Math.round(n / 1000)} KB`;
   if (n < 1e9) return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
   return `${(n / 1e9).toFixed(1)} GB`;

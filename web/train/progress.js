@@ -36,9 +36,10 @@ export function progressHistory() {
  */
 export function progressText(ev, rate) {
   if (ev.fromCache) return 'Reading from your browser’s copy…';
-  const frac = ev.total ? Math.min(1, ev.loaded / ev.total) : 0;
-  let text = `Downloading: ${(ev.loaded / 1e6).toFixed(1)} of ${(ev.total / 1e6).toFixed(1)} MB (${Math.round(100 * frac)}%)`;
-  if (rate !== null) {
+  const total = Math.max(ev.total, ev.loaded); // a server's length can be short of what arrives
+  const frac = total ? ev.loaded / total : 0;
+  let text = `Downloading: ${(ev.loaded / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB (${Math.round(100 * frac)}%)`;
+  if (rate !== null && ev.loaded < total) {
     text += rate > 0
       ? `, ${fmtBytes(rate)}/s, about ${fmtDuration(Math.max(0, ev.total - ev.loaded) / rate)} left`
       : ', no data for a moment…';
