@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { useSiteAndBrowser, newPage, screenshot, SITE, ROOT } from './helpers.mjs';
 import { startServer } from '../../scripts/serve.mjs';
+import { TIMEOUT, until, loadData, runMessage, testAccuracyShown } from './train-helpers.mjs';
 import { siteFiles, versionOf, stamp } from '../../scripts/site-version.mjs';
 
 const env = useSiteAndBrowser({ '/deep/sub/path/': SITE });
@@ -108,6 +109,39 @@ test('where no service worker can run, the lab works online and says why offline
   await page.locator('[data-device][data-measured]').waitFor({ timeout: 60_000 });
   assert.match(await page.locator('[data-device]').innerText(), /Offline use\s+not here: this browser \(or this private window\) does not allow it/);
   assert.equal(await page.getByLabel('Z[0, 0]').textContent(), 'Z[0, 0] = 2040');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('Quick downloads under 10 MB once; with the network gone the train page loads it from the browser and trains an epoch', async () => {
+  const page = await env.newPage();
+  /** @type {Map<string, number>} every data file that came over the network, and its bytes */
+  const fetched = new Map();
+  page.context().on('requestfinished', async (r) => {
+    const m = /\/data\/([^/?#]+\.gz)$/.exec(r.url());
+    if (m) fetched.set(m[1], Math.max(fetched.get(m[1]) ?? 0, (await r.sizes()).responseBodySize));
+  });
+  await page.goto(`${env.url}train.html`);
+  await controlled(page);
+  await loadData(page);
+  await until(async () => fetched.size === 4, 'the four files of the Quick set counted');
+  const names = [...fetched.keys()].sort();
+  assert.deepEqual(names, ['quick-train-images-idx3-ubyte.gz', 'quick-train-labels-idx1-ubyte.gz',
+    't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'], 'the Quick set only: never the full training file');
+  const bytes = [...fetched.values()].reduce((a, b) => a + b, 0);
+  assert.ok(bytes > 5e6 && bytes < 10e6, `Quick came in ${bytes} bytes`);
+
+  await page.context().setOffline(true);
+  fetched.clear();
+  await page.reload();
+  await page.locator('[data-engine-badge]').filter({ hasText: 'WebAssembly SIMD' }).waitFor();
+  await page.getByRole('status').filter({ hasText: /^Using the Quick set/ }).waitFor({ timeout: TIMEOUT });
+  assert.deepEqual([...fetched.keys()], [], 'nothing downloaded again');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
+  assert.ok(await testAccuracyShown(page) > 70);
+  await page.context().setOffline(false);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

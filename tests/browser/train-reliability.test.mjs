@@ -337,3 +337,25 @@ test('a huge custom network: its cost is said before Start, Start asks twice, an
   await runMessage(page).filter({ hasText: /^Stopped at epoch/ }).waitFor({ timeout: 5_000 });
   await page.context().close();
 });
+
+test('a network too big for the device’s memory: said before Start with its size, Start asks twice', async () => {
+  const page = await env.newPage();
+  // a 2 GB device (a Chromebook): a page should stay near half a gigabyte
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 2, configurable: true }));
+  await openTrain(page, env.url);
+  await loadData(page);
+  const cost = page.locator('[data-cost-message]');
+  await page.getByLabel('Model spec').fill('conv3x3x64-relu-conv3x3x64-relu-dense10-softmax');
+  await cost.filter({ hasText: /multiply-adds per image/ }).waitFor();
+  await page.getByLabel('Batch size').fill('1024');
+  // 1,024 images of (26, 26, 64) and (24, 24, 64) outputs and their gradients: about 1.3 GB
+  await cost.filter({ hasText: /Training it needs about 1\.\d GB of memory, more than this device can give a page \(about 537 MB\)/ }).waitFor();
+  assert.equal(await cost.getAttribute('data-kind'), 'warning');
+  await start(page);
+  await runMessage(page).filter({ hasText: /^This network needs about 1\.\d GB of memory to train, more than this device can give a page \(about 537 MB\)\. Press Start again/ }).waitFor();
+  assert.equal(await runRows(page).count(), 0, 'not started yet');
+  // a batch of 32 needs a small part of it: no warning
+  await page.getByLabel('Batch size').fill('32');
+  await cost.filter({ hasText: /multiply-adds per image/ }).filter({ hasNotText: /memory/ }).waitFor();
+  await page.context().close();
+});

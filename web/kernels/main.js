@@ -7,6 +7,7 @@
 // views (controls, editor, canvas, result, step, exercise) show it. The engine
 // runs in worker.js; the view's settings are mirrored in the URL hash, so
 // that a link opens exactly this view.
+import { startOffline } from '../lib/offline.js';
 import { Busy, Engine, Latest } from './engine.js';
 import { Images } from './images.js';
 import { findElements } from './elements.js';
@@ -422,3 +423,4 @@ async function main() {
 }
 
 main();
+startOffline(); // the service worker: this page and the lab work offline after this visit

@@ -5,6 +5,7 @@
 // which never change either. Data flows one way: event -> state -> render.
 // The engine runs in the page's worker (worker.js): it splits a picture into
 // its channels and its grayscale, the pixel buffers transferred both ways.
+import { startOffline } from '../lib/offline.js';
 import { $, say, fieldError } from '../lib/dom.js';
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { loadSample, bindImageInputs, openCamera } from '../lib/image-source.js';
@@ -397,3 +398,4 @@ async function main() {
 }
 
 main();
+startOffline(); // the service worker: this page and the lab work offline after this visit

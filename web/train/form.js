@@ -6,7 +6,8 @@
 import {
   encodeHash, layerValues, mergeForm, layerFieldCounts, trainingSetSize, validationSetSize, validateSettings,
 } from './state.js';
-import { epochSeconds, SLOW_EPOCH_SECONDS } from './cost.js';
+import { epochSeconds, SLOW_EPOCH_SECONDS, chunkImages, trainingBytes, memoryBudget } from './cost.js';
+import { IMAGE_PIXELS, SPLITS } from '../lib/limits.js';
 import * as settingsView from './settings-view.js';
 import * as keepView from './keep-view.js';
 
@@ -62,8 +63,14 @@ export function costNow(page) {
   const { state } = page;
   const d = state.describe;
   if (!d?.ok || !state.rate) return null;
-  const seconds = epochSeconds(d.macs, { nTrain: trainSize(page), nVal: validationSetSize(state.settings, state.data) }, state.rate);
-  return seconds === null ? null : { macs: d.macs, seconds, trainSize: trainSize(page), slow: seconds > SLOW_EPOCH_SECONDS };
+  const nVal = validationSetSize(state.settings, state.data);
+  const seconds = epochSeconds(d.macs, { nTrain: trainSize(page), nVal }, state.rate);
+  if (seconds === null) return null;
+  const batch = Number(state.settings.batch) || 1;
+  const dataBytes = (trainSize(page) + nVal + SPLITS.full.test) * (IMAGE_PIXELS + 1);
+  const bytes = trainingBytes(d, Math.max(batch, chunkImages(d.macs, state.rate)), dataBytes);
+  const budget = memoryBudget(/** @type {any} */ (navigator).deviceMemory);
+  return { macs: d.macs, seconds, trainSize: trainSize(page), slow: seconds > SLOW_EPOCH_SECONDS, bytes, budget, heavy: bytes > budget };
 }
 
 let describeTimer = 0, describeSeq = 0;

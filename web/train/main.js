@@ -9,6 +9,7 @@
 // The settings live in the URL hash (state.js), so a link opens the same
 // experiment; the last model, its settings and the curves are kept in
 // IndexedDB (keep.js) and restored on reload.
+import { startOffline } from '../lib/offline.js';
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { $, say } from '../lib/dom.js';
 import { openStore } from '../lib/store.js';
@@ -232,3 +233,4 @@ async function main() {
 }
 
 main();
+startOffline(); // the service worker: this page and the lab work offline after this visit

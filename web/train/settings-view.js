@@ -4,7 +4,7 @@
 // Every field carries data-setting (or data-unit, data-filter); main.js wires
 // their events and keeps the settings.
 import { $, $$, h, say } from '../lib/dom.js';
-import { fmtInt, fmtDuration } from '../lib/format.js';
+import { fmtInt, fmtDuration, fmtBytes } from '../lib/format.js';
 
 /** The sections' elements (the per-layer fields come and go: they are looked up when used). */
 export function find(root = document) {
@@ -125,10 +125,13 @@ export function renderLayers(els, d) {
  */
 export function renderCost(els, cost) {
   if (!cost) { say(els.cost, '', 'info'); return; }
-  const { macs, seconds, trainSize, slow } = cost;
+  const { macs, seconds, trainSize, slow, bytes, budget, heavy } = cost;
   const work = macs >= 1e6 ? `${(macs / 1e6).toFixed(macs < 1e7 ? 1 : 0)} million` : fmtInt(macs);
-  const text = `${work} multiply-adds per image: one epoch of ${fmtInt(trainSize)} images takes about ${fmtDuration(seconds)} on this device.`;
-  if (slow) {
-    say(els.cost, `${text} That is a long wait: fewer filters, pooling after each conv, or a smaller dense layer train much faster.`, 'warning');
-  } else say(els.cost, text, 'info');
+  let text = `${work} multiply-adds per image: one epoch of ${fmtInt(trainSize)} images takes about ${fmtDuration(seconds)} on this device.`;
+  if (heavy) {
+    text += ` Training it needs about ${fmtBytes(bytes)} of memory, more than this device can give a page (about ${fmtBytes(budget)}): `
+      + 'the tab may run out of memory. A smaller batch, fewer filters or pooling earlier need much less.';
+  }
+  if (slow) text += ' That is a long wait: fewer filters, pooling after each conv, or a smaller dense layer train much faster.';
+  say(els.cost, text, slow || heavy ? 'warning' : 'info');
 }

@@ -2,7 +2,7 @@
 // runs (section 5), for main.js: Start, Pause, Resume, One step, Stop, Reset,
 // the shuffled-pixels experiment, and what the worker's progress and finished
 // events do to the runs. Each function takes the page (state.js's Page).
-import { fmtInt, fmtDuration } from '../lib/format.js';
+import { fmtInt, fmtDuration, fmtBytes } from '../lib/format.js';
 import { newRun, workerSettings, experimentRuns } from './state.js';
 import { lossAdvice, runEnd } from './advice.js';
 import { checkBeforeTraining, costNow, trainSize } from './form.js';
@@ -41,11 +41,13 @@ export async function start(page, values = null, name = null) {
   const v = values ?? checkBeforeTraining(page);
   if (!v) return;
   const cost = costNow(page);
-  const slowKey = `${v.spec} ${trainSize(page)}`;
-  if (!values && cost?.slow && state.slowConfirmed !== slowKey) {
+  const slowKey = `${v.spec} ${trainSize(page)} ${v.batch}`;
+  if (!values && (cost?.slow || cost?.heavy) && state.slowConfirmed !== slowKey) {
     state.slowConfirmed = slowKey;
-    page.tell('run', `This network would take about ${fmtDuration(cost.seconds)} per epoch on this device. Press Start again to train it anyway `
-      + '(Stop ends it at any time), or make it smaller.', 'warning');
+    const why = cost.heavy
+      ? `This network needs about ${fmtBytes(cost.bytes)} of memory to train, more than this device can give a page (about ${fmtBytes(cost.budget)}).`
+      : `This network would take about ${fmtDuration(cost.seconds)} per epoch on this device.`;
+    page.tell('run', `${why} Press Start again to train it anyway (Stop ends it at any time), or make it smaller.`, 'warning');
     return;
   }
   const previous = state.currentRun;
