@@ -31,6 +31,7 @@
 //     source: 'sample' | 'file' | 'camera'
 //     gray:   true when every pixel has R = G = B (a grayscale picture)
 //     scaledFrom?: { width, height }   the original size, when it was scaled down
+//     transparent?: true   it had transparent pixels (composited over white)
 //     note?:  a user-facing sentence about what was done (scaled down, transparency)
 //   }
 //
@@ -72,12 +73,18 @@ export { MAX_SIDE, MAX_DECODE_PIXELS };
  * @typedef {{ readonly name: string, readonly file: string, readonly label: string }} Sample
  */
 
-/** The sample images in samples/ (credits in CREDITS.md). @type {readonly Sample[]} */
+/**
+ * The sample images in samples/ (credits on credits.html). Each label gives
+ * the picture's size the lesson's way, (height, width, channels), each
+ * number named.
+ * @type {readonly Sample[]}
+ */
 export const SAMPLES = Object.freeze([
-  { name: 'camera', file: 'camera.png', label: 'Cameraman (grayscale, 512 × 512)' },
-  { name: 'astronaut', file: 'astronaut.png', label: 'Astronaut (colour, 512 × 512)' },
-  { name: 'coffee', file: 'coffee.png', label: 'Coffee cup (colour, 600 × 400)' },
-  { name: 'chelsea', file: 'chelsea.png', label: 'Chelsea the cat (colour, 451 × 300)' },
+  { name: 'camera', file: 'camera.png', label: 'Cameraman (grayscale: height 512, width 512)' },
+  { name: 'astronaut', file: 'astronaut.png', label: 'Astronaut (colour: height 512, width 512, 3 channels)' },
+  { name: 'coffee', file: 'coffee.png', label: 'Coffee cup (colour: height 400, width 600, 3 channels)' },
+  { name: 'chelsea', file: 'chelsea.png', label: 'Chelsea the cat (colour: height 300, width 451, 3 channels)' },
+  { name: 'retina', file: 'retina.png', label: 'The back of an eye, the lesson’s photo (colour: height 1050, width 700, 3 channels)' },
 ].map((x) => Object.freeze(x)));
 
 export class ImageSourceError extends Error {
@@ -382,6 +389,7 @@ function finish(data, width, height, name, source, scaledFrom, maxSide) {
   if (transparent) notes.push(`“${name}” has transparent pixels: they are shown over white, since the arrays here have no alpha channel.`);
   const img = { data, width, height, name, source, gray: isGrayscale({ data }) };
   if (scaledFrom) img.scaledFrom = scaledFrom;
+  if (transparent) img.transparent = true;
   if (notes.length) img.note = notes.join(' ');
   return img;
 }
