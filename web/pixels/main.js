@@ -131,6 +131,9 @@ function moveLens(x, y, { announce = false } = {}) {
   writeHash();
 }
 
+// The pointer on the photo: a mouse moves the lens as it moves; a finger (or
+// pen) selects the pixel it taps and moves the lens as it drags, the page
+// held still (touch-action: none on the photo, in style.css).
 function wireImage() {
   const { canvas, focus: wrap } = ui.image;
   let pending = null;
@@ -139,7 +142,12 @@ function wireImage() {
     if (pending === null) requestAnimationFrame(() => { moveLens(...pending); pending = null; });
     pending = pixelUnderPointer(e, picture, canvas);
   });
-  canvas.addEventListener('pointerdown', () => wrap.focus());
+  canvas.addEventListener('pointerdown', (e) => {
+    wrap.focus({ preventScroll: true });
+    if (!picture) return;
+    if (e.pointerType !== 'mouse') canvas.setPointerCapture(e.pointerId);
+    moveLens(...pixelUnderPointer(e, picture, canvas));
+  });
   wrap.addEventListener('keydown', (e) => {
     const to = picture && lensKey(e, state.x, state.y, picture.img.width, picture.img.height);
     if (!to) return;
