@@ -236,12 +236,14 @@ export const SCENARIOS = [
         assert.deepEqual([r.row, r.col], [row, col]);
         assert.deepEqual(r.values, pixelAt(coffee, row, col), `coffee (${row}, ${col})`);
       }
-      // The grayscale view: Y = 0.299 R + 0.587 G + 0.114 B, rounded.
+      // The grayscale view: Y = 0.299 R + 0.587 G + 0.114 B, worked out exactly
+      // (299 R + 587 G + 114 B thousandths, to the nearest whole 1000, an exact half to the even number).
       await page.getByRole('radio', { name: /Grayscale: 2D/ }).check();
       await shapeIs(page, '(400, 600)');
       const [R, G, B] = pixelAt(coffee, 2, 3);
       const [y] = await lensTo(page, 2, 3);
-      assert.ok(Math.abs(y - (0.299 * R + 0.587 * G + 0.114 * B)) <= 0.5 + 1e-4, `Y ${y} for ${[R, G, B]}`);
+      const q = 299 * R + 587 * G + 114 * B, whole = Math.floor(q / 1000), rest = q % 1000;
+      assert.equal(y, rest > 500 || (rest === 500 && whole % 2 === 1) ? whole + 1 : whole, `Y for ${[R, G, B]}`);
       // The grayscale sample's numbers are the file's bytes.
       await page.getByLabel('Sample image').selectOption('camera');
       await shapeIs(page, '(512, 512)');
