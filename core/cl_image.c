@@ -19,9 +19,15 @@ static cl_status check_image(const void *src, const void *dst, int c, int h, int
     return CL_OK;
 }
 
-static float luma(float r, float g, float b)
+/* The rule of cl_image.h in whole numbers: q thousandths rounded to the
+ * nearest whole 1000, an exact half (q ending in 500) to the even one. */
+static float luma(int r, int g, int b)
 {
-    return nearbyintf(CL_LUMA_R * r + CL_LUMA_G * g + CL_LUMA_B * b);
+    const int q = CL_LUMA_R * r + CL_LUMA_G * g + CL_LUMA_B * b;
+    int y = q / CL_LUMA_SCALE;
+    const int rest = q % CL_LUMA_SCALE;
+    if (rest > CL_LUMA_SCALE / 2 || (rest == CL_LUMA_SCALE / 2 && (y & 1))) y++;
+    return (float)y;
 }
 
 void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int sc, int to_gray, float *dst,
@@ -32,7 +38,7 @@ void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int sc, int to_gray, floa
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        float r = src[i * sc], g = src[i * sc + 1], b = src[i * sc + 2];
+        const int r = src[i * sc], g = src[i * sc + 1], b = src[i * sc + 2];
         if (to_gray) {
             dst[i] = luma(r, g, b);
         } else {

@@ -11,9 +11,13 @@
  *     ... cl_conv2d_per_channel(x, 3, ...) into z ...
  *     cl_image_to_rgba(z, 3, oh, ow, CL_DISPLAY_CLAMP, out_rgba);
  *
- * Grayscale uses the ITU-R BT.601 luma weights, rounded to whole numbers
- * (halves to even) as an 8-bit grayscale image would be:
- *     Y = round(0.299 R + 0.587 G + 0.114 B)
+ * Grayscale uses the ITU-R BT.601 luma weights, 0.299, 0.587 and 0.114, and
+ * rounds to a whole number (halves to even) as an 8-bit grayscale image would
+ * be. The sum is computed exactly, in thousandths, so that every exact half is
+ * one and goes to the even number:
+ *     q = 299 R + 587 G + 114 B           (0 to 255,000, a whole number)
+ *     Y = q / 1000 rounded to the nearest whole number, halves to even
+ * e.g. (76, 54, 27): q = 57,500, Y = 58; (5, 161, 57): q = 102,500, Y = 102.
  */
 #ifndef CL_IMAGE_H
 #define CL_IMAGE_H
@@ -24,9 +28,11 @@
 extern "C" {
 #endif
 
-#define CL_LUMA_R 0.299f
-#define CL_LUMA_G 0.587f
-#define CL_LUMA_B 0.114f
+/* The luma weights in thousandths (CL_LUMA_SCALE): 0.299, 0.587, 0.114. */
+#define CL_LUMA_R 299
+#define CL_LUMA_G 587
+#define CL_LUMA_B 114
+#define CL_LUMA_SCALE 1000
 
 /* How float results become 0-255 bytes for display. */
 typedef enum cl_display {

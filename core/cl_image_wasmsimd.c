@@ -1,33 +1,43 @@
 /* cl_image_wasmsimd.c - byte <-> float conversions, 4 pixels per step.
- * Same arithmetic, in the same order, as the _ref loops in cl_image.c; the
- * last pixels go to them (the tail rule of cl_simd.h). */
+ * Same results as the _ref loops in cl_image.c, bit for bit (the grayscale
+ * rule by another exact route, said below); the last pixels go to them (the
+ * tail rule of cl_simd.h). */
 #include "cl_image.h"
 #include "cl_simd.h"
 
 #include <assert.h>
 
+/* Grayscale, 4 pixels at a time: q = 299 R + 587 G + 114 B in whole-number
+ * lanes (exact, as the reference's), then Y = nearest(q / 1000) in float32,
+ * which is the reference's rule for every q: q < 2^24 converts exactly; an
+ * exact half, q = 1000 k + 500, divides to k + 0.5 exactly (representable for
+ * k <= 255), which nearest() sends to the even neighbour; any other q lies at
+ * least 0.001 from a half, far beyond the division's rounding error (at most
+ * 2^-24 * 256 < 0.00002). tests/native/test_image.c checks all 2^24 colours. */
 void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int sc, int to_gray, float *dst,
                               size_t plane)
 {
     assert(sc == 4);
     (void)sc;
     const v128_t mask = wasm_i32x4_splat(0xff);
-    const v128_t cr = wasm_f32x4_splat(CL_LUMA_R), cg = wasm_f32x4_splat(CL_LUMA_G),
-                 cb = wasm_f32x4_splat(CL_LUMA_B);
+    const v128_t wr = wasm_i32x4_splat(CL_LUMA_R), wg = wasm_i32x4_splat(CL_LUMA_G),
+                 wb = wasm_i32x4_splat(CL_LUMA_B);
+    const v128_t scale = wasm_f32x4_splat((float)CL_LUMA_SCALE);
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         v128_t px = wasm_v128_load(src + 4 * i); /* 4 pixels, one per 32-bit lane: A B G R */
-        v128_t r = wasm_f32x4_convert_i32x4(wasm_v128_and(px, mask));
-        v128_t g = wasm_f32x4_convert_i32x4(wasm_v128_and(wasm_u32x4_shr(px, 8), mask));
-        v128_t b = wasm_f32x4_convert_i32x4(wasm_v128_and(wasm_u32x4_shr(px, 16), mask));
+        v128_t r = wasm_v128_and(px, mask);
+        v128_t g = wasm_v128_and(wasm_u32x4_shr(px, 8), mask);
+        v128_t b = wasm_v128_and(wasm_u32x4_shr(px, 16), mask);
         if (to_gray) {
-            v128_t y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(cr, r), wasm_f32x4_mul(cg, g)),
-                                      wasm_f32x4_mul(cb, b));
+            v128_t q = wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_mul(wr, r), wasm_i32x4_mul(wg, g)),
+                                      wasm_i32x4_mul(wb, b));
+            v128_t y = wasm_f32x4_div(wasm_f32x4_convert_i32x4(q), scale);
             wasm_v128_store(dst + i, wasm_f32x4_nearest(y));
         } else {
-            wasm_v128_store(dst + i, r);
-            wasm_v128_store(dst + plane + i, g);
-            wasm_v128_store(dst + 2 * plane + i, b);
+            wasm_v128_store(dst + i, wasm_f32x4_convert_i32x4(r));
+            wasm_v128_store(dst + plane + i, wasm_f32x4_convert_i32x4(g));
+            wasm_v128_store(dst + 2 * plane + i, wasm_f32x4_convert_i32x4(b));
         }
     }
     if (i < n) cl_u8_to_planar_ref(src + 4 * i, n - i, 4, to_gray, dst + i, plane);

@@ -59,13 +59,14 @@ static int conv_case(FILE *f, int kind, int c, int h, int w, int k1, int k2, int
     return 1;
 }
 
-static int image_case(FILE *f, int h, int w, int display, int to_gray)
+/* pixels: h * w RGBA pixels to convert, or NULL for random bytes */
+static int image_case(FILE *f, int h, int w, int display, int to_gray, const uint8_t *pixels)
 {
     size_t n = (size_t)h * w;
     int c = to_gray ? 1 : 3;
     uint8_t *rgba = malloc(n * 4), *out = malloc(n * 4);
     float *planar = malloc(n * 3 * 4);
-    for (size_t i = 0; i < n * 4; i++) rgba[i] = (uint8_t)rnd();
+    for (size_t i = 0; i < n * 4; i++) rgba[i] = pixels ? pixels[i] : (uint8_t)rnd();
     cl_image_from_u8(rgba, h, w, 4, to_gray, planar);
     /* make some values negative and out of range so every display mapping is exercised */
     float *shifted = malloc(n * c * 4);
@@ -83,6 +84,27 @@ static int image_case(FILE *f, int h, int w, int display, int to_gray)
     fwrite(out, 1, n * 4, f);
     free(rgba); free(out); free(planar); free(shifted);
     return 1;
+}
+
+/* Every colour whose grayscale is an exact half (299 R + 587 G + 114 B ends
+ * in 500: 16,782 of them), as a 167 x 101 picture (the last row repeats the
+ * first colours), converted to gray. */
+static int gray_ties_case(FILE *f)
+{
+    const int h = 167, w = 101;
+    uint8_t *px = malloc((size_t)4 * h * w);
+    size_t k = 0;
+    for (int r = 0; r < 256; r++)
+        for (int g = 0; g < 256; g++)
+            for (int b = 0; b < 256; b++)
+                if ((CL_LUMA_R * r + CL_LUMA_G * g + CL_LUMA_B * b) % CL_LUMA_SCALE == CL_LUMA_SCALE / 2) {
+                    const uint8_t p[4] = {(uint8_t)r, (uint8_t)g, (uint8_t)b, 255};
+                    memcpy(px + 4 * k++, p, 4);
+                }
+    for (size_t i = k; i < (size_t)h * w; i++) memcpy(px + 4 * i, px + 4 * (i - k), 4);
+    int done = image_case(f, h, w, CL_DISPLAY_CLAMP, 1, px);
+    free(px);
+    return done;
 }
 
 static int filter_case(FILE *f, int mode, int h, int w, int k1, int k2, int pad, int stride,
@@ -146,7 +168,8 @@ int main(int argc, char **argv)
     count += conv_case(f, 2, 3, 33, 47, 3, 3, CL_PAD_EDGE, 1);
     for (int d = 0; d < CL_DISPLAY_COUNT; d++)
         for (int g = 0; g < 2; g++)
-            if (!(d == CL_DISPLAY_DIVERGING && !g)) count += image_case(f, 13, 17 + d, d, g);
+            if (!(d == CL_DISPLAY_DIVERGING && !g)) count += image_case(f, 13, 17 + d, d, g, NULL);
+    count += gray_ties_case(f);
     for (int mode = 0; mode < 4; mode++)
         for (int pad = 0; pad < 4; pad++)
             for (int d = 0; d < CL_DISPLAY_COUNT; d++)

@@ -236,12 +236,14 @@ export const SCENARIOS = [
         assert.deepEqual([r.row, r.col], [row, col]);
         assert.deepEqual(r.values, pixelAt(coffee, row, col), `coffee (${row}, ${col})`);
       }
-      // The grayscale view: Y = 0.299 R + 0.587 G + 0.114 B, rounded.
+      // The grayscale view: Y = 0.299 R + 0.587 G + 0.114 B, worked out exactly
+      // (299 R + 587 G + 114 B thousandths, to the nearest whole 1000, an exact half to the even number).
       await page.getByRole('radio', { name: /Grayscale: 2D/ }).check();
       await shapeIs(page, '(400, 600)');
       const [R, G, B] = pixelAt(coffee, 2, 3);
       const [y] = await lensTo(page, 2, 3);
-      assert.ok(Math.abs(y - (0.299 * R + 0.587 * G + 0.114 * B)) <= 0.5 + 1e-4, `Y ${y} for ${[R, G, B]}`);
+      const q = 299 * R + 587 * G + 114 * B, whole = Math.floor(q / 1000), rest = q % 1000;
+      assert.equal(y, rest > 500 || (rest === 500 && whole % 2 === 1) ? whole + 1 : whole, `Y for ${[R, G, B]}`);
       // The grayscale sample's numbers are the file's bytes.
       await page.getByLabel('Sample image').selectOption('camera');
       await shapeIs(page, '(512, 512)');
@@ -260,7 +262,7 @@ export const SCENARIOS = [
       await upload('six-pixels.png', rgbPng(3, 2, SIX));
       await shapeIs(page, '(2, 3, 3)');
       for (let i = 0; i < 6; i++) assert.deepEqual(await lensTo(page, Math.floor(i / 3), i % 3), SIX[i], `pixel ${i}`);
-      assert.match(await page.locator('[data-shape-note]').textContent(), /^six-pixels\.png, 3 pixels wide and 2 high/);
+      assert.match(await page.locator('[data-shape-note]').textContent(), /^six-pixels\.png: 2 pixels high and 3 wide\./);
 
       const unchanged = async () => {
         assert.equal(await page.getByLabel('Shape', { exact: true }).textContent(), '(2, 3, 3)');
@@ -320,7 +322,7 @@ export const SCENARIOS = [
       const raw = Buffer.alloc(h * stride);
       for (let row = 40; row < 140; row++) for (let x = 0; x < w; x++) raw[row * stride + 1 + 3 * x] = 255;
       await upload('big.png', pngFromRows(w, h, 8, 2, raw));
-      assert.match(await sourceMessage(page, /big\.png/), /“big\.png” is 6000 × 4000 pixels, .*scaled down to 2048 × 1365\./);
+      assert.match(await sourceMessage(page, /big\.png/), /“big\.png” is 4000 pixels high and 6000 wide, .*scaled down to 1365 high and 2048 wide\./);
       await shapeIs(page, '(1365, 2048, 3)');
       assert.deepEqual(await lensTo(page, 30, 3), [255, 0, 0], 'the red band, scaled');
       assert.deepEqual(await lensTo(page, 60, 3), [0, 0, 0], 'below the band');

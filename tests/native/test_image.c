@@ -1,5 +1,6 @@
-/* test_image.c - byte <-> float conversions: values by hand, the vector
- * versions against the references on every length, bad arguments. */
+/* test_image.c - byte <-> float conversions: values by hand, the grayscale
+ * rule on every colour, the vector versions against the references on every
+ * length, bad arguments. */
 #include "cl_image.h"
 #include "cl_test.h"
 
@@ -17,11 +18,11 @@ static void test_rgba_to_planes_by_hand(void **state)
     assert_int_equal(cl_image_from_u8(px, 1, 2, 4, 0, planes), CL_OK);
     const float want[6] = {255, 10, 0, 20, 0, 30}; /* R plane, G plane, B plane */
     assert_close_f32(planes, want, 6, 0, 0);
-    /* luma: 0.299 * 255 = 76.245 -> 76; 0.299*10 + 0.587*20 + 0.114*30 = 18.11 -> 18 */
+    /* gray: 299 * 255 = 76245 thousandths -> 76; 299*10 + 587*20 + 114*30 = 18110 -> 18 */
     assert_int_equal(cl_image_from_u8(px, 1, 2, 4, 1, gray), CL_OK);
     const float want_gray[2] = {76, 18};
     assert_close_f32(gray, want_gray, 2, 0, 0);
-    /* green 255 -> 149.685 -> 150, blue 255 -> 29.07 -> 29, white stays 255 */
+    /* green 255 -> 149685 -> 150, blue 255 -> 29070 -> 29, white stays 255 */
     const uint8_t rgb[9] = {0, 255, 0, 0, 0, 255, 255, 255, 255};
     float g3[3];
     assert_int_equal(cl_image_from_u8(rgb, 3, 1, 3, 1, g3), CL_OK);
@@ -31,6 +32,93 @@ static void test_rgba_to_planes_by_hand(void **state)
     float o[2];
     assert_int_equal(cl_image_from_u8(one, 2, 1, 1, 0, o), CL_OK);
     assert_true(o[0] == 0.0f && o[1] == 200.0f);
+}
+
+/* The grayscale rule, written out in whole numbers as cl_image.h states it
+ * (the oracle): q = 299 R + 587 G + 114 B thousandths, rounded to the nearest
+ * whole 1000, an exact half (q ending in 500) to the even one. */
+static float exact_gray(int r, int g, int b)
+{
+    const int q = 299 * r + 587 * g + 114 * b;
+    int y = q / 1000;
+    const int rest = q % 1000;
+    if (rest > 500 || (rest == 500 && y % 2 == 1)) y++;
+    return (float)y;
+}
+
+/* Exact halves by hand, among them the ones float32 arithmetic rounded the
+ * wrong way (it gave 57, 57, 103, 103 and 11 for these). */
+static void test_gray_ties_by_hand(void **state)
+{
+    (void)state;
+    static const struct {
+        uint8_t r, g, b;
+        float y;
+    } cases[] = {
+        {76, 54, 27, 58},   /* 22724 + 31698 + 3078 = 57500: 57.5 -> 58 */
+        {46, 72, 13, 58},   /* 57500 */
+        {2, 68, 149, 58},   /* 57500 */
+        {5, 161, 57, 102},  /* 102500: 102.5 -> 102 */
+        {24, 142, 105, 102}, /* 102500 */
+        {1, 171, 16, 102},  /* 102500 */
+        {3, 15, 7, 10},     /* 10500: 10.5 -> 10 */
+        {0, 84, 28, 52},    /* 52500 */
+        {0, 0, 0, 0},
+        {255, 255, 255, 255},
+    };
+    const size_t n = sizeof cases / sizeof cases[0];
+    uint8_t rgba[4 * 10], rgb[3 * 10];
+    float y4[10], y3[10];
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t px[4] = {cases[i].r, cases[i].g, cases[i].b, 255};
+        memcpy(rgba + 4 * i, px, 4);
+        memcpy(rgb + 3 * i, px, 3);
+    }
+    /* 10 pixels: the vector kernel takes 8, its tail the last 2 */
+    assert_int_equal(cl_image_from_u8(rgba, 1, (int)n, 4, 1, y4), CL_OK);
+    assert_int_equal(cl_image_from_u8(rgb, (int)n, 1, 3, 1, y3), CL_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (y4[i] != cases[i].y || y3[i] != cases[i].y)
+            print_error("(%d, %d, %d): Y %g (RGBA), %g (RGB), want %g\n", cases[i].r, cases[i].g,
+                        cases[i].b, (double)y4[i], (double)y3[i], (double)cases[i].y);
+        assert_true(y4[i] == cases[i].y && y3[i] == cases[i].y);
+        assert_true(exact_gray(cases[i].r, cases[i].g, cases[i].b) == cases[i].y);
+    }
+}
+
+/* All 2^24 colours, through the reference (RGBA and RGB) and the vector
+ * kernel, against the rule in whole numbers: 16,782 of them are exact halves. */
+static void test_gray_every_colour(void **state)
+{
+    (void)state;
+    const size_t n = 256 * 256; /* one red value at a time: every (G, B) */
+    uint8_t *rgba = malloc(4 * n), *rgb = malloc(3 * n);
+    float *want = malloc(n * sizeof *want), *ref4 = malloc(n * sizeof *ref4),
+          *ref3 = malloc(n * sizeof *ref3), *simd = malloc(n * sizeof *simd);
+    assert_true(rgba && rgb && want && ref4 && ref3 && simd);
+    long ties = 0;
+    for (int r = 0; r < 256; r++) {
+        for (size_t i = 0; i < n; i++) {
+            const int g = (int)(i >> 8), b = (int)(i & 255);
+            const uint8_t px[4] = {(uint8_t)r, (uint8_t)g, (uint8_t)b, 255};
+            memcpy(rgba + 4 * i, px, 4);
+            memcpy(rgb + 3 * i, px, 3);
+            want[i] = exact_gray(r, g, b);
+            ties += (299 * r + 587 * g + 114 * b) % 1000 == 500;
+        }
+        cl_u8_to_planar_ref(rgba, n, 4, 1, ref4, n);
+        cl_u8_to_planar_ref(rgb, n, 3, 1, ref3, n);
+        cl_u8_to_planar_wasmsimd(rgba, n, 4, 1, simd, n);
+        for (size_t i = 0; i < n; i++) {
+            if (ref4[i] == want[i] && ref3[i] == want[i] && simd[i] == want[i]) continue;
+            print_error("(%d, %d, %d): reference %g (RGBA) %g (RGB), vector %g, want %g\n", r,
+                        (int)(i >> 8), (int)(i & 255), (double)ref4[i], (double)ref3[i],
+                        (double)simd[i], (double)want[i]);
+            fail();
+        }
+    }
+    assert_int_equal(ties, 16782);
+    free(rgba); free(rgb); free(want); free(ref4); free(ref3); free(simd);
 }
 
 static void test_display_by_hand(void **state)
@@ -178,6 +266,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rgba_to_planes_by_hand),
+        cmocka_unit_test(test_gray_ties_by_hand),
+        cmocka_unit_test(test_gray_every_colour),
         cmocka_unit_test(test_display_by_hand),
         cmocka_unit_test(test_vector_matches_reference),
         cmocka_unit_test(test_bounded_bytes_match_reference),

@@ -53,7 +53,7 @@ test('each key a link cannot mean falls back alone to its default; the rest of t
   const d = defaultState();
   // key, a value it cannot mean, the state field, and the rule the note gives
   const cases = [
-    ['img', 'bogus', 'image', /the image is dot, grid5, camera, astronaut, coffee or chelsea\): using dot\./],
+    ['img', 'bogus', 'image', /the image is dot, grid5, camera, astronaut, coffee, chelsea or retina\): using dot\./],
     ['pad', 'circular', 'pad', /the padding is valid, zero, reflect or edge\): using valid\./],
     ['stride', '9', 'stride', /^This link’s “stride=9” was ignored \(the stride must be from 1 to 4\): using 1\.$/],
     ['stride', '0x2', 'stride', /“stride=0x2” was ignored/],

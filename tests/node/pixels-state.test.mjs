@@ -39,7 +39,7 @@ test('each key a link cannot mean falls back alone; the rest of the link is kept
   const good = full();
   const d = defaultState();
   const cases = [
-    ['sample', 'bogus', 'sample', /^This link’s “sample=bogus” was ignored \(sample is camera, astronaut, coffee or chelsea\): using astronaut\.$/],
+    ['sample', 'bogus', 'sample', /^This link’s “sample=bogus” was ignored \(sample is camera, astronaut, coffee, chelsea or retina\): using astronaut\.$/],
     ['view', 'grey', 'view', /“view=grey” was ignored \(view is color or gray\): using colour, or gray for a grayscale picture\./],
     ['seed', '0x10', 'seed', /^This link’s “seed=0x10” was ignored \(the seed must be a number\): using 1\.$/],
     ['seed', '1e3', 'seed', /“seed=1e3” was ignored \(the seed must be a whole number\)/],
@@ -89,7 +89,7 @@ test('the lens position is a pair: x and y fall back together, and the notes say
 test('a lens position the picture does not have is said, with the picture’s size', () => {
   assert.equal(lensOutside(450, 299, 451, 300), '');
   assert.equal(lensOutside(451, 30, 451, 300),
-    'This link’s “x=451” and “y=30” were ignored together (the 451 × 300 picture has x from 0 to 450 and y from 0 to 299): using its starting spot.');
+    'This link’s “x=451” and “y=30” were ignored together (the picture is 300 pixels high and 451 wide: y, the row, goes from 0 to 299 and x, the column, from 0 to 450): using its starting spot.');
   assert.match(lensOutside(0, 300, 451, 300), /“y=300”/);
   assert.deepEqual(startSpot('coffee', 600, 400), [300, 120]);
   assert.deepEqual(startSpot(null, 7, 4), [3, 2]);

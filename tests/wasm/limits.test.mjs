@@ -54,6 +54,7 @@ function mirrored() {
     LOSS: (k) => `CL_LOSS_${k.toUpperCase()}`,
     OPTIMIZER: (k) => `CL_OPT_${k.toUpperCase()}`,
     STATUS: (k) => (k === 'ok' ? 'CL_OK' : `CL_ERR_${k.toUpperCase()}`),
+    LUMA: (k) => `CL_LUMA_${k.toUpperCase()}`,
   };
   for (const [table, name] of Object.entries(enumNames)) for (const [k, v] of Object.entries(L[table])) pairs.push([v, name(k)]);
   return pairs;

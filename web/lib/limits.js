@@ -41,6 +41,13 @@ export const MAX_PARAMS = 1 << 24;
 /** The largest model file the engine can write (CL_NN_MAX_FILE_BYTES): bigger files are refused unread. */
 export const MAX_MODEL_FILE_BYTES = 52 + 255 + 4 + 12 * 64 + 4 * (1 << 24) + 4;
 
+/**
+ * The grayscale weights in thousandths (CL_LUMA_R, CL_LUMA_G, CL_LUMA_B of
+ * CL_LUMA_SCALE): the engine computes q = 299 R + 587 G + 114 B exactly and
+ * rounds q / 1000 to the nearest whole number, halves to even.
+ */
+export const LUMA = Object.freeze({ r: 299, g: 587, b: 114, scale: 1000 });
+
 /** The colours of the engine's diverging map (CL_DIVERGING_*: ColorBrewer RdBu's ends and middle). */
 export const DIVERGING = Object.freeze({ blue: [33, 102, 172], white: [247, 247, 247], red: [178, 24, 43] });
 

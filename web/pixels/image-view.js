@@ -70,9 +70,9 @@ export function renderShape(state, picture, els) {
   let note;
   if (img.gray && gray) note = 'This picture is grayscale: one number per pixel, a 2D array (a matrix).';
   else if (img.gray) note = 'This picture is grayscale, so as a colour array its three channels are equal: R = G = B in every pixel.';
-  else if (gray) note = 'Converted to grayscale with Y = 0.299 R + 0.587 G + 0.114 B (see part 3): one number per pixel.';
+  else if (gray) note = 'Converted to grayscale with Y = 0.299 R + 0.587 G + 0.114 B, rounded (see part 3): one number per pixel.';
   else note = 'Three numbers per pixel: red, green and blue, each 0 to 255.';
-  els.note.textContent = `${img.name}, ${img.width} pixels wide and ${img.height} high. ${note}`;
+  els.note.textContent = `${img.name}: ${img.height} pixels high and ${img.width} wide. ${note}`;
   const legend = gray
     ? 'Each cell is one pixel: its colour and its number.'
     : 'Each cell is one pixel: its colour and its three numbers, R (top), G, B (bottom).';

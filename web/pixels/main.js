@@ -9,19 +9,19 @@ import { startOffline } from '../lib/offline.js';
 import { $, say, fieldError } from '../lib/dom.js';
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { loadSample, bindImageInputs, openCamera } from '../lib/image-source.js';
-import { IMAGE_PIXELS, IMAGE_SIDE } from '../lib/limits.js';
+import { IMAGE_PIXELS, IMAGE_SIDE, MAX_IMAGE_SIDE, CLASS_NAMES } from '../lib/limits.js';
 import {
   CLASS_MATRIX, DEFAULT_SAMPLE, cloneMatrix, defaultState, decodeHash, encodeHash, lensOutside, startSpot,
-  readNumber, readPixel, checkCells, resizeMatrix,
+  readNumber, readPixel, checkCells, resizeMatrix, loadNote,
 } from './state.js';
 import { lensKey, gridKey, vectorKey } from './keys.js';
-import { permutation } from './vector.js';
+import { permutation, readExamples } from './vector.js';
 import { sourceElements, renderPageMessage, buildSamples, renderSample, renderCamera } from './source-view.js';
 import { imageElements, drawImage, fitImage, renderShape, pixelUnderPointer } from './image-view.js';
 import { lensElements, renderLens, placeLensBox, announcePixel } from './lens-view.js';
 import { planesElements, buildPlanes, drawPlanes, renderPlaneNumbers } from './planes-view.js';
 import { editorElements, buildEditor, renderEditor, cellTexts, setCell, focusPixel, pixelUnder } from './editor-view.js';
-import { mlpElements, buildVector, drawnPictures, renderMlp, renderVector, markCell, readCell } from './mlp-view.js';
+import { mlpElements, buildVector, renderMlp, renderExamplesNote, renderVector, markCell, readCell } from './mlp-view.js';
 
 // The elements, each part's found by its view (by the data-* hooks in pixels.html).
 const ui = {
@@ -37,7 +37,7 @@ const state = defaultState();
 let picture = null;
 /** The editor's keyboard pixel and whether the pointer is painting; the vector's keyboard cell. */
 const editor = { focus: 0, painting: false };
-const vector = { active: 0, perm: /** @type {number[]} */ ([]), drawn: drawnPictures() };
+const vector = { active: 0, perm: /** @type {number[]} */ ([]), examples: /** @type {ReturnType<typeof readExamples>} */ ([]) };
 
 const engine = new WorkerClient(new URL('worker.js', import.meta.url));
 
@@ -132,6 +132,9 @@ function moveLens(x, y, { announce = false } = {}) {
   writeHash();
 }
 
+// The pointer on the photo: a mouse moves the lens as it moves; a finger (or
+// pen) selects the pixel it taps and moves the lens as it drags, the page
+// held still (touch-action: none on the photo, in style.css).
 function wireImage() {
   const { canvas, focus: wrap } = ui.image;
   let pending = null;
@@ -140,7 +143,12 @@ function wireImage() {
     if (pending === null) requestAnimationFrame(() => { moveLens(...pending); pending = null; });
     pending = pixelUnderPointer(e, picture, canvas);
   });
-  canvas.addEventListener('pointerdown', () => wrap.focus());
+  canvas.addEventListener('pointerdown', (e) => {
+    wrap.focus({ preventScroll: true });
+    if (!picture) return;
+    if (e.pointerType !== 'mouse') canvas.setPointerCapture(e.pointerId);
+    moveLens(...pixelUnderPointer(e, picture, canvas));
+  });
   wrap.addEventListener('keydown', (e) => {
     const to = picture && lensKey(e, state.x, state.y, picture.img.width, picture.img.height);
     if (!to) return;
@@ -252,7 +260,7 @@ function wireEditor() {
 
 function renderMlpPart() {
   vector.perm = permutation(IMAGE_PIXELS, state.seed);
-  renderMlp(state, picture.small, vector.perm, vector.drawn, ui.mlp);
+  renderMlp(state, picture.small, vector.perm, vector.examples, ui.mlp);
   renderVectorPart();
 }
 
@@ -292,6 +300,19 @@ function wireMlp() {
   });
 }
 
+/** Loads the Fashion-MNIST examples (samples/fashion-mnist.json, made at build time) to shuffle beside the picture. */
+async function loadExamples() {
+  try {
+    const res = await fetch(new URL('../samples/fashion-mnist.json', import.meta.url));
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    vector.examples = readExamples(await res.json(), CLASS_NAMES, IMAGE_SIDE);
+    renderExamplesNote('', ui.mlp);
+    if (picture) renderMlpPart();
+  } catch (e) {
+    renderExamplesNote(`The Fashion-MNIST examples could not be loaded (${e.message}): only your image is shown.`, ui.mlp);
+  }
+}
+
 // ---- part 1: choosing an image ----
 
 async function showSample(name) {
@@ -301,7 +322,7 @@ async function showSample(name) {
   try {
     const img = await loadSample(name);
     if (mine !== generation) return;
-    if (await showImage(img, mine, { sample: name })) say(msg, img.note ?? '', 'info');
+    if (await showImage(img, mine, { sample: name })) say(msg, loadNote(img, MAX_IMAGE_SIDE), 'info');
   } catch (e) {
     if (mine === generation) say(msg, e.message, 'error');
   }
@@ -326,7 +347,7 @@ function wireSource() {
     fileInput: ui.source.file,
     dropZone: ui.source.dropZone,
     onStart: (label) => { fileGeneration = ++generation; say(msg, `Reading ${label}…`, 'info'); },
-    onImage: (img) => showOwn(img, fileGeneration, (i) => i.note ?? `Showing your image “${i.name}”.`),
+    onImage: (img) => showOwn(img, fileGeneration, (i) => loadNote(i, MAX_IMAGE_SIDE) || `Showing your image “${i.name}”.`),
     onError: (e) => say(msg, `${e.message} The image shown has not changed.`, 'error'),
   });
   wireCamera();
@@ -394,6 +415,7 @@ async function main() {
     return;
   }
   wireSource();
+  loadExamples();
   await showSample(state.sample ?? DEFAULT_SAMPLE);
 }
 

@@ -1,7 +1,8 @@
 // mlp-view.js - part 5: how an MLP sees an image. The picture shrunk to
 // 28 x 28, the 784 numbers as one vector (in order or shuffled), and one
-// fixed shuffle applied to several pictures (the numbers: vector.js).
-import { h, $, fieldError } from '../lib/dom.js';
+// fixed shuffle applied to the student's picture and to real Fashion-MNIST
+// test images (the numbers: vector.js).
+import { h, $, say, fieldError } from '../lib/dom.js';
 import { css } from '../lib/colour.js';
 import { IMAGE_SIDE as SIDE, IMAGE_PIXELS } from '../lib/limits.js';
 import { shuffle, origins } from './vector.js';
@@ -11,7 +12,7 @@ export function mlpElements() {
   return {
     small: $('[data-mlp-small]'), p0: $('[data-mlp-p0]'), pairs: $('[data-mlp-pairs]'), list: $('[data-mlp-vector]'),
     caption: $('[data-mlp-vector-caption]'), shuffled: $('[data-mlp-shuffled]'), readout: $('[data-mlp-readout]'),
-    seed: $('[data-mlp-seed]'), seedError: $('[data-mlp-seed-error]'),
+    seed: $('[data-mlp-seed]'), seedError: $('[data-mlp-seed-error]'), examplesNote: $('[data-mlp-examples-note]'),
   };
 }
 
@@ -20,40 +21,6 @@ export function buildVector(list) {
   for (let i = 0; i < IMAGE_PIXELS; i++) {
     list.append(h('li', { dataset: i % SIDE === 0 ? { i, label: String(i) } : { i } }));
   }
-}
-
-function poly(g, pts) {
-  g.beginPath();
-  g.moveTo(...pts[0]);
-  for (const p of pts.slice(1)) g.lineTo(...p);
-  g.closePath();
-  g.fill();
-}
-
-/** Pictures drawn here, white on black as Fashion-MNIST's are, to shuffle beside the student's. */
-const DRAWN = [
-  { name: 'T-shirt', draw: (g) => poly(g, [[8, 3], [20, 3], [27, 9], [23, 13], [21, 11], [21, 25], [7, 25], [7, 11], [5, 13], [1, 9]]) },
-  { name: 'Trouser', draw: (g) => poly(g, [[8, 2], [20, 2], [21, 26], [16, 26], [14, 9], [12, 26], [7, 26]]) },
-  { name: 'Sneaker', draw: (g) => poly(g, [[2, 13], [8, 12], [14, 16], [24, 18], [27, 21], [27, 24], [2, 24]]) },
-  {
-    name: 'the digit 7',
-    draw: (g) => { g.lineWidth = 3.5; g.lineCap = 'round'; g.beginPath(); g.moveTo(7, 6); g.lineTo(21, 6); g.lineTo(12, 24); g.stroke(); },
-  },
-];
-
-/** The drawn pictures as [{ name, pixels: Uint8Array (28, 28) }]. */
-export function drawnPictures() {
-  return DRAWN.map(({ name, draw }) => {
-    const c = new OffscreenCanvas(SIDE, SIDE);
-    const g = c.getContext('2d', { willReadFrequently: true });
-    g.fillStyle = '#000';
-    g.fillRect(0, 0, SIDE, SIDE);
-    g.fillStyle = '#fff';
-    g.strokeStyle = '#fff';
-    draw(g);
-    const d = g.getImageData(0, 0, SIDE, SIDE).data;
-    return { name, pixels: Uint8Array.from({ length: IMAGE_PIXELS }, (_, i) => d[4 * i]) };
-  });
 }
 
 /** Draws 28 x 28 gray pixels on a canvas. */
@@ -65,27 +32,36 @@ function drawSmall(canvas, pixels) {
 
 /**
  * The shrunk picture, the seed, where its shuffle sends pixel 0, and each
- * picture (the student's, then the drawn ones) beside its shuffled self.
+ * picture (the student's, then the Fashion-MNIST examples) beside its shuffled self.
  * @param {{ seed: number }} state
  * @param {Uint8Array} small  the student's picture, 28 x 28
  * @param {number[]} perm  the seed's shuffle
- * @param {{ name: string, pixels: Uint8Array }[]} drawn  drawnPictures()
+ * @param {{ name: string, index: number, pixels: Uint8Array }[]} examples  vector.js readExamples(); [] until loaded
  * @param {{ small: HTMLCanvasElement, p0: HTMLElement, pairs: HTMLElement, seed: HTMLInputElement, seedError: HTMLElement }} els
  */
-export function renderMlp(state, small, perm, drawn, els) {
+export function renderMlp(state, small, perm, examples, els) {
   drawSmall(els.small, small);
   els.p0.textContent = String(perm[0]);
   els.seed.value = String(state.seed);
   fieldError(els.seed, els.seedError, '');
-  els.pairs.replaceChildren(...[{ name: 'your image', pixels: small }, ...drawn].map((p) => {
+  const pictures = [
+    { name: 'your image', caption: 'your image', pixels: small },
+    ...examples.map((e) => ({ name: `${e.name}, Fashion-MNIST test image ${e.index}`, caption: `${e.name} (test image ${e.index})`, pixels: e.pixels })),
+  ];
+  els.pairs.replaceChildren(...pictures.map((p) => {
     const a = h('canvas', { width: SIDE, height: SIDE, attrs: { role: 'img', 'aria-label': `${p.name}, 28 by 28` } });
     const b = h('canvas', { width: SIDE, height: SIDE, attrs: { role: 'img', 'aria-label': `${p.name}, pixels shuffled` } });
     drawSmall(a, p.pixels);
     drawSmall(b, shuffle(p.pixels, perm));
     return h('figure', { className: 'px-pair' },
       h('div', { className: 'px-pair-images' }, a, h('span', { className: 'px-arrow', text: '→', attrs: { 'aria-hidden': 'true' } }), b),
-      h('figcaption', { text: p.name }));
+      h('figcaption', { text: p.caption }));
   }));
+}
+
+/** Says why the Fashion-MNIST examples are missing ('' once they are shown). @param {{ examplesNote: HTMLElement }} els */
+export function renderExamplesNote(text, els) {
+  say(els.examplesNote, text, 'warning');
 }
 
 /**

@@ -4,6 +4,7 @@
 import { h, $ } from '../lib/dom.js';
 import { css } from '../lib/colour.js';
 import { inkFor } from './lens-view.js';
+import { grayWorking } from './state.js';
 
 /** Numbers shown under each plane: PLANE_LENS x PLANE_LENS around the lens. */
 const PLANE_LENS = 5;
@@ -80,7 +81,7 @@ export function renderPlaneNumbers(state, picture, els) {
   }
   const i = state.y * img.width + state.x;
   const [R, G, B] = [0, 1, 2].map((k) => img.data[4 * i + k]);
-  const sum = 0.299 * R + 0.587 * G + 0.114 * B;
+  const w = grayWorking(R, G, B);
   els.example.textContent = `At row ${state.y}, column ${state.x}: 0.299 × ${R} + 0.587 × ${G} + 0.114 × ${B} = `
-    + `${sum.toFixed(3)} → Y = ${picture.y[i]}`;
+    + `${w.terms.join(' + ')} = ${w.sum}${w.half ? ' (exactly a half: to the even number)' : ''} → Y = ${picture.y[i]}`;
 }

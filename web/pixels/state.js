@@ -12,6 +12,7 @@
 import { decodeHash as decodeFields, encodeHash as encodeFields, defaultState as defaults, ignoredLines } from '../lib/hash-state.js';
 import { wholeNumber } from '../lib/numbers.js';
 import { SAMPLES } from '../lib/image-source.js';
+import { LUMA } from '../lib/limits.js';
 
 /** Largest side of the editable matrix. */
 export const MAX_EDIT = 8;
@@ -140,8 +141,43 @@ export function decodeHash(hash) {
  */
 export function lensOutside(x, y, width, height) {
   if (x < width && y < height) return '';
-  return `This link’s “x=${x}” and “y=${y}” were ignored together (the ${width} × ${height} picture `
-    + `has x from 0 to ${width - 1} and y from 0 to ${height - 1}): using its starting spot.`;
+  return `This link’s “x=${x}” and “y=${y}” were ignored together (the picture is ${height} pixels high and ${width} wide: `
+    + `y, the row, goes from 0 to ${height - 1} and x, the column, from 0 to ${width - 1}): using its starting spot.`;
+}
+
+/**
+ * What the page says of a picture it loaded (lib/image-source.js's scaledFrom
+ * and transparent), sizes the lesson's way: height first, each number named.
+ * '' when there is nothing to say.
+ * @param {{ name: string, width: number, height: number, scaledFrom?: { width: number, height: number }, transparent?: boolean }} img
+ * @param {number} maxSide
+ */
+export function loadNote(img, maxSide) {
+  const from = img.scaledFrom;
+  return [
+    from ? `“${img.name}” is ${from.height} pixels high and ${from.width} wide, more than the ${maxSide}-pixel limit `
+      + `on the longest side here, so it was scaled down to ${img.height} high and ${img.width} wide.` : '',
+    img.transparent ? `“${img.name}” has transparent pixels: they are shown over white, since the arrays here have no alpha channel.` : '',
+  ].filter(Boolean).join(' ');
+}
+
+/** A whole number of thousandths as an exact decimal: 57500 -> '57.500'. */
+const thousandths = (t) => `${Math.floor(t / LUMA.scale)}.${String(t % LUMA.scale).padStart(3, '0')}`;
+
+/**
+ * The grayscale Y of one pixel worked out exactly, as the engine computes it
+ * (core/cl_image.h): each product and the sum in thousandths, whole numbers,
+ * so that their decimals are exact and an exact half is seen to be one.
+ *   grayWorking(76, 54, 27) = { terms: ['22.724', '31.698', '3.078'], sum: '57.500', y: 58, half: true }
+ * @param {number} r @param {number} g @param {number} b
+ */
+export function grayWorking(r, g, b) {
+  const parts = [LUMA.r * r, LUMA.g * g, LUMA.b * b];
+  const q = parts[0] + parts[1] + parts[2];
+  const whole = Math.floor(q / LUMA.scale), rest = q % LUMA.scale;
+  const half = rest * 2 === LUMA.scale;
+  const y = rest * 2 > LUMA.scale || (half && whole % 2 === 1) ? whole + 1 : whole;
+  return { terms: parts.map(thousandths), sum: thousandths(q), y, half };
 }
 
 /** Where the lens starts on a picture, [x, y]: a sample's chosen spot, else the centre. */

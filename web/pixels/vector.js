@@ -68,3 +68,24 @@ export function origins(n, perm) {
   for (let i = 0; i < n; i++) from[perm ? perm[i] : i] = i;
   return from;
 }
+
+/**
+ * The Fashion-MNIST examples file (samples/fashion-mnist.json, made at build
+ * time by scripts/fashion-examples.mjs) as pictures to shuffle beside the
+ * student's: [{ name, index, pixels: Uint8Array (side, side) }]. Throws on a
+ * file that is not one.
+ * @param {any} json
+ * @param {readonly string[]} classNames  lib/limits.js CLASS_NAMES
+ * @param {number} side
+ */
+export function readExamples(json, classNames, side) {
+  const images = json?.images;
+  if (!Array.isArray(images) || !images.length) throw new Error('no images in the file');
+  return images.map((im) => {
+    const ok = Number.isInteger(im?.index) && im.index >= 0 && classNames[im.label] !== undefined
+      && Array.isArray(im.pixels) && im.pixels.length === side * side
+      && im.pixels.every((v) => Number.isInteger(v) && v >= 0 && v <= 255);
+    if (!ok) throw new Error('an image in the file is not a labelled 28 × 28 picture');
+    return { name: classNames[im.label], index: im.index, pixels: Uint8Array.from(im.pixels) };
+  });
+}
