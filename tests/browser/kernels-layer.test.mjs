@@ -157,6 +157,7 @@ test('the layer built in the page: mode, N, presets, a cell, a bias and ReLU, on
   // A grayscale photo: C = 1, kernels of shape (3, 3, 1).
   await choose(page, 'Image', 'camera');
   await choose(page, 'Kernels N', '8');
+  await choose(page, 'Kernel n to edit', '0');
   assert.equal(await page.getByLabel('W_0[1, 1, 0]', { exact: true }).count(), 1);
   assert.equal(await page.getByLabel('W_0[1, 1, 1]', { exact: true }).count(), 0, 'one slice: X has one channel');
   assert.match(await page.locator('[data-image-shape]').textContent(), /shape \(512, 512, 1\)/);
