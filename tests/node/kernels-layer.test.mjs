@@ -88,7 +88,7 @@ test('an edge kernel: its weights sum to 0 and are not all 0', () => {
   assert.equal(isEdgeKernel(new Array(9).fill(1 / 9)), false);
   assert.equal(isEdgeKernel([0, 0, 0]), false);
   assert.deepEqual([chooseScale('auto', true, false), chooseScale('auto', true, true), chooseScale('auto', false, false), chooseScale('max', true, false)],
-    ['p99', 'max', 'max', 'max']);
+    ['typical', 'max', 'max', 'max']);
 });
 
 test('the layer in a link: read back as written; its keys fall back together, the biases, ReLU and the map alone', () => {
@@ -153,7 +153,7 @@ test('the step formula: the lesson’s terms, stride and padding only when they 
   assert.doesNotMatch(stepFormula({ op: 'layer', mode: 'layer', k1: 3, k2: 3, pad: 'valid', stride: 1, channels: 1, relu: false }, 0, 0).general, /ReLU/);
 });
 
-test('the 99th percentile of |value|, exact, and the share beyond it; weights written as the engine takes them', () => {
+test('a percentile of |value| (the 99th here), exact, and the share beyond it; weights written as the engine takes them', () => {
   const values = Array.from({ length: 1000 }, (_, i) => (i % 2 ? -1 : 1) * (i + 1));
   assert.deepEqual(percentileAbs(values, 0.99), { p: 990, above: 10, max: 1000, count: 1000 });
   assert.deepEqual(percentileAbs([0, 0, 0], 0.99), { p: 0, above: 0, max: 0, count: 3 });

@@ -230,7 +230,7 @@ export function renderDisplayHint(state, el) {
   const scaled = drawn?.maps ? drawn.maps[s.map]?.scaled : drawn?.scaled;
   let scaleText = '';
   if (drawn && drawn.display === 'clamp') scaleText = 'Clamped values are shown as they are: no scale.';
-  else if (scaled?.to === 'p99') {
+  else if (scaled?.to === 'typical') {
     scaleText = `Now: typical values, ±${fmt(scaled.p, 2)}; ${fmt((100 * scaled.above) / scaled.count, 1)}% of the values are beyond and clipped`
       + `${s.scale === 'auto' ? ' (an edge kernel: its weights sum to 0)' : ''}.`;
   } else if (scaled) scaleText = 'Now: to the largest |value|.';

@@ -5,7 +5,7 @@
 import { h, say } from '../lib/dom.js';
 import { css, diverging, luminance, DIVERGING_GRADIENT } from '../lib/colour.js';
 import { fmt, weightText } from './arithmetic.js';
-import { CHANNEL_NAMES } from './state.js';
+import { CHANNEL_NAMES, PERCENTILE } from './state.js';
 import { pickLabel } from './page.js';
 
 /** @typedef {import('./elements.js').Elements} Elements */
@@ -62,10 +62,10 @@ export function renderLegend(state, el) {
   const shown = drawn.maps ? drawn.maps[state.settings.map] : drawn;
   const largest = shown.maxAbs, scaled = shown.scaled;
   // the strongest colour: the largest |value|, or typical values (the rest clipped)
-  const typical = scaled?.to === 'p99';
+  const typical = scaled?.to === 'typical';
   const m = typical ? scaled.p : largest;
   const which = typical
-    ? `the 99th percentile of |value| (typical values): ${fmt((100 * scaled.above) / scaled.count, 1)}% of the values lie beyond it and are shown at full colour; the largest |value| is ${fmt(largest, 2)}.`
+    ? `the ${Math.round(100 * PERCENTILE)}th percentile of |value| (typical values): ${fmt((100 * scaled.above) / scaled.count, 1)}% of the values lie beyond it and are shown at full colour; the largest |value| is ${fmt(largest, 2)}.`
     : 'the largest |value|.';
   const own = drawn.maps ? ' Each map has its own scale.' : '';
   const bar = (gradient, labels, caption) => {

@@ -19,11 +19,11 @@ export const MAX_SIDE = 1280;
 export const PADS = ['valid', 'zero', 'reflect', 'edge'];
 export const MODES = ['gray', 'channels', 'sum', 'layer'];
 export const DISPLAYS = ['auto', 'clamp', 'abs', 'diverging'];
-// The colour scale: to the largest |value|, or to typical values (the 99th
+// The colour scale: to the largest |value|, or to typical values (the 95th
 // percentile of |value|, the strongest ones clipped), which shows the faint
 // edges most of an edge kernel's result is made of.
-export const SCALES = ['auto', 'max', 'p99'];
-export const PERCENTILE = 0.99;
+export const SCALES = ['auto', 'max', 'typical'];
+export const PERCENTILE = 0.95;
 export const CHANNEL_NAMES = ['R', 'G', 'B'];
 export const CHANNEL_COLOURS = ['red', 'green', 'blue'];
 
@@ -263,7 +263,7 @@ export function filterParams(s, imageSeq) {
 
 /**
  * The colour scale a result is shown with: 'max' (its largest |value| is the
- * strongest colour) or 'p99' (its 99th percentile of |value| is, the rest
+ * strongest colour) or 'typical' (its 95th percentile of |value| is, the rest
  * clipped). Automatic: typical values for an edge kernel on a photo, whose
  * result is mostly faint edges and a few strong ones; the largest elsewhere,
  * and on the small number matrices, whose numbers are written on them.
@@ -273,7 +273,7 @@ export function filterParams(s, imageSeq) {
  */
 export function chooseScale(scale, edge, small) {
   if (scale !== 'auto') return scale;
-  return edge && !small ? 'p99' : 'max';
+  return edge && !small ? 'typical' : 'max';
 }
 
 /** Whether a result has signs: shown diverging, or made with a negative weight or bias (before a ReLU). */

@@ -11,7 +11,7 @@
 //   preset    { kind, k1, k2, sigma } -> Float32Array (k1*k2)
 //   filter    { key, mode, op, kernels, k1, k2, normalise, bias, pad, stride, display, scale, edge }
 //             -> { key, rgba, width, height, planes, maxAbs, display, scaled, used, normalised, ms }
-//             (scaled: { to: 'max' | 'p99', p, above, count }, the colour scale used)
+//             (scaled: { to: 'max' | 'typical', p, above, count }, the colour scale used)
 //   filter    { op: 'layer', channels, kernels (N of C*k1*k2), biases, relu, edges, k1, k2, pad, stride, display, scale }
 //             -> { key, op, maps: [{ rgba, maxAbs, scaled }], width, height, planes: 1, display, used, ms }
 //             the convolutional layer: one feature map per kernel (cl_conv2d_sum + bias), then ReLU
@@ -78,18 +78,18 @@ function autoDisplay(signed, planes, small) {
 
 /**
  * The colour scale of c planes of h x w values (a float view, or a copy), shown
- * with `display`: to the largest |value|, or to typical values (the 99th
+ * with `display`: to the largest |value|, or to typical values (the 95th
  * percentile of |value|), the values beyond it clipped to it, so the engine's
  * mapping makes it the strongest colour. Returns { scaled, rgba }: rgba null
  * when the engine's bytes (to the largest) stand.
  */
 function scaleView(values, c, h, w, display, to) {
-  if (to !== 'p99' || display === DISPLAY.clamp) return { scaled: { to: 'max' }, rgba: null };
+  if (to !== 'typical' || display === DISPLAY.clamp) return { scaled: { to: 'max' }, rgba: null };
   const { p, above, count, max } = percentileAbs(values, PERCENTILE);
   if (!(p > 0) || p >= max) return { scaled: { to: 'max' }, rgba: null };
   const clipped = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) clipped[i] = Math.max(-p, Math.min(p, values[i]));
-  return { scaled: { to: 'p99', p, above, count }, rgba: cl.toRGBA(clipped, c, h, w, display) };
+  return { scaled: { to: 'typical', p, above, count }, rgba: cl.toRGBA(clipped, c, h, w, display) };
 }
 
 function filter(params) {
