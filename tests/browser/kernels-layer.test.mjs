@@ -44,7 +44,7 @@ test('the convolutional layer: N kernels over the C channels, biases, padding, s
     const oh = outSize(512, 3, pad, stride), ow = outSize(512, 3, pad, stride);
     // the output shape, the lesson's way: (OH, OW, N)
     assert.match(await page.locator('[data-shape-formula]').textContent(), new RegExp(`Z has shape \\(${oh}, ${ow}, 3\\): 3 feature maps`));
-    assert.equal(await page.getByRole('button', { name: /^Feature map \d/ }).count(), 3);
+    assert.equal(await page.getByRole('button', { name: /^Map \d/ }).count(), 3);
     assert.match(await page.locator('[data-output-caption]').textContent(), new RegExp(`^Z\\[:, :, 1\\].*shape \\(${oh}, ${ow}\\)`));
     for (const [j1, j2, n] of [[10, 7, 1], [0, 0, 0], [oh - 1, ow - 1, 2], [100, 200, 0], [37, 0, 2], [oh - 1, 3, 1]]) {
       await pick(page, j1, j2, n);
@@ -95,9 +95,9 @@ test('the step-by-step of one layer value: each channel’s patch, slice and sum
     near(Number(relu[3]), Math.max(0, pre), 'ReLU');
   }
   // A map chosen by its picture: its kernel is then the one in the editor, its value the one worked out.
-  await page.getByRole('button', { name: /^Feature map 2/ }).click();
+  await page.getByRole('button', { name: /^Map 2/ }).click();
   await idle(page);
-  assert.equal(await page.getByRole('button', { name: /^Feature map 2/ }).getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByRole('button', { name: /^Map 2/ }).getAttribute('aria-pressed'), 'true');
   assert.equal(await page.getByLabel('Kernel n to edit').inputValue(), '2');
   assert.equal(await page.getByLabel('W_2[1, 2, 2]', { exact: true }).inputValue(), '1');
   assert.equal(await page.getByLabel('Output map n').inputValue(), '2');
@@ -135,7 +135,7 @@ test('the layer built in the page: mode, N, presets, a cell, a bias and ReLU, on
   }
   // Five kernels: the new ones are random; each has a map, and the output shape says so.
   await choose(page, 'Kernels N', '5');
-  assert.equal(await page.getByRole('button', { name: /^Feature map \d/ }).count(), 5);
+  assert.equal(await page.getByRole('button', { name: /^Map \d/ }).count(), 5);
   assert.match(await page.locator('[data-shape-formula]').textContent(), /Z has shape \(7, 9, 5\)/);
   assert.match(await page.locator('[data-param-count]').textContent(), /3 × 3 × 3 × 5 \+ 5 = 140\b/);
   // The exercise asks about one value of one map, and takes the independent answer.
@@ -177,7 +177,7 @@ test('the layer at a phone, a tablet, a laptop and a projector: its maps side by
     const page = await env.newPage(options);
     await open(env, page, layerLink({ pad: 'zero', stride: 1, relu: true, px: [40, 60], map: 0 }));
     await choose(page, 'Kernels N', '8');
-    const boxes = await page.getByRole('button', { name: /^Feature map \d/ }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+    const boxes = await page.getByRole('button', { name: /^Map \d/ }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
     assert.equal(boxes.length, 8);
     // side by side: at least four in the first row
     assert.ok(boxes.filter((b) => Math.abs(b.top - boxes[0].top) < 2).length >= 4, `${name}: maps in rows of four or more`);

@@ -190,8 +190,9 @@ export function renderMaps(state, el) {
     canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(m.rgba), w, h), 0, 0);
     return make('button', {
       type: 'button', className: 'k-map', dataset: { map: String(i) },
-      attrs: { 'aria-pressed': String(i === n), 'aria-label': `Feature map ${i}, Z[:, :, ${i}], of kernel W_${i}` },
-    }, canvas, make('span', { className: 'k-map-name', text: `n = ${i}` }));
+      // the name starts with the words it shows (axe: label-content-name-mismatch)
+      attrs: { 'aria-pressed': String(i === n), 'aria-label': `Map ${i}: the feature map Z[:, :, ${i}] of kernel W_${i}` },
+    }, canvas, make('span', { className: 'k-map-name', text: `Map ${i}` }));
   });
   el.maps.replaceChildren(
     make('p', { className: 'k-maps-title', text: `The ${maps.length} feature map${maps.length > 1 ? 's' : ''} Z[:, :, n], each of shape (${h}, ${w}): choose one` }),

@@ -108,7 +108,9 @@ function heatTable(values, k1, k2, caption) {
       td.style.color = luminance(...c) > 0.5 ? '#111' : '#fff';
     }
   }
-  return h('figure', { className: 'k-heat' }, h('figcaption', { text: caption }), h('div', { className: 'k-scroll' }, table));
+  // a table wider than its box scrolls inside it, and takes the focus to be scrolled from the keyboard
+  const scroll = h('div', { className: 'k-scroll', attrs: k2 > 7 ? { tabindex: '0', role: 'group', 'aria-label': caption } : {} }, table);
+  return h('figure', { className: 'k-heat' }, h('figcaption', { text: caption }), scroll);
 }
 
 /** The kernel the engine used for Z on screen, and what normalising did to it. @param {PageState} state @param {Elements} el */
