@@ -396,7 +396,7 @@ test('bad input: a cell that is not a number, an all-zero kernel with normalise,
   const wide = new Uint8ClampedArray(4 * 3000 * 200).fill(200);
   await upload(page, 'wide.png', 'image/png', await makePng(page, 3000, 200, wide));
   assert.match(await imageMessage.textContent(), /“wide\.png” is 3000 × 200 pixels.*scaled down to 1280 × 85/);
-  assert.match(await page.locator('[data-image-shape]').textContent(), /shape \(85, 1280\).*scaled down from 3000 × 200/);
+  assert.match(await page.locator('[data-image-shape]').textContent(), /shape \(85, 1280\).*scaled down from height 200, width 3000/);
   await screenshot(page, 'kernels-bad-file');
   assert.deepEqual(page.problems, []);
   await page.context().close();
@@ -525,7 +525,7 @@ test('the webcam: a picture becomes X (Chromium’s fake camera); without a came
     await page.getByRole('button', { name: 'Start the webcam' }).click();
     await page.getByRole('button', { name: 'Take a picture' }).click();
     await idle(page);
-    assert.match(await page.getByLabel('Image', { exact: true }).locator('option:checked').textContent(), /webcam picture \(\d+ × \d+\)/);
+    assert.match(await page.getByLabel('Image', { exact: true }).locator('option:checked').textContent(), /webcam picture \(height \d+, width \d+\)/);
     assert.match(await page.locator('[data-image-shape]').textContent(), /shape \(\d+, \d+\)/);
     await page.getByRole('button', { name: 'Stop' }).click();
     assert.ok(await page.getByRole('button', { name: 'Start the webcam' }).isVisible());
@@ -625,7 +625,7 @@ test('a kernel that does not fit: no output is shown (not the old one), the mess
     assert.doesNotMatch(await page.locator('[data-step]').textContent(), /2040/);
     assert.match(await page.locator('[data-used-note]').textContent(), /no kernel is in use/);
     const message = page.locator('[data-kernel-message]');
-    assert.match(await message.textContent(), /^The 5 × 3 kernel does not fit in the 3 × 3 image without padding: choose a padding, or a kernel of at most 3 × 3\.$/);
+    assert.match(await message.textContent(), /^The 5 × 3 kernel does not fit in X, 3 rows × 3 columns, without padding: choose a padding, or a kernel of at most 3 rows × 3 columns\.$/);
     for (const control of [page.getByLabel('Output row j1'), page.getByRole('button', { name: 'Next pixel' }), page.getByRole('button', { name: 'Play the scan' })]) {
       assert.equal(await control.isDisabled(), true);
     }
@@ -663,13 +663,13 @@ test('a 1 × 1 image: no output for a 3 × 3 kernel without padding, and no ques
   await upload(page, 'one.png', 'image/png', await makePng(page, 1, 1, [90, 90, 90, 255]));
   const area = await resultArea(page);
   assert.equal(area.picture, false);
-  assert.match(area.status, /^No output\. The 3 × 3 kernel does not fit in the 1 × 1 image without padding/);
+  assert.match(area.status, /^No output\. The 3 × 3 kernel does not fit in X, 1 row × 1 column, without padding/);
   assert.equal(area.sums, 0);
   // ... is marked as about a view that is gone, and no new one is asked.
   assert.match(await exStatus.textContent(), /^This question is about the view as it was when it was asked, and now there is no output\./);
   assert.match(await page.locator('[data-exercise-question]').textContent(), /What is Z\[0, 0\]\?/);
   await page.getByRole('button', { name: 'New question' }).click();
-  assert.match(await exStatus.textContent(), /^No question: there is no output to ask about\. The 3 × 3 kernel does not fit in the 1 × 1 image/);
+  assert.match(await exStatus.textContent(), /^No question: there is no output to ask about\. The 3 × 3 kernel does not fit in X, 1 row × 1 column/);
   // Edge padding: a 1 x 1 output, 90 times the sum of the weights (10).
   await choose(page, 'Padding', 'edge');
   assert.equal(await shown(page, 'Z[0, 0]'), 900);
@@ -701,7 +701,7 @@ test('a cell that is not a number: the result kept is marked as the last valid o
     await idle(page);
     let area = await resultArea(page);
     assert.equal(area.picture, true, 'the last valid result stays in view');
-    assert.equal(area.caption, 'Z of the last kernel that was all numbers, 3 × 3, one channel');
+    assert.equal(area.caption, 'Z of the last kernel that was all numbers, shape (3, 3): height 3, width 3, one channel');
     assert.equal(area.status, 'Not the current kernel. W[0, 1] holds “abc”, which is not a number. Z below is the result of the last kernel that was all numbers.');
     assert.match(area.pick, /^Selected pixel, of the last kernel that was all numbers: Z\[1, 2\] = .* = 19 /);
     assert.equal(area.step, 'These sums use the last kernel that was all numbers, not the one in the editor: W[0, 1] holds “abc”, which is not a number.');
@@ -720,12 +720,12 @@ test('a cell that is not a number: the result kept is marked as the last valid o
     await page.getByRole('button', { name: 'Copy a link to this view' }).click(); // saves the link now
     await page.locator('[data-share-status]').filter({ hasText: 'the link holds the last kernel that was all numbers' }).waitFor();
     assert.equal(await page.evaluate(() => location.hash), validLink.replace('px=1,2', 'px=2,0'));
-    assert.equal((await resultArea(page)).caption, 'Z of the last kernel that was all numbers, 3 × 3, one channel');
+    assert.equal((await resultArea(page)).caption, 'Z of the last kernel that was all numbers, shape (3, 3): height 3, width 3, one channel');
     // A number again: the current view, unmarked (stride 2: a 2 x 2 output).
     await cell.fill('-1');
     await idle(page);
     area = await resultArea(page);
-    assert.deepEqual([area.caption, area.status, area.step], ['Z, 2 × 2, one channel', null, null]);
+    assert.deepEqual([area.caption, area.status, area.step], ['Z, shape (2, 2): height 2, width 2, one channel', null, null]);
     assert.match(area.pick, /^Selected pixel: Z\[1, 0\] = /);
     assert.deepEqual(await visibilityFaults(page), []);
     assert.deepEqual(page.problems, []);
@@ -770,7 +770,7 @@ test('a link is read key by key: what it cannot mean falls back to its default, 
   assert.equal(await shown(page, 'Z[0, 0]'), 2040);
   // A pixel the output does not have: the nearest one, said.
   await reopen('#img=dot&px=5,7');
-  assert.equal(await message.textContent(), 'This link’s “px=5,7” is outside the 1 × 1 output Z: using 0,0.');
+  assert.equal(await message.textContent(), 'This link’s “px=5,7” is outside Z, which has 1 row and 1 column: using 0,0.');
   assert.equal(await shown(page, 'Z[0, 0]'), 2040);
   await reopen('#img=grid5&px=2,1');
   assert.equal(await message.textContent(), '');

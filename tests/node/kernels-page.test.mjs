@@ -90,7 +90,7 @@ test('the selected pixel stays inside Z; a link’s pixel Z does not have is sai
   takeResult(page, result(params, 3, 3), params);
   assert.equal(fitSelection(page), true);
   assert.deepEqual(page.settings.sel, [2, 1]);
-  assert.deepEqual(page.pageMessage.link, ['This link’s “px=5,1” is outside the 3 × 3 output Z: using 2,1.']);
+  assert.deepEqual(page.pageMessage.link, ['This link’s “px=5,1” is outside Z, which has 3 rows and 3 columns: using 2,1.']);
   page.settings.sel = [9, 9];
   assert.equal(fitSelection(page), false, 'a pixel the link did not ask for moves silently');
   assert.deepEqual(page.settings.sel, [2, 2]);

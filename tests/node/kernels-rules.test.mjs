@@ -189,7 +189,7 @@ test('a link holds the last whole view while a cell is not a number, and says wh
   assert.equal(shareCaveats(whole), '');
   assert.equal(shareCaveats(s), ' Your own image is not in the link: it opens with a sample photo.'
     + ' A kernel cell is not a number: the link holds the last kernel that was all numbers.');
-  assert.equal(pixelOutsideNote([5, 7], 1, 1, [0, 0]), 'This link’s “px=5,7” is outside the 1 × 1 output Z: using 0,0.');
+  assert.equal(pixelOutsideNote([5, 7], 1, 1, [0, 0]), 'This link’s “px=5,7” is outside Z, which has 1 row and 1 column: using 0,0.');
 });
 
 test('the class’s number matrices as images', () => {

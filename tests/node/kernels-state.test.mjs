@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { defaultState, viewProblem, cellProblems, CLASS_KERNEL } from '../../web/kernels/state.js';
 import { encodeHash, decodeHash } from '../../web/kernels/link.js';
 import { readWhole, readDecimal } from '../../web/kernels/typed.js';
+import { defaultLayer } from '../../web/kernels/layer.js';
 
 /** A view unlike the default in every key. */
 function fullState() {
@@ -19,6 +20,7 @@ function fullState() {
       ['1/9', '1/9', '1/9', '1/9', '1/9', '1/9', '1/9', '1/9', '1/9', '0', '0', '0', '0', '0', '2'],
     ],
     normalise: true, bias: -3.5, pad: 'reflect', stride: 2, display: 'abs', sel: [17, 42],
+    layer: defaultLayer(3, 5, 3),
   };
 }
 
@@ -185,7 +187,7 @@ test('why a view cannot be computed: the kernel does not fit, or a cell is not a
   const tall = { ...s, k1: 5, k2: 3, kernels: [Array(15).fill('1'), Array(15).fill('1'), Array(15).fill('1')] };
   const p = viewProblem(tall, 3, 3);
   assert.equal(p.kind, 'no-output');
-  assert.equal(p.fit, 'The 5 × 3 kernel does not fit in the 3 × 3 image without padding: choose a padding, or a kernel of at most 3 × 3.');
+  assert.equal(p.fit, 'The 5 × 3 kernel does not fit in X, 3 rows × 3 columns, without padding: choose a padding, or a kernel of at most 3 rows × 3 columns.');
   assert.equal(viewProblem({ ...tall, pad: 'zero' }, 3, 3), null);
   assert.equal(viewProblem(s, 1, 1).kind, 'no-output', 'a 1 x 1 image');
   assert.equal(viewProblem({ ...s, pad: 'edge', stride: 4 }, 1, 1), null);
@@ -201,6 +203,6 @@ test('why a view cannot be computed: the kernel does not fit, or a cell is not a
   // Both: there is no output, and the cells are still named.
   const both = viewProblem({ ...bad, k1: 3, k2: 3, stride: 1 }, 2, 2);
   assert.equal(both.kind, 'no-output');
-  assert.match(both.text, /^The 3 × 3 kernel does not fit in the 2 × 2 image .* W\[0, 1\] holds “abc”/);
+  assert.match(both.text, /^The 3 × 3 kernel does not fit in X, 2 rows × 2 columns, .* W\[0, 1\] holds “abc”/);
   assert.equal(both.cells.length, 2);
 });

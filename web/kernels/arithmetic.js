@@ -132,3 +132,46 @@ export function patchOf({ k1, k2, pad, stride }, j1, j2) {
 export function pixelCentredAt({ k1, k2, pad, stride }, y, x) {
   return [Math.round((y + padBefore(k1, pad) - (k1 - 1) / 2) / stride), Math.round((x + padBefore(k2, pad) - (k2 - 1) / 2) / stride)];
 }
+
+/**
+ * The q-th quantile of |value| (nearest rank: the smallest p with at least a
+ * fraction q of the values at or below it), and how many values lie above it.
+ * Exact, in three passes: a histogram finds p's bin, which alone is sorted.
+ * Returns { p, above, max, count }.
+ * @param {ArrayLike<number>} values
+ * @param {number} q  0 < q <= 1
+ */
+export function percentileAbs(values, q) {
+  const count = values.length;
+  let max = 0;
+  for (let i = 0; i < count; i++) max = Math.max(max, Math.abs(values[i]));
+  if (count === 0 || max === 0) return { p: 0, above: 0, max, count };
+  const bins = 4096, scale = (bins - 1) / max;
+  const hist = new Uint32Array(bins);
+  for (let i = 0; i < count; i++) hist[Math.floor(Math.abs(values[i]) * scale)]++;
+  const rank = Math.max(1, Math.ceil(q * count));
+  let below = 0, bin = 0;
+  while (below + hist[bin] < rank) below += hist[bin++];
+  const inBin = [];
+  for (let i = 0; i < count; i++) {
+    const a = Math.abs(values[i]);
+    if (Math.floor(a * scale) === bin) inBin.push(a);
+  }
+  inBin.sort((a, b) => a - b);
+  const p = inBin[rank - below - 1];
+  let above = 0;
+  for (let i = 0; i < count; i++) if (Math.abs(values[i]) > p) above++;
+  return { p, above, max, count };
+}
+
+/**
+ * A weight as the step-by-step and the exercise write it: the number the
+ * engine multiplies by (a float32), to 6 significant digits, so that a
+ * Gaussian's 0.07511 is not shown as 0.075.
+ * @param {number} v
+ */
+export function weightText(v) {
+  if (Number.isInteger(v)) return String(v);
+  const s = String(Number(v.toPrecision(6)));
+  return s === '-0' ? '0' : s;
+}

@@ -5,8 +5,9 @@
 import { h, say } from '../lib/dom.js';
 import { SAMPLES } from '../lib/image-source.js';
 import { MAX_KERNEL } from '../lib/limits.js';
-import { outShape } from './arithmetic.js';
-import { MATRICES, PRESETS, presetById, isMagnitude, kernelSize, planesOf, outPlanes } from './state.js';
+import { outShape, fmt } from './arithmetic.js';
+import { MATRICES, PRESETS, SPEEDS, presetById, isMagnitude, isLayer, kernelSize, planesOf, outPlanes } from './state.js';
+import { MAX_MAPS, LAYER_PRESETS, DENSE_UNITS, paramCounts, grouped } from './layer.js';
 
 /** @typedef {import('./elements.js').Elements} Elements */
 /** @typedef {import('./page.js').PageState} PageState */
@@ -29,13 +30,22 @@ export function fillSelects(el) {
   const classGroup = h('optgroup', { label: 'The class’s numbers' });
   for (const [id, m] of Object.entries(MATRICES)) add(classGroup, id, m.label);
   const photos = h('optgroup', { label: 'Photos' });
-  for (const s of SAMPLES) add(photos, s.name, `Photo: ${s.label}`);
+  // The sample's name alone: its size is said the lesson's way, (height, width, channels), once it is X.
+  for (const s of SAMPLES) add(photos, s.name, `Photo: ${s.label.split(' (')[0]}`);
   el.imageSelect.append(classGroup, photos);
   for (const p of PRESETS) add(el.preset, p.id, p.label);
   for (let k = 1; k <= MAX_KERNEL; k++) {
     add(el.k1, String(k), String(k));
     add(el.k2, String(k), String(k));
   }
+  for (let n = 1; n <= MAX_MAPS; n++) add(el.count, String(n), String(n));
+  for (const p of LAYER_PRESETS) add(el.layerPreset, p.id, p.label);
+  for (const sp of SPEEDS) add(el.speed, sp.id, sp.label);
+}
+
+/** X's shape the lesson's way: (height, width) for one channel, (height, width, channels) for more. */
+export function shapeText(height, width, channels) {
+  return channels ? `(${height}, ${width}, ${channels})` : `(${height}, ${width})`;
 }
 
 /**
@@ -52,9 +62,10 @@ export function renderControls(state, el) {
       own = new Option('', 'own');
       el.imageSelect.append(own);
     }
-    own.textContent = `Your image: ${state.image.name} (${state.image.width} × ${state.image.height})`;
+    own.textContent = `Your image: ${state.image.name} (height ${state.image.height}, width ${state.image.width})`;
   }
   el.imageSelect.value = s.image;
+  renderLayerControls(state, el);
   for (const opt of el.preset.options) {
     const p = presetById(opt.value);
     opt.disabled = (p.sumOnly && s.mode !== 'sum') || (p.id === 'magnitude' && s.mode === 'sum');
@@ -73,6 +84,8 @@ export function renderControls(state, el) {
   el.pad.value = s.pad;
   el.stride.value = String(s.stride);
   el.display.value = s.display;
+  el.scale.value = s.scale;
+  el.speed.value = state.speed;
   el.display.querySelector('option[value="diverging"]').disabled = planesOf(s) !== 1;
   el.biasField.hidden = s.mode !== 'sum';
   if (document.activeElement !== el.bias) el.bias.value = String(s.bias);
@@ -86,7 +99,33 @@ export function renderControls(state, el) {
 /** The preset menu, and σ beside it for the Gaussian. @param {PageState} state @param {Elements} el */
 export function renderPresetChoice(state, el) {
   el.preset.value = state.settings.preset;
-  el.sigmaField.hidden = state.settings.preset !== 'gaussian';
+  el.sigmaField.hidden = state.settings.preset !== 'gaussian' || isLayer(state.settings);
+}
+
+/**
+ * Section 2 in the layer mode: N, the layer's preset, ReLU, the kernel being
+ * edited and its bias; the single kernel's controls otherwise.
+ * @param {PageState} state
+ * @param {Elements} el
+ */
+export function renderLayerControls(state, el) {
+  const s = state.settings, layer = isLayer(s);
+  el.kernelTitle.textContent = layer ? '2. The kernels W_0 … W_(N−1) of the layer' : '2. The kernel W';
+  for (const f of el.singleOnly) f.hidden = layer;
+  el.layerControls.hidden = el.layerBiasField.hidden = !layer;
+  if (!layer) return;
+  el.count.value = String(s.layer.n);
+  el.layerPreset.value = s.layer.preset;
+  el.relu.checked = s.layer.relu;
+  if (el.editMap.options.length !== s.layer.n) {
+    el.editMap.replaceChildren(...Array.from({ length: s.layer.n }, (_, n) => new Option(`W_${n}`, String(n))));
+  }
+  el.editMap.value = String(s.map);
+  el.layerBiasLabel.textContent = `Kernel ${s.map}’s bias b_${s.map}`;
+  if (document.activeElement !== el.layerBias) {
+    el.layerBias.value = String(s.layer.biases[s.map]);
+    fieldError(el.layerBias, el.layerBiasError, '');
+  }
 }
 
 /** The selected pixel's row and column fields (their largest values once there is a result). @param {PageState} state @param {Elements} el */
@@ -97,12 +136,16 @@ export function renderPixelFields(state, el) {
   }
   el.j1.value = String(state.settings.sel[0]);
   el.j2.value = String(state.settings.sel[1]);
+  el.mapField.hidden = !isLayer(state.settings);
+  el.map.max = String(state.settings.layer.n - 1);
+  el.map.value = String(state.settings.map);
 }
 
 /** @param {Elements} el */
 export function clearPixelErrors(el) {
   fieldError(el.j1, el.j1Error, '');
   fieldError(el.j2, el.j2Error, '');
+  fieldError(el.map, el.mapError, '');
 }
 
 /** X's shape, as the kernel sees it. @param {PageState} state @param {Elements} el */
@@ -110,11 +153,14 @@ export function renderImageShape(state, el) {
   const image = state.image;
   if (!image) return;
   const { width: w, height: ht } = image;
-  const from = image.scaledFrom ? ` (scaled down from ${image.scaledFrom.width} × ${image.scaledFrom.height})` : '';
+  const s = state.settings;
+  const from = image.scaledFrom ? ` (scaled down from height ${image.scaledFrom.height}, width ${image.scaledFrom.width})` : '';
+  const c = isLayer(s) ? s.channels : 3;
   el.imageShape.replaceChildren(h('span', {
-    text: state.settings.mode === 'gray'
-      ? `X as the kernel sees it: a matrix of ${ht} rows × ${w} columns, shape (${ht}, ${w}), numbers 0–255${from}.`
-      : `X: ${ht} rows × ${w} columns × 3 channels (R, G, B), shape (${ht}, ${w}, 3), numbers 0–255${from}.`,
+    text: s.mode === 'gray'
+      ? `X as the kernel sees it: a matrix of ${ht} rows × ${w} columns, shape ${shapeText(ht, w)}, numbers 0–255${from}.`
+      : c === 1 ? `X: ${ht} rows × ${w} columns × 1 channel (gray), shape ${shapeText(ht, w, 1)}, numbers 0–255${from}.`
+        : `X: ${ht} rows × ${w} columns × 3 channels (R, G, B), shape ${shapeText(ht, w, 3)}, numbers 0–255${from}.`,
   }));
 }
 
@@ -137,12 +183,35 @@ export function renderFormula(state, el) {
   if (rows.out < 1 || cols.out < 1) {
     shape.textContent = 'No output: without padding the kernel is larger than the image. Choose a smaller kernel or a padding.';
     shape.dataset.kind = 'error';
+  } else if (isLayer(s)) {
+    shape.textContent = `Z has shape ${shapeText(rows.out, cols.out, s.layer.n)}: ${s.layer.n} feature map${s.layer.n > 1 ? 's' : ''}, one per kernel.`;
   } else {
     shape.textContent = outPlanes(s) === 1
-      ? `Z has shape (${rows.out}, ${cols.out}): one output channel.`
-      : `Z has shape (${rows.out}, ${cols.out}, 3): one output channel per colour channel.`;
+      ? `Z has shape ${shapeText(rows.out, cols.out)}: one output channel.`
+      : `Z has shape ${shapeText(rows.out, cols.out, 3)}: one output channel per colour channel.`;
   }
   el.formula.append(shape);
+  renderParamCount(state, el);
+}
+
+/**
+ * The lesson's point that a fully connected layer is impractical on real
+ * images, for the image on screen and the layer in the editor.
+ * @param {PageState} state
+ * @param {Elements} el
+ */
+function renderParamCount(state, el) {
+  const { image, settings: s } = state;
+  el.paramCount.hidden = !isLayer(s);
+  if (!isLayer(s)) return;
+  const c = s.channels, n = s.layer.n;
+  const { dense, conv } = paramCounts(image.height, image.width, c, s.k1, s.k2, n);
+  el.paramCount.replaceChildren(
+    `Weights, for this image of shape ${shapeText(image.height, image.width, c)}: a dense layer of ${DENSE_UNITS} units on it needs `,
+    h('strong', { className: 'mono', text: `${image.height} × ${image.width} × ${c} × ${DENSE_UNITS} + ${DENSE_UNITS} = ${grouped(dense)}` }),
+    ' weights; this convolutional layer needs ',
+    h('strong', { className: 'mono', text: `${s.k1} × ${s.k2} × ${c} × ${n} + ${n} = ${grouped(conv)}` }),
+    `, whatever the size of the image: each kernel is slid over all of it, and sees only ${s.k1} × ${s.k2} neighbouring pixels at a time.`);
 }
 
 /** How the result is shown, when 'automatic' chose it or a choice could not be followed. @param {PageState} state @param {Elements} el */
@@ -153,9 +222,19 @@ export function renderDisplayHint(state, el) {
   if (s.display === 'diverging' && planesOf(s) !== 1) {
     text = 'Diverging colours need a single output plane: showing |value| scaled.';
   } else if (s.display === 'auto' && drawn) {
-    text = `Now: ${names[drawn.display]}${drawn.display === 'clamp' ? '' : drawn.signed ? ' (the result has signs)' : ' (values above 255)'}.`;
+    const why = drawn.display === 'clamp' ? '' : drawn.signed ? ' (the result has signs)'
+      : drawn.op === 'layer' ? ' (each map on its own scale)' : ' (values above 255)';
+    text = `Now: ${names[drawn.display]}${why}.`;
   }
   el.displayHint.textContent = text;
+  const scaled = drawn?.maps ? drawn.maps[s.map]?.scaled : drawn?.scaled;
+  let scaleText = '';
+  if (drawn && drawn.display === 'clamp') scaleText = 'Clamped values are shown as they are: no scale.';
+  else if (scaled?.to === 'typical') {
+    scaleText = `Now: typical values, ±${fmt(scaled.p, 2)}; ${fmt((100 * scaled.above) / scaled.count, 1)}% of the values are beyond and clipped`
+      + `${s.scale === 'auto' ? ' (an edge kernel: its weights sum to 0)' : ''}.`;
+  } else if (scaled) scaleText = 'Now: to the largest |value|.';
+  el.scaleHint.textContent = scaleText;
 }
 
 /** The webcam's buttons and picture, on or off. @param {PageState} state @param {Elements} el */

@@ -43,14 +43,27 @@ export function wire(el, on, maxSide) {
   el.normalise.addEventListener('change', () => on.normalise(el.normalise.checked));
   el.editors.addEventListener('input', (e) => {
     const input = /** @type {HTMLInputElement | null} */ (/** @type {HTMLElement} */ (e.target).closest('input.k-cell'));
-    if (input) on.cell(Number(input.dataset.kernel), Number(input.dataset.cell), input.value);
+    if (!input) return;
+    const { kernel, map, channel, cell } = input.dataset;
+    if (channel !== undefined) on.layerCell(Number(map), Number(channel), Number(cell), input.value);
+    else on.cell(Number(kernel), Number(cell), input.value);
   });
   el.editors.addEventListener('keydown', (e) => on.cellKey(e));
   el.bias.addEventListener('input', () => on.bias(el.bias.value));
+  el.count.addEventListener('change', () => on.count(Number(el.count.value)));
+  el.layerPreset.addEventListener('change', () => on.layerPreset(el.layerPreset.value));
+  el.relu.addEventListener('change', () => on.relu(el.relu.checked));
+  el.editMap.addEventListener('change', () => on.selectMap(Number(el.editMap.value)));
+  el.layerBias.addEventListener('input', () => on.layerBias(el.layerBias.value));
+  el.maps.addEventListener('click', (e) => {
+    const button = /** @type {HTMLElement} */ (e.target).closest('button[data-map]');
+    if (button instanceof HTMLElement) on.selectMap(Number(button.dataset.map));
+  });
   for (const radio of el.modes) radio.addEventListener('change', () => { if (radio.checked) on.mode(radio.value); });
   el.pad.addEventListener('change', () => on.setting('pad', el.pad.value));
   el.stride.addEventListener('change', () => on.setting('stride', Number(el.stride.value)));
   el.display.addEventListener('change', () => on.setting('display', el.display.value));
+  el.scale.addEventListener('change', () => on.setting('scale', el.scale.value));
 
   el.outputCanvas.addEventListener('click', (e) => on.clickOutput(...clickAt(e, el.outputCanvas)));
   el.inputCanvas.addEventListener('click', (e) => on.clickInput(...clickAt(e, el.inputCanvas)));
@@ -60,6 +73,8 @@ export function wire(el, on, maxSide) {
   const typed = () => on.pixelTyped(fieldText(el.j1), fieldText(el.j2));
   el.j1.addEventListener('change', typed);
   el.j2.addEventListener('change', typed);
+  el.map.addEventListener('change', () => on.mapTyped(fieldText(el.map)));
+  el.speed.addEventListener('change', () => on.speed(el.speed.value));
   el.prev.addEventListener('click', () => on.step(-1));
   el.next.addEventListener('click', () => on.step(1));
   el.play.addEventListener('click', () => on.play());

@@ -2,7 +2,7 @@
 // whether it is still about the view shown, and the feedback on an answer.
 // Views: they read the page's state and never change it.
 import { say } from '../lib/dom.js';
-import { sameView } from './state.js';
+import { sameView, CHANNEL_NAMES } from './state.js';
 
 /** @typedef {import('./elements.js').Elements} Elements */
 /** @typedef {import('./page.js').PageState} PageState */
@@ -14,11 +14,15 @@ import { sameView } from './state.js';
  * @param {Elements} el
  */
 export function renderQuestion(state, el) {
-  const { view, label } = state.exercise;
+  const { view, label, plane, probe } = state.exercise;
   const { params } = view;
+  const n = probe.map;
   const what = params.op === 'magnitude' ? 'the gradient magnitude √(gx² + gy²) there'
-    : params.mode === 'sum' ? `the sum over the three channels of W_c · X_c${params.bias ? ', plus the bias' : ''}`
-      : 'the sum of W times the patch, element by element';
+    : params.op === 'layer' ? `the sum over the channels of W_${n} times the patch, element by element, plus the bias b_${n} = ${params.biases[n]}`
+      + `${params.relu ? ', then ReLU: max(0, sum)' : ''}`
+      : params.mode === 'sum' ? `the sum over the three channels of W_c · X_c${params.bias ? ', plus the bias' : ''}`
+        : params.mode === 'channels' ? `the sum of W times the patch of X_${CHANNEL_NAMES[plane]}, element by element`
+          : 'the sum of W times the patch, element by element';
   el.exBox.hidden = false;
   el.exQuestion.textContent = `What is ${label}? It is ${what}.`;
   el.exAnswerLabel.textContent = `Your answer for ${label}`;

@@ -13,13 +13,19 @@
 import { MAX_KERNEL, MAX_STRIDE } from '../lib/limits.js';
 import { wholeNumber } from '../lib/numbers.js';
 import { decodeHash as decodeFields, encodeHash as encodeFields, ignoredLines } from '../lib/hash-state.js';
-import { IMAGE_IDS, MODES, PADS, DISPLAYS, PRESETS, CLASS_KERNEL, defaultState, cellProblems } from './state.js';
+import { IMAGE_IDS, MODES, PADS, DISPLAYS, SCALES, PRESETS, CLASS_KERNEL, defaultState, cellProblems } from './state.js';
 import { parseCell, readDecimal, SIGMA, SIGMA_RULE } from './typed.js';
+import { MAX_MAPS, LAYER_PRESET_IDS, defaultLayer } from './layer.js';
 
 /** @typedef {import('./state.js').Settings} Settings */
 /** @typedef {{ key: string, short: string, value: string, why: string, using?: string }} Ignored */
 
 const KERNEL_KEYS = ['k', 'preset', 'w', 'wg', 'wb'];
+// The convolutional layer's keys, read together too (layer.js): its preset,
+// N, each kernel's cells (C slices of K1 x K2, channel by channel), the biases,
+// ReLU, and the selected map.
+const LAYER_KERNEL_KEYS = Array.from({ length: MAX_MAPS }, (_, i) => `lw${i}`);
+const LAYER_KEYS = ['layer', 'n', ...LAYER_KERNEL_KEYS, 'lb', 'relu', 'map'];
 const MAX_PX = 1 << 16;
 const PX_RULE = 'the selected pixel is written row,column, such as 2,3';
 
@@ -29,6 +35,8 @@ const cellsText = (cells) => cells.join(',');
 const cellsOrCopy = (cells) => (cells === null ? 'a copy of w=, the R kernel' : cells.join(','));
 /** @param {Record<string, any>} s */
 const sumKernels = (s) => s.mode === 'sum' && s.preset !== 'magnitude';
+/** @param {Record<string, any>} s */
+const layerMode = (s) => s.mode === 'layer';
 
 /**
  * Every key of the link, in the order a link writes them. The kernel's keys
@@ -58,9 +66,17 @@ export const FIELDS = [
       return r.ok ? { value: r.value } : { error: `the bias ${r.reason}` };
     },
   },
+  { key: 'layerPreset', short: 'layer', what: 'the layer’s preset', type: 'custom', def: 'features', format: String, when: layerMode },
+  { key: 'n', short: 'n', what: 'the number of kernels', type: 'custom', def: 4, format: String, when: layerMode },
+  ...LAYER_KERNEL_KEYS.map((key, i) => ({
+    key, short: key, what: `kernel ${i}`, type: /** @type {'custom'} */ ('custom'), def: null, format: String, when: (s) => layerMode(s) && i < s.layer.n,
+  })),
+  { key: 'lb', short: 'lb', what: 'the biases', type: 'custom', def: null, format: String, when: layerMode },
+  { key: 'relu', short: 'relu', what: 'ReLU', type: 'bool', def: true, when: layerMode },
   { key: 'pad', short: 'pad', what: 'the padding', type: 'enum', values: PADS, def: 'valid' },
   { key: 'stride', short: 'stride', what: 'the stride', type: 'int', min: 1, max: MAX_STRIDE, def: 1 },
   { key: 'display', short: 'display', what: 'the display', type: 'enum', values: DISPLAYS, def: 'auto' },
+  { key: 'scale', short: 'scale', what: 'the colour scale', type: 'enum', values: SCALES, def: 'auto', when: (s) => s.scale !== 'auto' },
   {
     key: 'sel', short: 'px', what: 'the selected pixel', type: 'custom', def: [0, 0], format: (v) => v.join(','),
     parse: (t) => {
@@ -68,16 +84,22 @@ export const FIELDS = [
       return parts.length === 2 && parts.every((r) => r.error === undefined) ? { value: parts.map((r) => r.value) } : { error: PX_RULE };
     },
   },
+  { key: 'map', short: 'map', what: 'the selected map', type: 'custom', def: 0, format: String, when: layerMode },
 ];
 // The keys read one by one, by the table alone.
-const ALONE = FIELDS.filter((d) => !KERNEL_KEYS.includes(d.short));
+const ALONE = FIELDS.filter((d) => !KERNEL_KEYS.includes(d.short) && !LAYER_KEYS.includes(d.short));
 
 /**
  * The link's text of a view (with its '#').
  * @param {Settings} s
  */
 export function encodeHash(s) {
-  return `#${encodeFields(FIELDS, { ...s, k: [s.k1, s.k2], w: s.kernels[0], wg: s.kernels[1], wb: s.kernels[2] })}`;
+  const layer = s.layer;
+  const lw = Object.fromEntries(layer.kernels.map((slices, i) => [`lw${i}`, slices.slice(0, s.channels).flat().join(',')]));
+  return `#${encodeFields(FIELDS, {
+    ...s, k: [s.k1, s.k2], w: s.kernels[0], wg: s.kernels[1], wb: s.kernels[2],
+    layerPreset: layer.preset, n: layer.n, ...lw, lb: layer.biases.join(','), relu: layer.relu,
+  })}`;
 }
 
 /** "3x3" -> { value: [k1, k2] } or { error }. @param {string} text */
@@ -163,6 +185,86 @@ function readKernel(p, mode) {
   return { kernel: { k1, k2, preset: preset ?? 'custom', kernels }, ignored };
 }
 
+/**
+ * The layer's keys, read together for a link in the layer mode with a
+ * k1 x k2 kernel size. Returns { layer, channels, map, ignored }: layer is
+ * null for the default one; channels, what its kernels were written for (null
+ * when the link does not say). Rules:
+ *  - n= and every kernel lw0= ... lw(n-1)= fall back together, with layer=,
+ *    when any is at fault: each kernel holds K1 x K2 numbers per channel, for
+ *    1 or 3 channels, all alike (a kernel size that fell back takes them along);
+ *  - a preset the link cannot mean falls back alone, to your own numbers;
+ *  - the biases (lb=, n numbers), relu= and map= (a kernel's number) fall back alone.
+ * @param {URLSearchParams} p
+ * @param {number} k1
+ * @param {number} k2
+ */
+function readLayer(p, k1, k2) {
+  /** @type {Ignored[]} */
+  const ignored = [];
+  const fallBack = (key, why, using) => ignored.push({ key: key === 'layer' ? 'layerPreset' : key, short: key, value: p.get(key), why, using });
+  let layer = null, channels = null;
+  const given = LAYER_KERNEL_KEYS.filter((key) => p.has(key));
+  if (p.has('n') || given.length) {
+    const count = p.has('n') ? wholeNumber(p.get('n'), 1, MAX_MAPS, 'the number of kernels') : { value: given.length };
+    let fault = count.error ? ['n', count.error] : null;
+    const kernels = [];
+    for (let i = 0; !fault && i < count.value; i++) {
+      const key = `lw${i}`;
+      if (!p.has(key)) {
+        fault = [p.has('n') ? 'n' : key, `the link has no numbers for kernel ${i}, ${key}=`];
+        break;
+      }
+      const cells = p.get(key).split(',').map((c) => c.trim());
+      const c = cells.length === k1 * k2 ? 1 : cells.length === 3 * k1 * k2 ? 3 : 0;
+      const bad = cells.map(parseCell).find((r) => !r.ok);
+      if (!c) fault = [key, `a ${k1} × ${k2} kernel needs ${k1 * k2} numbers per channel, for 1 or 3 channels, in ${key}=; it has ${cells.length}`];
+      else if (channels && c !== channels) fault = [key, `kernel ${i} is for ${c} channel${c > 1 ? 's' : ''}, kernel 0 for ${channels}`];
+      else if (bad) fault = [key, `${key}= ${bad.reason}`];
+      else {
+        channels = c;
+        const slices = [0, 1, 2].map((ch) => cells.slice(k1 * k2 * (c === 1 ? 0 : ch), k1 * k2 * ((c === 1 ? 0 : ch) + 1)));
+        kernels.push(slices);
+      }
+    }
+    if (fault) {
+      const [culprit, why] = fault;
+      for (const key of ['layer', 'n', ...given]) {
+        if (p.has(key)) fallBack(key, key === culprit ? why : `it goes with “${culprit}”, which was ignored`, key.startsWith('lw') ? 'the layer’s first kernels' : undefined);
+      }
+      channels = null;
+    } else {
+      let preset = p.get('layer') ?? 'custom';
+      if (!LAYER_PRESET_IDS.includes(preset)) {
+        fallBack('layer', `the layer’s preset is ${LAYER_PRESET_IDS.join(', ')}`, 'custom');
+        preset = 'custom';
+      }
+      layer = { preset, n: count.value, kernels, biases: new Array(count.value).fill(0), relu: true };
+      for (const key of given) if (Number(key.slice(2)) >= count.value) fallBack(key, `the layer has ${count.value} kernel${count.value > 1 ? 's' : ''}`, 'nothing');
+    }
+  }
+  const n = layer?.n ?? 4;
+  const biases = new Array(n).fill(0);
+  if (p.has('lb')) {
+    const parts = p.get('lb').split(',').map((t) => parseCell(t));
+    if (parts.length === n && parts.every((r) => r.ok)) parts.forEach((r, i) => { biases[i] = r.value; });
+    else fallBack('lb', parts.length !== n ? `the biases are ${n} numbers, one per kernel` : `a bias ${parts.find((r) => !r.ok).reason}`, new Array(n).fill(0).join(','));
+  }
+  let relu = true;
+  if (p.has('relu')) {
+    const t = p.get('relu');
+    if (t === '0' || t === '1') relu = t === '1';
+    else fallBack('relu', 'ReLU is 0 or 1', '1');
+  }
+  let map = 0;
+  if (p.has('map')) {
+    const r = wholeNumber(p.get('map'), 0, n - 1, 'the selected map');
+    if (r.error) fallBack('map', r.error, '0');
+    else map = r.value;
+  }
+  return { layer: layer && { ...layer, biases, relu }, biases, relu, channels, map, ignored };
+}
+
 const OWN_IMAGE_NOTE = 'This link was made with an image of someone’s own, which a link cannot carry: showing the sample photo instead.';
 
 /**
@@ -187,9 +289,19 @@ export function decodeHash(hash) {
   }
   const { kernel, ignored: kernelIgnored } = readKernel(p, state.mode);
   Object.assign(state, kernel);
+  // C: what the layer's kernels were written for (else 3, until the image is loaded: takeChannels())
+  state.layer = defaultLayer(state.k1, state.k2, state.channels);
+  let layerIgnored = [];
+  if (state.mode === 'layer') {
+    const read = readLayer(p, state.k1, state.k2);
+    if (read.channels) state.channels = read.channels;
+    state.layer = read.layer ?? { ...defaultLayer(state.k1, state.k2, state.channels), biases: read.biases, relu: read.relu };
+    state.map = read.map;
+    layerIgnored = read.ignored;
+  }
   const at = (i) => FIELDS.findIndex((d) => d.key === i.key);
-  ignored = [...ignored, ...kernelIgnored].sort((a, b) => at(a) - at(b));
-  const unknown = alone.unknown.filter((k) => !KERNEL_KEYS.includes(k));
+  ignored = [...ignored, ...kernelIgnored, ...layerIgnored].sort((a, b) => at(a) - at(b));
+  const unknown = alone.unknown.filter((k) => !KERNEL_KEYS.includes(k) && !LAYER_KEYS.includes(k));
   notes.push(...ignoredLines(FIELDS, ignored, unknown));
   return { state, ignored, unknown, notes };
 }
@@ -213,6 +325,6 @@ export function shareCaveats(s) {
 
 /** The note for a link's pixel that the output turned out not to have. */
 export function pixelOutsideNote(asked, oh, ow, sel) {
-  return `This link’s “px=${asked.join(',')}” is outside the ${oh} × ${ow} output Z: using ${sel.join(',')}.`;
+  return `This link’s “px=${asked.join(',')}” is outside Z, which has ${oh} row${oh > 1 ? 's' : ''} and ${ow} column${ow > 1 ? 's' : ''}: using ${sel.join(',')}.`;
 }
 

@@ -14,21 +14,23 @@ import { findElements } from './elements.js';
 import { wire } from './events.js';
 import { UrlHash } from './url.js';
 import {
-  MAX_SIDE, presetById, choosePreset, presetKernels, engineKernels, resizeKernels, changeMode, editCell, stepPixel,
-  arrowMove, sameView,
+  MAX_SIDE, SPEEDS, presetById, choosePreset, presetKernels, engineKernels, resizeKernels, changeMode, editCell, stepPixel,
+  scanStep, arrowMove, isLayer,
 } from './state.js';
+import { Scan } from './scan.js';
+import { layerActions } from './layer-actions.js';
+import { questionActions } from './questions.js';
 import {
   newPageState, takeImage, checkView, takeResult, computeFailed, fitSelection, selectPixel, pixelClicked, takeLink,
-  askQuestion, questionTables,
 } from './page.js';
 import { encodeHash, decodeHash, linkSettings, shareCaveats } from './link.js';
-import { parseCell, readSigma, readPixel, judgeAnswer, revealText } from './typed.js';
+import { parseCell, readSigma, readPixel, readWhole } from './typed.js';
 import * as controls from './controls.js';
 import { renderEditors, renderCellMarks, moveBetweenCells } from './editor.js';
-import { renderInput, renderOutput, renderMarkers } from './canvas.js';
+import { renderInput, renderOutput, renderMarkers, renderMaps, renderMapChoice, shownPlane } from './canvas.js';
 import { renderResult, renderLegend, renderTiming, renderProgress } from './result.js';
-import { renderWorkedSum, renderStep } from './step.js';
-import { renderQuestion, renderExerciseStatus, renderFeedback } from './exercise.js';
+import { renderStep } from './step.js';
+import { renderExerciseStatus } from './exercise.js';
 
 const el = findElements();
 const state = newPageState();
@@ -39,8 +41,11 @@ const work = {
   engine: null,
   renderSeq: 0,
   renderCount: 0,
-  playTimer: null,
 };
+const scan = new Scan(() => stepBy(1, true), (playing) => {
+  state.playing = playing;
+  controls.renderPlay(state, el);
+});
 const busy = new Busy((count) => {
   document.body.dataset.busy = String(count);
   el.step.setAttribute('aria-busy', String(count > 0));
@@ -93,7 +98,8 @@ async function showImage(img, id, seq) {
 async function drawInput() {
   if (!state.image) return;
   const seq = state.image.seq;
-  const gray = state.settings.mode === 'gray';
+  const s = state.settings;
+  const gray = s.mode === 'gray' || (isLayer(s) && s.channels === 1);
   const view = await work.engine.call('inputView', { gray });
   if (seq !== state.image.seq) return;
   renderInput(state, el, { ...view, gray });
@@ -138,7 +144,7 @@ function requestCompute() {
   }
   if (state.status.kind === 'no-output') {
     computes.drop();
-    stopPlay();
+    scan.stop();
   }
   renderStatus();
 }
@@ -162,9 +168,10 @@ async function showView(params, since) {
   // A view refused since this request was made has no output: this one is not it.
   if (state.status.kind === 'no-output') renderProgress(el, '');
   if (params.imageSeq !== images.seq || state.status.kind === 'no-output') return;
-  renderOutput(el, r);
-  // the canvas holds its own copy now: the worker can reuse the buffer
-  work.engine.call('recycle', { buffer: r.rgba }, [r.rgba]).catch(() => {});
+  if (r.maps) state.settings.map = Math.min(state.settings.map, r.maps.length - 1);
+  renderOutput(el, shownPlane(r, state.settings.map));
+  // the canvas holds its own copy now: the worker can reuse the buffer (the layer's maps are kept, to be shown again)
+  if (!r.maps) work.engine.call('recycle', { buffer: r.rgba }, [r.rgba]).catch(() => {});
   const end = performance.now();
   performance.measure('kernels:edit-to-pixels', { start: since, end });
   renderTiming(el, { engineMs: r.ms, totalMs: end - since, count: ++work.renderCount });
@@ -177,7 +184,26 @@ async function showView(params, since) {
   controls.renderPixelFields(state, el);
   renderLegend(state, el);
   renderMarkers(state, el);
+  renderMaps(state, el);
   probes.ask(true);
+}
+
+/** Map n of the layer selected: its kernel is the one edited, its value the one worked out. */
+function selectMap(n) {
+  const s = state.settings;
+  s.map = Math.max(0, Math.min(s.layer.n - 1, n));
+  if (state.lastWhole) state.lastWhole.map = s.map;
+  renderEditors(state, el);
+  controls.renderLayerControls(state, el);
+  controls.renderPixelFields(state, el);
+  if (state.drawn?.maps && s.map < state.drawn.maps.length) {
+    renderOutput(el, shownPlane(state.drawn, s.map));
+    renderStatus();
+    renderLegend(state, el);
+    renderMapChoice(state, el);
+    probes.ask(true);
+  }
+  hash.soon();
 }
 
 // ---- the selected output pixel ----
@@ -190,7 +216,7 @@ function select(j1, j2, { fromUser = true } = {}) {
   renderMarkers(state, el);
   probes.ask(true);
   hash.soon();
-  if (fromUser) stopPlay();
+  if (fromUser) scan.stop();
 }
 
 /** Shows the selected pixel's sum (probes: one at a time, the newest wins). */
@@ -198,9 +224,11 @@ async function showPixel() {
   const { drawn } = state;
   if (!drawn) return;
   const [j1, j2] = state.settings.sel;
+  const map = state.settings.map;
   try {
-    const p = await work.engine.call('probe', { key: drawn.key, j1, j2 });
-    if (!p.stale && state.drawn && p.key === state.drawn.key && p.j1 === state.settings.sel[0] && p.j2 === state.settings.sel[1]) {
+    const p = await work.engine.call('probe', { key: drawn.key, j1, j2, map });
+    if (!p.stale && state.drawn && p.key === state.drawn.key && p.j1 === state.settings.sel[0] && p.j2 === state.settings.sel[1]
+      && (p.map === undefined || p.map === state.settings.map)) {
       state.probe = p;
       renderStep(state, el);
     }
@@ -209,17 +237,11 @@ async function showPixel() {
   }
 }
 
-function stopPlay() {
-  if (!work.playTimer) return;
-  clearInterval(work.playTimer);
-  work.playTimer = null;
-  state.playing = false;
-  controls.renderPlay(state, el);
-}
-
-function stepBy(delta) {
+/** `delta` pixels on in reading order; by the scan, at its speed (a pixel or a whole row a step). */
+function stepBy(delta, scanning = false) {
   if (!state.drawn) return;
-  const [j1, j2] = stepPixel(state.settings.sel, delta, state.drawn.height, state.drawn.width);
+  const { height: oh, width: ow } = state.drawn;
+  const [j1, j2] = scanning ? scanStep(state.settings.sel, state.speed, oh, ow) : stepPixel(state.settings.sel, delta, oh, ow);
   select(j1, j2, { fromUser: false });
 }
 
@@ -227,7 +249,7 @@ function stepBy(delta) {
 
 async function loadFromHash() {
   const link = decodeHash(location.hash);
-  stopPlay();
+  scan.stop();
   const imageChanged = takeLink(state, link);
   controls.renderPageMessage(state, el);
   renderSettings();
@@ -244,7 +266,7 @@ async function loadFromHash() {
 
 const on = {
   chooseImage(id) {
-    stopPlay();
+    scan.stop();
     images.choose(id).then(() => hash.soon());
   },
   fileStart: (label) => images.fileStart(label),
@@ -331,57 +353,29 @@ const on = {
     if (r.sel) select(r.sel[0], r.sel[1]);
   },
   step(delta) {
-    stopPlay();
+    scan.stop();
     stepBy(delta);
   },
   play() {
-    if (work.playTimer) {
-      stopPlay();
-      return;
-    }
-    work.playTimer = setInterval(() => stepBy(1), 700);
-    state.playing = true;
-    controls.renderPlay(state, el);
+    if (scan.playing) scan.stop();
+    else scan.start(SPEEDS.find((x) => x.id === state.speed).ms);
+  },
+  speed(id) {
+    state.speed = id;
+    scan.every(SPEEDS.find((x) => x.id === id).ms);
+  },
+  mapTyped(text) {
+    const r = readWhole(text, 0, state.settings.layer.n - 1);
+    controls.fieldError(el.map, el.mapError, r.ok ? '' : `${r.problem}: the maps are 0 to ${state.settings.layer.n - 1}.`);
+    if (r.ok) selectMap(r.value);
+  },
+  selectMap(n) {
+    scan.stop();
+    selectMap(n);
   },
 
-  async newQuestion(attempt = 0) {
-    if (state.status.kind !== 'current') {
-      renderExerciseStatus(state, el, { refused: true });
-      return;
-    }
-    const view = state.drawn;
-    if (!view || attempt > 5) return;
-    const j1 = Math.floor(Math.random() * view.height), j2 = Math.floor(Math.random() * view.width);
-    let probe;
-    try {
-      probe = await work.engine.call('probe', { key: view.key, j1, j2 });
-    } catch (e) {
-      state.feedback = { text: e.message, kind: 'error' };
-      renderFeedback(state, el);
-      return;
-    }
-    if (probe.stale) return on.newQuestion(attempt + 1); // a newer result was on its way: ask about that one
-    askQuestion(state, probe, view, Math.floor(Math.random() * probe.z.length));
-    renderQuestion(state, el);
-    const tables = questionTables(state.exercise);
-    renderWorkedSum(el.exTables, tables.probe, tables.view, state.image, { full: false });
-    renderExerciseStatus(state, el);
-    el.exAnswer.focus();
-  },
-  answer(text) {
-    if (!state.exercise) return;
-    state.feedback = judgeAnswer(text, state.exercise.z, state.exercise.label);
-    renderFeedback(state, el);
-  },
-  reveal() {
-    if (!state.exercise) return;
-    const { probe, label, z, view } = state.exercise;
-    const current = Boolean(state.drawn && sameView(state.drawn, view));
-    state.feedback = { text: revealText(label, z, current) };
-    renderFeedback(state, el);
-    if (current) select(probe.j1, probe.j2);
-    el.step.closest('section').scrollIntoView({ behavior: 'smooth', block: 'start' });
-  },
+  ...layerActions(state, el, { edited, renderSettings, resize: (n) => on.size(n, n) }),
+  ...questionActions(state, el, { engine: () => work.engine, selectMap, select }),
 
   async share() {
     hash.now();

@@ -2,7 +2,7 @@
 // and what each event does to it, as pure functions: main.js owns the one
 // object, calls these, then has the views show it. No DOM and no engine here;
 // tested in node (tests/node/kernels-page.test.mjs).
-import { defaultState, viewProblem, filterParams, resultSigned, clampPixel, outLabel } from './state.js';
+import { defaultState, viewProblem, filterParams, resultSigned, clampPixel, valueLabel, takeChannels, DEFAULT_SPEED } from './state.js';
 import { pixelOutsideNote } from './link.js';
 import { pixelCentredAt } from './arithmetic.js';
 
@@ -24,6 +24,7 @@ import { pixelCentredAt } from './arithmetic.js';
  * @property {any} exercise   the open question ({ probe, view, plane, label, z }), or null
  * @property {{ text: string, kind?: MessageKind, invalid?: boolean }} feedback  on the answer
  * @property {boolean} playing   the scan moving on by itself
+ * @property {string} speed      how fast it moves (state.js's SPEEDS)
  * @property {string} kernelNote  a note about the last change to the kernel, said until the next one
  * @property {{ text: string, kind?: MessageKind }} kernelMessage  what the kernel message line says
  * @property {{ text: string, kind?: MessageKind }} imageMessage
@@ -39,7 +40,7 @@ import { pixelCentredAt } from './arithmetic.js';
 export function newPageState() {
   return {
     settings: defaultState(), lastWhole: null, image: null, drawn: null, status: { kind: 'current' }, probe: null,
-    exercise: null, feedback: { text: '' }, playing: false, kernelNote: '', kernelMessage: { text: '' },
+    exercise: null, feedback: { text: '' }, playing: false, speed: DEFAULT_SPEED, kernelNote: '', kernelMessage: { text: '' },
     imageMessage: { text: '' }, pageMessage: { link: [], engine: '', error: null }, linkSel: null, engine: null,
     cameraOn: false, share: { text: '', url: null },
   };
@@ -62,6 +63,7 @@ export function pickLabel(status) {
 export function takeImage(page, img, id, seq) {
   page.image = { id, name: img.name, width: img.width, height: img.height, gray: img.gray, seq, scaledFrom: img.scaledFrom };
   page.settings.image = id;
+  takeChannels(page.settings, img.gray ? 1 : 3);
   page.imageMessage = img.note ? { text: img.note, kind: 'warning' } : { text: '' };
   page.drawn = null;
 }
@@ -206,7 +208,7 @@ export function takeLink(page, { state: s, notes }) {
  * @param {number} plane
  */
 export function askQuestion(page, probe, view, plane) {
-  const label = outLabel(probe.z.length, plane, probe.j1, probe.j2);
+  const label = valueLabel(view.params, probe.z.length, plane, probe.j1, probe.j2, probe.map);
   page.exercise = { probe, view, plane, label, z: probe.z[plane] };
   page.feedback = { text: '', invalid: false };
 }

@@ -4,8 +4,8 @@
 // what normalising did. Views: they read the page's state and never change it.
 import { h, say } from '../lib/dom.js';
 import { css, diverging, luminance, DIVERGING_GRADIENT } from '../lib/colour.js';
-import { fmt } from './arithmetic.js';
-import { CHANNEL_NAMES } from './state.js';
+import { fmt, weightText } from './arithmetic.js';
+import { CHANNEL_NAMES, PERCENTILE } from './state.js';
 import { pickLabel } from './page.js';
 
 /** @typedef {import('./elements.js').Elements} Elements */
@@ -43,8 +43,11 @@ export function renderResult(state, el) {
   }
   el.stepStatus.hidden = view === 'current';
   if (drawn) {
-    el.outputCaption.textContent = `Z${view === 'stale' ? ' of the last kernel that was all numbers' : ''}, ${drawn.height} × ${drawn.width}, `
-      + `${drawn.planes === 1 ? 'one channel' : '3 channels, shown as colour'}`;
+    const what = drawn.maps ? `[:, :, ${state.settings.map}], feature map ${state.settings.map} of ${drawn.maps.length}` : '';
+    const shape = drawn.maps ? `shape (${drawn.height}, ${drawn.width}): height ${drawn.height}, width ${drawn.width}`
+      : `shape (${drawn.height}, ${drawn.width}${drawn.planes === 1 ? '' : ', 3'}): height ${drawn.height}, width ${drawn.width}`;
+    el.outputCaption.textContent = `Z${what}${view === 'stale' ? ' of the last kernel that was all numbers' : ''}, ${shape}, `
+      + `${drawn.maps ? 'one map' : drawn.planes === 1 ? 'one channel' : '3 channels, shown as colour'}`;
     const label = el.pickSummary.querySelector('.k-pick-label');
     if (label) label.textContent = pickLabel(state.status);
     renderUsed(state, el);
@@ -54,7 +57,17 @@ export function renderResult(state, el) {
 
 /** The colour scale of Z as drawn. @param {PageState} state @param {Elements} el */
 export function renderLegend(state, el) {
-  const { display, maxAbs: m } = state.drawn;
+  const { drawn } = state;
+  const { display } = drawn;
+  const shown = drawn.maps ? drawn.maps[state.settings.map] : drawn;
+  const largest = shown.maxAbs, scaled = shown.scaled;
+  // the strongest colour: the largest |value|, or typical values (the rest clipped)
+  const typical = scaled?.to === 'typical';
+  const m = typical ? scaled.p : largest;
+  const which = typical
+    ? `the ${Math.round(100 * PERCENTILE)}th percentile of |value| (typical values): ${fmt((100 * scaled.above) / scaled.count, 1)}% of the values lie beyond it and are shown at full colour; the largest |value| is ${fmt(largest, 2)}.`
+    : 'the largest |value|.';
+  const own = drawn.maps ? ' Each map has its own scale.' : '';
   const bar = (gradient, labels, caption) => {
     el.legend.replaceChildren(h('div', { className: 'k-legend-bar', style: { background: gradient } }),
       h('div', { className: 'k-legend-labels' }, ...labels.map((l) => h('span', { text: l }))),
@@ -63,13 +76,13 @@ export function renderLegend(state, el) {
   };
   if (display === 'diverging') {
     bar(DIVERGING_GRADIENT, [`−${fmt(m, 1)}`, '0', `+${fmt(m, 1)}`],
-      `Diverging colours: negative values blue, 0 white, positive red; the strongest colour is ±${fmt(m, 2)}, the largest |value|.`);
+      `Diverging colours: negative values blue, 0 white, positive red; the strongest colour is ±${fmt(m, 2)}, ${which}${own}`);
   } else if (display === 'abs') {
     bar('linear-gradient(to right, #000, #fff)', ['0', fmt(m, 1)],
-      `|value| scaled: black is 0, white is the largest |value|, ${fmt(m, 2)}; the sign is not shown.`);
+      `|value| scaled, the sign not shown: black is 0, white is ${fmt(m, 2)}, ${which}${own}`);
   } else {
     bar('linear-gradient(to right, #000, #fff)', ['0', '255'],
-      `Clamped: values shown as they are, below 0 as black, above 255 as white (largest |value| = ${fmt(m, 2)}).`);
+      `Clamped: values shown as they are, below 0 as black, above 255 as white (largest |value| = ${fmt(largest, 2)}).`);
   }
 }
 
@@ -90,17 +103,29 @@ function heatTable(values, k1, k2, caption) {
       const v = values[a * k2 + b];
       const c = diverging(m > 0 ? v / m : 0);
       const td = tr.insertCell();
-      td.textContent = fmt(v, 3);
+      td.textContent = weightText(v);
       td.style.background = css(c);
       td.style.color = luminance(...c) > 0.5 ? '#111' : '#fff';
     }
   }
-  return h('figure', { className: 'k-heat' }, h('figcaption', { text: caption }), h('div', { className: 'k-scroll' }, table));
+  // a table wider than its box scrolls inside it, and takes the focus to be scrolled from the keyboard
+  const scroll = h('div', { className: 'k-scroll', attrs: k2 > 7 ? { tabindex: '0', role: 'group', 'aria-label': caption } : {} }, table);
+  return h('figure', { className: 'k-heat' }, h('figcaption', { text: caption }), scroll);
 }
 
 /** The kernel the engine used for Z on screen, and what normalising did to it. @param {PageState} state @param {Elements} el */
 function renderUsed(state, el) {
   const { params, used, normalised } = state.drawn;
+  if (params.op === 'layer') {
+    // the selected kernel's slices, one per channel, and its bias
+    const n = Math.min(state.settings.map, used.length - 1), c = params.channels, size = params.k1 * params.k2;
+    el.used.replaceChildren(...Array.from({ length: c }, (_, ch) => heatTable(Array.from(used[n].slice(ch * size, (ch + 1) * size)),
+      params.k1, params.k2, `W_${n}[:, :, ${ch}]${c > 1 ? ` (${CHANNEL_NAMES[ch]})` : ''}`)));
+    el.usedNote.textContent = `Kernel ${n}, with bias b_${n} = ${fmt(params.biases[n], 4)}${params.relu ? ', then ReLU' : ''}. `
+      + 'Colours: negative weights blue, 0 white, positive red, strongest at the largest |weight|.'
+      + (state.status.kind !== 'current' ? ' Not the kernels in the editor: the last ones that were all numbers, which made the result shown.' : '');
+    return;
+  }
   const names = params.op === 'magnitude' ? ['Gx', 'Gy'] : used.length === 1 ? ['W'] : CHANNEL_NAMES.map((c) => `W_${c}`);
   el.used.replaceChildren(...used.map((k, i) => heatTable(Array.from(k), params.k1, params.k2, names[i])));
   const notes = [];

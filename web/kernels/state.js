@@ -9,6 +9,7 @@
 import { SAMPLES } from '../lib/image-source.js';
 import { cellText, outShape, resizeCells } from './arithmetic.js';
 import { parseCell } from './typed.js';
+import { defaultLayer, resizeLayer, layerCellProblems, layerWeights, isEdgeKernel, mapLabel, layerForChannels } from './layer.js';
 
 export const SMALL_SIDE = 16; // images up to 16 x 16 are drawn as number matrices
 // Longest side of a student's own image here: the class's photo (1050 x 700)
@@ -16,8 +17,13 @@ export const SMALL_SIDE = 16; // images up to 16 x 16 are drawn as number matric
 export const MAX_SIDE = 1280;
 
 export const PADS = ['valid', 'zero', 'reflect', 'edge'];
-export const MODES = ['gray', 'channels', 'sum'];
+export const MODES = ['gray', 'channels', 'sum', 'layer'];
 export const DISPLAYS = ['auto', 'clamp', 'abs', 'diverging'];
+// The colour scale: to the largest |value|, or to typical values (the 95th
+// percentile of |value|, the strongest ones clipped), which shows the faint
+// edges most of an edge kernel's result is made of.
+export const SCALES = ['auto', 'max', 'typical'];
+export const PERCENTILE = 0.95;
 export const CHANNEL_NAMES = ['R', 'G', 'B'];
 export const CHANNEL_COLOURS = ['red', 'green', 'blue'];
 
@@ -56,7 +62,7 @@ const SIZE_FREE = ['identity', 'box', 'gaussian'];
 /**
  * @typedef {object} Settings  the view a link holds
  * @property {string} image     a MATRICES or SAMPLES name, or 'own'
- * @property {string} mode      'gray', 'channels' or 'sum'
+ * @property {string} mode      'gray', 'channels', 'sum' or 'layer' (the convolutional layer, layer.js)
  * @property {number} k1        kernel rows
  * @property {number} k2        kernel columns
  * @property {string} preset    a PRESETS id
@@ -67,7 +73,12 @@ const SIZE_FREE = ['identity', 'box', 'gaussian'];
  * @property {string} pad
  * @property {number} stride
  * @property {string} display
+ * @property {string} scale     the colour scale (SCALES)
  * @property {number[]} sel     the selected output pixel [j1, j2]
+ * @property {import('./layer.js').Layer} layer  the convolutional layer's kernels, biases and ReLU
+ * @property {number} map       the selected feature map n (the layer mode)
+ * @property {number} channels  C, the image's channels as the layer reads them: 1 for a grayscale image, else 3
+ *                              (what a link's layer kernels were written for, until the image is loaded)
  */
 
 /** @param {string[]} cells */
@@ -77,7 +88,9 @@ const threeOf = (cells) => [cells.slice(), cells.slice(), cells.slice()];
 export function defaultState() {
   return {
     image: 'dot', mode: 'gray', k1: 3, k2: 3, preset: 'class', sigma: 1, kernels: threeOf(CLASS_KERNEL),
-    normalise: false, bias: 0, pad: 'valid', stride: 1, display: 'auto', sel: [0, 0],
+    normalise: false, bias: 0, pad: 'valid', stride: 1, display: 'auto', scale: 'auto', sel: [0, 0],
+    // C is 3 until an image says otherwise (takeChannels())
+    layer: defaultLayer(3, 3, 3), map: 0, channels: 3,
   };
 }
 
@@ -94,13 +107,15 @@ export function matrixImage(id) {
 
 /** @param {string} id */
 export function presetById(id) { return PRESETS.find((p) => p.id === id); }
+/** The gradient magnitude (not in the layer mode, which has kernels of its own). @param {Settings} s */
+export function isMagnitude(s) { return s.preset === 'magnitude' && s.mode !== 'layer'; }
 /** @param {Settings} s */
-export function isMagnitude(s) { return s.preset === 'magnitude'; }
+export const isLayer = (s) => s.mode === 'layer';
 /** @param {Settings} s @returns {[number, number]} */
 export function kernelSize(s) { return isMagnitude(s) ? [3, 3] : [s.k1, s.k2]; }
-/** How many kernels a mode uses: three in the multi-channel sum, else one. @param {Settings} s */
-export function kernelCount(s) { return s.mode === 'sum' ? 3 : 1; }
-/** The output planes of a linear kernel: one in grayscale and in the sum, three per channel. @param {Settings} s */
+/** How many kernels of the editor a mode uses: three in the multi-channel sum, none in the layer (its own), else one. @param {Settings} s */
+export function kernelCount(s) { return s.mode === 'sum' ? 3 : s.mode === 'layer' ? 0 : 1; }
+/** The output planes of a linear kernel: one in grayscale, the sum and each map of the layer, three per channel. @param {Settings} s */
 export function planesOf(s) { return s.mode === 'channels' ? 3 : 1; }
 /** The output planes of the view: the gradient magnitude keeps the image's channels. @param {Settings} s */
 export function outPlanes(s) { return isMagnitude(s) ? (s.mode === 'gray' ? 1 : 3) : planesOf(s); }
@@ -110,6 +125,8 @@ export function effectiveDisplay(s) { return s.display === 'diverging' && planes
 export const kernelName = (count, i) => (count === 1 ? 'W' : `W_${CHANNEL_NAMES[i]}`);
 /** An output pixel's name: Z[j1, j2], or Z_R[j1, j2] when each channel has its own plane. */
 export const outLabel = (planes, plane, j1, j2) => `${planes > 1 ? `Z_${CHANNEL_NAMES[plane]}` : 'Z'}[${j1}, ${j2}]`;
+/** The name of a result's value: Z[j1, j2, n] of the layer's map n, else outLabel(). @param {{ mode: string }} params */
+export const valueLabel = (params, planes, plane, j1, j2, map) => (params.mode === 'layer' ? mapLabel(j1, j2, map) : outLabel(planes, plane, j1, j2));
 
 // ---- what an edit does to the settings ----
 
@@ -156,6 +173,7 @@ export function engineKernels(values) {
  */
 export function resizeKernels(s, n1, n2) {
   s.kernels = s.kernels.map((cells) => resizeCells(cells, s.k1, s.k2, n1, n2));
+  resizeLayer(s.layer, s.k1, s.k2, n1, n2);
   s.k1 = n1;
   s.k2 = n2;
   if (SIZE_FREE.includes(s.preset)) return true;
@@ -181,7 +199,23 @@ export function changeMode(s, mode) {
     preset = { id: 'sobelX', extra: 'The gradient magnitude is not a linear kernel, so it has no multi-channel sum: here is Sobel Gx instead.' };
   }
   if (mode !== 'sum' && s.preset === 'luma') s.preset = 'custom';
+  if (mode === 'layer' && was !== 'layer') {
+    note = `A convolutional layer: ${s.layer.n} kernel${s.layer.n > 1 ? 's' : ''}, each with a slice per channel of X and a bias, `
+      + `give ${s.layer.n} feature map${s.layer.n > 1 ? 's' : ''}. Choose how many, and edit each one.`;
+  }
   return { note, preset };
+}
+
+/**
+ * An image of `channels` channels is X now: the layer's classic presets
+ * are made again for it (blur and sharpen divide by C).
+ * @param {Settings} s
+ * @param {number} channels
+ */
+export function takeChannels(s, channels) {
+  if (s.channels === channels) return;
+  s.channels = channels;
+  s.layer = layerForChannels(s.layer, s.k1, s.k2, channels);
 }
 
 /**
@@ -207,28 +241,72 @@ export function editCell(s, kernel, cell, text) {
 export function filterParams(s, imageSeq) {
   const magnitude = isMagnitude(s);
   const [k1, k2] = kernelSize(s);
+  const geometry = { imageSeq, mode: s.mode, k1, k2, pad: s.pad, stride: s.stride, display: effectiveDisplay(s), scale: s.scale };
+  if (isLayer(s)) {
+    const kernels = layerWeights(s.layer, s.channels);
+    return {
+      ...geometry, op: 'layer', channels: s.channels, kernels, biases: s.layer.biases.slice(0, s.layer.n), relu: s.layer.relu,
+      edges: kernels.map(isEdgeKernel), normalise: false, bias: 0,
+    };
+  }
+  const kernels = magnitude ? [] : s.kernels.slice(0, kernelCount(s)).map((cells) => Float32Array.from(cells, (c) => parseCell(c).value));
   return {
-    imageSeq,
-    mode: s.mode,
+    ...geometry,
     op: magnitude ? 'magnitude' : 'conv',
-    kernels: magnitude ? [] : s.kernels.slice(0, kernelCount(s)).map((cells) => Float32Array.from(cells, (c) => parseCell(c).value)),
-    k1, k2,
+    kernels,
     normalise: s.normalise && !magnitude,
     bias: s.mode === 'sum' ? s.bias : 0,
-    pad: s.pad,
-    stride: s.stride,
-    display: effectiveDisplay(s),
+    // an edge kernel's result is shown to typical values by default (chooseScale())
+    edge: magnitude || isEdgeKernel(kernels.flatMap((k) => Array.from(k))),
   };
 }
 
-/** Whether a result has signs: shown diverging, or made with a negative weight or bias. */
+/**
+ * The colour scale a result is shown with: 'max' (its largest |value| is the
+ * strongest colour) or 'typical' (its 95th percentile of |value| is, the rest
+ * clipped). Automatic: typical values for an edge kernel on a photo, whose
+ * result is mostly faint edges and a few strong ones; the largest elsewhere,
+ * and on the small number matrices, whose numbers are written on them.
+ * @param {string} scale  SCALES
+ * @param {boolean} edge
+ * @param {boolean} small
+ */
+export function chooseScale(scale, edge, small) {
+  if (scale !== 'auto') return scale;
+  return edge && !small ? 'typical' : 'max';
+}
+
+/** Whether a result has signs: shown diverging, or made with a negative weight or bias (before a ReLU). */
 export function resultSigned(display, params) {
-  return display === 'diverging' || params.kernels.some((k) => k.some((v) => v < 0)) || params.bias < 0;
+  if (display === 'diverging') return true;
+  if (params.op === 'layer' && params.relu) return false;
+  return params.kernels.some((k) => k.some((v) => v < 0)) || params.bias < 0 || (params.biases ?? []).some((b) => b < 0);
 }
 
 /** Pixel (j1, j2) moved inside an oh x ow output. */
 export function clampPixel(j1, j2, oh, ow) {
   return [Math.max(0, Math.min(oh - 1, j1)), Math.max(0, Math.min(ow - 1, j2))];
+}
+
+/**
+ * The scan's speeds: a step every `ms`, of one pixel in reading order, or
+ * (rows) of a whole row, down the same column.
+ */
+export const SPEEDS = [
+  { id: 'p1', label: '1 pixel a second', ms: 1000, rows: false },
+  { id: 'p2', label: '2 pixels a second', ms: 500, rows: false },
+  { id: 'p5', label: '5 pixels a second', ms: 200, rows: false },
+  { id: 'p20', label: '20 pixels a second', ms: 50, rows: false },
+  { id: 'r1', label: 'a whole row a second', ms: 1000, rows: true },
+  { id: 'r5', label: '5 rows a second', ms: 200, rows: true },
+  { id: 'r20', label: '20 rows a second', ms: 50, rows: true },
+];
+export const DEFAULT_SPEED = 'p2';
+
+/** The pixel one step of the scan at `speed` moves to from `sel`, on an oh x ow output. */
+export function scanStep(sel, speed, oh, ow) {
+  const { rows } = SPEEDS.find((x) => x.id === speed) ?? SPEEDS[0];
+  return stepPixel(sel, rows ? ow : 1, oh, ow);
 }
 
 /** The pixel `delta` steps on from `sel` in reading order, wrapping around an oh x ow output. */
@@ -247,12 +325,16 @@ export function arrowMove(key, shift) {
 
 // ---- why a view cannot be computed ----
 
+/** A size with its numbers named: "3 rows × 1 column". */
+export const rowsColumns = (h, w) => `${h} row${h === 1 ? '' : 's'} × ${w} column${w === 1 ? '' : 's'}`;
+
 /**
  * The cells of the kernels in use that are not numbers: [{ kernel, cell, label, reason }].
  * @param {Settings} s
  */
 export function cellProblems(s) {
   if (isMagnitude(s)) return [];
+  if (isLayer(s)) return layerCellProblems(s.layer, s.k2, s.channels).map((c) => ({ ...c, kernel: c.map }));
   const n = kernelCount(s);
   const out = [];
   for (let i = 0; i < n; i++) {
@@ -283,8 +365,8 @@ export function viewProblem(s, h, w) {
     const [k1, k2] = kernelSize(s);
     const { rows, cols } = outShape(h, w, k1, k2, s.pad, s.stride);
     if (rows.out < 1 || cols.out < 1) {
-      const fit = `The ${k1} × ${k2} kernel does not fit in the ${h} × ${w} image without padding: `
-        + `choose a padding, or a kernel of at most ${h} × ${w}.`;
+      const fit = `The ${k1} × ${k2} kernel does not fit in X, ${rowsColumns(h, w)}, without padding: `
+        + `choose a padding, or a kernel of at most ${rowsColumns(h, w)}.`;
       return { kind: 'no-output', text: said ? `${fit} ${said}` : fit, fit, cells };
     }
   }
