@@ -607,6 +607,48 @@ export class Network {
     return po ? Float32Array.from(this.cl.f32(po, n * size)) : null;
   }
 
+  /**
+   * How conv layer i computed output (o, r, c) of image n of the last forward
+   * pass, input channel by input channel, by the engine's reference
+   * (cl_f32_conv_layer_forward_ref on one channel at a time): { bias, sums,
+   * totals, value, forward }. sums[ch]: channel ch's products added from 0;
+   * totals[ch]: the running sum, bias first, after channel ch, as the layer
+   * adds (value = the last total); forward: the layer's own output there.
+   * @param {number} i @param {number} o @param {number} r @param {number} c @param {number} [n]
+   */
+  convSteps(i, o, r, c, n = 0) {
+    const ex = this.ex, p = this.ptr, cl = this.cl;
+    const [oc, C, kh, kw] = [0, 1, 2, 3].map((d) => ex.cl_nn_layer_weight_shape(p, i, d));
+    const [, H, W] = [0, 1, 2].map((d) => ex.cl_nn_layer_shape(p, i - 1, d));
+    const [, OH, OW] = [0, 1, 2].map((d) => ex.cl_nn_layer_shape(p, i, d));
+    if (ex.cl_nn_layer_kind(p, i) !== LAYER_KIND.conv || !(o >= 0 && o < oc && r >= 0 && r < OH && c >= 0 && c < OW)) {
+      throw new RangeError(`convSteps: (${o}, ${r}, ${c}) is not a value of a conv layer ${i}`);
+    }
+    const pad = ex.cl_nn_layer_geometry(p, i, 2), stride = ex.cl_nn_layer_geometry(p, i, 3);
+    const pShape = cl.scratch('steps-shape', 44), pBias = cl.scratch('steps-bias', 4);
+    const pOut = cl.scratch('steps-out', 4 * OH * OW);
+    const shape = cl.i32(pShape, 11);
+    shape.set([1, 1, H, W, 1, kh, kw, pad, stride, 0, 0]);
+    cl.check(ex.cl_conv_shape_init(pShape), 'conv shape');
+    const x = ex.cl_nn_layer_output(p, i - 1) + 4 * n * C * H * W;
+    const w = ex.cl_nn_layer_weights(p, i) + 4 * o * C * kh * kw;
+    const bias = cl.f32(ex.cl_nn_layer_bias(p, i) + 4 * o, 1)[0];
+    const at = r * OW + c;
+    const one = (ch, start) => {
+      cl.f32(pBias, 1)[0] = start;
+      ex.cl_f32_conv_layer_forward_ref(pShape, x + 4 * ch * H * W, w + 4 * ch * kh * kw, pBias, pOut);
+      return cl.f32(pOut, OH * OW)[at];
+    };
+    const sums = [], totals = [];
+    let total = bias;
+    for (let ch = 0; ch < C; ch++) {
+      sums.push(one(ch, 0));
+      totals.push(total = one(ch, total));
+    }
+    const forward = cl.f32(ex.cl_nn_layer_output(p, i) + 4 * ((n * oc + o) * OH * OW + at), 1)[0];
+    return { bias, sums, totals, value: total, forward };
+  }
+
   /** The model in convlab's file format (a copy). */
   save() {
     const len = this.ex.cl_nn_save_size(this.ptr);
