@@ -170,20 +170,24 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
   await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByRole('radio', { name: 'CNN (convolutional)' }).check();
   const spec = page.getByLabel('Model spec');
-  await until(async () => (await spec.inputValue()) === 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-maxpool2-dense10-softmax', 'the CNN spec');
-  const layers = page.getByRole('table', { name: /Layers, output shapes/ });
-  await layers.getByRole('cell', { name: '16 × 5 × 5' }).waitFor();
+  await until(async () => (await spec.inputValue()) === 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-dense64-relu-dense10-softmax', 'the CNN preset');
+  await page.getByLabel('Pooling after the convs').selectOption('max');
+  await page.getByLabel('Dense units after the convs').fill('0');
+  await until(async () => (await spec.inputValue()) === 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-maxpool2-dense10-softmax', 'the small CNN');
+  const layers = page.getByRole('table', { name: /Layers, output shapes \(height, width, channels\)/ });
+  await layers.getByRole('cell', { name: '(5, 5, 16)', exact: true }).waitFor();
   assert.equal(await layers.locator('tfoot td').textContent(), '5,258');
   const message = await trainToEnd(page);
   assert.match(message, /^Finished CNN 8-16 relu/);
   const accuracy = await testAccuracyShown(page);
   assert.ok(accuracy > 70, `CNN test accuracy ${accuracy}%`);
-  assert.ok(await page.getByRole('img', { name: /its 8 kernels of 3 × 3 weights/ }).isVisible());
+  assert.match(await page.locator('[data-filters-caption]').textContent(), /its 8 kernels of 3 × 3 weights/);
+  assert.equal(await page.getByRole('link', { name: /^Filter \d: try it on a photo$/ }).count(), 8);
   await page.getByLabel('Test image number').fill('7');
-  await page.getByRole('button', { name: 'Show its feature maps', exact: true }).click();
-  await page.getByRole('img', { name: 'Test image 7, a Shirt' }).waitFor().catch(() => {});
-  for (const name of ['8 feature maps of 26 × 26 from layer 1 conv3x3x8', '8 feature maps of 13 × 13 from layer 3 maxpool2', '16 feature maps of 11 × 11 from layer 4 conv3x3x16'])
-    assert.ok(await page.getByRole('img', { name }).isVisible(), name);
+  await page.getByRole('button', { name: 'Show it in the network', exact: true }).click();
+  await page.getByRole('img', { name: 'The input: test image 7, a Shirt' }).waitFor();
+  for (const name of [/^8 maps of 26 rows and 26 columns, layer 1 conv3x3x8/, /^8 maps of 13 rows and 13 columns, layer 3 maxpool2/, /^16 maps of 11 rows and 11 columns, layer 4 conv3x3x16/])
+    assert.ok(await page.getByRole('img', { name }).isVisible(), String(name));
   await screenshot(page, 'train-cnn-done');
 
   // a learning rate far too high: the run stops by itself and says why
@@ -319,7 +323,7 @@ test('a file that is not a convlab model, or is for another architecture, is ref
   const bytes = net.save();
   net.free();
   await input.setInputFiles({ name: 'cifar.clnn', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
-  await error.filter({ hasText: /for inputs of 3 × 32 × 32, not Fashion-MNIST’s 1 × 28 × 28/ }).waitFor();
+  await error.filter({ hasText: /for inputs of shape \(32, 32, 3\), not Fashion-MNIST’s \(28, 28, 1\)/ }).waitFor();
   // a damaged one
   bytes[bytes.length - 9] ^= 0xff;
   const bad = Buffer.from(bytes);

@@ -31,6 +31,9 @@ export const MAX_RATE = 1e30;
 /** Seeds are unsigned 32-bit numbers. */
 export const MAX_SEED = 4294967295;
 
+/** The learning rate is multiplied by this after each epoch, unless the student says otherwise. */
+const DEFAULT_DECAY = '0.85';
+
 /**
  * The learning-rate decay as typed: a number above 0 and at most 1.
  * @returns {{ value: string } | { error: string }}  value: the text
@@ -58,13 +61,14 @@ export const SETTINGS = Object.freeze([
   { key: 'convs', short: 'convs', what: 'the number of conv layers', type: 'int', min: 1, max: MAX_CONV_LAYERS, asText: true, def: '2', when: cnn },
   { key: 'filters', short: 'filters', what: 'the filters of each conv layer', type: 'ints', min: 1, max: MAX_FILTERS, maxItems: MAX_CONV_LAYERS, asText: true, def: ['8', '16'], when: cnn },
   { key: 'kernel', short: 'k', what: 'the kernel size', type: 'enum', values: ['3', '5'], def: '3', when: cnn },
-  { key: 'pool', short: 'pool', what: 'the pooling', type: 'enum', values: ['max', 'avg', 'none'], def: 'max', when: cnn },
-  { key: 'dense', short: 'dense', what: 'the dense units after the convs', type: 'int', min: 0, max: MAX_DENSE, asText: true, def: '0', when: cnn },
+  // max-pooling after the first conv only: the next conv keeps the detail it sees (the CNN preset)
+  { key: 'pool', short: 'pool', what: 'the pooling', type: 'enum', values: ['first', 'max', 'avg', 'none'], def: 'first', when: cnn },
+  { key: 'dense', short: 'dense', what: 'the dense units after the convs', type: 'int', min: 0, max: MAX_DENSE, asText: true, def: '64', when: cnn },
   { key: 'act', short: 'f', what: 'the activation', type: 'enum', values: ['relu', 'sigmoid', 'tanh'], def: 'relu' },
   { key: 'spec', short: 'spec', what: 'the model spec', type: 'text', maxLength: MAX_SPEC - 1, def: '', when: (s) => s.arch === 'custom' },
   { key: 'batch', short: 'bs', what: 'the batch size', type: 'int', min: 1, max: MAX_BATCH, asText: true, def: '32' },
-  { key: 'lr', short: 'lr', what: 'the learning rate', type: 'number', above: 0, below: MAX_RATE, asText: true, def: '0.001' },
-  { key: 'epochs', short: 'epochs', what: 'the number of epochs', type: 'int', min: 1, max: MAX_EPOCHS, asText: true, def: '3' },
+  { key: 'lr', short: 'lr', what: 'the learning rate', type: 'number', above: 0, below: MAX_RATE, asText: true, def: '0.002' },
+  { key: 'epochs', short: 'epochs', what: 'the number of epochs', type: 'int', min: 1, max: MAX_EPOCHS, asText: true, def: '10' },
   // the learning rate is multiplied by this after each epoch (1: it stays): big steps first, finer ones later
   { key: 'decay', short: 'decay', what: 'the learning-rate decay', type: 'custom', def: '0.85', format: String, parse: (t) => decayRule(t) },
   // at the end, the weights of the epoch with the best validation accuracy are kept (not the last)
@@ -170,8 +174,8 @@ export function specFrom(s, v) {
   if (s.arch === 'custom') return s.spec.trim();
   const act = s.act;
   if (s.arch === 'mlp') return [...v.units.map((n) => `dense${n}-${act}`), 'dense10-softmax'].join('-');
-  const pool = s.pool === 'none' ? '' : `-${s.pool}pool2`;
-  const parts = v.filters.map((f) => `conv${s.kernel}x${s.kernel}x${f}-${act}${pool}`);
+  const pool = (i) => (s.pool === 'none' || (s.pool === 'first' && i > 0) ? '' : `-${s.pool === 'first' ? 'max' : s.pool}pool2`);
+  const parts = v.filters.map((f, i) => `conv${s.kernel}x${s.kernel}x${f}-${act}${pool(i)}`);
   if (v.dense > 0) parts.push(`dense${v.dense}-${act}`);
   parts.push('dense10-softmax');
   return parts.join('-');
@@ -328,7 +332,7 @@ function archLabel(v) {
 /** A run's name in the runs table: the network and what was changed from the usual. */
 export function runName(v) {
   const opt = { sgd: 'SGD', momentum: 'momentum', adam: 'Adam' }[v.optimizer];
-  return `${archLabel(v)} · ${opt} lr ${compact(v.lr)}${v.decay !== undefined && v.decay !== 1 ? ` × ${compact(v.decay)}/epoch` : ''} · bs ${v.batch}${v.l2 ? ` · λ ${compact(v.l2)}` : ''}${v.loss === 'mse' ? ' · MSE' : ''}${v.shuffle ? ' · shuffled pixels' : ''}`;
+  return `${archLabel(v)} · ${opt} lr ${compact(v.lr)}${v.decay !== undefined && String(v.decay) !== DEFAULT_DECAY ? ` decay ${compact(v.decay)}` : ''} · bs ${v.batch}${v.l2 ? ` · λ ${compact(v.l2)}` : ''}${v.loss === 'mse' ? ' · MSE' : ''}${v.shuffle ? ' · shuffled pixels' : ''}`;
 }
 
 /**
