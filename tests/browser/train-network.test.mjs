@@ -260,3 +260,23 @@ test('an MLP and a drawing: the layers are vectors, there is no conv value to ex
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('the network view follows a run live: refreshed by the worker every 200 batches, and stops when asked', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url, '#arch=cnn&convs=2&filters=4,8&k=3&pool=max&dense=0&bs=16&epochs=1');
+  await page.getByRole('button', { name: /Load the data/ }).click();
+  await page.getByRole('status').filter({ hasText: /^Loaded 60,000 training/ }).waitFor({ timeout: TIMEOUT });
+  assert.ok(await page.getByLabel(/Follow training live/).isChecked(), 'followed by default');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  const message = page.locator('[data-net-message]');
+  // the view of the new model at once (0 steps), then again from the worker as the run goes
+  const steps = async () => Number((/after ([\d,]+) training steps/.exec(await message.textContent()) ?? [, '-1'])[1].replace(/,/g, ''));
+  await until(async () => (await steps()) >= 200, 'a live refresh after 200 batches', TIMEOUT);
+  const first = await steps();
+  await until(async () => (await steps()) > first, 'a later refresh', TIMEOUT);
+  await page.getByRole('img', { name: 'The input: test image 0, an Ankle boot' }).waitFor();
+  await page.getByLabel(/Follow training live/).uncheck();
+  await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -55,7 +55,10 @@ export function renderFileError(els, text) {
 
 /** What the image is, in words. */
 export function sourceWords(v) {
-  if (v.source.kind === 'test') return `test image ${v.source.index}, a ${CLASS_NAMES[v.label]}`;
+  if (v.source.kind === 'test') {
+    const name = CLASS_NAMES[v.label];
+    return `test image ${v.source.index}, ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  }
   return v.source.name || 'your drawing';
 }
 
