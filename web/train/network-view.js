@@ -78,6 +78,7 @@ export function renderView(els, v, scroll = false) {
     items.push(layerItem(v, l));
   });
   els.net.replaceChildren(h('ol', { className: 'tr-net-layers', attrs: { 'aria-label': `Every layer’s output for ${sourceWords(v)}` } }, ...items));
+  if (v.pick) markPick(els, v);
   if (scroll) els.net.scrollIntoView({ block: 'nearest' });
 }
 
@@ -93,6 +94,39 @@ function layerItem(v, l) {
   else if (isMap(l)) body = mapsPicture(l);
   else body = strip(l.data, `${l.name}: ${l.shape[0]} values`);
   return h('li', { className: 'tr-net-layer', dataset: { layer: String(l.index), kind: l.kind } }, head, body, note(l));
+}
+
+/**
+ * The value explained, framed on its layer's maps, and the patches it reads
+ * framed on every map of the layer before (outlines over the canvases, placed
+ * in percent so that they follow the canvases' size).
+ */
+function markPick(els, v) {
+  const p = v.pick;
+  const frame = (index, tiles, [r0, c0], kh, kw, label) => {
+    const canvas = els.net.querySelector(`li[data-layer="${index}"] canvas`);
+    if (!canvas) return;
+    const [, H, W] = v.layers[index].shape;
+    const cols = Number(canvas.dataset.cols || 1);
+    const wrap = h('span', { className: 'tr-mark-wrap' });
+    canvas.replaceWith(wrap);
+    wrap.append(canvas);
+    for (const t of tiles) {
+      const top = Math.max(0, r0), left = Math.max(0, c0);
+      const bottom = Math.min(H, r0 + kh), right = Math.min(W, c0 + kw);
+      if (bottom <= top || right <= left) continue;
+      const x = (t % cols) * (W + 1) + left, y = Math.floor(t / cols) * (H + 1) + top;
+      const mark = h('span', { className: 'tr-mark', attrs: { 'aria-hidden': 'true' }, dataset: { mark: label } });
+      Object.assign(mark.style, {
+        left: `${(100 * x) / canvas.width}%`, top: `${(100 * y) / canvas.height}%`,
+        width: `${(100 * (right - left)) / canvas.width}%`, height: `${(100 * (bottom - top)) / canvas.height}%`,
+      });
+      wrap.append(mark);
+    }
+  };
+  const prev = v.layers[p.layer - 1];
+  frame(p.layer - 1, Array.from({ length: prev.shape[0] }, (_, c) => c), p.origin, p.kh, p.kw, 'patch');
+  frame(p.layer, [p.channel], [p.row, p.col], 1, 1, 'value');
 }
 
 /** A word on what a layer does, where it helps. */
@@ -113,6 +147,7 @@ function inputPicture(v, l) {
   for (let i = 0; i < IMAGE_PIXELS; i++) bytes[i] = Math.round(255 * l.data[i]);
   const c = imageCanvas(bytes, false);
   c.className = 'tr-net-input';
+  c.dataset.cols = '1';
   c.setAttribute('role', 'img');
   c.setAttribute('aria-label', `The input: ${sourceWords(v)}${v.shuffled ? ', its pixels shuffled as the model saw them' : ''}`);
   return c;
@@ -130,9 +165,9 @@ function mapsPicture(l) {
     attrs: { role: 'img', 'aria-label': `${C} map${C === 1 ? '' : 's'} of ${H} rows and ${W} columns, layer ${l.index} ${l.name}${signed ? ' (blue negative, red positive)' : ' (black 0 to white the largest value)'}` },
   }));
   drawTiles(canvas, null, C, cols, { side: H, values: l.data, signed, scale });
+  canvas.dataset.cols = String(cols);
   if (l.kind === 'conv') {
     canvas.dataset.pickLayer = String(l.index);
-    canvas.dataset.cols = String(cols);
     canvas.classList.add('tr-pickable');
   }
   return h('div', { className: 'tr-net-out' }, canvas);
