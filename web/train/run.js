@@ -117,6 +117,7 @@ export function startRun(w, s) {
     examples: 0,
     lastPost: 0,
     lastGood: null,
+    looping: false,  // a loop is going or about to (later)
   };
   return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal };
 }
@@ -327,9 +328,23 @@ export function finish(w, r, how, extra) {
   post(msg);
 }
 
-/** Starts the loop after the current answer has gone out: its events come after it. @param {WorkerState} w */
+/**
+ * Starts the loop after the current answer has gone out: its events come
+ * after it. One loop a run: a Resume that comes before the loop of its Start
+ * has begun (Pause and Resume at once) starts no second one, which would
+ * step the same batches twice.
+ * @param {WorkerState} w
+ */
 export function later(w, r) {
-  setTimeout(() => loop(w, r), 0);
+  if (r.looping) return;
+  r.looping = true;
+  setTimeout(async () => {
+    try {
+      await loop(w, r);
+    } finally {
+      r.looping = false;
+    }
+  }, 0);
 }
 
 async function loop(w, r) {
