@@ -5,19 +5,20 @@
 // accuracy; the shuffled-pixels experiment as the page runs it (Quick, its
 // four runs); and what the live network view costs (one Quick epoch of the
 // CNN, followed or not). Not part of make test or make bench: about 10
-// minutes on a quiet machine. Run: node tests/bench/train-presets.mjs [--epochs N] [--skip-full]
+// minutes on a quiet machine. Run: node tests/bench/train-presets.mjs [--epochs N] [--skip-full] [--skip-experiment]
 import { launchBrowser, startSite } from '../browser/helpers.mjs';
 import { PRESET_SPECS } from '../../web/lib/limits.js';
 
 const args = process.argv.slice(2);
 const epochs = Number(args[args.indexOf('--epochs') + 1]) || 10;
 const skipFull = args.includes('--skip-full');
+const skipExperiment = args.includes('--skip-experiment');
 const site = await startSite();
 const browser = await launchBrowser();
 const page = await browser.newPage();
 page.on('console', (m) => console.error('page:', m.text()));
 await page.goto(`${site.url}train.html#quick=0`);
-const result = await page.evaluate(async ({ presets, epochs, skipFull }) => {
+const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExperiment }) => {
   const w = new Worker('train/worker.js', { type: 'module' });
   let id = 0, onFinished = null, views = 0;
   const pending = new Map();
@@ -49,7 +50,7 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull }) => {
   await call('loadData', { urls, quick: false });
   if (!skipFull) for (const [name, spec] of Object.entries(presets)) out.full[name] = await train(spec, { epochs });
   await call('setQuick', { quick: true });
-  for (const [name, spec] of Object.entries(presets)) {
+  if (!skipExperiment) for (const [name, spec] of Object.entries(presets)) {
     for (const shuffle of [false, true]) out.experiment[`${name}${shuffle ? ' shuffled' : ''}`] = await train(spec, { epochs, shuffle });
   }
   // the live view: one Quick epoch of the CNN, followed (a view every 200 batches) or not
@@ -62,11 +63,11 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull }) => {
     const done = new Promise((resolve) => { onFinished = resolve; });
     await call('resume');
     const ev = await done;
-    (out.live[live ? 'followed' : 'not followed'] ??= []).push({ steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], views });
+    (out.live[live ? 'followed' : 'not followed'] ??= []).push({ how: ev.how, message: ev.message, steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], views });
   }
   w.terminate();
   return out;
-}, { presets: { ...PRESET_SPECS }, epochs, skipFull });
+}, { presets: { ...PRESET_SPECS }, epochs, skipFull, skipExperiment });
 console.log(JSON.stringify(result, null, 1));
 await browser.close();
 site.server.close();
