@@ -63,7 +63,7 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExper
     const done = new Promise((resolve) => { onFinished = resolve; });
     await call('resume');
     const ev = await done;
-    (out.live[live ? 'followed' : 'not followed'] ??= []).push({ how: ev.how, message: ev.message, steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], views });
+    (out.live[live ? 'followed' : 'not followed'] ??= []).push({ how: ev.how, message: ev.message, steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], views, view: ev.viewSeconds, share: ev.viewSeconds / ev.epochSeconds[0] });
   }
   w.terminate();
   return out;

@@ -41,8 +41,10 @@ export function batchesDone(w, batches) {
   if (!watched || (batchesSince += batches) < WATCH_BATCHES) return;
   batchesSince = 0;
   try {
+    const t0 = performance.now();
     const view = networkView(w, watched);
     self.postMessage({ event: 'network', view }, viewBuffers(view));
+    if (w.run) w.run.viewMs += performance.now() - t0; // what following costs the run (its progress says)
   } catch {
     watched = null;
   }

@@ -118,6 +118,7 @@ export function startRun(w, s) {
     lastPost: 0,
     lastGood: null,
     looping: false,  // a loop is going or about to (later)
+    viewMs: 0,       // time in the live network view (network.js batchesDone)
   };
   return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal };
 }
@@ -299,6 +300,7 @@ export function progress(r) {
     secondsLeft: perSec > 0 ? left / perSec : null,
     epochSeconds: r.epochMs.map((ms) => ms / 1000),
     epochWallSeconds: r.epochWallMs.map((ms) => ms / 1000),
+    viewSeconds: r.viewMs / 1000,
     lastLoss: r.last?.loss ?? null,
     points: r.points,
   };
