@@ -112,6 +112,15 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   const run = runRows(page).first();
   assert.match(await run.textContent(), /MLP 128 relu/);
   assert.equal(percent(await run.locator('[data-run-test]').textContent()), accuracy);
+  // the accuracy axis zoomed in on the run: from below its validation accuracy to above it, in 5% steps
+  const accPlot = page.getByRole('img', { name: /^Accuracy against epochs/ });
+  await page.getByLabel(/Zoom the accuracy axis/).check();
+  await until(async () => /the axis from/.test(await accPlot.getAttribute('aria-label')), 'the zoomed axis');
+  const [, lo, hi] = /from (\d+)% to (\d+)%/.exec(await accPlot.getAttribute('aria-label')).map(Number);
+  const validation = percent(await run.locator('td').nth(2).textContent());
+  assert.ok(lo > 10 && lo % 5 === 0 && lo < validation && validation < hi && hi <= 100, `${lo}% to ${hi}%, validation ${validation}%`);
+  await screenshot(page, 'train-mlp-zoomed');
+  await page.getByLabel(/Zoom the accuracy axis/).uncheck();
 
   // the confusion matrix: a cell opens its images
   const cell = page.getByRole('button', { name: /^True Shirt, predicted T-shirt\/top: \d+ images$/ });

@@ -181,6 +181,7 @@ function wire() {
     e.returnValue = ''; // older browsers show the prompt only when this is set
   });
   curves.observeSizes(el.curves, page.drawSoon);
+  el.curves.zoom.addEventListener('change', page.drawSoon);
 }
 
 async function main() {
