@@ -5,7 +5,7 @@
 // accuracy; the shuffled-pixels experiment as the page runs it (Quick, its
 // four runs); and what the live network view costs (one Quick epoch of the
 // CNN, followed or not). Not part of make test or make bench: about 10
-// minutes on a quiet machine. Run: node tests/bench/train-presets.mjs [--epochs N] [--skip-full] [--skip-experiment]
+// minutes on a quiet machine. Run: node tests/bench/train-presets.mjs [--epochs N] [--skip-full] [--skip-experiment] [--l2 X]
 import { launchBrowser, startSite } from '../browser/helpers.mjs';
 import { PRESET_SPECS } from '../../web/lib/limits.js';
 
@@ -13,12 +13,13 @@ const args = process.argv.slice(2);
 const epochs = Number(args[args.indexOf('--epochs') + 1]) || 10;
 const skipFull = args.includes('--skip-full');
 const skipExperiment = args.includes('--skip-experiment');
+const l2 = args.includes('--l2') ? Number(args[args.indexOf('--l2') + 1]) : 0;
 const site = await startSite();
 const browser = await launchBrowser();
 const page = await browser.newPage();
 page.on('console', (m) => console.error('page:', m.text()));
 await page.goto(`${site.url}train.html#quick=0`);
-const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExperiment }) => {
+const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExperiment, l2 }) => {
   const w = new Worker('train/worker.js', { type: 'module' });
   let id = 0, onFinished = null, views = 0;
   const pending = new Map();
@@ -41,7 +42,7 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExper
   const train = async (spec, { epochs: n, shuffle = false }) => {
     const done = new Promise((resolve) => { onFinished = resolve; });
     const points = [];
-    await call('start', { settings: { runId: runId++, spec, seed: 1, batch: 32, lr: 0.002, epochs: n, l2: 0, loss: 'xent', optimizer: 'adam', momentum: 0.9, shufflePixels: shuffle, lrDecay: 0.85, keepBest: true } });
+    await call('start', { settings: { runId: runId++, spec, seed: 1, batch: 32, lr: 0.002, epochs: n, l2, loss: 'xent', optimizer: 'adam', momentum: 0.9, shufflePixels: shuffle, lrDecay: 0.85, keepBest: true } });
     const ev = await done;
     const test = await call('evaluate');
     return { how: ev.how, steps: ev.epochSeconds, wall: ev.epochWallSeconds, best: ev.best, test: test.accuracy, points };
@@ -67,7 +68,7 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExper
   }
   w.terminate();
   return out;
-}, { presets: { ...PRESET_SPECS }, epochs, skipFull, skipExperiment });
+}, { presets: { ...PRESET_SPECS }, epochs, skipFull, skipExperiment, l2 });
 console.log(JSON.stringify(result, null, 1));
 await browser.close();
 site.server.close();
