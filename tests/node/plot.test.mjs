@@ -75,3 +75,16 @@ test('the canvas is sized for the screen: CSS width times devicePixelRatio, heig
   assert.equal(canvas.width, 800);
   assert.equal(canvas.height, 2 * Math.round(400 * 0.54));
 });
+
+test('a y axis zoomed in (minY above 0): ticks from minY, values placed between minY and maxY, a guide below it left out', () => {
+  const { canvas, calls, texts } = recordingCanvas();
+  drawPlot(canvas, {
+    width: 560, maxX: 1, minY: 0.8, maxY: 1, yTick: (y) => `${Math.round(100 * y)}%`, guide: { y: 0.1, label: 'guessing 10%' },
+    lines: [{ points: [{ x: 0, y: 0.8 }, { x: 0.5, y: 0.9 }, { x: 1, y: 0.5 }], colour: '#c2410c' }],
+  });
+  assert.deepEqual(texts().slice(0, 5), ['80%', '85%', '90%', '95%', '100%']);
+  assert.ok(!texts().includes('guessing 10%'), 'the guide is below the axis');
+  const ys = calls.filter((c) => c.at(-1).stroke === '#c2410c' && (c[0] === 'moveTo' || c[0] === 'lineTo')).map((c) => c[2]);
+  // 560 x 302 CSS pixels, margins 48, 12, 10, 34: the frame runs from y = 10 to y = 268
+  assert.deepEqual(ys, [268, 139, 268], '80% at the bottom, 90% half-way, 50% at the bottom edge');
+});

@@ -16,20 +16,23 @@ test('the defaults are the class’s MLP, with numbers for the worker', () => {
   assert.deepEqual(r.errors, {});
   assert.equal(r.values.spec, 'dense128-relu-dense10-softmax');
   assert.deepEqual(r.values.units, [128]);
-  for (const [key, value] of Object.entries({ batch: 32, lr: 0.001, epochs: 3, l2: 0, seed: 1, momentum: 0.9 })) assert.equal(r.values[key], value, key);
+  for (const [key, value] of Object.entries({ batch: 32, lr: 0.002, decay: 0.85, best: true, epochs: 10, l2: 0, seed: 1, momentum: 0.9 })) assert.equal(r.values[key], value, key);
   assert.equal(check({ layers: '0' }).values.spec, 'dense10-softmax', 'no hidden layer: softmax regression');
 });
 
 test('the spec the controls describe', () => {
-  assert.equal(check({ arch: 'cnn' }).values.spec, 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-maxpool2-dense10-softmax');
+  assert.equal(check({ arch: 'cnn' }).values.spec, 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-dense64-relu-dense10-softmax');
+  assert.equal(check({ arch: 'cnn', pool: 'max', dense: '0' }).values.spec, 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-maxpool2-dense10-softmax');
+  assert.equal(check({ arch: 'cnn', convs: '3', filters: ['4', '8', '8'], dense: '0' }).values.spec,
+    'conv3x3x4-relu-maxpool2-conv3x3x8-relu-conv3x3x8-relu-dense10-softmax', 'pooling after the first conv only');
   assert.equal(check({ arch: 'cnn', convs: '1', filters: ['4'], kernel: '5', pool: 'avg', dense: '32', act: 'tanh' }).values.spec,
     'conv5x5x4-tanh-avgpool2-dense32-tanh-dense10-softmax');
-  assert.equal(check({ arch: 'cnn', convs: '1', pool: 'none' }).values.spec, 'conv3x3x8-relu-dense10-softmax');
+  assert.equal(check({ arch: 'cnn', convs: '1', pool: 'none', dense: '0' }).values.spec, 'conv3x3x8-relu-dense10-softmax');
   assert.equal(check({ arch: 'custom', spec: '  dense16-sigmoid-dense10-softmax ' }).values.spec, 'dense16-sigmoid-dense10-softmax');
   assert.equal(specFrom({ ...defaultSettings(), act: 'tanh' }, { units: [64, 32] }), 'dense64-tanh-dense32-tanh-dense10-softmax');
   // specOf fills in the defaults: a link names only some settings
   assert.equal(specOf({ arch: 'mlp', layers: '2', units: ['64', '32'] }), 'dense64-relu-dense32-relu-dense10-softmax');
-  assert.equal(specOf({ arch: 'cnn', convs: '1', filters: ['4'] }), 'conv3x3x4-relu-maxpool2-dense10-softmax');
+  assert.equal(specOf({ arch: 'cnn', convs: '1', filters: ['4'], dense: '0' }), 'conv3x3x4-relu-maxpool2-dense10-softmax');
 });
 
 test('each field’s error under its own key, in words', () => {
@@ -89,8 +92,9 @@ test('a loaded model brings its own settings, as the fields show them', () => {
 test('runs: names say what differs from the usual, colours go round, the worker gets numbers', () => {
   const v = check({ optimizer: 'sgd', lr: '0.05', l2: '0.0001', loss: 'mse', shuffle: true }).values;
   assert.equal(runName(v), 'MLP 128 relu · SGD lr 0.05 · bs 32 · λ 0.0001 · MSE · shuffled pixels');
-  assert.equal(runName(check({ arch: 'cnn' }).values), 'CNN 8-16 relu · Adam lr 0.001 · bs 32');
-  assert.equal(runName(check({ layers: '0' }).values), 'MLP (no hidden layer) relu · Adam lr 0.001 · bs 32');
+  assert.equal(runName(check({ arch: 'cnn' }).values), 'CNN 8-16 relu · Adam lr 0.002 · bs 32');
+  assert.equal(runName(check({ layers: '0' }).values), 'MLP (no hidden layer) relu · Adam lr 0.002 · bs 32');
+  assert.equal(runName(check({ decay: '1' }).values), 'MLP 128 relu · Adam lr 0.002 decay 1 · bs 32');
   const runs = [];
   for (let i = 0; i < RUN_COLOURS.length + 1; i++) runs.push(newRun(runs, v, i === 0 ? 'named' : undefined, 3));
   assert.deepEqual(runs.map((r) => r.id), Array.from({ length: RUN_COLOURS.length + 1 }, (_, i) => i + 1));
@@ -98,9 +102,10 @@ test('runs: names say what differs from the usual, colours go round, the worker 
   assert.equal(runs.at(-1).colour, runs[0].colour, 'the colours go round');
   assert.equal(runs[1].forgetEpoch, 3);
   assert.deepEqual(workerSettings(v, runs[1]), {
-    runId: 2, spec: 'dense128-relu-dense10-softmax', seed: 1, batch: 32, lr: 0.05, epochs: 3, l2: 0.0001, loss: 'mse',
-    optimizer: 'sgd', momentum: 0.9, shufflePixels: true,
+    runId: 2, spec: 'dense128-relu-dense10-softmax', seed: 1, batch: 32, lr: 0.05, epochs: 10, l2: 0.0001, loss: 'mse',
+    optimizer: 'sgd', momentum: 0.9, shufflePixels: true, lrDecay: 0.85, keepBest: true,
   });
+  assert.equal(workerSettings(check({ decay: '1', best: false }).values, runs[1]).keepBest, false);
 });
 
 test('the shuffled-pixels experiment: the MLP and the CNN preset, each on normal then shuffled pixels', () => {
@@ -110,8 +115,8 @@ test('the shuffled-pixels experiment: the MLP and the CNN preset, each on normal
   assert.deepEqual(runs.map((r) => [r.arch, r.shuffle, r.spec]), [
     ['mlp', false, 'dense64-tanh-dense10-softmax'],
     ['mlp', true, 'dense64-tanh-dense10-softmax'],
-    ['cnn', false, 'conv3x3x8-tanh-maxpool2-conv3x3x16-tanh-maxpool2-dense10-softmax'],
-    ['cnn', true, 'conv3x3x8-tanh-maxpool2-conv3x3x16-tanh-maxpool2-dense10-softmax'],
+    ['cnn', false, 'conv3x3x8-tanh-maxpool2-conv3x3x16-tanh-dense64-tanh-dense10-softmax'],
+    ['cnn', true, 'conv3x3x8-tanh-maxpool2-conv3x3x16-tanh-dense64-tanh-dense10-softmax'],
   ]);
   assert.ok(runs.every((r) => r.lr === base.lr && r.batch === base.batch), 'the training settings are the form’s');
 });

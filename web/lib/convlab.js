@@ -1,4 +1,5 @@
-// convlab.js - the only code that touches the WebAssembly exports.
+// convlab.js - the only code that touches the WebAssembly exports (with
+// lib/convlab-nn.js, its models and IDX files, which it calls).
 //
 //   import { loadConvlab } from './convlab.js';
 //   const cl = await loadConvlab();            // SIMD build where the browser validates it
@@ -9,7 +10,9 @@
 // Buffers inside WASM memory are owned by this module: every alloc has its
 // free, and typed-array views are made fresh after anything that can grow
 // memory (a grown memory detaches the old views).
-import { PAD, DISPLAY, MAX_KERNEL, FILTER_MODE, FILTER_PARAMS_BYTES, LAYER_KIND, STATUS, CLASS_NAMES } from './limits.js';
+import { PAD, DISPLAY, MAX_KERNEL, FILTER_MODE, FILTER_PARAMS_BYTES } from './limits.js';
+import { ConvlabError } from './convlab-error.js';
+import * as nn from './convlab-nn.js';
 
 // The smallest module that uses a SIMD instruction (v128.const, drop):
 // WebAssembly.validate() says whether this browser runs the SIMD build.
@@ -30,14 +33,8 @@ export function simdSupported() {
 // The engine's enums and limits live in limits.js (checked against the engine by a test).
 export { PAD, DISPLAY, KERNEL, MAX_KERNEL, MAX_STRIDE, LAYER_KIND, LOSS, OPTIMIZER, STATUS, MAX_BATCH } from './limits.js';
 
-/** Thrown for every non-zero cl_status; .status holds the code. */
-export class ConvlabError extends Error {
-  constructor(status, message, where) {
-    super(where ? `${where}: ${message}` : message);
-    this.name = 'ConvlabError';
-    this.status = status;
-  }
-}
+export { ConvlabError } from './convlab-error.js';
+export { Network } from './convlab-nn.js';
 
 /** Bytes out of WASM memory: into `into` when it has the right size, else into a new array. */
 function copyOut(view, into) {
@@ -383,9 +380,9 @@ class Convlab {
   }
 
   // ---- network ----
-  // Models (cl_nn) and data sets (IDX) for the train page. A Network wraps one
-  // cl_nn pointer; an IDX handle holds one file's bytes in WASM memory, where
-  // training reads them in place (no copy per batch).
+  // Models (cl_nn) and data sets (IDX) for the train page: the methods below
+  // call lib/convlab-nn.js (the Network class and the IDX and model-file
+  // helpers), the other module that touches the engine's exports.
 
   /** Writes a NUL-terminated string into the named scratch buffer; returns its pointer. */
   cString(s, name = 'cstring') {
@@ -404,267 +401,18 @@ class Convlab {
     return new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end));
   }
 
-  /** Checks a spec; returns '' if it is good, else the core's message naming the bad layer. */
-  checkSpec(spec, c = 1, h = 28, w = 28) {
-    const pErr = this.scratch('nn-err', ERR_BYTES);
-    const st = this.exports.cl_nn_check_spec(this.cString(spec), c, h, w, pErr, ERR_BYTES);
-    return st === 0 ? '' : this.readString(pErr) || this.message(st);
-  }
-
-  /** A new model from a spec: a Network (free() it) or a thrown ConvlabError naming the bad layer. */
-  createNetwork(spec, { c = 1, h = 28, w = 28, seed = 1 } = {}) {
-    const pOut = this.scratch('nn-out', 4), pErr = this.scratch('nn-err', ERR_BYTES);
-    const pSpec = this.cString(spec);
-    const st = this.exports.cl_nn_create(pOut, pSpec, c, h, w, seed >>> 0, pErr, ERR_BYTES);
-    if (st !== 0) throw new ConvlabError(st, this.readString(pErr) || this.message(st));
-    return new Network(this, this.i32(pOut, 1)[0]);
-  }
-
-  /**
-   * Layers, shapes and parameter counts of a spec, from a throwaway model:
-   * { ok: true, layers: [...], params, outputs } or { ok: false, message }.
-   */
-  describeSpec(spec, dims = {}) {
-    let net;
-    try {
-      net = this.createNetwork(spec, { ...dims, seed: 1 });
-      return { ok: true, spec: net.spec, layers: net.layers(), params: net.paramCount, outputs: net.outputs };
-    } catch (e) {
-      if (!(e instanceof ConvlabError)) throw e;
-      return { ok: false, message: e.message, status: e.status };
-    } finally {
-      net?.free();
-    }
-  }
-
+  /** Checks a spec; '' if good, else the core's message naming the bad layer. */
+  checkSpec(spec, c = 1, h = 28, w = 28) { return nn.checkSpec(this, spec, c, h, w); }
+  /** A new model from a spec (a Network: free() it); throws ConvlabError naming the bad layer. */
+  createNetwork(spec, options = {}) { return nn.createNetwork(this, spec, options); }
+  /** Layers, shapes and parameter counts of a spec: { ok: true, layers, params, outputs } or { ok: false, message }. */
+  describeSpec(spec, dims = {}) { return nn.describeSpec(this, spec, dims); }
   /** A model from saved bytes (cl_nn_save's format); throws ConvlabError saying why not. */
-  loadNetwork(bytes) {
-    const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    const pBuf = this.alloc(Math.max(1, b.length));
-    try {
-      this.u8(pBuf, b.length).set(b);
-      const pOut = this.scratch('nn-out', 4), pErr = this.scratch('nn-err', ERR_BYTES);
-      const st = this.exports.cl_nn_load(pOut, pBuf, b.length, pErr, ERR_BYTES);
-      if (st !== 0) throw new ConvlabError(st, this.readString(pErr) || this.message(st));
-      return new Network(this, this.i32(pOut, 1)[0]);
-    } finally {
-      this.free(pBuf);
-    }
-  }
-
-  /**
-   * Copies one IDX file (already decompressed) into WASM memory and parses it
-   * with the core's reader. kind 'images' (N, rows, cols) or 'labels' (N).
-   * Returns a handle { ptr, data, count, rows, cols, itemBytes }: data points
-   * at the first element. Free it with freeIdx(); throws ConvlabError on a bad file.
-   */
-  loadIdx(bytes, kind) {
-    const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    // the parsed cl_idx (8 int32) lives after the bytes, for checkIdxPair()
-    const at = (b.length + 15) & ~15;
-    const ptr = this.alloc(at + 32);
-    try {
-      this.u8(ptr, b.length).set(b);
-      const parse = kind === 'images' ? this.exports.cl_idx_parse_images : this.exports.cl_idx_parse_labels;
-      this.check(parse(ptr, b.length, ptr + at), `reading the ${kind} file`);
-      // magic, ndims, dims[3], count, item_bytes, offset
-      const v = this.i32(ptr + at, 8);
-      return { ptr, idx: ptr + at, data: ptr + v[7], count: v[5], rows: v[3], cols: v[4], itemBytes: v[6], kind };
-    } catch (e) {
-      this.free(ptr);
-      throw e;
-    }
-  }
+  loadNetwork(bytes) { return nn.loadNetwork(this, bytes); }
+  /** One IDX file's bytes in WASM memory, parsed: a handle { ptr, data, count, rows, cols, itemBytes } (freeIdx it). */
+  loadIdx(bytes, kind) { return nn.loadIdx(this, bytes, kind); }
   /** Images and labels agree in count and every label is < classes; throws otherwise. */
-  checkIdxPair(images, labels, classes = 10) {
-    this.check(this.exports.cl_idx_check_pair(images.idx, labels.idx, labels.ptr, classes), 'images and labels');
-  }
-  freeIdx(handle) {
-    if (!handle?.ptr) return;
-    this.free(handle.ptr);
-    handle.ptr = handle.data = 0;
-  }
-}
-
-// ---- network ----
-
-const ERR_BYTES = 256;
-const KIND_NAME = Object.fromEntries(Object.entries(LAYER_KIND).map(([k, v]) => [v, k]));
-
-/**
- * One model in WASM memory (cl_nn). Pointers to images, labels and orders
- * are WASM pointers (from loadIdx() or alloc()). Arrays returned are copies,
- * safe to keep and to transfer.
- */
-export class Network {
-  constructor(cl, ptr) {
-    this.cl = cl;
-    this.ptr = ptr;
-    this.ex = cl.exports;
-  }
-  free() {
-    if (this.ptr) this.ex.cl_nn_free(this.ptr);
-    this.ptr = 0;
-  }
-  get spec() { return this.cl.readString(this.ex.cl_nn_spec(this.ptr)); }
-  get seed() { return this.ex.cl_nn_seed(this.ptr) >>> 0; }
-  get paramCount() { return this.ex.cl_nn_param_count(this.ptr); }
-  get outputs() { return this.ex.cl_nn_outputs(this.ptr); }
-  get classes() { return this.ex.cl_nn_classes(this.ptr); }
-  get steps() { return this.ex.cl_nn_steps(this.ptr); }
-  /** (C, H, W) of the input layer. */
-  get inputShape() { return [0, 1, 2].map((d) => this.ex.cl_nn_layer_shape(this.ptr, 0, d)); }
-  get settings() {
-    const ex = this.ex, p = this.ptr;
-    return {
-      optimizer: ex.cl_nn_get_optimizer(p), lr: ex.cl_nn_get_lr(p), momentum: ex.cl_nn_get_momentum(p),
-      l2: ex.cl_nn_get_l2(p), loss: ex.cl_nn_get_loss_kind(p),
-    };
-  }
-
-  /** optimizer: OPTIMIZER value; lr > 0, 0 <= momentum < 1, l2 >= 0. Resets the optimiser state. */
-  setOptimizer(optimizer, lr, momentum = 0.9, l2 = 0) {
-    this.cl.check(this.ex.cl_nn_set_optimizer(this.ptr, optimizer, lr, momentum, l2), 'optimiser settings');
-  }
-  setLr(lr) { this.cl.check(this.ex.cl_nn_set_lr(this.ptr, lr), 'learning rate'); }
-  /** loss: LOSS value; throws (status mismatch) if the output does not suit it. */
-  setLoss(loss) { this.cl.check(this.ex.cl_nn_set_loss(this.ptr, loss), 'loss'); }
-
-  /** Fills n int32 at orderPtr with a random permutation from the model's generator. */
-  shuffle(orderPtr, n) { this.cl.check(this.ex.cl_nn_shuffle(this.ptr, orderPtr, n), 'shuffle'); }
-
-  /**
-   * One training step (one WASM call) on images[idx[i]], i < n.
-   * Returns { loss, correct, n }; throws ConvlabError (status STATUS.diverged
-   * when the loss or a weight stopped being finite: the weights are the last good ones).
-   */
-  trainStepIdx(imagesPtr, labelsPtr, idxPtr, n) {
-    this.cl.check(this.ex.cl_nn_train_step_idx(this.ptr, imagesPtr, labelsPtr, idxPtr, n), 'training step');
-    return { loss: this.ex.cl_nn_loss(this.ptr), correct: this.ex.cl_nn_correct(this.ptr), n };
-  }
-  /** The same on n consecutive images. */
-  trainStep(imagesPtr, labelsPtr, n) {
-    this.cl.check(this.ex.cl_nn_train_step(this.ptr, imagesPtr, labelsPtr, n), 'training step');
-    return { loss: this.ex.cl_nn_loss(this.ptr), correct: this.ex.cl_nn_correct(this.ptr), n };
-  }
-
-  /** Loss, accuracy and the (K, K) confusion matrix [true][predicted] on n examples. */
-  evaluate(imagesPtr, labelsPtr, n) {
-    this.cl.check(this.ex.cl_nn_evaluate(this.ptr, imagesPtr, labelsPtr, n), 'evaluation');
-    const k = this.classes, pc = this.ex.cl_nn_confusion(this.ptr);
-    return {
-      loss: this.ex.cl_nn_eval_loss(this.ptr),
-      accuracy: this.ex.cl_nn_eval_accuracy(this.ptr),
-      confusion: pc ? Int32Array.from(this.cl.i32(pc, k * k)) : null,
-      classes: k,
-    };
-  }
-
-  /** Outputs (class probabilities after softmax), (n, outputs) floats. */
-  predict(imagesPtr, n) {
-    const k = this.outputs;
-    const p = this.cl.scratch('nn-probs', 4 * n * k);
-    this.cl.check(this.ex.cl_nn_predict(this.ptr, imagesPtr, n, p), 'prediction');
-    return Float32Array.from(this.cl.f32(p, n * k));
-  }
-
-  /** Forward pass on n images; then layerOutput(i) holds layer i's activations. */
-  forward(imagesPtr, n) { this.cl.check(this.ex.cl_nn_forward(this.ptr, imagesPtr, n), 'forward pass'); }
-
-  /** Every layer: { index, kind, name, shape: [C, H, W], params, weightShape, geometry }. */
-  layers() {
-    const ex = this.ex, p = this.ptr, out = [];
-    const count = ex.cl_nn_layer_count(p);
-    for (let i = 0; i < count; i++) {
-      const kind = ex.cl_nn_layer_kind(p, i);
-      out.push({
-        index: i,
-        kind: KIND_NAME[kind] ?? String(kind),
-        name: this.cl.readString(ex.cl_nn_layer_name(p, i), 64),
-        shape: [0, 1, 2].map((d) => ex.cl_nn_layer_shape(p, i, d)),
-        params: ex.cl_nn_layer_params(p, i),
-        weightShape: [0, 1, 2, 3].map((d) => ex.cl_nn_layer_weight_shape(p, i, d)),
-        geometry: [0, 1, 2, 3].map((d) => ex.cl_nn_layer_geometry(p, i, d)),
-      });
-    }
-    return out;
-  }
-
-  /** Copies of layer i's weights and biases (null for a layer without). */
-  weights(i) {
-    const ws = [0, 1, 2, 3].map((d) => this.ex.cl_nn_layer_weight_shape(this.ptr, i, d));
-    const n = ws[0] * ws[1] * ws[2] * ws[3];
-    const pw = this.ex.cl_nn_layer_weights(this.ptr, i), pb = this.ex.cl_nn_layer_bias(this.ptr, i);
-    if (!pw || !n) return null;
-    return { shape: ws, weights: Float32Array.from(this.cl.f32(pw, n)), bias: Float32Array.from(this.cl.f32(pb, ws[0])) };
-  }
-
-  /** A copy of layer i's activations for the last forward pass, (n, C, H, W). */
-  layerOutput(i) {
-    const n = this.ex.cl_nn_batch(this.ptr);
-    const size = [0, 1, 2].reduce((s, d) => s * this.ex.cl_nn_layer_shape(this.ptr, i, d), 1);
-    const po = this.ex.cl_nn_layer_output(this.ptr, i);
-    return po ? Float32Array.from(this.cl.f32(po, n * size)) : null;
-  }
-
-  /** The model in convlab's file format (a copy). */
-  save() {
-    const len = this.ex.cl_nn_save_size(this.ptr);
-    const p = this.cl.alloc(len);
-    try {
-      this.cl.check(this.ex.cl_nn_save(this.ptr, p, len), 'saving the model');
-      return Uint8Array.from(this.cl.u8(p, len));
-    } finally {
-      this.cl.free(p);
-    }
-  }
-
-  /**
-   * The model as an ONNX file (opset 13; core/cl_onnx.h says what it holds):
-   * input "image" (N, C, H, W) float32 = pixel bytes / 255, output "output".
-   * classNames, one per class, go into the file's metadata; by default
-   * Fashion-MNIST's when the model has 10 classes, else the class numbers.
-   * Throws ConvlabError (status mismatch: not one name per class; arg: an
-   * empty name or one with a comma or control character).
-   * @param {{ classNames?: readonly string[] }} [options]
-   * @returns {Uint8Array}
-   */
-  saveOnnx({ classNames } = {}) {
-    return this._export('onnx', classNames);
-  }
-
-  /**
-   * The model as one Python file for PyTorch (core/cl_pytorch.h): a
-   * torch.nn.Sequential mirroring the spec, the trained weights embedded, and
-   * how to run it in a comment at the top. classNames as for saveOnnx().
-   * @param {{ classNames?: readonly string[] }} [options]
-   * @returns {string}
-   */
-  savePyTorch({ classNames } = {}) {
-    return new TextDecoder().decode(this._export('pytorch', classNames));
-  }
-
-  /** Runs one engine export (its _size and save_ calls) into a fresh Uint8Array. */
-  _export(format, classNames = this.classes === CLASS_NAMES.length ? CLASS_NAMES : null) {
-    const ex = this.ex, cl = this.cl;
-    const [size, save] = format === 'onnx' ? [ex.cl_nn_onnx_size, ex.cl_nn_save_onnx] : [ex.cl_nn_pytorch_size, ex.cl_nn_save_pytorch];
-    if (classNames && classNames.some((n) => n.includes(','))) {
-      throw new ConvlabError(STATUS.arg, 'a class name contains a comma', `saving for ${format}`);
-    }
-    const pNames = classNames ? cl.cString(classNames.join(','), 'class-names') : 0;
-    const st = ex.cl_nn_check_class_names(this.ptr, pNames);
-    if (st === STATUS.mismatch) {
-      throw new ConvlabError(st, `${classNames.length} class names for ${this.classes} classes`, `saving for ${format}`);
-    }
-    cl.check(st, `saving for ${format}: the class names`);
-    const len = size(this.ptr, pNames);
-    if (!len) throw new ConvlabError(STATUS.overflow, cl.message(STATUS.overflow), `saving for ${format}`);
-    const p = cl.alloc(len);
-    try {
-      cl.check(save(this.ptr, pNames, p, len), `saving for ${format}`);
-      return Uint8Array.from(cl.u8(p, len));
-    } finally {
-      cl.free(p);
-    }
-  }
+  checkIdxPair(images, labels, classes = 10) { return nn.checkIdxPair(this, images, labels, classes); }
+  /** Frees an IDX handle. */
+  freeIdx(handle) { return nn.freeIdx(this, handle); }
 }

@@ -13,7 +13,7 @@
 //   });
 //
 // The canvas is sized for the screen's devicePixelRatio and drawn in CSS
-// pixels. Values outside [0, maxY] are drawn at the edge; points whose y is
+// pixels. Values outside [minY, maxY] are drawn at the edge; points whose y is
 // not a finite number are left out, and a line of one point is a dot.
 
 /** Margins around the frame (CSS pixels): left, right, top, bottom. */
@@ -44,7 +44,8 @@ export function niceStep(range, ticks) {
  * @property {number} [width]   the canvas's width in CSS pixels (default 560)
  * @property {number} [aspect]  height / width (default 0.54)
  * @property {number} maxX      the x axis runs from 0 to maxX
- * @property {number} maxY      the y axis runs from 0 to maxY
+ * @property {number} maxY      the y axis runs from minY to maxY
+ * @property {number} [minY]    the bottom of the y axis (default 0): above 0 it zooms in on the data
  * @property {string} [xLabel]  under the x axis
  * @property {(y: number, step: number) => string} [yTick]  a y tick's label (default: one decimal, two for small steps)
  * @property {(x: number) => string} [xTick]   an x tick's label (default: whole numbers as they are, others with two decimals)
@@ -62,7 +63,7 @@ const defaultXTick = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
  * @param {Plot} plot
  */
 export function drawPlot(canvas, {
-  width = 560, aspect = 0.54, maxX, maxY, xLabel = '', yTick = defaultYTick, xTick = defaultXTick,
+  width = 560, aspect = 0.54, maxX, maxY, minY = 0, xLabel = '', yTick = defaultYTick, xTick = defaultXTick,
   xStep = (m) => niceStep(m, 6), guide = null, lines = [],
 }) {
   const dpr = globalThis.devicePixelRatio || 1;
@@ -75,14 +76,14 @@ export function drawPlot(canvas, {
   ctx.clearRect(0, 0, cssW, cssH);
   const { left: L, right: R, top: T, bottom: B } = MARGIN;
   const w = cssW - L - R, h = cssH - T - B;
-  const X = (x) => L + (x / maxX) * w, Y = (y) => T + h - (Math.max(0, Math.min(maxY, y)) / maxY) * h;
+  const X = (x) => L + (x / maxX) * w, Y = (y) => T + h - ((Math.max(minY, Math.min(maxY, y)) - minY) / (maxY - minY)) * h;
   ctx.font = '12px system-ui, sans-serif';
   ctx.fillStyle = INK.text;
   ctx.strokeStyle = INK.grid;
   ctx.lineWidth = 1;
-  const ys = niceStep(maxY, 5);
+  const ys = niceStep(maxY - minY, 5);
   ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-  for (let y = 0; y <= maxY + 1e-9; y += ys) {
+  for (let y = Math.ceil(minY / ys - 1e-9) * ys; y <= maxY + 1e-9; y += ys) {
     ctx.beginPath(); ctx.moveTo(L, Y(y)); ctx.lineTo(L + w, Y(y)); ctx.stroke();
     ctx.fillText(yTick(y, ys), L - 6, Y(y));
   }
@@ -95,7 +96,7 @@ export function drawPlot(canvas, {
   ctx.fillText(xLabel, L + w / 2, T + h + 18);
   ctx.strokeStyle = INK.frame;
   ctx.strokeRect(L, T, w, h);
-  if (guide) {
+  if (guide && guide.y >= minY) {
     ctx.save();
     ctx.strokeStyle = INK.guide; ctx.setLineDash([2, 3]); ctx.lineWidth = 1.5;
     ctx.beginPath(); ctx.moveTo(L, Y(guide.y)); ctx.lineTo(L + w, Y(guide.y)); ctx.stroke();

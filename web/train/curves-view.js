@@ -11,6 +11,8 @@ import { drawPlot, niceStep } from '../lib/plot.js';
 export function find(root = document) {
   return {
     rows: $('[data-runs-table] tbody', root), loss: $('[data-plot="loss"]', root), acc: $('[data-plot="acc"]', root),
+    /** @type {HTMLInputElement} */
+    zoom: $('[data-zoom-acc]', root),
     /** @type {Map<Element, number>} */
     widths: new Map(),
   };
@@ -62,11 +64,29 @@ export function drawCurves(runs, els) {
   ]);
   const common = { maxX, xLabel: 'epochs', xStep: (m) => Math.max(niceStep(m, 6), m <= 1 ? 0.25 : 1) };
   drawPlot(els.loss, { ...common, width: els.widths.get(els.loss) || 560, maxY: maxLoss > 0 ? Math.min(maxLoss * 1.05, 5) : 2.5, lines: lines('loss') });
+  const range = els.zoom?.checked ? accuracyRange(shown) : { minY: 0, maxY: 1 };
+  els.acc.setAttribute('aria-label', range.minY > 0
+    ? `Accuracy against epochs, the axis from ${pct(range.minY, 0)} to ${pct(range.maxY, 0)}`
+    : 'Accuracy against epochs, with the 10% guessing line');
   drawPlot(els.acc, {
-    ...common, width: els.widths.get(els.acc) || 560, maxY: 1, lines: lines('acc'),
+    ...common, width: els.widths.get(els.acc) || 560, ...range, lines: lines('acc'),
     yTick: (y) => `${Math.round(y * 100)}%`, guide: { y: 0.1, label: 'guessing 10%' },
   });
   renderRunNumbers(runs, els);
+}
+
+/**
+ * The accuracy axis zoomed in on where the runs are after their first epoch
+ * (to 5%, with a margin), where late differences of a percent show; the
+ * whole 0 to 100% while no run has done an epoch.
+ * @param {{ train: { x: number, acc: number }[], validation: { x: number, acc: number }[] }[]} runs
+ */
+export function accuracyRange(runs) {
+  const accs = runs.flatMap((r) => [...r.train, ...r.validation]).filter((p) => p.x >= 1 && Number.isFinite(p.acc)).map((p) => p.acc);
+  if (!accs.length) return { minY: 0, maxY: 1 };
+  const minY = Math.max(0, Math.floor((Math.min(...accs) - 0.01) * 20) / 20);
+  const maxY = Math.min(1, Math.ceil((Math.max(...accs) + 0.01) * 20) / 20);
+  return { minY, maxY: Math.max(maxY, minY + 0.05) };
 }
 
 /**

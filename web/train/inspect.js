@@ -1,9 +1,9 @@
 // train/inspect.js - the train page's worker: what the page shows of a model,
-// its test results, its first layer's weights, a test image's feature maps.
+// its test results, its first layer's weights (network.js: the network view).
 // A model trained on shuffled pixels is inspected on shuffled images, as it
 // saw them. Every function takes the worker's state object (dataset.js's WorkerState).
 import { IMAGE_PIXELS, CLASS_NAMES } from '../lib/limits.js';
-import { needData, imagePointers, copyImages, labelsOf, permutation } from './dataset.js';
+import { needData, imagePointers, labelsOf, permutation } from './dataset.js';
 import { needModel, inChunks, evaluateChunked } from './run.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
@@ -59,24 +59,3 @@ export function firstFilters(w) {
   return { index: first.index, kind: first.kind, name: first.name, shape: weights.shape, weights: weights.weights, unshuffled, shuffled: w.modelShuffled };
 }
 
-/**
- * Test image `index` through the model: { index, label, image, layers (each
- * layer's output that is a map, not a vector), shuffled }.
- * @param {WorkerState} w
- * @param {number} index
- */
-export function featureMaps(w, index) {
-  needData(w);
-  needModel(w);
-  const h = w.data.files.testImages;
-  if (!(Number.isInteger(index) && index >= 0 && index < h.count)) throw new Error(`choose a test image from 0 to ${h.count - 1}`);
-  const base = imagePointers(w, w.modelShuffled).test;
-  w.model.forward(base + index * IMAGE_PIXELS, 1);
-  const out = [];
-  for (const l of w.model.layers()) {
-    if (l.index === 0) continue;
-    if (l.shape[1] * l.shape[2] <= 1) continue; // dense layers: vectors, not maps
-    out.push({ ...l, data: w.model.layerOutput(l.index) });
-  }
-  return { index, label: labelsOf(w, 'test')[index], image: copyImages(w, 'test', [index], w.modelShuffled), layers: out, shuffled: w.modelShuffled };
-}

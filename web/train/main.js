@@ -23,15 +23,22 @@ import * as runView from './run-view.js';
 import * as curves from './curves-view.js';
 import * as results from './results-view.js';
 import * as inside from './inside-view.js';
+import * as netView from './network-view.js';
+import * as explainView from './explain-view.js';
+import * as network from './network-flow.js';
+import { drawPad } from './draw-pad.js';
 import * as keepView from './keep-view.js';
 import * as pageView from './page-view.js';
 
 const SAMPLES_PER_CLASS = 6;
 
 const state = newPageState();
+/** @type {{ clear(): void }} */
+let pad;
 const el = {
   page: pageView.find(), data: dataView.find(), settings: settingsView.find(), run: runView.find(),
   curves: curves.find(), results: results.find(), inside: inside.find(), keep: keepView.find(),
+  net: netView.find(), explain: explainView.find(),
 };
 
 const engine = new WorkerClient(new URL('worker.js', import.meta.url), {
@@ -39,6 +46,7 @@ const engine = new WorkerClient(new URL('worker.js', import.meta.url), {
     if (ev.event === 'data-progress') dataView.renderProgress(el.data, ev);
     else if (ev.event === 'progress') training.onProgress(page, ev);
     else if (ev.event === 'finished') training.onFinished(page, ev);
+    else if (ev.event === 'network') network.onLiveView(page, ev);
   },
   onError: (e) => page.tell('page', `The training engine failed: ${e.message}. Reload the page.`, 'error'),
 });
@@ -144,6 +152,7 @@ function followLink() {
 }
 
 function wire() {
+  pad = drawPad(el.net.pad, (pixels) => network.drawn(page, pixels));
   const setting = '[data-setting], [data-unit], [data-filter]';
   $('main').addEventListener('input', (e) => { if (hit(e, setting)) form.onSettingsChanged(page, e); });
   $('main').addEventListener('change', (e) => { if (hit(e, setting) && e.target.type !== 'text') form.onSettingsChanged(page, e); });
@@ -159,7 +168,9 @@ function wire() {
     stop: training.stop, reset: training.reset, experiment: training.experiment, 'clear-runs': training.clearRuns,
     evaluate: () => models.evaluate(page, state.currentRun),
     'more-gallery': () => { state.galleryStart = Math.floor(Math.random() * (state.test?.labels.length ?? 1)); models.showGallery(page); },
-    'feature-maps': () => models.featureMaps(page, true),
+    'feature-maps': () => network.show(page, true),
+    'clear-pad': () => { pad.clear(); state.net.drawn = null; network.show(page, false); },
+    explain: () => network.explain(page),
     'save-model': models.saveModel,
     'export-onnx': (p) => models.exportModel(p, 'onnx'),
     'export-pytorch': (p) => models.exportModel(p, 'pytorch'),
@@ -180,10 +191,30 @@ function wire() {
   });
   el.results.gallery.addEventListener('click', (e) => {
     const b = hit(e, 'button[data-test-index]');
-    if (b) { inside.writeIndex(el.inside, b.dataset.testIndex); models.featureMaps(page, true); }
+    if (!b) return;
+    inside.writeIndex(el.inside, b.dataset.testIndex);
+    el.net.sources.find((r) => r.value === 'test').checked = true;
+    state.net.source = 'test';
+    netView.renderSource(el.net, 'test');
+    network.show(page, true);
   });
   el.inside.unshuffle.addEventListener('change', () => inside.renderFilters(el.inside, state.filters));
-  el.inside.index.addEventListener('keydown', (e) => { if (e.key === 'Enter') models.featureMaps(page, true); });
+  el.inside.index.addEventListener('keydown', (e) => { if (e.key === 'Enter') network.show(page, true); });
+  for (const r of el.net.sources) r.addEventListener('change', () => network.chooseSource(page, netView.readSource(el.net)));
+  el.net.file.addEventListener('change', (e) => {
+    const f = e.target.files[0];
+    if (f) network.pictureChosen(page, f);
+  });
+  el.net.invert.addEventListener('change', () => network.invertChanged(page));
+  el.net.live.addEventListener('change', () => { state.net.live = el.net.live.checked; network.show(page, false); });
+  el.net.net.addEventListener('click', (e) => {
+    const c = hit(e, 'canvas[data-pick-layer]');
+    if (c) network.clicked(page, c, e.offsetX, e.offsetY);
+  });
+  for (const f of Object.values(el.explain.fields)) {
+    f.addEventListener('keydown', (e) => { if (e.key === 'Enter') network.explain(page); });
+  }
+  el.explain.layer.addEventListener('change', () => network.explain(page));
   el.keep.file.addEventListener('change', (e) => {
     const f = e.target.files[0];
     if (f) models.loadModelFile(page, f);
@@ -198,6 +229,7 @@ function wire() {
     e.returnValue = ''; // older browsers show the prompt only when this is set
   });
   curves.observeSizes(el.curves, page.drawSoon);
+  el.curves.zoom.addEventListener('change', page.drawSoon);
 }
 
 async function main() {

@@ -3,7 +3,6 @@
 // keeping it and the curves in the browser (keep.js) and restoring them after
 // a reload (section 8). Each function takes the page (state.js's Page).
 import { fmtInt } from '../lib/format.js';
-import { wholeNumber } from '../lib/numbers.js';
 import { modelSettings } from './state.js';
 import * as keep from './keep.js';
 import { writeSettings, updateHash, describe } from './form.js';
@@ -11,6 +10,7 @@ import * as runView from './run-view.js';
 import * as curves from './curves-view.js';
 import * as results from './results-view.js';
 import * as inside from './inside-view.js';
+import * as network from './network-flow.js';
 import * as keepView from './keep-view.js';
 import * as pageView from './page-view.js';
 
@@ -25,24 +25,28 @@ export function clearResults({ state, el }) {
   results.clear(el.results);
   inside.clear(el.inside);
   state.filters = null;
+  network.clear(/** @type {any} */ ({ state, el }));
 }
 
 /**
- * The model on the test set, then its gallery, filters and feature maps;
- * `run`: the run whose test accuracy this is.
+ * The model on the test set (once the data is loaded), then its gallery, its
+ * filters and the network view; `run`: the run whose test accuracy this is.
  * @param {Page} page
  */
 export async function evaluate(page, run = null) {
   const { state, el } = page;
-  if (!state.hasModel || !state.data) { runView.renderButtons(state, el.run); return; }
+  if (!state.hasModel) { runView.renderButtons(state, el.run); return; }
   try {
-    const t = state.test = await page.call('evaluate');
-    if (run) { run.test = t.accuracy; curves.renderRunNumbers(state.runs, el.curves); }
-    results.renderTest(el.results, t);
-    await showGallery(page);
+    if (state.data) {
+      const t = state.test = await page.call('evaluate');
+      if (run) { run.test = t.accuracy; curves.renderRunNumbers(state.runs, el.curves); }
+      results.renderTest(el.results, t);
+      await showGallery(page);
+    }
+    // what is inside needs no data: a loaded model shows its filters, and a drawing goes through it
     state.filters = await page.call('filters');
     inside.renderFilters(el.inside, state.filters);
-    await featureMaps(page, false);
+    await network.show(page, false);
   } catch (e) {
     // a new model took the old one's place during its test: its own test follows
     if (e.status !== 'superseded') page.tell('run', `Evaluation failed: ${e.message}`, 'error');
@@ -67,14 +71,6 @@ export async function showGallery({ state, el, call }) {
   const indices = Array.from({ length: GALLERY }, (_, k) => (state.galleryStart + k) % t.labels.length);
   const images = await call('images', { set: 'test', indices });
   results.renderGallery(el.results, t, indices, images);
-}
-
-/** The feature maps of the test image typed; userAsked: bring them into view. @param {Page} page */
-export async function featureMaps({ state, el, call }, userAsked) {
-  const r = wholeNumber(inside.readIndex(el.inside), 0, (state.data?.test ?? 10000) - 1, 'The test image number');
-  inside.renderIndexError(el.inside, r.error ?? '');
-  if (r.error || !state.hasModel || !state.data) return;
-  inside.renderFeatureMaps(el.inside, await call('featureMaps', { index: r.value }), userAsked);
 }
 
 // ---- save and load ----

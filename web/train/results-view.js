@@ -6,6 +6,7 @@ import { $, h } from '../lib/dom.js';
 import { CLASS_NAMES, IMAGE_PIXELS } from '../lib/limits.js';
 import { fmtInt, pct } from '../lib/format.js';
 import { drawTiles, imageCanvas } from './tiles.js';
+import { cellColours } from './confusion-colour.js';
 
 const K = CLASS_NAMES.length;
 
@@ -46,9 +47,7 @@ export function renderTest(els, t) {
     const tr = h('tr', {}, h('th', { scope: 'row' }, String(i), h('span', { className: 'tr-cname', text: ` ${CLASS_NAMES[i]}` })));
     for (let j = 0; j < K; j++) {
       const c = t.confusion[i * K + j], f = c / rowTotal;
-      const bg = i === j ? `rgba(27,122,58,${0.1 + 0.8 * f})` : `rgba(179,38,30,${Math.min(0.85, 3 * f)})`;
-      const ink = (i === j ? f > 0.5 : 3 * f > 0.5) ? '#fff' : 'inherit';
-      tr.append(h('td', { style: { background: bg, color: ink } }, h('button', {
+      tr.append(h('td', { style: cellColours(f, i === j) }, h('button', {
         type: 'button', text: c, dataset: { cellTrue: i, cellPred: j },
         attrs: { 'aria-label': `True ${CLASS_NAMES[i]}, predicted ${CLASS_NAMES[j]}: ${c} images` },
       })));

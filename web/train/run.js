@@ -11,6 +11,7 @@ import { IMAGE_SIDE, IMAGE_PIXELS, CLASS_NAMES, MAX_BATCH, OPTIMIZER, LOSS, STAT
 import { compact } from '../lib/format.js';
 import { betterRate, formatRate } from './advice.js';
 import { split, needData, imagePointers } from './dataset.js';
+import { batchesDone } from './network.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -54,7 +55,7 @@ function configure(net, s) {
 export function checkOutputs(net) {
   const [c, h, w] = net.inputShape;
   if (c !== 1 || h !== IMAGE_SIDE || w !== IMAGE_SIDE) {
-    return `this model is for inputs of ${c} × ${h} × ${w}, not Fashion-MNIST’s 1 × 28 × 28 images`;
+    return `this model is for inputs of shape (${h}, ${w}, ${c}), not Fashion-MNIST’s (28, 28, 1) images`;
   }
   if (net.outputs !== CLASSES) return `this model has ${net.outputs} outputs, not one per Fashion-MNIST class (10)`;
   return '';
@@ -116,6 +117,8 @@ export function startRun(w, s) {
     examples: 0,
     lastPost: 0,
     lastGood: null,
+    looping: false,  // a loop is going or about to (later)
+    viewMs: 0,       // time in the live network view (network.js batchesDone)
   };
   return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal };
 }
@@ -188,6 +191,40 @@ async function evaluateValidation(w, r) {
   if (!r.nVal) return;
   const e = await evaluateChunked(w, w.model, r.valImages, r.valLabels, r.nVal, () => w.run === r);
   r.points.validation.push({ x: r.epoch + r.pos / r.nTrain, loss: e.loss, acc: e.accuracy });
+  r.lastValAcc = e.accuracy;
+}
+
+/**
+ * An epoch has ended (its validation pass done): with keepBest, the weights
+ * are kept when their validation accuracy is the best so far; the learning
+ * rate is multiplied by the decay for the next epoch.
+ * @param {WorkerState} w
+ */
+function endEpoch(w, r) {
+  const s = r.settings;
+  if (s.keepBest && r.nVal && !(r.best && r.best.acc >= r.lastValAcc)) {
+    r.best = { epoch: r.epoch + 1, acc: r.lastValAcc, bytes: w.model.save() };
+  }
+  if (s.lrDecay && s.lrDecay !== 1) w.model.setLr(s.lr * s.lrDecay ** (r.epoch + 1));
+}
+
+/**
+ * At the end of a run with keepBest: the model goes back to its best epoch's
+ * weights when a later epoch did worse. Returns what the page says of it:
+ * { epoch, of, acc, restored }, or null.
+ * @param {WorkerState} w
+ */
+function keepBestEpoch(w, r) {
+  const best = r.best;
+  if (!best) return null;
+  const done = r.epoch;
+  const restored = best.epoch < done && w.run === r;
+  if (restored) {
+    const net = w.cl.loadNetwork(best.bytes);
+    configure(net, { ...r.settings, lr: net.settings.lr });
+    setModel(w, net, w.modelShuffled);
+  }
+  return { epoch: best.epoch, of: done, acc: best.acc, restored };
 }
 
 /**
@@ -231,6 +268,7 @@ export async function stepOnce(w, r) {
   if (r.batch % r.valEvery === 0 || endOfEpoch) await evaluateValidation(w, r);
   if (endOfEpoch) {
     r.epochMs.push(r.trainMs - r.epochStartMs);
+    endEpoch(w, r);
     r.epochWallMs.push(performance.now() - r.epochStartWall);
     r.epoch++;
     r.pos = 0;
@@ -262,6 +300,7 @@ export function progress(r) {
     secondsLeft: perSec > 0 ? left / perSec : null,
     epochSeconds: r.epochMs.map((ms) => ms / 1000),
     epochWallSeconds: r.epochWallMs.map((ms) => ms / 1000),
+    viewSeconds: r.viewMs / 1000,
     lastLoss: r.last?.loss ?? null,
     points: r.points,
   };
@@ -281,7 +320,8 @@ export function postProgress(r) {
  */
 export function finish(w, r, how, extra) {
   r.state = how;
-  const msg = { ...progress(r), event: 'finished', how, ...extra };
+  const best = how === 'done' || how === 'stopped' ? keepBestEpoch(w, r) : null;
+  const msg = { ...progress(r), event: 'finished', how, best, ...extra };
   if (w.run === r) {
     w.cl.free(r.order);
     r.order = 0;
@@ -290,23 +330,41 @@ export function finish(w, r, how, extra) {
   post(msg);
 }
 
-/** Starts the loop after the current answer has gone out: its events come after it. @param {WorkerState} w */
+/**
+ * Starts the loop after the current answer has gone out: its events come
+ * after it. One loop a run: a Resume that comes before the loop of its Start
+ * has begun (Pause and Resume at once) starts no second one, which would
+ * step the same batches twice.
+ * @param {WorkerState} w
+ */
 export function later(w, r) {
-  setTimeout(() => loop(w, r), 0);
+  if (r.looping) return;
+  r.looping = true;
+  setTimeout(async () => {
+    try {
+      await loop(w, r);
+    } finally {
+      r.looping = false;
+    }
+  }, 0);
 }
 
 async function loop(w, r) {
   while (w.run === r && r.state === 'running') {
     const t0 = performance.now();
-    let going = true;
+    let going = true, batches = 0;
     try {
-      while (going && w.run === r && r.state === 'running' && performance.now() - t0 < SLICE_MS) going = await stepOnce(w, r);
+      while (going && w.run === r && r.state === 'running' && performance.now() - t0 < SLICE_MS) {
+        going = await stepOnce(w, r);
+        batches++;
+      }
     } catch (e) {
       if (e instanceof Superseded) return; // stopped or replaced during a validation pass
       finish(w, r, 'error', { message: `Training stopped: ${e.message}` });
       return;
     }
     if (!going) return;
+    batchesDone(w, batches); // the network view the page follows, every few hundred batches
     if (performance.now() - r.lastPost >= PROGRESS_MS) post(progress(r));
     await yieldToMessages();
   }

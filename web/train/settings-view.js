@@ -5,6 +5,7 @@
 // their events and keeps the settings.
 import { $, $$, h, say } from '../lib/dom.js';
 import { fmtInt, fmtDuration, fmtBytes } from '../lib/format.js';
+import { shapeText } from './state.js';
 
 /** The sections' elements (the per-layer fields come and go: they are looked up when used). */
 export function find(root = document) {
@@ -80,7 +81,7 @@ export function renderLayerFields(els, s, counts) {
 export function renderErrors(els, errors) {
   for (const el of $$('[data-error-for]', els.root)) {
     const key = el.dataset.errorFor;
-    if (key === 'model-file' || key === 'image-index') continue;
+    if (key === 'model-file' || key === 'image-index' || key === 'net-file') continue;
     el.textContent = errors[key] ?? '';
     const input = document.getElementById(el.id.replace(/-error$/, ''));
     if (input) input.setAttribute('aria-invalid', errors[key] ? 'true' : 'false');
@@ -111,7 +112,7 @@ export function renderLayers(els, d) {
     return;
   }
   els.layerRows.replaceChildren(...d.layers.map((l) => {
-    const shape = l.shape[1] === 1 && l.shape[2] === 1 ? `${l.shape[0]}` : l.shape.join(' × ');
+    const shape = shapeText(l.shape);
     return h('tr', {}, ...[[l.index, ''], [l.name, 'mono'], [shape, 'mono'], [l.params ? fmtInt(l.params) : '–', 'num']]
       .map(([text, cls]) => h('td', { text, className: cls || undefined })));
   }));

@@ -31,6 +31,19 @@ export const MAX_RATE = 1e30;
 /** Seeds are unsigned 32-bit numbers. */
 export const MAX_SEED = 4294967295;
 
+/** The learning rate is multiplied by this after each epoch, unless the student says otherwise. */
+const DEFAULT_DECAY = '0.85';
+
+/**
+ * The learning-rate decay as typed: a number above 0 and at most 1.
+ * @returns {{ value: string } | { error: string }}  value: the text
+ */
+function decayRule(text, what = 'the learning-rate decay') {
+  const r = realNumber(text, { above: 0, below: 2 }, what, '0.85');
+  if (r.error) return { error: r.error };
+  return r.value <= 1 ? { value: String(text).trim() } : { error: `${what} can be at most 1 (1 keeps the rate as it is)` };
+}
+
 const mlp = (s) => s.arch === 'mlp';
 const cnn = (s) => s.arch === 'cnn';
 
@@ -48,13 +61,18 @@ export const SETTINGS = Object.freeze([
   { key: 'convs', short: 'convs', what: 'the number of conv layers', type: 'int', min: 1, max: MAX_CONV_LAYERS, asText: true, def: '2', when: cnn },
   { key: 'filters', short: 'filters', what: 'the filters of each conv layer', type: 'ints', min: 1, max: MAX_FILTERS, maxItems: MAX_CONV_LAYERS, asText: true, def: ['8', '16'], when: cnn },
   { key: 'kernel', short: 'k', what: 'the kernel size', type: 'enum', values: ['3', '5'], def: '3', when: cnn },
-  { key: 'pool', short: 'pool', what: 'the pooling', type: 'enum', values: ['max', 'avg', 'none'], def: 'max', when: cnn },
-  { key: 'dense', short: 'dense', what: 'the dense units after the convs', type: 'int', min: 0, max: MAX_DENSE, asText: true, def: '0', when: cnn },
+  // max-pooling after the first conv only: the next conv keeps the detail it sees (the CNN preset)
+  { key: 'pool', short: 'pool', what: 'the pooling', type: 'enum', values: ['first', 'max', 'avg', 'none'], def: 'first', when: cnn },
+  { key: 'dense', short: 'dense', what: 'the dense units after the convs', type: 'int', min: 0, max: MAX_DENSE, asText: true, def: '64', when: cnn },
   { key: 'act', short: 'f', what: 'the activation', type: 'enum', values: ['relu', 'sigmoid', 'tanh'], def: 'relu' },
   { key: 'spec', short: 'spec', what: 'the model spec', type: 'text', maxLength: MAX_SPEC - 1, def: '', when: (s) => s.arch === 'custom' },
   { key: 'batch', short: 'bs', what: 'the batch size', type: 'int', min: 1, max: MAX_BATCH, asText: true, def: '32' },
-  { key: 'lr', short: 'lr', what: 'the learning rate', type: 'number', above: 0, below: MAX_RATE, asText: true, def: '0.001' },
-  { key: 'epochs', short: 'epochs', what: 'the number of epochs', type: 'int', min: 1, max: MAX_EPOCHS, asText: true, def: '3' },
+  { key: 'lr', short: 'lr', what: 'the learning rate', type: 'number', above: 0, below: MAX_RATE, asText: true, def: '0.002' },
+  { key: 'epochs', short: 'epochs', what: 'the number of epochs', type: 'int', min: 1, max: MAX_EPOCHS, asText: true, def: '10' },
+  // the learning rate is multiplied by this after each epoch (1: it stays): big steps first, finer ones later
+  { key: 'decay', short: 'decay', what: 'the learning-rate decay', type: 'custom', def: '0.85', format: String, parse: (t) => decayRule(t) },
+  // at the end, the weights of the epoch with the best validation accuracy are kept (not the last)
+  { key: 'best', short: 'best', what: 'keep the best epoch', type: 'bool', def: true },
   { key: 'l2', short: 'l2', what: 'λ', type: 'number', min: 0, below: MAX_RATE, asText: true, def: '0' },
   { key: 'loss', short: 'J', what: 'the loss', type: 'enum', values: ['xent', 'mse'], def: 'xent' },
   { key: 'optimizer', short: 'opt', what: 'the optimiser', type: 'enum', values: ['sgd', 'momentum', 'adam'], def: 'adam' },
@@ -156,8 +174,8 @@ export function specFrom(s, v) {
   if (s.arch === 'custom') return s.spec.trim();
   const act = s.act;
   if (s.arch === 'mlp') return [...v.units.map((n) => `dense${n}-${act}`), 'dense10-softmax'].join('-');
-  const pool = s.pool === 'none' ? '' : `-${s.pool}pool2`;
-  const parts = v.filters.map((f) => `conv${s.kernel}x${s.kernel}x${f}-${act}${pool}`);
+  const pool = (i) => (s.pool === 'none' || (s.pool === 'first' && i > 0) ? '' : `-${s.pool === 'first' ? 'max' : s.pool}pool2`);
+  const parts = v.filters.map((f, i) => `conv${s.kernel}x${s.kernel}x${f}-${act}${pool(i)}`);
   if (v.dense > 0) parts.push(`dense${v.dense}-${act}`);
   parts.push('dense10-softmax');
   return parts.join('-');
@@ -201,6 +219,9 @@ export function validateSettings(s, { trainSize, describe = null }) {
   take('batch', b);
   take('lr', realNumber(s.lr, { above: 0, below: MAX_RATE }, 'The learning rate', '0.001'));
   take('epochs', wholeNumber(s.epochs, 1, MAX_EPOCHS, 'Epochs'));
+  const decay = decayRule(s.decay, 'The learning-rate decay');
+  if ('error' in decay) errors.decay = decay.error;
+  else v.decay = parseDecimal(decay.value);
   take('l2', realNumber(s.l2, { min: 0, below: MAX_RATE }, 'λ', '0 or 0.0001'));
   if (s.optimizer === 'momentum') take('momentum', realNumber(s.momentum, { min: 0, below: 1 }, 'Momentum', '0.9'));
   else v.momentum = 0.9;
@@ -216,7 +237,7 @@ export function validateSettings(s, { trainSize, describe = null }) {
   if (s.loss === 'xent' && v.spec && !/softmax$/.test(v.spec.toLowerCase().replace(/\s/g, ''))) {
     errors.loss = 'Cross-entropy needs a softmax output: end the spec with softmax, or choose mean squared error';
   }
-  Object.assign(v, { arch: s.arch, act: s.act, loss: s.loss, optimizer: s.optimizer, quick: s.quick, shuffle: s.shuffle });
+  Object.assign(v, { arch: s.arch, act: s.act, loss: s.loss, optimizer: s.optimizer, quick: s.quick, shuffle: s.shuffle, best: Boolean(s.best) });
   return { ok: Object.keys(errors).length === 0, errors, values: v };
 }
 
@@ -271,6 +292,14 @@ export function newPageState() {
     store: null,         // lib/store.js: what is kept in the browser
     forgetEpoch: 0,      // bumped by Forget: saves of runs started before it are dropped
     keptOffer: null,     // a kept model a link's settings did not restore: { model, own }
+    /** the network view (section 7): the image's source, the drawn or brought pixels, the value explained */
+    net: {
+      source: 'test', drawn: null, photo: null, photoImage: null, photoName: '', live: true,
+      /** @type {{ layer: number, channel: number, row: number, col: number } | null} */
+      pick: null,
+      view: null,
+      ticket: 0, // the latest request: older answers are dropped
+    },
   };
 }
 
@@ -305,7 +334,7 @@ function archLabel(v) {
 /** A run's name in the runs table: the network and what was changed from the usual. */
 export function runName(v) {
   const opt = { sgd: 'SGD', momentum: 'momentum', adam: 'Adam' }[v.optimizer];
-  return `${archLabel(v)} · ${opt} lr ${compact(v.lr)} · bs ${v.batch}${v.l2 ? ` · λ ${compact(v.l2)}` : ''}${v.loss === 'mse' ? ' · MSE' : ''}${v.shuffle ? ' · shuffled pixels' : ''}`;
+  return `${archLabel(v)} · ${opt} lr ${compact(v.lr)}${v.decay !== undefined && String(v.decay) !== DEFAULT_DECAY ? ` decay ${compact(v.decay)}` : ''} · bs ${v.batch}${v.l2 ? ` · λ ${compact(v.l2)}` : ''}${v.loss === 'mse' ? ' · MSE' : ''}${v.shuffle ? ' · shuffled pixels' : ''}`;
 }
 
 /**
@@ -327,21 +356,69 @@ export function workerSettings(v, run) {
   return {
     runId: run.id, spec: v.spec, seed: v.seed, batch: v.batch, lr: v.lr, epochs: v.epochs, l2: v.l2,
     loss: v.loss, optimizer: v.optimizer, momentum: v.momentum, shufflePixels: v.shuffle,
+    lrDecay: v.decay ?? 1, keepBest: Boolean(v.best),
   };
 }
 
 /**
  * The shuffled-pixels experiment from checked values: the MLP (the settings'
- * units, or 128) and the CNN preset (8 and 16 3 x 3 filters, max-pooled), each
- * on normal and on shuffled pixels, in the order they run.
+ * units, or the preset's) and the CNN preset (the page's CNN defaults:
+ * lib/limits.js PRESET_SPECS.cnn), each on normal and on shuffled pixels, in
+ * the order they run.
  */
 export function experimentRuns(settings, base) {
-  const mlpUnits = settings.units.map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  const mlp = { ...base, arch: 'mlp', units: mlpUnits.length ? mlpUnits : [128] };
+  const d = defaultSettings();
+  const mlpUnits = settings.units.slice(0, wholeNumber(settings.layers, 0, MAX_HIDDEN_LAYERS, '').value ?? 0)
+    .map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const mlp = { ...base, arch: 'mlp', units: mlpUnits.length ? mlpUnits : d.units.map(Number) };
   mlp.spec = specFrom({ ...settings, arch: 'mlp' }, mlp);
-  const cnn = { ...base, arch: 'cnn', filters: [8, 16], dense: 0 };
-  cnn.spec = specFrom({ ...settings, arch: 'cnn', kernel: '3', pool: 'max' }, cnn);
+  const cnn = { ...base, arch: 'cnn', filters: d.filters.map(Number), dense: Number(d.dense) };
+  cnn.spec = specFrom({ ...settings, arch: 'cnn', kernel: d.kernel, pool: d.pool }, cnn);
   return [{ ...mlp, shuffle: false }, { ...mlp, shuffle: true }, { ...cnn, shuffle: false }, { ...cnn, shuffle: true }];
+}
+
+/**
+ * The spec of each architecture's defaults ({ mlp, cnn }): what the page
+ * opens with, which lib/limits.js PRESET_SPECS must equal (a node test checks).
+ */
+export function presetSpecs() {
+  const d = defaultSettings();
+  return { mlp: specOf({ ...d, arch: 'mlp' }), cnn: specOf({ ...d, arch: 'cnn' }) };
+}
+
+// ---- a first-layer filter on the kernels page ----
+
+/** A weight as a link writes it: at most 3 decimals, no exponent, no "-0". @param {number} x */
+export function weightText(x) {
+  const t = String(Number(x.toFixed(3)));
+  return t === '-0' ? '0' : t;
+}
+
+/**
+ * The kernels page with a filter of kh x kw weights (row after row) as its
+ * kernel, on the camera photo in gray, zero padding: "Try it on a photo".
+ * @param {ArrayLike<number>} weights
+ */
+export function kernelLink(weights, kh, kw) {
+  const w = Array.from(weights, weightText).join(',');
+  return `kernels.html#img=camera&mode=gray&k=${kh}x${kw}&preset=custom&w=${w}&pad=zero&display=auto`;
+}
+
+// ---- shapes, as the lesson writes them ----
+
+/**
+ * A layer's output shape as the lesson writes a tensor's, from the engine's
+ * (C, H, W): "(26, 26, 8)" (height, width, channels); a vector "(64)".
+ * @param {number[]} shape  [C, H, W]
+ */
+export function shapeText([c, hh, ww]) {
+  return hh === 1 && ww === 1 ? `(${c})` : `(${hh}, ${ww}, ${c})`;
+}
+
+/** The same in words, for a screen reader: "26 rows, 26 columns, 8 channels", "a vector of 64". */
+export function shapeWords([c, hh, ww]) {
+  if (hh === 1 && ww === 1) return `a vector of ${c}`;
+  return `${hh} rows, ${ww} columns, ${c} channel${c === 1 ? '' : 's'}`;
 }
 
 /** A run as read back from storage: only the fields the page uses, each checked (null: not a run). */

@@ -2,13 +2,14 @@
 // runs (section 5), for main.js: Start, Pause, Resume, One step, Stop, Reset,
 // the shuffled-pixels experiment, and what the worker's progress and finished
 // events do to the runs. Each function takes the page (state.js's Page).
-import { fmtInt, fmtDuration, fmtBytes } from '../lib/format.js';
+import { fmtInt, fmtDuration, fmtBytes, pct } from '../lib/format.js';
 import { newRun, workerSettings, experimentRuns } from './state.js';
 import { lossAdvice, runEnd } from './advice.js';
 import { checkBeforeTraining, costNow, trainSize } from './form.js';
 import { clearResults, evaluate, keepModel, keepRunStart, keepRuns } from './models.js';
 import * as runView from './run-view.js';
 import * as curves from './curves-view.js';
+import * as network from './network-flow.js';
 
 /** @typedef {import('./state.js').Page} Page */
 
@@ -61,6 +62,7 @@ export async function start(page, values = null, name = null) {
     run.info = info;
     page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch.`);
     keepRunStart(page, run);
+    network.follow(page);
   } catch (e) {
     state.runs.pop();
     state.currentRun = null;
@@ -165,7 +167,7 @@ export async function onFinished(page, ev) {
   if (run === state.currentRun) showAdvice(page, run, true); // the final numbers; a diverged run has its own message
   state.phase = 'finished';
   runView.renderButtons(state, el.run, el.run.buttons.start);
-  page.tell('run', end.text, end.kind);
+  page.tell('run', `${end.text}${bestWords(ev.best)}`, end.kind);
   runView.renderEnded(el.run);
   curves.renderRuns(state.runs, el.curves);
   page.drawSoon();
@@ -173,6 +175,12 @@ export async function onFinished(page, ev) {
   await keepModel(page, run);
   const next = state.queue.shift();
   if (next) await start(page, next);
+}
+
+/** What keeping the best epoch did ('' when nothing). */
+function bestWords(best) {
+  if (!best?.restored) return '';
+  return ` The model keeps the weights of epoch ${best.epoch} of ${best.of}, the best on the held-out images (${pct(best.acc)}).`;
 }
 
 /** The experiment: MLP and CNN presets on normal and on shuffled pixels, one after the other, overlaid. @param {Page} page */

@@ -20,7 +20,8 @@
 //   step                        -> one batch; { loss, correct, n }
 //   evaluate                    -> test set: { accuracy, loss, confusion, predicted, probs }
 //   filters                     -> the first weight layer: { kind, shape, weights }
-//   featureMaps { index }       -> the activations of test image `index` through every layer
+//   network { watch, live }     -> network.js's view of watch's image (and value); live: it is
+//                                  sent again as a 'network' event every WATCH_BATCHES batches of a run
 //   save                        -> Uint8Array, the model file
 //   exportModel { format }      -> { bytes, spec }: 'onnx' (an ONNX file) or 'pytorch' (a Python file)
 //   load { bytes | file, shuffled } -> a model from kept bytes or a chosen File: { spec, layers, params, settings }
@@ -29,7 +30,7 @@
 // watchdog), dataset.js (the data in the engine's memory), run.js (the model
 // and the training loop: one WASM call per batch, in slices of ~30 ms between
 // which the worker answers messages), inspect.js (test results, filters,
-// feature maps). This module holds the worker's one state object and answers
+// feature maps), network.js (the network view). This module holds the worker's one state object and answers
 // the page's requests (lib/worker-rpc.js).
 import { loadConvlab } from '../lib/convlab.js';
 import { serveRequests } from '../lib/worker-rpc.js';
@@ -40,7 +41,8 @@ import { fetchDataFiles, cancelDownload, keptStatus, SET_FILES } from './downloa
 import { split, parseFiles, adoptFiles, useSet, canUse, copyImages, samples } from './dataset.js';
 import { DATA_SIZES } from '../lib/limits.js';
 import { setModel, needModel, checkOutputs, startRun, stopRun, Superseded, stepOnce, postProgress, finish, later } from './run.js';
-import { testResults, firstFilters, featureMaps } from './inspect.js';
+import { testResults, firstFilters } from './inspect.js';
+import { networkView, viewBuffers, watch as watchView } from './network.js';
 
 /** @type {import('./dataset.js').WorkerState} */
 const w = {
@@ -250,10 +252,11 @@ const handlers = {
     const f = firstFilters(w);
     return { result: f, transfer: f ? [f.weights.buffer] : [] };
   },
-  async featureMaps({ index }) {
+  async network({ watch, live }) {
     await loading;
-    const f = featureMaps(w, index);
-    return { result: f, transfer: f.layers.map((l) => l.data.buffer) };
+    watchView(live ? watch : null);
+    const view = networkView(w, watch);
+    return { result: view, transfer: viewBuffers(view) };
   },
   async save() {
     await loading;

@@ -1,0 +1,74 @@
+// The train page's presets as the page trains them (its worker, Chromium,
+// SIMD build), with its default settings (Adam, lr 0.002, decay 0.85 a epoch,
+// batch 32, seed 1, the best epoch kept): per epoch, the time in training
+// steps, the wall time and the validation accuracy, then the kept model's test
+// accuracy; the shuffled-pixels experiment as the page runs it (Quick, its
+// four runs); and what the live network view costs (one Quick epoch of the
+// CNN, followed or not). Not part of make test or make bench: about 10
+// minutes on a quiet machine. Run: node tests/bench/train-presets.mjs [--epochs N] [--skip-full] [--skip-experiment] [--l2 X]
+import { launchBrowser, startSite } from '../browser/helpers.mjs';
+import { PRESET_SPECS } from '../../web/lib/limits.js';
+
+const args = process.argv.slice(2);
+const epochs = Number(args[args.indexOf('--epochs') + 1]) || 10;
+const skipFull = args.includes('--skip-full');
+const skipExperiment = args.includes('--skip-experiment');
+const l2 = args.includes('--l2') ? Number(args[args.indexOf('--l2') + 1]) : 0;
+const site = await startSite();
+const browser = await launchBrowser();
+const page = await browser.newPage();
+page.on('console', (m) => console.error('page:', m.text()));
+await page.goto(`${site.url}train.html#quick=0`);
+const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExperiment, l2 }) => {
+  const w = new Worker('train/worker.js', { type: 'module' });
+  let id = 0, onFinished = null, views = 0;
+  const pending = new Map();
+  w.onmessage = ({ data }) => {
+    if (data.event === 'finished') onFinished?.(data);
+    if (data.event === 'network') views++;
+    if (data.event) return;
+    const p = pending.get(data.id);
+    pending.delete(data.id);
+    if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error.message));
+  };
+  const call = (type, args = {}) => new Promise((resolve, reject) => { const i = ++id; pending.set(i, { resolve, reject }); w.postMessage({ id: i, type, ...args }); });
+  const base = new URL('data/', location.href).href;
+  const urls = {
+    trainImages: `${base}train-images-idx3-ubyte.gz`, trainLabels: `${base}train-labels-idx1-ubyte.gz`,
+    testImages: `${base}t10k-images-idx3-ubyte.gz`, testLabels: `${base}t10k-labels-idx1-ubyte.gz`,
+  };
+  const init = await call('init');
+  let runId = 1;
+  const train = async (spec, { epochs: n, shuffle = false }) => {
+    const done = new Promise((resolve) => { onFinished = resolve; });
+    const points = [];
+    await call('start', { settings: { runId: runId++, spec, seed: 1, batch: 32, lr: 0.002, epochs: n, l2, loss: 'xent', optimizer: 'adam', momentum: 0.9, shufflePixels: shuffle, lrDecay: 0.85, keepBest: true } });
+    const ev = await done;
+    const test = await call('evaluate');
+    return { how: ev.how, steps: ev.epochSeconds, wall: ev.epochWallSeconds, best: ev.best, test: test.accuracy, points };
+  };
+  const out = { simd: init.simd, full: {}, experiment: {}, live: {} };
+  await call('loadData', { urls, quick: false });
+  if (!skipFull) for (const [name, spec] of Object.entries(presets)) out.full[name] = await train(spec, { epochs });
+  await call('setQuick', { quick: true });
+  if (!skipExperiment) for (const [name, spec] of Object.entries(presets)) {
+    for (const shuffle of [false, true]) out.experiment[`${name}${shuffle ? ' shuffled' : ''}`] = await train(spec, { epochs, shuffle });
+  }
+  // the live view: one Quick epoch of the CNN, followed (a view every 200 batches) or not
+  for (const live of [false, true, false, true]) {
+    await call('reset');
+    await call('start', { settings: { runId: runId++, spec: presets.cnn, seed: 1, batch: 32, lr: 0.002, epochs: 1, l2: 0, loss: 'xent', optimizer: 'adam', momentum: 0.9, shufflePixels: false, lrDecay: 1, keepBest: false } });
+    await call('pause');
+    await call('network', { watch: { source: { kind: 'test', index: 0 }, pick: { layer: 4, channel: 0, row: 5, col: 5 } }, live });
+    views = 0;
+    const done = new Promise((resolve) => { onFinished = resolve; });
+    await call('resume');
+    const ev = await done;
+    (out.live[live ? 'followed' : 'not followed'] ??= []).push({ how: ev.how, message: ev.message, steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], views, view: ev.viewSeconds, share: ev.viewSeconds / ev.epochSeconds[0] });
+  }
+  w.terminate();
+  return out;
+}, { presets: { ...PRESET_SPECS }, epochs, skipFull, skipExperiment, l2 });
+console.log(JSON.stringify(result, null, 1));
+await browser.close();
+site.server.close();
