@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { useSiteAndBrowser, screenshot, SITE, SIZES } from './helpers.mjs';
-import { openTrain, until, TIMEOUT } from './train-helpers.mjs';
+import { openTrain, loadData, until, TIMEOUT } from './train-helpers.mjs';
 import { rgbPng } from '../lib/png.mjs';
 import { loadConvlab } from '../../web/lib/convlab.js';
 
@@ -264,8 +264,7 @@ test('an MLP and a drawing: the layers are vectors, there is no conv value to ex
 test('the network view follows a run live: refreshed by the worker every 200 batches, and stops when asked', async () => {
   const page = await env.newPage();
   await openTrain(page, env.url, '#arch=cnn&convs=2&filters=4,8&k=3&pool=max&dense=0&bs=16&epochs=1');
-  await page.getByRole('button', { name: /Load the data/ }).click();
-  await page.getByRole('status').filter({ hasText: /^Loaded 60,000 training/ }).waitFor({ timeout: TIMEOUT });
+  await loadData(page);
   assert.ok(await page.getByLabel(/Follow training live/).isChecked(), 'followed by default');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   const message = page.locator('[data-net-message]');
