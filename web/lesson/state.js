@@ -94,13 +94,14 @@ export const FIELDS = [
 ];
 
 /**
- * Reads a link's hash: { step, any, note } (any: the link named a step; note:
- * what it had that could not be used, '' when nothing).
+ * Reads a link's hash: { step, any, note } (any: the link says something, so
+ * its step is shown, the first one when it named none it can mean; note: what
+ * it had that could not be used, '' when nothing).
  * @param {string} hash
  */
 export function decodeHash(hash) {
   const { state, ignored, unknown, any } = decodeFields(FIELDS, hash);
-  return { step: /** @type {string} */ (state.step), any: any && !ignored.length, note: ignoredMessage(FIELDS, ignored, unknown) };
+  return { step: /** @type {string} */ (state.step), any, note: ignoredMessage(FIELDS, ignored, unknown) };
 }
 
 /** The link of a step (with its '#'). @param {string} step */
