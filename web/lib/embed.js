@@ -6,9 +6,10 @@
 //
 // One line per page: <script type="module" src="lib/embed.js"></script> in the
 // head. It marks <html class="embed"> (style.css hides the header and footer
-// and tightens the margins) and puts one link first in <main>, to open the
-// same view in the whole lab in a new tab; everything else stays as it is,
-// headings, labels and keyboard included.
+// and tightens the margins), names <main> by the page's title (a page holding
+// the iframe has a main landmark of its own) and puts one link first in it, to
+// open the same view in the whole lab in a new tab; everything else stays as
+// it is, headings, labels and keyboard included.
 
 /** Whether a page's address asks for embed mode. @param {{ search: string }} [loc] */
 export function isEmbedded(loc = globalThis.location) {
@@ -27,6 +28,8 @@ function start() {
   document.documentElement.classList.add('embed');
   const main = document.querySelector('main');
   if (!main || main.querySelector('[data-embed-open]')) return;
+  // inside a page that has its own <main>, the frame's is told apart by its title
+  if (!main.hasAttribute('aria-label') && !main.hasAttribute('aria-labelledby')) main.setAttribute('aria-label', document.title);
   const a = document.createElement('a');
   a.className = 'embed-open';
   a.dataset.embedOpen = '';
