@@ -37,6 +37,10 @@ const PAGES = [
       await form.getByRole('status').filter({ hasText: 'width first' }).waitFor();
       await form.getByRole('button', { name: 'Show the worked answer' }).click();
       await form.getByRole('region', { name: /Worked answer/ }).waitFor();
+      // the teacher's form open, a link made
+      await page.getByText('For teachers: make an exercise').click();
+      await page.getByRole('button', { name: 'Make the link' }).click();
+      await page.getByLabel('The exercise’s link').waitFor();
     },
   },
   { file: 'lesson.html?embed#step=networks', ready: (page) => page.getByRole('heading', { level: 2, name: /Convolution in networks/ }).waitFor() },

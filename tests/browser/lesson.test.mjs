@@ -191,6 +191,51 @@ test('embed mode: a lesson step and a lab page inside an iframe, without the hea
   await page.context().close();
 });
 
+test('a teacher makes an exercise and gets its link; the student’s page opens it and checks the answer', async () => {
+  const page = await env.newPage();
+  await page.goto(`${env.url}lesson.html`);
+  await page.getByText('For teachers: make an exercise').click();
+  const make = page.getByRole('form', { name: 'For teachers: make an exercise' });
+  await make.getByLabel('Matrix X').selectOption({ label: 'The 5 × 5 matrix of small numbers' });
+  for (const [i, v] of [1, 0, -1, 1, 0, -1, 1, 0, -1].entries()) await make.getByLabel(`Kernel weight W[${Math.floor(i / 3)}, ${i % 3}]`).fill(String(v));
+  await make.getByLabel('Padding').selectOption('zero');
+  await make.getByLabel('Stride').selectOption('2');
+  await make.getByRole('radio', { name: 'one output value, Z[j1, j2]' }).check();
+  // a position the output does not have, said; then one it has
+  await make.getByLabel('Row j1').fill('3');
+  await make.getByRole('button', { name: 'Make the link' }).click();
+  await make.getByRole('status').filter({ hasText: 'Z[3, 0] is outside the output, which has shape (3, 3): rows 0 to 2, columns 0 to 2.' }).waitFor();
+  await make.getByLabel('Row j1').fill('1');
+  await make.getByLabel('Column j2').fill('2');
+  await make.getByRole('button', { name: 'Make the link' }).click();
+  const link = await make.getByLabel('The exercise’s link').inputValue();
+  assert.equal(link, `${env.url}lesson.html#task=z&img=grid5&w=1,0,-1,1,0,-1,1,0,-1&pad=zero&stride=2&at=1,2`);
+  await page.context().close();
+
+  // the student, another browser: the link alone
+  const student = await env.newPage();
+  await student.goto(link);
+  await student.getByRole('heading', { level: 2, name: 'Your teacher’s exercise' }).waitFor();
+  assert.equal(await student.getByTitle('The kernels page with your teacher’s matrix and kernel').getAttribute('src'),
+    'kernels.html?embed#img=grid5&preset=custom&w=1,0,-1,1,0,-1,1,0,-1&pad=zero&stride=2');
+  const form = exercise(student, 'Exercise 1');
+  assert.match(await form.textContent(), /Slide the kernel W = \[\[1, 0, -1\], \[1, 0, -1\], \[1, 0, -1\]\] over the 5 × 5 matrix of small numbers, with zero padding and stride 2\. What is Z\[1, 2\]\?/);
+  const z = zeroPaddedStride2(1, 2);
+  assert.match(await answer(form, 'Z[1, 2]', String(z + 1)), new RegExp(`Not yet\\. ${z + 1} is not Z\\[1, 2\\]\\. Hint: Find the 3 × 3 block`));
+  assert.match(await answer(form, 'Z[1, 2]', String(z)), /^Right\./);
+  await student.context().close();
+});
+
+/** Z[j1, j2] of the teacher's kernel (columns 1, 0, -1) over the 5 x 5 matrix, zero padding, stride 2: the lesson's sum. */
+function zeroPaddedStride2(j1, j2) {
+  const x = [3, 3, 2, 1, 0, 0, 0, 1, 3, 1, 3, 1, 2, 2, 3, 2, 0, 0, 2, 2, 2, 0, 0, 0, 1];
+  const w = [1, 0, -1, 1, 0, -1, 1, 0, -1];
+  const get = (r, c) => (r < 0 || c < 0 || r > 4 || c > 4 ? 0 : x[r * 5 + c]);
+  let s = 0;
+  for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += w[a * 3 + b] * get(2 * j1 + a - 1, 2 * j2 + b - 1);
+  return s;
+}
+
 test('screenshots: the lesson at phone and projector sizes', async () => {
   for (const size of ['phone', 'projector']) {
     const page = await env.newPage(SIZES[size]);

@@ -175,3 +175,56 @@ test('each step’s widget link is read whole by its page (no key ignored, none 
     assert.deepEqual([r.ignored, r.unknown], [[], []], `${s.id}: ${s.widget.src}`);
   }
 });
+
+// ---- teacher-made exercises ----
+
+/** Z of a 3 x 3 kernel with zero padding (1 each side) or none, and a stride: the lesson's sum, naively. */
+function naiveStrided(x, h, w, k, pad, stride) {
+  const p = pad === 'zero' ? 1 : 0;
+  const get = (r, c) => (r < 0 || c < 0 || r >= h || c >= w ? 0 : x[r * w + c]);
+  const oh = Math.floor((h + 2 * p - 3) / stride) + 1, ow = Math.floor((w + 2 * p - 3) / stride) + 1;
+  const z = [];
+  for (let j1 = 0; j1 < oh; j1++) {
+    for (let j2 = 0; j2 < ow; j2++) {
+      let s = 0;
+      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += k[a * 3 + b] * get(j1 * stride + a - p, j2 * stride + b - p);
+      z.push(s);
+    }
+  }
+  return { z, oh, ow };
+}
+
+test('a teacher’s task: the form read, its link both ways, its answer from the engine against the naive sum', async () => {
+  const { readTaskForm, encodeTask, decodeTask, isTaskLink, taskExercise, taskProblem, taskWidget } = await import('../../web/lesson/teacher.js');
+  const form = { task: 'z', img: 'grid5', w: ['1', '0', '-1', '1', '0', '-1', '1', '0', '-1'], pad: 'zero', stride: '2', at: ['1', '2'] };
+  const { task } = readTaskForm(form);
+  assert.deepEqual(task, { task: 'z', img: 'grid5', w: [1, 0, -1, 1, 0, -1, 1, 0, -1], pad: 'zero', stride: 2, at: [1, 2] });
+  assert.match(readTaskForm({ ...form, w: form.w.with(4, '12') }).error, /Weight W\[1, 1\] must be from -9 to 9/);
+  assert.match(readTaskForm({ ...form, at: ['x', '0'] }).error, /The row j1 must be a number/);
+  const link = encodeTask(task);
+  assert.equal(link, '#task=z&img=grid5&w=1,0,-1,1,0,-1,1,0,-1&pad=zero&stride=2&at=1,2');
+  assert.ok(isTaskLink(link) && !isTaskLink('#step=kernels'));
+  assert.deepEqual(decodeTask(link), { task, note: '' });
+  assert.match(decodeTask('#task=z&stride=9').note, /“stride=9” was ignored/);
+
+  const ex = taskExercise(task);
+  const f = ex.facts({ engine });
+  const n = naiveStrided(GRID5, 5, 5, task.w, 'zero', 2);
+  assert.equal(f.answer, n.z[1 * n.ow + 2]);
+  assert.equal(checkAnswer(ex, [String(n.z[1 * n.ow + 2])], f).ok, true);
+  assert.match(checkAnswer(ex, [String(n.z[1 * n.ow + 2] + 1)], f).hint, /row 1 × 2, column 2 × 2 of the padded matrix/);
+  assert.match(workedAnswer(ex, f).join(' '), new RegExp(`= ${n.z[1 * n.ow + 2]} \\(the engine’s`));
+
+  const shape = taskExercise({ ...task, task: 'shape' });
+  assert.deepEqual(shape.facts({ engine }).answer, [n.oh, n.ow]);
+  assert.equal(checkAnswer(shape, [`(${n.oh}, ${n.ow})`], shape.facts({ engine })).ok, true);
+
+  assert.equal(taskProblem(engine, task), '');
+  assert.match(taskProblem(engine, { ...task, at: [3, 0] }), /Z\[3, 0\] is outside the output, which has shape \(3, 3\)/);
+  assert.match(taskProblem(engine, { ...task, img: 'dot', pad: 'valid', stride: 4, at: [1, 0] }), /outside the output, which has shape \(1, 1\)/);
+
+  // the kernels page reads the task's widget link whole
+  const kernels = (await import('../../web/kernels/link.js')).decodeHash;
+  const r = kernels(taskWidget(task).replace(/^kernels\.html\?embed/, ''));
+  assert.deepEqual([r.ignored, r.unknown], [[], []]);
+});

@@ -15,6 +15,8 @@ import { isEmbedded } from '../lib/embed.js';
 import { STEPS, decodeHash, emptyProgress, readProgress, progressText, markDone, objectivesReached } from './state.js';
 import { EXERCISES, checkAnswer, workedAnswer } from './exercises.js';
 import { renderSteps, renderObjectives, buildStep, renderExercise } from './views.js';
+import { isTaskLink, decodeTask, encodeTask, taskExercise, taskProblem, taskWidget, readTaskForm } from './teacher.js';
+import { buildTeacherForm, renderTeacherLink } from './teacher-view.js';
 
 const STORE_KEY = 'convlab-lesson';
 /** The photo whose shape the images step asks for (its shape is read from the picture itself). */
@@ -23,7 +25,7 @@ const PHOTO = 'chelsea';
 const ui = {
   badge: $('[data-engine-badge]'), message: $('[data-page-message]'),
   steps: $('[data-steps]'), objectives: $('[data-objectives]'), note: $('[data-progress-note]'),
-  startAgain: $('[data-start-again]'), step: $('[data-step]'),
+  startAgain: $('[data-start-again]'), step: $('[data-step]'), teacher: $('[data-teacher]'),
 };
 
 const state = {
@@ -32,7 +34,12 @@ const state = {
   /** @type {Record<string, { verdict: import('./exercises.js').Verdict | null, worked: string[] | null }>} */
   feedback: {},
   embedded: isEmbedded(),
+  /** @type {import('./exercises.js').Exercise | null} a teacher's exercise, when the link holds one */
+  teacherExercise: null,
 };
+
+/** An exercise by id: the lesson's, or the teacher's ('teacher'). @param {string} id */
+const exerciseOf = (id) => (id === 'teacher' ? state.teacherExercise : EXERCISES[id]);
 
 /** What the answers are checked against. */
 const ctx = { engine: null, photo: null };
@@ -77,7 +84,7 @@ function showStep(id, { focus }) {
   state.step = step.id;
   state.progress = { ...state.progress, step: step.id };
   saveProgress();
-  buildStep(ui.step, step, { onCheck: check, onWorked: toggleWorked, embedded: state.embedded });
+  buildStep(ui.step, step, { onCheck: check, onWorked: toggleWorked, embedded: state.embedded, exerciseOf });
   for (const ex of step.exercises) renderFeedback(ex);
   renderProgress();
   document.title = `${step.title} · the lesson · convlab`;
@@ -89,7 +96,7 @@ function showStep(id, { focus }) {
 /** The facts of an exercise, from the engine (and the photo), computed once. */
 async function factsOf(id) {
   await ready;
-  facts[id] ??= EXERCISES[id].facts(ctx);
+  facts[id] ??= exerciseOf(id).facts(ctx);
   return facts[id];
 }
 
@@ -101,9 +108,9 @@ async function check(id, texts) {
     say(ui.message, `Answers cannot be checked: ${e.message}`, 'error');
     return;
   }
-  const verdict = checkAnswer(EXERCISES[id], texts, f);
+  const verdict = checkAnswer(exerciseOf(id), texts, f);
   state.feedback[id] = { ...(state.feedback[id] ?? { worked: null }), verdict };
-  if (verdict.ok) {
+  if (verdict.ok && id in EXERCISES) {
     state.progress = markDone(state.progress, id);
     saveProgress();
   }
@@ -116,7 +123,7 @@ async function toggleWorked(id) {
   let worked = null;
   if (!shown) {
     try {
-      worked = workedAnswer(EXERCISES[id], await factsOf(id));
+      worked = workedAnswer(exerciseOf(id), await factsOf(id));
     } catch (e) {
       say(ui.message, `The worked answer needs the engine: ${e.message}`, 'error');
       return;
@@ -138,7 +145,61 @@ function startAgain() {
   ui.step.querySelector('[data-step-title]').focus();
 }
 
+/** A teacher's exercise: its own screen, the kernels page showing its matrix and kernel. */
+function showTask({ focus }) {
+  const { task, note } = decodeTask(location.hash);
+  say(ui.message, note, note ? 'warning' : undefined);
+  state.teacherExercise = taskExercise(task);
+  delete facts.teacher;
+  delete state.feedback.teacher;
+  const step = {
+    id: 'teacher', title: 'Your teacher’s exercise',
+    text: ['Your teacher made this exercise. The kernels page below shows the same matrix, kernel, padding and stride: use it to check your reasoning, step by step.'],
+    widget: { src: taskWidget(task), title: 'The kernels page with your teacher’s matrix and kernel', note: 'The kernels page, set as the exercise says.' },
+    exercises: ['teacher'],
+  };
+  buildStep(ui.step, step, { onCheck: check, onWorked: toggleWorked, embedded: state.embedded, exerciseOf });
+  renderFeedback('teacher');
+  state.step = 'teacher';
+  renderProgress();
+  document.title = 'Your teacher’s exercise · the lesson · convlab';
+  if (focus) ui.step.querySelector('[data-step-title]').focus();
+  // a position outside the output (a link written by hand): said, once the engine can tell
+  ready.then(() => {
+    const problem = taskProblem(ctx.engine, task);
+    if (problem) say(ui.message, `This exercise cannot be done: ${problem}`, 'error');
+  }, () => {});
+}
+
+/** The teacher's form: its link, or why there is none. */
+async function makeTask(values) {
+  const r = readTaskForm(values);
+  if (r.error) {
+    renderTeacherLink(ui.teacher, { error: r.error });
+    return;
+  }
+  try {
+    await ready;
+  } catch (e) {
+    renderTeacherLink(ui.teacher, { error: `The engine did not load (${e.message}): the exercise cannot be checked.` });
+    return;
+  }
+  const problem = taskProblem(ctx.engine, r.task);
+  if (problem) {
+    renderTeacherLink(ui.teacher, { error: problem });
+    return;
+  }
+  const url = new URL(location.href);
+  url.search = '';
+  url.hash = encodeTask(r.task);
+  renderTeacherLink(ui.teacher, { link: url.href });
+}
+
 function readLink({ focus }) {
+  if (isTaskLink(location.hash)) {
+    showTask({ focus });
+    return;
+  }
   const link = decodeHash(location.hash);
   say(ui.message, link.note, link.note ? 'warning' : undefined);
   showStep(link.any ? link.step : state.progress.step, { focus });
@@ -165,6 +226,7 @@ function main() {
   readLink({ focus: false });
   addEventListener('hashchange', () => readLink({ focus: true }));
   ui.startAgain.addEventListener('click', startAgain);
+  buildTeacherForm(ui.teacher, makeTask);
   if (!state.embedded) startOffline();
 }
 

@@ -5,7 +5,6 @@
 // gives buildStep().
 import { h, $ } from '../lib/dom.js';
 import { STEPS, OBJECTIVES, encodeHash, stepDone, neighbour } from './state.js';
-import { EXERCISES } from './exercises.js';
 
 /**
  * The steps, each a link to its screen, the current one marked.
@@ -88,22 +87,24 @@ function exerciseForm(ex, n, hooks) {
  * typing lives in its fields). `embedded`: the step alone (no next/previous).
  * @param {HTMLElement} section
  * @param {import('./state.js').Step} step
- * @param {{ onCheck: (id: string, texts: string[]) => void, onWorked: (id: string) => void, embedded: boolean }} hooks
+ * A step outside the lesson's outline (a teacher's exercise) has no number and no next/previous.
+ * @param {{ onCheck: (id: string, texts: string[]) => void, onWorked: (id: string) => void, embedded: boolean,
+ *   exerciseOf: (id: string) => import('./exercises.js').Exercise }} hooks
  */
 export function buildStep(section, step, hooks) {
   const index = STEPS.indexOf(step);
   const prev = neighbour(step.id, -1), next = neighbour(step.id, 1);
-  const links = hooks.embedded ? null : h('nav', { className: 'lesson-pager', attrs: { 'aria-label': 'Previous and next step' } },
+  const links = hooks.embedded || index < 0 ? null : h('nav', { className: 'lesson-pager', attrs: { 'aria-label': 'Previous and next step' } },
     prev ? h('a', { href: encodeHash(prev.id), attrs: { rel: 'prev' } }, `← ${prev.title}`) : h('span'),
     next ? h('a', { href: encodeHash(next.id), attrs: { rel: 'next' } }, `${next.title} →`) : h('span'));
   section.replaceChildren(
-    h('h2', { tabIndex: -1, dataset: { stepTitle: '' } }, `Step ${index + 1} of ${STEPS.length}: ${step.title}`),
+    h('h2', { tabIndex: -1, dataset: { stepTitle: '' } }, index < 0 ? step.title : `Step ${index + 1} of ${STEPS.length}: ${step.title}`),
     ...step.text.map((t) => h('p', {}, t)),
     h('figure', { className: 'lesson-widget' },
       h('iframe', { src: step.widget.src, title: step.widget.title, loading: 'lazy' }),
       h('figcaption', {}, step.widget.note, ' ',
         h('a', { href: step.widget.src.replace('?embed', ''), target: '_blank', rel: 'noopener' }, 'Open it in a new tab'))),
-    ...step.exercises.map((id, i) => exerciseForm(EXERCISES[id], i + 1, hooks)),
+    ...step.exercises.map((id, i) => exerciseForm(hooks.exerciseOf(id), i + 1, hooks)),
     links,
   );
 }
