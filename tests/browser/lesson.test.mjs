@@ -174,6 +174,7 @@ test('embed mode: a lesson step and a lab page inside an iframe, without the hea
   assert.equal(await step.getByRole('contentinfo').isVisible(), false, 'no site footer');
   assert.equal(await step.getByRole('navigation', { name: 'Steps' }).isVisible(), false, 'one step alone');
   assert.equal(await step.getByRole('navigation', { name: 'Previous and next step' }).count(), 0);
+  assert.doesNotMatch(await step.getByRole('main').innerText(), /null/, 'nothing in place of the missing links');
   assert.equal(await step.getByRole('link', { name: 'Open in convlab (new tab)' }).getAttribute('href'), `${env.url}lesson.html#step=convolution`);
   // the keyboard alone: Tab to the answer, type, Enter checks it
   const field = step.getByLabel('Z[1, 2]', { exact: true });

@@ -214,6 +214,7 @@ test('a teacher’s task: the form read, its link both ways, its answer from the
   assert.equal(checkAnswer(ex, [String(n.z[1 * n.ow + 2])], f).ok, true);
   assert.match(checkAnswer(ex, [String(n.z[1 * n.ow + 2] + 1)], f).hint, /row 1 × 2, column 2 × 2 of the padded matrix/);
   assert.match(workedAnswer(ex, f).join(' '), new RegExp(`= ${n.z[1 * n.ow + 2]} \\(the engine’s`));
+  assert.match(workedAnswer(ex, f)[1], /^1·\d+ \+ 0·\d+ \+ \(-1\)·\d+ \+/, 'a negative weight in brackets');
 
   const shape = taskExercise({ ...task, task: 'shape' });
   assert.deepEqual(shape.facts({ engine }).answer, [n.oh, n.ow]);

@@ -146,7 +146,7 @@ export function taskExercise(t) {
       : { ok: false, wrong: `${fmtInt(n)} is not Z[${j1}, ${j2}].`, hint: `Find the 3 × 3 block under the kernel: it starts at row ${j1} × ${t.stride}, column ${j2} × ${t.stride} of the ${t.pad === 'valid' ? '' : 'padded '}matrix. Multiply cell by cell and add.` }),
     worked: ({ answer, more }) => [
       `The numbers under the kernel: [${rows(more.under, 3)}].`,
-      `${more.under.map((v, i) => `${t.w[i]}·${v}`).join(' + ')} = ${fmtInt(answer)} (the engine’s convolution gives ${fmtInt(answer)}).`,
+      `${more.under.map((v, i) => `${t.w[i] < 0 ? `(${t.w[i]})` : t.w[i]}·${v}`).join(' + ')} = ${fmtInt(answer)} (the engine’s convolution gives ${fmtInt(answer)}).`,
     ],
   };
 }

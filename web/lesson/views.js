@@ -105,7 +105,7 @@ export function buildStep(section, step, hooks) {
       h('figcaption', {}, step.widget.note, ' ',
         h('a', { href: step.widget.src.replace('?embed', ''), target: '_blank', rel: 'noopener' }, 'Open it in a new tab'))),
     ...step.exercises.map((id, i) => exerciseForm(hooks.exerciseOf(id), i + 1, hooks)),
-    links,
+    ...(links ? [links] : []),
   );
 }
 
