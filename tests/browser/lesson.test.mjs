@@ -156,6 +156,11 @@ test('a link opens its step; a step link the page cannot mean is said and the fi
   await page.getByRole('heading', { level: 2, name: 'Step 5 of 6: Kernels' }).waitFor();
   assert.equal(await page.getByRole('link', { name: 'Kernels', exact: true }).first().getAttribute('aria-current'), null, 'the nav link is not the step');
   assert.equal(await page.getByRole('navigation', { name: 'Steps' }).getByRole('link', { name: 'Kernels' }).getAttribute('aria-current'), 'step');
+  // an embedded step (opened here at the top, as a slide's iframe would) leaves the student's own place alone
+  await page.goto(`${env.url}lesson.html?embed#step=convolution`);
+  await page.getByRole('heading', { level: 2, name: 'Step 4 of 6: Convolution' }).waitFor();
+  await page.goto(`${env.url}lesson.html`);
+  await page.getByRole('heading', { level: 2, name: 'Step 5 of 6: Kernels' }).waitFor();
   await page.goto(`${env.url}lesson.html#step=mars`);
   await page.getByText('This link’s “step=mars” was ignored (the step is review, motivation, images, convolution, kernels or networks): using review.').waitFor();
   await page.getByRole('heading', { level: 2, name: 'Step 1 of 6: Review: the MLP' }).waitFor();

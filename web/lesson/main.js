@@ -82,8 +82,11 @@ function renderFeedback(id) {
 function showStep(id, { focus }) {
   const step = STEPS.find((s) => s.id === id);
   state.step = step.id;
-  state.progress = { ...state.progress, step: step.id };
-  saveProgress();
+  // an embedded step (a slide's iframe) is not where the student's own lesson stands
+  if (!state.embedded) {
+    state.progress = { ...state.progress, step: step.id };
+    saveProgress();
+  }
   buildStep(ui.step, step, { onCheck: check, onWorked: toggleWorked, embedded: state.embedded, exerciseOf });
   for (const ex of step.exercises) renderFeedback(ex);
   renderProgress();
