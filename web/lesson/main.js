@@ -31,7 +31,7 @@ const ui = {
 const state = {
   step: STEPS[0].id,
   progress: emptyProgress(),
-  /** @type {Record<string, { verdict: import('./exercises.js').Verdict | null, worked: string[] | null }>} */
+  /** @type {Record<string, { verdict: import('./exercises.js').Verdict | null, worked: string[] | null, reached?: number[] }>} */
   feedback: {},
   embedded: isEmbedded(),
   /** @type {import('./exercises.js').Exercise | null} a teacher's exercise, when the link holds one */
@@ -112,11 +112,14 @@ async function check(id, texts) {
     return;
   }
   const verdict = checkAnswer(exerciseOf(id), texts, f);
-  state.feedback[id] = { ...(state.feedback[id] ?? { worked: null }), verdict };
+  let reached = [];
   if (verdict.ok && id in EXERCISES) {
+    const before = objectivesReached(state.progress.done);
     state.progress = markDone(state.progress, id);
     saveProgress();
+    reached = objectivesReached(state.progress.done).flatMap((r, i) => (r && !before[i] ? [i + 1] : []));
   }
+  state.feedback[id] = { ...(state.feedback[id] ?? { worked: null }), verdict, reached };
   renderFeedback(id);
   renderProgress();
 }

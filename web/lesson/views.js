@@ -114,9 +114,10 @@ export function buildStep(section, step, hooks) {
  * answer when asked for, and whether it is done.
  * @param {HTMLElement} section
  * @param {string} id
- * @param {{ verdict: import('./exercises.js').Verdict | null, worked: string[] | null, done: boolean }} view
+ * `reached`: the objectives (1-6) this answer has just reached, said with it.
+ * @param {{ verdict: import('./exercises.js').Verdict | null, worked: string[] | null, done: boolean, reached?: number[] }} view
  */
-export function renderExercise(section, id, { verdict, worked, done }) {
+export function renderExercise(section, id, { verdict, worked, done, reached = [] }) {
   const form = $(`[data-exercise="${id}"]`, section);
   if (!form) return;
   $('[data-done-mark]', form).hidden = !done;
@@ -125,7 +126,8 @@ export function renderExercise(section, id, { verdict, worked, done }) {
   if (!verdict) fb.replaceChildren();
   else if (verdict.ok) {
     fb.dataset.kind = 'ok';
-    fb.replaceChildren(h('strong', {}, 'Right.'), ' ', done ? 'This exercise is done.' : '');
+    fb.replaceChildren(h('strong', {}, 'Right.'), ' ', done ? 'This exercise is done.' : '',
+      ...reached.map((n) => ` Objective ${n} reached: ${OBJECTIVES[n - 1]}`));
   } else {
     fb.dataset.kind = 'error';
     fb.replaceChildren(h('strong', {}, 'Not yet. '), verdict.wrong ?? '', verdict.hint ? h('span', { className: 'lesson-hint' }, ` Hint: ${verdict.hint}`) : '');
