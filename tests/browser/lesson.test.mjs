@@ -219,6 +219,10 @@ test('a teacher makes an exercise and gets its link; the student’s page opens 
   await make.getByRole('button', { name: 'Make the link' }).click();
   const link = await make.getByLabel('The exercise’s link').inputValue();
   assert.equal(link, `${env.url}lesson.html#task=z&img=grid5&w=1,0,-1,1,0,-1,1,0,-1&pad=zero&stride=2&at=1,2`);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await make.getByRole('button', { name: 'Copy the link' }).click();
+  await make.getByRole('status').filter({ hasText: 'The link is copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
   await page.context().close();
 
   // the student, another browser: the link alone

@@ -37,9 +37,22 @@ export function buildTeacherForm(box, onMake) {
     h('div', { className: 'field', dataset: { teacherResult: '' }, hidden: true },
       h('label', { htmlFor: 'teacher-link' }, 'The exercise’s link'),
       h('input', { id: 'teacher-link', type: 'text', readOnly: true }),
-      h('a', { dataset: { teacherOpen: '' }, href: '#' }, 'Open the exercise')));
+      h('div', { className: 'lesson-buttons' },
+        h('button', { type: 'button', className: 'secondary', dataset: { teacherCopy: '' } }, 'Copy the link'),
+        h('a', { dataset: { teacherOpen: '' }, href: '#' }, 'Open the exercise'))));
   const task = () => /** @type {HTMLInputElement} */ ($('input[name="teacher-task"]:checked', form)).value;
   for (const r of $$('input[name="teacher-task"]', form)) r.addEventListener('change', () => { $('[data-teacher-at]', form).hidden = task() !== 'z'; });
+  // copying: the clipboard where the browser allows it, else the link selected for Ctrl+C
+  $('[data-teacher-copy]', form).addEventListener('click', async () => {
+    const field = $('#teacher-link', form), message = $('[data-teacher-message]', form);
+    try {
+      await navigator.clipboard.writeText(field.value);
+      message.textContent = 'The link is copied: paste it for your students.';
+    } catch {
+      field.select();
+      message.textContent = 'The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.';
+    }
+  });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     onMake({
