@@ -143,7 +143,7 @@ export const EXERCISES = {
 
   'photo-shape': {
     id: 'photo-shape', kind: 'shape', objectives: [5, 6],
-    prompt: 'Open Chelsea the cat in the pixels page above. What is the shape of the photo, written the lesson’s way (height, width, channels)?',
+    prompt: 'Chelsea the cat is open in the pixels page above. What is the shape of the photo, written the lesson’s way (height, width, channels)?',
     label: 'The photo’s shape',
     facts: ({ photo }) => ({ answer: [photo.h, photo.w, photo.c] }),
     check: (s, { answer }) => {
