@@ -195,6 +195,7 @@ test('embed mode: a lesson step and a lab page inside an iframe, without the hea
   await lab.getByLabel('Result Z[0, 0]').filter({ hasText: '2040' }).waitFor();
   assert.equal(await lab.getByRole('navigation', { name: 'Labs' }).isVisible(), false);
   assert.equal(await lab.getByRole('heading', { level: 1 }).isVisible(), true);
+  assert.equal(await lab.getByText(/^Slide a small grid of weights/).isVisible(), false, 'the page’s introduction gives way to the widget');
   assert.equal(await lab.getByRole('link', { name: 'Open in convlab (new tab)' }).getAttribute('target'), '_blank');
   await screenshot(page, 'lesson-embed');
   await page.context().close();
