@@ -25,6 +25,25 @@ const PAGES = [
   { file: 'kernels.html', ready: (page) => page.getByLabel('Result Z[0, 0]').filter({ hasText: '2040' }).waitFor() },
   { file: 'train.html', ready: (page) => page.locator('[data-param-total]').filter({ hasText: /\d/ }).waitFor() },
   { file: 'credits.html', ready: (page) => page.getByRole('heading', { level: 1 }).waitFor() },
+  {
+    file: 'lesson.html#step=images',
+    // its widget (the pixels page, in embed mode, inside) loaded: axe checks the frame too
+    ready: (page) => page.frameLocator('iframe').getByLabel('Shape', { exact: true }).filter({ hasText: '300' }).waitFor(),
+    // an answer checked wrong (its feedback and the field marked), the worked answer shown
+    work: async (page) => {
+      const form = page.getByRole('form', { name: 'Exercise 2' });
+      await form.getByLabel('The photo’s shape').fill('(451, 300, 3)');
+      await form.getByRole('button', { name: 'Check' }).click();
+      await form.getByRole('status').filter({ hasText: 'width first' }).waitFor();
+      await form.getByRole('button', { name: 'Show the worked answer' }).click();
+      await form.getByRole('region', { name: /Worked answer/ }).waitFor();
+      // the teacher's form open, a link made
+      await page.getByText('For teachers: make an exercise').click();
+      await page.getByRole('button', { name: 'Make the link' }).click();
+      await page.getByLabel('The exercise’s link').waitFor();
+    },
+  },
+  { file: 'lesson.html?embed#step=networks', ready: (page) => page.getByRole('heading', { level: 2, name: /Convolution in networks/ }).waitFor() },
 ];
 
 for (const p of PAGES) {

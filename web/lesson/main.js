@@ -1,0 +1,239 @@
+// main.js - the lesson page: the lesson's outline one step per screen, each
+// with its widget (a page of the lab in an iframe, opened in the state the
+// step needs) and exercises the engine checks (exercises.js).
+//
+// Owns the page's one state object: the step shown (the link's #step=), the
+// progress (kept in localStorage, surviving a reload; "Start again" clears
+// it) and each exercise's feedback. Events change the state; the views draw
+// it. The engine (lib/convlab.js) runs on the page: its calls here are a few
+// small convolutions and a model's parameter count.
+import { $, say } from '../lib/dom.js';
+import { loadConvlab } from '../lib/convlab.js';
+import { loadSample } from '../lib/image-source.js';
+import { startOffline } from '../lib/offline.js';
+import { isEmbedded } from '../lib/embed.js';
+import { STEPS, decodeHash, emptyProgress, readProgress, progressText, markDone, objectivesReached } from './state.js';
+import { EXERCISES, checkAnswer, workedAnswer } from './exercises.js';
+import { renderSteps, renderObjectives, buildStep, renderExercise } from './views.js';
+import { isTaskLink, decodeTask, encodeTask, taskExercise, taskProblem, taskWidget, readTaskForm } from './teacher.js';
+import { buildTeacherForm, renderTeacherLink } from './teacher-view.js';
+
+const STORE_KEY = 'convlab-lesson';
+/** The photo whose shape the images step asks for (its shape is read from the picture itself). */
+const PHOTO = 'chelsea';
+
+const ui = {
+  badge: $('[data-engine-badge]'), message: $('[data-page-message]'),
+  steps: $('[data-steps]'), objectives: $('[data-objectives]'), note: $('[data-progress-note]'),
+  startAgain: $('[data-start-again]'), step: $('[data-step]'), teacher: $('[data-teacher]'),
+};
+
+const state = {
+  step: STEPS[0].id,
+  progress: emptyProgress(),
+  /** @type {Record<string, { verdict: import('./exercises.js').Verdict | null, worked: string[] | null, reached?: number[] }>} */
+  feedback: {},
+  embedded: isEmbedded(),
+  /** @type {import('./exercises.js').Exercise | null} a teacher's exercise, when the link holds one */
+  teacherExercise: null,
+};
+
+/** An exercise by id: the lesson's, or the teacher's ('teacher'). @param {string} id */
+const exerciseOf = (id) => (id === 'teacher' ? state.teacherExercise : EXERCISES[id]);
+
+/** What the answers are checked against. */
+const ctx = { engine: null, photo: null };
+/** @type {Promise<void>} */
+let ready;
+/** @type {Record<string, import('./exercises.js').Facts>} */
+const facts = {};
+
+// ---- the browser's copy of the progress ----
+
+function loadProgress() {
+  try {
+    return readProgress(localStorage.getItem(STORE_KEY));
+  } catch {
+    return emptyProgress(); // storage blocked: the lesson works, nothing is kept
+  }
+}
+
+function saveProgress() {
+  try {
+    localStorage.setItem(STORE_KEY, progressText(state.progress));
+  } catch {
+    say(ui.message, 'This browser does not let the page keep your progress: it will be lost when you close the page.', 'warning');
+  }
+}
+
+// ---- drawing ----
+
+function renderProgress() {
+  renderSteps(ui.steps, state.step, state.progress.done);
+  renderObjectives(ui.objectives, objectivesReached(state.progress.done), ui.note);
+}
+
+function renderFeedback(id) {
+  const f = state.feedback[id] ?? { verdict: null, worked: null };
+  renderExercise(ui.step, id, { ...f, done: state.progress.done.includes(id) });
+}
+
+/** Shows a step: builds its screen, and moves the focus to it when the student asked for it. */
+function showStep(id, { focus }) {
+  const step = STEPS.find((s) => s.id === id);
+  state.step = step.id;
+  // an embedded step (a slide's iframe) is not where the student's own lesson stands
+  if (!state.embedded) {
+    state.progress = { ...state.progress, step: step.id };
+    saveProgress();
+  }
+  buildStep(ui.step, step, { onCheck: check, onWorked: toggleWorked, embedded: state.embedded, exerciseOf });
+  for (const ex of step.exercises) renderFeedback(ex);
+  renderProgress();
+  document.title = `${step.title} · the lesson · convlab`;
+  if (focus) ui.step.querySelector('[data-step-title]').focus();
+}
+
+// ---- events ----
+
+/** The facts of an exercise, from the engine (and the photo), computed once. */
+async function factsOf(id) {
+  await ready;
+  facts[id] ??= exerciseOf(id).facts(ctx);
+  return facts[id];
+}
+
+async function check(id, texts) {
+  let f;
+  try {
+    f = await factsOf(id);
+  } catch (e) {
+    say(ui.message, `Answers cannot be checked: ${e.message}`, 'error');
+    return;
+  }
+  const verdict = checkAnswer(exerciseOf(id), texts, f);
+  let reached = [];
+  if (verdict.ok && id in EXERCISES) {
+    const before = objectivesReached(state.progress.done);
+    state.progress = markDone(state.progress, id);
+    saveProgress();
+    reached = objectivesReached(state.progress.done).flatMap((r, i) => (r && !before[i] ? [i + 1] : []));
+  }
+  state.feedback[id] = { ...(state.feedback[id] ?? { worked: null }), verdict, reached };
+  renderFeedback(id);
+  renderProgress();
+}
+
+async function toggleWorked(id) {
+  const shown = state.feedback[id]?.worked;
+  let worked = null;
+  if (!shown) {
+    try {
+      worked = workedAnswer(exerciseOf(id), await factsOf(id));
+    } catch (e) {
+      say(ui.message, `The worked answer needs the engine: ${e.message}`, 'error');
+      return;
+    }
+  }
+  state.feedback[id] = { ...(state.feedback[id] ?? { verdict: null }), worked };
+  renderFeedback(id);
+}
+
+function startAgain() {
+  state.progress = { ...emptyProgress(), step: state.step };
+  state.feedback = {};
+  try {
+    localStorage.removeItem(STORE_KEY);
+  } catch { /* nothing was kept */ }
+  showStep(STEPS[0].id, { focus: false });
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+  say(ui.message, 'Your progress is cleared: the lesson starts again from the first step.', 'info');
+  ui.step.querySelector('[data-step-title]').focus();
+}
+
+/** A teacher's exercise: its own screen, the kernels page showing its matrix and kernel. */
+function showTask({ focus }) {
+  const { task, note } = decodeTask(location.hash);
+  say(ui.message, note, note ? 'warning' : undefined);
+  state.teacherExercise = taskExercise(task);
+  delete facts.teacher;
+  delete state.feedback.teacher;
+  const step = {
+    id: 'teacher', title: 'Your teacher’s exercise',
+    text: ['Your teacher made this exercise. The kernels page below shows the same matrix, kernel, padding and stride: use it to check your reasoning, step by step.'],
+    widget: { src: taskWidget(task), title: 'The kernels page with your teacher’s matrix and kernel', note: 'The kernels page, set as the exercise says.' },
+    exercises: ['teacher'],
+  };
+  buildStep(ui.step, step, { onCheck: check, onWorked: toggleWorked, embedded: state.embedded, exerciseOf });
+  renderFeedback('teacher');
+  state.step = 'teacher';
+  renderProgress();
+  document.title = 'Your teacher’s exercise · the lesson · convlab';
+  if (focus) ui.step.querySelector('[data-step-title]').focus();
+  // a position outside the output (a link written by hand): said, once the engine can tell
+  ready.then(() => {
+    const problem = taskProblem(ctx.engine, task);
+    if (problem) say(ui.message, `This exercise cannot be done: ${problem}`, 'error');
+  }, () => {});
+}
+
+/** The teacher's form: its link, or why there is none. */
+async function makeTask(values) {
+  const r = readTaskForm(values);
+  if (r.error) {
+    renderTeacherLink(ui.teacher, { error: r.error });
+    return;
+  }
+  try {
+    await ready;
+  } catch (e) {
+    renderTeacherLink(ui.teacher, { error: `The engine did not load (${e.message}): the exercise cannot be checked.` });
+    return;
+  }
+  const problem = taskProblem(ctx.engine, r.task);
+  if (problem) {
+    renderTeacherLink(ui.teacher, { error: problem });
+    return;
+  }
+  const url = new URL(location.href);
+  url.search = '';
+  url.hash = encodeTask(r.task);
+  renderTeacherLink(ui.teacher, { link: url.href });
+}
+
+function readLink({ focus }) {
+  if (isTaskLink(location.hash)) {
+    showTask({ focus });
+    return;
+  }
+  const link = decodeHash(location.hash);
+  say(ui.message, link.note, link.note ? 'warning' : undefined);
+  showStep(link.any ? link.step : state.progress.step, { focus });
+}
+
+async function loadEngine() {
+  try {
+    const engine = await loadConvlab();
+    ui.badge.textContent = `Engine: ${engine.simd ? 'WASM SIMD' : 'WASM scalar'}`;
+    if (engine.note) say(ui.message, engine.note, 'info');
+    ctx.engine = engine;
+  } catch (e) {
+    ui.badge.textContent = 'Engine: not loaded';
+    throw e;
+  }
+  const photo = await loadSample(PHOTO);
+  ctx.photo = { h: photo.height, w: photo.width, c: photo.gray ? 1 : 3 };
+}
+
+function main() {
+  state.progress = loadProgress();
+  ready = loadEngine();
+  ready.catch((e) => say(ui.message, `The engine did not load (${e.message}): answers cannot be checked.`, 'error'));
+  readLink({ focus: false });
+  addEventListener('hashchange', () => readLink({ focus: true }));
+  ui.startAgain.addEventListener('click', startAgain);
+  buildTeacherForm(ui.teacher, makeTask);
+  if (!state.embedded) startOffline();
+}
+
+main();
