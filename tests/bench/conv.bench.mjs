@@ -6,6 +6,8 @@
 // rows add what JS does around it (copying the canvas's bytes in), through
 // cl.filterImage(). The page's clock moves in 0.1 ms steps, so a sample times
 // enough consecutive calls for about 15 ms and divides (the note gives how many).
+// The last rows give the convolution on float planes as a share of the vector
+// peak measured in the same page, in alternate rounds.
 export const title = 'Convolution, 1050 x 700 RGB, RGBA bytes in and out (Chromium)';
 
 export async function run({ siteUrl, newPage, quick }) {
@@ -94,6 +96,41 @@ export async function run({ siteUrl, newPage, quick }) {
       const a = per[`${k}scalar`], b = per[`${k}simd`];
       out.push({ name: `${k}x${k} per channel: scalar time / SIMD time`, unit: 'x', median: a.median / b.median,
         min: a.min / b.max, max: a.max / b.min, runs: b.runs });
+    }
+    // The kernels as a share of the vector peak, SIMD build: cl_conv2d_per_channel on
+    // float planes (3 x 1050 x 700, zero padding) and cl_f32x4_muladd_peak_wasmsimd
+    // (12 multiplications and 12 additions of 4 lanes a round) in alternate rounds of
+    // about 30 ms, the best round of each: other work on the machine only slows a round.
+    // An output counts K1*K2 multiplications and K1*K2 - 1 additions.
+    {
+      const cl = builds.simd, ex = cl.exports, b = buffers.simd;
+      ex.cl_image_from_u8(b.in, H, W, 4, 0, b.x);
+      const peakRounds = 2e5;
+      const roundMs = (fn) => {
+        let n = 0;
+        const t0 = performance.now();
+        let dt;
+        do { fn(); n++; } while ((dt = performance.now() - t0) < 30);
+        return dt / n;
+      };
+      const peakCall = () => ex.cl_f32x4_muladd_peak_wasmsimd(peakRounds);
+      for (let i = 0; i < 20; i++) peakCall();
+      for (const k of [3, 5, 7, 15]) {
+        cl.f32(b.k, k * k).set(builds.simd.preset(KERNEL.gaussian, k, k, k / 4));
+        const conv = () => ex.cl_conv2d_per_channel(b.x, 3, H, W, b.k, 1, k, k, PAD.zero, 1, b.z, H, W);
+        const w0 = performance.now();
+        while (performance.now() - w0 < 300) conv();
+        let p = Infinity, c = Infinity;
+        for (let r = 0; r < Math.max(runs, 15); r++) {
+          p = Math.min(p, roundMs(peakCall));
+          c = Math.min(c, roundMs(conv));
+          await new Promise((res) => setTimeout(res, 0));
+        }
+        const peak = (96 * peakRounds) / (p * 1e6), gf = (3 * n * (2 * k * k - 1)) / (c * 1e6);
+        const note = `best round: ${c.toFixed(2)} ms, ${gf.toFixed(1)} GFLOP/s of a ${peak.toFixed(1)} GFLOP/s peak`;
+        out.push({ name: `${k}x${k} per channel, float planes, share of the vector peak, SIMD`, unit: '%',
+          median: (100 * gf) / peak, min: (100 * gf) / peak, max: (100 * gf) / peak, runs: Math.max(runs, 15), note });
+      }
     }
     return out;
   }, { runs: quick ? 9 : 31 });

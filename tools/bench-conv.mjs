@@ -1,0 +1,63 @@
+// bench-conv.mjs - the convolution plane of a built .wasm, timed in node (V8,
+// the engine of Chromium), as a share of the vector peak measured in the same
+// process: cl_conv2d_per_channel on float planes, 1050 x 700 x 3, zero
+// padding, stride 1, 3x3, 5x5, 7x7 and 15x15 Gaussians. One JSON line per case.
+//
+//   node tools/bench-conv.mjs [convlab-simd.wasm] [--quick]
+//
+// A convolution output needs K1*K2 multiplications and K1*K2 - 1 additions
+// (no bias); those are the flops counted, the padding's skipped taps included.
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const file = args.find((a) => !a.startsWith('--')) ?? 'build/site/convlab-simd.wasm';
+
+const { instance } = await WebAssembly.instantiate(readFileSync(file), {
+  env: { emscripten_notify_memory_growth: () => {} },
+});
+const e = instance.exports;
+e._initialize();
+
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+// one round: calls fn for about `ms` of this process's CPU time (steadier than
+// the wall clock on a shared machine); returns ms per call
+function round(fn, ms) {
+  let reps = 0;
+  const t0 = cpuMs();
+  let t;
+  do {
+    fn();
+    reps++;
+  } while ((t = cpuMs() - t0) < ms);
+  return t / reps;
+}
+
+// The peak and each kernel in alternate rounds, the best round of each: other
+// work on the machine only ever slows a round, and it slows both alike.
+const peakRounds = 2e5; // 19.2 MFLOP a call
+const peakCall = () => e.cl_f32x4_muladd_peak_wasmsimd(peakRounds);
+for (let i = 0; i < 5; i++) peakCall();
+const gf = (flops, ms) => flops / (ms * 1e6);
+const rounds = quick ? 7 : 25;
+
+const H = 700, W = 1050, C = 3, n = H * W;
+const x = e.cl_alloc(4 * C * n), z = e.cl_alloc(4 * C * n), k = e.cl_alloc(4 * 225);
+const xv = new Float32Array(e.memory.buffer, x, C * n);
+for (let i = 0; i < C * n; i++) xv[i] = (Math.imul(i, 2654435761) >>> 24);
+for (const kk of [3, 5, 7, 15]) {
+  e.cl_kernel_preset(2, kk, kk, kk / 4, k); // the Gaussian
+  const run = () => e.cl_conv2d_per_channel(x, C, H, W, k, 1, kk, kk, 1, 1, z, H, W);
+  for (let i = 0; i < 5; i++) run();
+  let pMs = Infinity, kMs = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    pMs = Math.min(pMs, round(peakCall, 30));
+    kMs = Math.min(kMs, round(run, 60));
+  }
+  const peak = gf(96 * peakRounds, pMs), g = gf(C * n * (2 * kk * kk - 1), kMs);
+  console.log(JSON.stringify({ kernel: `conv${kk}x${kk} per channel, float planes 1050x700x3`, ms: +kMs.toFixed(3),
+    gflops: +g.toFixed(2), peak: +peak.toFixed(2), share: +(g / peak).toFixed(3) }));
+}
