@@ -145,6 +145,79 @@ static int interior_s1(const float *const *rows, const int *wrow, int nrows, con
     return j;
 }
 
+/* Any kernel, stride 1: R output rows at once, row i (z[i]) from input rows
+ * in[i .. i + k1 - 1] (consecutive rows of the image), 4 * V then 4 interior
+ * outputs of each at a time; needs k1 >= R. Every input vector is loaded once
+ * for all R rows: input row r serves kernel row r - i of output row i, and per
+ * output the terms still come k1-major, then k2, as in the reference. With
+ * R * V accumulators, R weights and the loaded vector live, a step takes R + V
+ * loads for R * V multiply-adds (one row at a time: V + 1 for V).
+ * Returns the first column not done. */
+static inline __attribute__((always_inline)) void
+rows_block(const float *const *in, const v128_t *wv, const v128_t *wi, int k1, int k2, const int R,
+           const int V, int off, int j, int accumulate, v128_t vb, float *const *z)
+{
+    v128_t acc[4][4];
+    for (int i = 0; i < R; i++)
+        for (int v = 0; v < V; v++) acc[i][v] = accumulate ? wasm_v128_load(z[i] + j + 4 * v) : vb;
+    for (int r = 0; r < k1 + R - 1; r++) {
+        const float *xp = in[r] + (j + off);
+        if (r >= R - 1 && r < k1) {
+            /* every output row takes this input row: kernel row r - i, its
+             * weights side by side in wi; pointers that step, so that a step
+             * costs few instructions besides its loads and arithmetic */
+            const v128_t *u = wi + (size_t)r * k2 * R, *const u_end = u + k2 * R;
+            for (; u < u_end; u += R, xp++)
+                for (int v = 0; v < V; v++) {
+                    const v128_t t = wasm_v128_load(xp + 4 * v);
+                    for (int i = 0; i < R; i++)
+                        acc[i][v] = wasm_f32x4_add(acc[i][v], wasm_f32x4_mul(u[i], t));
+                }
+            continue;
+        }
+        /* the first and last R - 1 input rows: only output rows i_lo..i_hi take them */
+        const int i_lo = r - k1 + 1 > 0 ? r - k1 + 1 : 0, i_hi = r < R - 1 ? r : R - 1;
+        for (int i = 0; i < R; i++) {
+            if (i < i_lo || i > i_hi) continue;
+            const v128_t *u = wv + (r - i) * k2;
+            for (int b = 0; b < k2; b++)
+                for (int v = 0; v < V; v++)
+                    acc[i][v] = wasm_f32x4_add(
+                        acc[i][v], wasm_f32x4_mul(u[b], wasm_v128_load(xp + b + 4 * v)));
+        }
+    }
+    for (int i = 0; i < R; i++)
+        for (int v = 0; v < V; v++) wasm_v128_store(z[i] + j + 4 * v, acc[i][v]);
+}
+
+static inline __attribute__((always_inline)) int
+interior_rows_body(const float *const *in, const v128_t *wv, const v128_t *wi, int k1, int k2,
+                   const int R, const int V, int off, int lo, int hi, int accumulate, v128_t vb,
+                   float *const *z)
+{
+    int j = lo;
+    for (; j + 4 * V <= hi; j += 4 * V) rows_block(in, wv, wi, k1, k2, R, V, off, j, accumulate, vb, z);
+    /* what is left, fewer than 4 * V outputs: as many vectors as fit, then one */
+    if (V > 2 && j + 8 <= hi) {
+        rows_block(in, wv, wi, k1, k2, R, 2, off, j, accumulate, vb, z);
+        j += 8;
+    }
+    for (; j + 4 <= hi; j += 4) rows_block(in, wv, wi, k1, k2, R, 1, off, j, accumulate, vb, z);
+    return j;
+}
+
+/* 2 rows of 4 vectors: 8 accumulators. 3 x 3 vectors (9), 4 x 2, 2 x 6 and 3 x 4
+ * were slower in V8: with more live values it spills, and 4 x 2 loads as much. */
+enum { ROWS = 2, VECS = 4 };
+__attribute__((noinline)) static int interior_rows(const float *const *in, const v128_t *wv,
+                                                   const v128_t *wi, int k1, int k2, int off, int lo,
+                                                   int hi, int accumulate, v128_t vb,
+                                                   float *const *z)
+{
+    return interior_rows_body(in, wv, wi, k1, k2, ROWS, VECS, off, lo, hi, accumulate, vb,
+                              z);
+}
+
 typedef struct plane_geom {
     const cl_plane_job *job;
     int p1, p2;
@@ -218,6 +291,25 @@ static void row_edges(const cl_plane_job *job, const edge_cols *e, const float *
     }
 }
 
+/* Whether output rows j1 + 1 .. j1 + ROWS - 1 read every row (no zero
+ * padding) and each the rows of the one before moved down by one, as output
+ * row j1 (rows: its k1 input rows) does inside the image. */
+static int rows_slide(const plane_geom *g, int j1, const float *const *rows, int k1)
+{
+    const float *next[CL_MAX_KERNEL];
+    int wrow[CL_MAX_KERNEL];
+    const float *const *prev = rows;
+    const float *keep[CL_MAX_KERNEL];
+    for (int i = 1; i < ROWS; i++) {
+        if (row_inputs(g, j1 + i, next, wrow) != k1) return 0;
+        for (int r = 0; r + 1 < k1; r++)
+            if (next[r] != prev[r + 1]) return 0;
+        for (int r = 0; r < k1; r++) keep[r] = next[r];
+        prev = keep;
+    }
+    return 1;
+}
+
 void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
 {
     const int k1 = job->k1, k2 = job->k2, s = job->stride, ow = job->ow, w = job->w;
@@ -245,6 +337,13 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
     if (!fast3)
         for (int t = 0; t < k1 * k2; t++) wv[t] = wasm_f32x4_splat(wt[t]);
     const v128_t vb = wasm_f32x4_splat(bias);
+    /* for the rows kernel: wi[(r * k2 + b) * ROWS + i] = w[r - i][b], for the
+     * input rows r that every output row of a group takes */
+    v128_t wi[CL_MAX_KERNEL * CL_MAX_KERNEL * ROWS];
+    if (s == 1 && !fast3 && k1 >= ROWS)
+        for (int r = ROWS - 1; r < k1; r++)
+            for (int b = 0; b < k2; b++)
+                for (int i = 0; i < ROWS; i++) wi[(r * k2 + b) * ROWS + i] = wv[(r - i) * k2 + b];
 
     const float *rows[CL_MAX_KERNEL], *rows2[CL_MAX_KERNEL];
     int wrow[CL_MAX_KERNEL], wrow2[CL_MAX_KERNEL];
@@ -272,6 +371,27 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
             (void)j;
             row_edges(job, &edges, rows, wrow, nrows, zr);
             j1++;
+            continue;
+        }
+        if (s == 1 && !fast3 && nrows == k1 && k1 >= ROWS && j1 + ROWS <= row1 &&
+            rows_slide(&g, j1, rows, k1)) {
+            /* ROWS rows at once, from rows[0..k1-1] and the ROWS - 1 rows below them */
+            const float *in[CL_MAX_KERNEL + ROWS];
+            float *zs[ROWS];
+            for (int a = 0; a < k1; a++) in[a] = rows[a];
+            for (int i = 1; i < ROWS; i++) {
+                row_inputs(&g, j1 + i, rows2, wrow2);
+                in[k1 + i - 1] = rows2[k1 - 1];
+            }
+            for (int i = 0; i < ROWS; i++) zs[i] = zr + (size_t)i * ow;
+            int j = interior_rows(in, wv, wi, k1, k2, -p2, lo, hi, accumulate, vb, zs);
+            assert(j == lo + (hi - lo) / 4 * 4);
+            (void)j;
+            for (int i = 0; i < ROWS; i++) {
+                row_inputs(&g, j1 + i, rows2, wrow2);
+                row_edges(job, &edges, rows2, wrow2, k1, zs[i]);
+            }
+            j1 += ROWS;
             continue;
         }
         /* general case; for 3 x 3 this is only the rows whose kernel reaches zero padding */
