@@ -241,53 +241,123 @@ static int row_inputs(const plane_geom *g, int j1, const float **rows, int *wrow
 
 /* Border columns: 0..lo-1 and right..ow-1, where right is the first column
  * the vector loops leave (they step by 4 from lo, so it is the same on every
- * row). For each, the taps that read a pixel (those in zero padding are left
- * out, as the reference skips them), in order, with the input column each
- * reads, mapped through the padding once for the whole plane. At most 7 on
- * the left (ceil(p2 / s)) and 3 + 8 on the right, or a whole output row of at
- * most 7 when the input row is narrower than the kernel's reach. */
-#define CL_EDGE_COLS 32
+ * row), or the whole row when the vector loops do none. At most 7 on the left
+ * (ceil(p2 / s)) and 3 + 8 on the right, or a whole output row of at most 7
+ * when the input row is narrower than the kernel's reach. They are done in
+ * groups of up to 4 consecutive columns, a vector lane each: for every tap b,
+ * lane l reads input column ix[b][l] (mapped through the padding once for the
+ * whole plane; one load when the 4 columns follow each other in the row)
+ * where take[b] has lane l all ones; where the tap falls into
+ * zero padding take is 0 and the lane's sum is left as it is, as the
+ * reference skips the tap. The lanes' sums are independent, each in the
+ * reference's order; two groups go side by side, so that their chains of
+ * additions overlap (one output at a time waited for each addition). */
+#define CL_EDGE_GROUPS 12
 typedef struct edge_cols {
-    int n;
-    int col[CL_EDGE_COLS], ntaps[CL_EDGE_COLS];
-    int tap[CL_EDGE_COLS][CL_MAX_KERNEL], ix[CL_EDGE_COLS][CL_MAX_KERNEL];
+    int ng;
+    int col[CL_EDGE_GROUPS], lanes[CL_EDGE_GROUPS];
+    int ix[CL_EDGE_GROUPS][CL_MAX_KERNEL][4];
+    v128_t take[CL_EDGE_GROUPS][CL_MAX_KERNEL];
 } edge_cols;
 
-static void edge_setup(const cl_plane_job *job, int p2, int lo, int right, edge_cols *e)
+static void edge_run(const cl_plane_job *job, int p2, int from, int to, edge_cols *e)
 {
-    e->n = 0;
-    for (int j2 = 0; j2 < job->ow; j2++) {
-        if (j2 == lo && right > lo) j2 = right;
-        if (j2 >= job->ow) break;
-        assert(e->n < CL_EDGE_COLS);
-        int nt = 0;
+    for (int c = from; c < to; c += 4) {
+        assert(e->ng < CL_EDGE_GROUPS);
+        const int g = e->ng++, lanes = to - c < 4 ? to - c : 4;
+        e->col[g] = c;
+        e->lanes[g] = lanes;
         for (int b = 0; b < job->k2; b++) {
-            int ix = cl_pad_index_inline(j2 * job->stride - p2 + b, job->w, job->pad);
-            if (ix < 0) continue;
-            e->tap[e->n][nt] = b;
-            e->ix[e->n][nt] = ix;
-            nt++;
+            int32_t m[4] = {0, 0, 0, 0};
+            int ix[4];
+            for (int l = 0; l < 4; l++) {
+                ix[l] = l < lanes ? cl_pad_index_inline((c + l) * job->stride - p2 + b, job->w,
+                                                        job->pad)
+                                  : -1;
+                m[l] = ix[l] < 0 ? 0 : -1;
+            }
+            /* the lanes past the group's columns are never taken: let them read
+             * on along the row where it goes on, so that one load may serve */
+            for (int l = lanes; l < 4; l++)
+                if (ix[0] >= 0 && ix[0] + l < job->w) ix[l] = ix[0] + l;
+            int run = 1;
+            for (int l = 0; l < 4; l++) {
+                run = run && ix[l] == ix[0] + l && ix[0] >= 0;
+                e->ix[g][b][l] = ix[l] < 0 ? 0 : ix[l];
+            }
+            /* a contiguous run of 4 inside the row is read with one load: -1 - ix */
+            if (run) e->ix[g][b][0] = -1 - ix[0];
+            e->take[g][b] = wasm_i32x4_make(m[0], m[1], m[2], m[3]);
         }
-        e->col[e->n] = j2;
-        e->ntaps[e->n] = nt;
-        e->n++;
     }
 }
 
-/* The border columns of an output row from its nrows input rows: the
- * reference's loop body. */
+static void edge_setup(const cl_plane_job *job, int p2, int lo, int right, edge_cols *e)
+{
+    e->ng = 0;
+    if (right > lo) {
+        edge_run(job, p2, 0, lo, e);
+        edge_run(job, p2, right, job->ow, e);
+    } else {
+        edge_run(job, p2, 0, job->ow, e);
+    }
+}
+
+/* The first sums of a group's lanes: z (accumulate) or the bias. */
+static inline v128_t edge_start(const cl_plane_job *job, const edge_cols *e, int g, const float *zr)
+{
+    if (!job->accumulate) return wasm_f32x4_splat(job->bias);
+    float v[4] = {0, 0, 0, 0};
+    for (int l = 0; l < e->lanes[g]; l++) v[l] = zr[e->col[g] + l];
+    return wasm_v128_load(v);
+}
+
+static inline void edge_store(const edge_cols *e, int g, v128_t acc, float *zr)
+{
+    float v[4];
+    wasm_v128_store(v, acc);
+    for (int l = 0; l < e->lanes[g]; l++) zr[e->col[g] + l] = v[l];
+}
+
+static inline v128_t edge_gather(const float *xr, const int *ix)
+{
+    if (ix[0] < 0) return wasm_v128_load(xr + (-1 - ix[0]));
+    return wasm_f32x4_make(xr[ix[0]], xr[ix[1]], xr[ix[2]], xr[ix[3]]);
+}
+
+/* The border columns of an output row from its nrows input rows. */
 static void row_edges(const cl_plane_job *job, const edge_cols *e, const float *const *rows,
                       const int *wrow, int nrows, float *zr)
 {
     const int k2 = job->k2;
-    for (int i = 0; i < e->n; i++) {
-        const int j2 = e->col[i], nt = e->ntaps[i], *tap = e->tap[i], *ix = e->ix[i];
-        float acc = job->accumulate ? zr[j2] : job->bias;
+    int g = 0;
+    for (; g + 2 <= e->ng; g += 2) {
+        v128_t a0 = edge_start(job, e, g, zr), a1 = edge_start(job, e, g + 1, zr);
         for (int r = 0; r < nrows; r++) {
             const float *xr = rows[r], *wr = job->wt + wrow[r] * k2;
-            for (int t = 0; t < nt; t++) acc += wr[tap[t]] * xr[ix[t]];
+            for (int b = 0; b < k2; b++) {
+                const v128_t w = wasm_f32x4_splat(wr[b]);
+                const v128_t s0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g][b])));
+                const v128_t s1 =
+                    wasm_f32x4_add(a1, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g + 1][b])));
+                a0 = wasm_v128_bitselect(s0, a0, e->take[g][b]);
+                a1 = wasm_v128_bitselect(s1, a1, e->take[g + 1][b]);
+            }
         }
-        zr[j2] = acc;
+        edge_store(e, g, a0, zr);
+        edge_store(e, g + 1, a1, zr);
+    }
+    for (; g < e->ng; g++) {
+        v128_t a0 = edge_start(job, e, g, zr);
+        for (int r = 0; r < nrows; r++) {
+            const float *xr = rows[r], *wr = job->wt + wrow[r] * k2;
+            for (int b = 0; b < k2; b++) {
+                const v128_t w = wasm_f32x4_splat(wr[b]);
+                const v128_t s0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g][b])));
+                a0 = wasm_v128_bitselect(s0, a0, e->take[g][b]);
+            }
+        }
+        edge_store(e, g, a0, zr);
     }
 }
 
