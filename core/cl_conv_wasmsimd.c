@@ -206,8 +206,9 @@ interior_rows_body(const float *const *in, const v128_t *wv, const v128_t *wi, i
     return j;
 }
 
-/* 2 rows of 4 vectors: 8 accumulators. 3 x 3 vectors (9), 4 x 2, 2 x 6 and 3 x 4
- * were slower in V8: with more live values it spills, and 4 x 2 loads as much. */
+/* 2 rows of 4 vectors: 8 accumulators. 2 x 3, 2 x 5, 2 x 6, 3 x 3, 3 x 4 and 4 x 2
+ * were slower in V8 (node 20, Zen 3): with more live values it spills, with
+ * fewer the loads and the loop's own instructions weigh more. */
 enum { ROWS = 2, VECS = 4 };
 __attribute__((noinline)) static int interior_rows(const float *const *in, const v128_t *wv,
                                                    const v128_t *wi, int k1, int k2, int off, int lo,
