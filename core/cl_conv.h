@@ -115,6 +115,14 @@ void cl_f32_conv2d_plane_ref(const cl_plane_job *job);
 void cl_f32_conv2d_plane_scalar(const cl_plane_job *job);
 #ifdef CL_HAVE_SIMD
 void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job);
+/* The peak the convolution is measured against (tools/bench-native.c,
+ * tests/bench/conv.bench.mjs): n rounds of 12 independent vector multiplications
+ * and 12 vector additions (4 lanes each: 96 flops a round, n * 96 in all), as
+ * many as the vector units can overlap. WASM SIMD128 has no fused multiply-add
+ * (nor does the engine use one: its sums keep the reference's roundings), so a
+ * separate multiplication and addition is the unit of work the kernels do too.
+ * Returns a value that depends on every operation, so none is left out. */
+CL_API float cl_f32x4_muladd_peak_wasmsimd(int n);
 #endif
 /* The fastest of the three in this build: the dispatcher of every call above
  * and of cl_filter_rgba. */

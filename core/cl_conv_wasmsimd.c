@@ -145,6 +145,80 @@ static int interior_s1(const float *const *rows, const int *wrow, int nrows, con
     return j;
 }
 
+/* Any kernel, stride 1: R output rows at once, row i (z[i]) from input rows
+ * in[i .. i + k1 - 1] (consecutive rows of the image), 4 * V then 4 interior
+ * outputs of each at a time; needs k1 >= R. Every input vector is loaded once
+ * for all R rows: input row r serves kernel row r - i of output row i, and per
+ * output the terms still come k1-major, then k2, as in the reference. With
+ * R * V accumulators, R weights and the loaded vector live, a step takes R + V
+ * loads for R * V multiply-adds (one row at a time: V + 1 for V).
+ * Returns the first column not done. */
+static inline __attribute__((always_inline)) void
+rows_block(const float *const *in, const v128_t *wv, const v128_t *wi, int k1, int k2, const int R,
+           const int V, int off, int j, int accumulate, v128_t vb, float *const *z)
+{
+    v128_t acc[4][4];
+    for (int i = 0; i < R; i++)
+        for (int v = 0; v < V; v++) acc[i][v] = accumulate ? wasm_v128_load(z[i] + j + 4 * v) : vb;
+    for (int r = 0; r < k1 + R - 1; r++) {
+        const float *xp = in[r] + (j + off);
+        if (r >= R - 1 && r < k1) {
+            /* every output row takes this input row: kernel row r - i, its
+             * weights side by side in wi; pointers that step, so that a step
+             * costs few instructions besides its loads and arithmetic */
+            const v128_t *u = wi + (size_t)r * k2 * R, *const u_end = u + k2 * R;
+            for (; u < u_end; u += R, xp++)
+                for (int v = 0; v < V; v++) {
+                    const v128_t t = wasm_v128_load(xp + 4 * v);
+                    for (int i = 0; i < R; i++)
+                        acc[i][v] = wasm_f32x4_add(acc[i][v], wasm_f32x4_mul(u[i], t));
+                }
+            continue;
+        }
+        /* the first and last R - 1 input rows: only output rows i_lo..i_hi take them */
+        const int i_lo = r - k1 + 1 > 0 ? r - k1 + 1 : 0, i_hi = r < R - 1 ? r : R - 1;
+        for (int i = 0; i < R; i++) {
+            if (i < i_lo || i > i_hi) continue;
+            const v128_t *u = wv + (r - i) * k2;
+            for (int b = 0; b < k2; b++)
+                for (int v = 0; v < V; v++)
+                    acc[i][v] = wasm_f32x4_add(
+                        acc[i][v], wasm_f32x4_mul(u[b], wasm_v128_load(xp + b + 4 * v)));
+        }
+    }
+    for (int i = 0; i < R; i++)
+        for (int v = 0; v < V; v++) wasm_v128_store(z[i] + j + 4 * v, acc[i][v]);
+}
+
+static inline __attribute__((always_inline)) int
+interior_rows_body(const float *const *in, const v128_t *wv, const v128_t *wi, int k1, int k2,
+                   const int R, const int V, int off, int lo, int hi, int accumulate, v128_t vb,
+                   float *const *z)
+{
+    int j = lo;
+    for (; j + 4 * V <= hi; j += 4 * V) rows_block(in, wv, wi, k1, k2, R, V, off, j, accumulate, vb, z);
+    /* what is left, fewer than 4 * V outputs: as many vectors as fit, then one */
+    if (V > 2 && j + 8 <= hi) {
+        rows_block(in, wv, wi, k1, k2, R, 2, off, j, accumulate, vb, z);
+        j += 8;
+    }
+    for (; j + 4 <= hi; j += 4) rows_block(in, wv, wi, k1, k2, R, 1, off, j, accumulate, vb, z);
+    return j;
+}
+
+/* 2 rows of 4 vectors: 8 accumulators. 2 x 3, 2 x 5, 2 x 6, 3 x 3, 3 x 4 and 4 x 2
+ * were slower in V8 (node 20, Zen 3): with more live values it spills, with
+ * fewer the loads and the loop's own instructions weigh more. */
+enum { ROWS = 2, VECS = 4 };
+__attribute__((noinline)) static int interior_rows(const float *const *in, const v128_t *wv,
+                                                   const v128_t *wi, int k1, int k2, int off, int lo,
+                                                   int hi, int accumulate, v128_t vb,
+                                                   float *const *z)
+{
+    return interior_rows_body(in, wv, wi, k1, k2, ROWS, VECS, off, lo, hi, accumulate, vb,
+                              z);
+}
+
 typedef struct plane_geom {
     const cl_plane_job *job;
     int p1, p2;
@@ -168,54 +242,143 @@ static int row_inputs(const plane_geom *g, int j1, const float **rows, int *wrow
 
 /* Border columns: 0..lo-1 and right..ow-1, where right is the first column
  * the vector loops leave (they step by 4 from lo, so it is the same on every
- * row). For each, the taps that read a pixel (those in zero padding are left
- * out, as the reference skips them), in order, with the input column each
- * reads, mapped through the padding once for the whole plane. At most 7 on
- * the left (ceil(p2 / s)) and 3 + 8 on the right, or a whole output row of at
- * most 7 when the input row is narrower than the kernel's reach. */
-#define CL_EDGE_COLS 32
+ * row), or the whole row when the vector loops do none. At most 7 on the left
+ * (ceil(p2 / s)) and 3 + 8 on the right, or a whole output row of at most 7
+ * when the input row is narrower than the kernel's reach. They are done in
+ * groups of up to 4 consecutive columns, a vector lane each: for every tap b,
+ * lane l reads input column ix[b][l] (mapped through the padding once for the
+ * whole plane; one load when the 4 columns follow each other in the row)
+ * where take[b] has lane l all ones; where the tap falls into
+ * zero padding take is 0 and the lane's sum is left as it is, as the
+ * reference skips the tap. The lanes' sums are independent, each in the
+ * reference's order; two groups go side by side, so that their chains of
+ * additions overlap (one output at a time waited for each addition). */
+#define CL_EDGE_GROUPS 12
 typedef struct edge_cols {
-    int n;
-    int col[CL_EDGE_COLS], ntaps[CL_EDGE_COLS];
-    int tap[CL_EDGE_COLS][CL_MAX_KERNEL], ix[CL_EDGE_COLS][CL_MAX_KERNEL];
+    int ng;
+    int col[CL_EDGE_GROUPS], lanes[CL_EDGE_GROUPS];
+    int ix[CL_EDGE_GROUPS][CL_MAX_KERNEL][4];
+    v128_t take[CL_EDGE_GROUPS][CL_MAX_KERNEL];
 } edge_cols;
 
-static void edge_setup(const cl_plane_job *job, int p2, int lo, int right, edge_cols *e)
+static void edge_run(const cl_plane_job *job, int p2, int from, int to, edge_cols *e)
 {
-    e->n = 0;
-    for (int j2 = 0; j2 < job->ow; j2++) {
-        if (j2 == lo && right > lo) j2 = right;
-        if (j2 >= job->ow) break;
-        assert(e->n < CL_EDGE_COLS);
-        int nt = 0;
+    for (int c = from; c < to; c += 4) {
+        assert(e->ng < CL_EDGE_GROUPS);
+        const int g = e->ng++, lanes = to - c < 4 ? to - c : 4;
+        e->col[g] = c;
+        e->lanes[g] = lanes;
         for (int b = 0; b < job->k2; b++) {
-            int ix = cl_pad_index_inline(j2 * job->stride - p2 + b, job->w, job->pad);
-            if (ix < 0) continue;
-            e->tap[e->n][nt] = b;
-            e->ix[e->n][nt] = ix;
-            nt++;
+            int32_t m[4] = {0, 0, 0, 0};
+            int ix[4];
+            for (int l = 0; l < 4; l++) {
+                ix[l] = l < lanes ? cl_pad_index_inline((c + l) * job->stride - p2 + b, job->w,
+                                                        job->pad)
+                                  : -1;
+                m[l] = ix[l] < 0 ? 0 : -1;
+            }
+            /* the lanes past the group's columns are never taken: let them read
+             * on along the row where it goes on, so that one load may serve */
+            for (int l = lanes; l < 4; l++)
+                if (ix[0] >= 0 && ix[0] + l < job->w) ix[l] = ix[0] + l;
+            int run = 1;
+            for (int l = 0; l < 4; l++) {
+                run = run && ix[l] == ix[0] + l && ix[0] >= 0;
+                e->ix[g][b][l] = ix[l] < 0 ? 0 : ix[l];
+            }
+            /* a contiguous run of 4 inside the row is read with one load: -1 - ix */
+            if (run) e->ix[g][b][0] = -1 - ix[0];
+            e->take[g][b] = wasm_i32x4_make(m[0], m[1], m[2], m[3]);
         }
-        e->col[e->n] = j2;
-        e->ntaps[e->n] = nt;
-        e->n++;
     }
 }
 
-/* The border columns of an output row from its nrows input rows: the
- * reference's loop body. */
+static void edge_setup(const cl_plane_job *job, int p2, int lo, int right, edge_cols *e)
+{
+    e->ng = 0;
+    if (right > lo) {
+        edge_run(job, p2, 0, lo, e);
+        edge_run(job, p2, right, job->ow, e);
+    } else {
+        edge_run(job, p2, 0, job->ow, e);
+    }
+}
+
+/* The first sums of a group's lanes: z (accumulate) or the bias. */
+static inline v128_t edge_start(const cl_plane_job *job, const edge_cols *e, int g, const float *zr)
+{
+    if (!job->accumulate) return wasm_f32x4_splat(job->bias);
+    float v[4] = {0, 0, 0, 0};
+    for (int l = 0; l < e->lanes[g]; l++) v[l] = zr[e->col[g] + l];
+    return wasm_v128_load(v);
+}
+
+static inline void edge_store(const edge_cols *e, int g, v128_t acc, float *zr)
+{
+    float v[4];
+    wasm_v128_store(v, acc);
+    for (int l = 0; l < e->lanes[g]; l++) zr[e->col[g] + l] = v[l];
+}
+
+static inline v128_t edge_gather(const float *xr, const int *ix)
+{
+    if (ix[0] < 0) return wasm_v128_load(xr + (-1 - ix[0]));
+    return wasm_f32x4_make(xr[ix[0]], xr[ix[1]], xr[ix[2]], xr[ix[3]]);
+}
+
+/* The border columns of an output row from its nrows input rows. */
 static void row_edges(const cl_plane_job *job, const edge_cols *e, const float *const *rows,
                       const int *wrow, int nrows, float *zr)
 {
     const int k2 = job->k2;
-    for (int i = 0; i < e->n; i++) {
-        const int j2 = e->col[i], nt = e->ntaps[i], *tap = e->tap[i], *ix = e->ix[i];
-        float acc = job->accumulate ? zr[j2] : job->bias;
+    int g = 0;
+    for (; g + 2 <= e->ng; g += 2) {
+        v128_t a0 = edge_start(job, e, g, zr), a1 = edge_start(job, e, g + 1, zr);
         for (int r = 0; r < nrows; r++) {
             const float *xr = rows[r], *wr = job->wt + wrow[r] * k2;
-            for (int t = 0; t < nt; t++) acc += wr[tap[t]] * xr[ix[t]];
+            for (int b = 0; b < k2; b++) {
+                const v128_t w = wasm_f32x4_splat(wr[b]);
+                const v128_t s0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g][b])));
+                const v128_t s1 =
+                    wasm_f32x4_add(a1, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g + 1][b])));
+                a0 = wasm_v128_bitselect(s0, a0, e->take[g][b]);
+                a1 = wasm_v128_bitselect(s1, a1, e->take[g + 1][b]);
+            }
         }
-        zr[j2] = acc;
+        edge_store(e, g, a0, zr);
+        edge_store(e, g + 1, a1, zr);
     }
+    for (; g < e->ng; g++) {
+        v128_t a0 = edge_start(job, e, g, zr);
+        for (int r = 0; r < nrows; r++) {
+            const float *xr = rows[r], *wr = job->wt + wrow[r] * k2;
+            for (int b = 0; b < k2; b++) {
+                const v128_t w = wasm_f32x4_splat(wr[b]);
+                const v128_t s0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g][b])));
+                a0 = wasm_v128_bitselect(s0, a0, e->take[g][b]);
+            }
+        }
+        edge_store(e, g, a0, zr);
+    }
+}
+
+/* Whether output rows j1 + 1 .. j1 + ROWS - 1 read every row (no zero
+ * padding) and each the rows of the one before moved down by one, as output
+ * row j1 (rows: its k1 input rows) does inside the image. */
+static int rows_slide(const plane_geom *g, int j1, const float *const *rows, int k1)
+{
+    const float *next[CL_MAX_KERNEL];
+    int wrow[CL_MAX_KERNEL];
+    const float *const *prev = rows;
+    const float *keep[CL_MAX_KERNEL];
+    for (int i = 1; i < ROWS; i++) {
+        if (row_inputs(g, j1 + i, next, wrow) != k1) return 0;
+        for (int r = 0; r + 1 < k1; r++)
+            if (next[r] != prev[r + 1]) return 0;
+        for (int r = 0; r < k1; r++) keep[r] = next[r];
+        prev = keep;
+    }
+    return 1;
 }
 
 void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
@@ -245,6 +408,13 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
     if (!fast3)
         for (int t = 0; t < k1 * k2; t++) wv[t] = wasm_f32x4_splat(wt[t]);
     const v128_t vb = wasm_f32x4_splat(bias);
+    /* for the rows kernel: wi[(r * k2 + b) * ROWS + i] = w[r - i][b], for the
+     * input rows r that every output row of a group takes */
+    v128_t wi[CL_MAX_KERNEL * CL_MAX_KERNEL * ROWS];
+    if (s == 1 && !fast3 && k1 >= ROWS)
+        for (int r = ROWS - 1; r < k1; r++)
+            for (int b = 0; b < k2; b++)
+                for (int i = 0; i < ROWS; i++) wi[(r * k2 + b) * ROWS + i] = wv[(r - i) * k2 + b];
 
     const float *rows[CL_MAX_KERNEL], *rows2[CL_MAX_KERNEL];
     int wrow[CL_MAX_KERNEL], wrow2[CL_MAX_KERNEL];
@@ -274,6 +444,27 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
             j1++;
             continue;
         }
+        if (s == 1 && !fast3 && nrows == k1 && k1 >= ROWS && j1 + ROWS <= row1 &&
+            rows_slide(&g, j1, rows, k1)) {
+            /* ROWS rows at once, from rows[0..k1-1] and the ROWS - 1 rows below them */
+            const float *in[CL_MAX_KERNEL + ROWS];
+            float *zs[ROWS];
+            for (int a = 0; a < k1; a++) in[a] = rows[a];
+            for (int i = 1; i < ROWS; i++) {
+                row_inputs(&g, j1 + i, rows2, wrow2);
+                in[k1 + i - 1] = rows2[k1 - 1];
+            }
+            for (int i = 0; i < ROWS; i++) zs[i] = zr + (size_t)i * ow;
+            int j = interior_rows(in, wv, wi, k1, k2, -p2, lo, hi, accumulate, vb, zs);
+            assert(j == lo + (hi - lo) / 4 * 4);
+            (void)j;
+            for (int i = 0; i < ROWS; i++) {
+                row_inputs(&g, j1 + i, rows2, wrow2);
+                row_edges(job, &edges, rows2, wrow2, k1, zs[i]);
+            }
+            j1 += ROWS;
+            continue;
+        }
         /* general case; for 3 x 3 this is only the rows whose kernel reaches zero padding */
         if (fast3)
             for (int t = 0; t < 9; t++) wv[t] = wasm_f32x4_splat(wt[t]);
@@ -292,4 +483,34 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
         row_edges(job, &edges, rows, wrow, nrows, zr);
         j1++;
     }
+}
+
+/* Six chains of multiplications (x *= m) and six of additions (a += c), each
+ * operation waiting only for the one before it in its chain, twice a round: as
+ * many chains as the multipliers and adders can overlap (three to four cycles
+ * of latency, two a cycle of each), and 14 registers, so V8 spills none. m is
+ * the float after 1, so x grows by e^24 at most in 10^8 rounds. (GCC keeps
+ * SIMDe's vectors in memory across this loop and reaches half the peak:
+ * tools/bench-native.c measures the native peak with GCC's own vectors.) */
+float cl_f32x4_muladd_peak_wasmsimd(int n)
+{
+    const v128_t m = wasm_f32x4_splat(1.00000012f), c = wasm_f32x4_splat(1.0f);
+    v128_t x0 = wasm_f32x4_splat(1.0f), x1 = wasm_f32x4_splat(2.0f), x2 = wasm_f32x4_splat(3.0f),
+           x3 = wasm_f32x4_splat(4.0f), x4 = wasm_f32x4_splat(5.0f), x5 = wasm_f32x4_splat(6.0f);
+    v128_t a0 = x0, a1 = x1, a2 = x2, a3 = x3, a4 = x4, a5 = x5;
+    for (int i = 0; i < n; i++) {
+        for (int u = 0; u < 2; u++) {
+            x0 = wasm_f32x4_mul(x0, m); a0 = wasm_f32x4_add(a0, c);
+            x1 = wasm_f32x4_mul(x1, m); a1 = wasm_f32x4_add(a1, c);
+            x2 = wasm_f32x4_mul(x2, m); a2 = wasm_f32x4_add(a2, c);
+            x3 = wasm_f32x4_mul(x3, m); a3 = wasm_f32x4_add(a3, c);
+            x4 = wasm_f32x4_mul(x4, m); a4 = wasm_f32x4_add(a4, c);
+            x5 = wasm_f32x4_mul(x5, m); a5 = wasm_f32x4_add(a5, c);
+        }
+    }
+    v128_t s = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(x0, x1), wasm_f32x4_add(x2, x3)),
+                              wasm_f32x4_add(x4, x5));
+    s = wasm_f32x4_add(s, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3)),
+                                         wasm_f32x4_add(a4, a5)));
+    return wasm_f32x4_extract_lane(s, 0);
 }

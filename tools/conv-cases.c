@@ -165,6 +165,10 @@ int main(int argc, char **argv)
     count += conv_case(f, 1, 3, 70, 105, 3, 3, CL_PAD_ZERO, 1);
     count += conv_case(f, 0, 3, 70, 105, 7, 7, CL_PAD_REFLECT, 1);
     count += conv_case(f, 1, 3, 41, 67, 15, 15, CL_PAD_EDGE, 3);
+    /* the two-row loop of stride 1 on long rows, with its 16-, 8- and 4-output
+     * blocks and the border columns in lanes, zero padding skipping taps */
+    count += conv_case(f, 1, 2, 40, 131, 15, 15, CL_PAD_ZERO, 1);
+    count += conv_case(f, 0, 3, 37, 99, 5, 5, CL_PAD_ZERO, 1);
     count += conv_case(f, 2, 3, 33, 47, 3, 3, CL_PAD_EDGE, 1);
     for (int d = 0; d < CL_DISPLAY_COUNT; d++)
         for (int g = 0; g < 2; g++)
