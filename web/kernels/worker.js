@@ -90,11 +90,12 @@ function autoDisplay(signed, planes, small) {
  * which this may change), shown with `display`: to the largest |value|, or to
  * typical values (the 95th percentile of |value|), the values beyond it
  * clipped to it in place, so the engine's mapping makes it the strongest
- * colour. Returns { scaled, rgba }: rgba null when the bytes to the largest stand.
+ * colour. maxAbs: the largest |value|, the engine's. Returns { scaled, rgba }:
+ * rgba null when the bytes to the largest stand.
  */
-function scaleView(values, c, h, w, display, to) {
+function scaleView(values, c, h, w, display, to, maxAbs) {
   if (to !== 'typical' || display === DISPLAY.clamp) return { scaled: { to: 'max' }, rgba: null };
-  const { p, above, count, max } = percentileAbs(values, PERCENTILE);
+  const { p, above, count, max } = percentileAbs(values, PERCENTILE, maxAbs);
   if (!(p > 0) || p >= max) return { scaled: { to: 'max' }, rgba: null };
   for (let i = 0; i < values.length; i++) values[i] = Math.max(-p, Math.min(p, values[i]));
   return { scaled: { to: 'typical', p, above, count }, rgba: cl.viewToRGBA(values, c, h, w, display, spareBuffer(4 * h * w)) };
@@ -150,7 +151,7 @@ function filter(params) {
   // A small result is drawn as numbers: its floats go too (at most 3 x 16 x 16), read before the view can go stale.
   const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(z) : null;
   // to typical values: the values clipped in place, mapped again
-  const shown = scaleView(z, planes, oh, ow, display, chooseScale(params.scale, params.edge, small));
+  const shown = scaleView(z, planes, oh, ow, display, chooseScale(params.scale, params.edge, small), maxAbs);
   if (shown.rgba) rgba = shown.rgba;
   if (!rgba) {
     // the engine's bytes, out of WASM memory (nothing since the call has grown it)
@@ -211,7 +212,7 @@ function layerFilter(params) {
     const maxAbs = r.maxAbs; // of the values after the ReLU (the engine's pass over them, now)
     // a small map is drawn as numbers
     const numbers = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(values) : null;
-    const { scaled, rgba } = scaleView(values, 1, oh, ow, display, chooseScale(params.scale, edges[n], small));
+    const { scaled, rgba } = scaleView(values, 1, oh, ow, display, chooseScale(params.scale, edges[n], small), maxAbs);
     const bytes = rgba ?? cl.viewToRGBA(values, 1, oh, ow, display);
     maps.push({ rgba: bytes.buffer, maxAbs, scaled, values: numbers });
   }
