@@ -168,6 +168,15 @@ test('a percentile of |value| (the 99th here), exact, and the share beyond it; w
     assert.deepEqual(percentileAbs(f32, q, percentileAbs(f32, 1).max), percentileAbs(f32, q));
     assert.deepEqual(percentileAbs(rnd, q, sorted[4999]), want, `q = ${q}`);
   }
+  // float32 values (the worker's: bins from their bits) give what plain numbers give
+  for (const n of [1, 7, 1000, 20000]) {
+    const f = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? (i % 2 ? -0 : 0) : Math.round(Math.sin(i * 7.77) * 900) / (i % 3 ? 4 : 1)));
+    for (const q of [0.01, 0.5, 0.95, 1]) {
+      assert.deepEqual(percentileAbs(f, q), percentileAbs(Array.from(f), q), `n = ${n}, q = ${q}`);
+      assert.deepEqual(percentileAbs(f, q, percentileAbs(Array.from(f), 1).max), percentileAbs(Array.from(f), q), `n = ${n}, q = ${q}, max given`);
+    }
+  }
+  assert.deepEqual(percentileAbs(new Float32Array(9), 0.95), { p: 0, above: 0, max: 0, count: 9 });
   // ties at p and many equal values: "above" counts only those beyond it
   const ties = [...new Array(50).fill(3), ...new Array(40).fill(-7), ...new Array(10).fill(9)];
   assert.deepEqual(percentileAbs(ties, 0.95, 9), { p: 9, above: 0, max: 9, count: 100 });

@@ -145,6 +145,7 @@ export function pixelCentredAt({ k1, k2, pad, stride }, y, x) {
  * @param {number} [max]  the largest |value| when it is known (the engine's, say)
  */
 export function percentileAbs(values, q, max = undefined) {
+  if (values instanceof Float32Array) return percentileAbsF32(values, q, max);
   const count = values.length;
   if (max === undefined) {
     max = 0;
@@ -166,6 +167,40 @@ export function percentileAbs(values, q, max = undefined) {
   const p = inBin[rank - below - 1];
   let above = 0;
   for (let b = bin + 1; b < bins; b++) above += hist[b];
+  for (let k = rank - below; k < inBin.length; k++) if (inBin[k] > p) above++;
+  return { p, above, max, count };
+}
+
+/**
+ * percentileAbs() of float32 values (an engine result), the same answer
+ * faster: a value's bin is the top 16 bits of |value|'s bit pattern, which
+ * grows with |value| (IEEE 754 orders non-negative numbers as their bits), so
+ * no float arithmetic per value. Values must not be NaN.
+ * @param {Float32Array} values
+ * @param {number} q
+ * @param {number} [max]
+ */
+function percentileAbsF32(values, q, max = undefined) {
+  const count = values.length;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, count);
+  const hist = new Uint32Array(1 << 15);
+  for (let i = 0; i < count; i++) hist[(bits[i] & 0x7fffffff) >>> 16]++;
+  if (max === undefined) {
+    let top = hist.length - 1;
+    while (top > 0 && hist[top] === 0) top--;
+    max = 0;
+    for (let i = 0; i < count; i++) if (((bits[i] & 0x7fffffff) >>> 16) === top) max = Math.max(max, Math.abs(values[i]));
+  }
+  if (count === 0 || max === 0) return { p: 0, above: 0, max, count };
+  const rank = Math.max(1, Math.ceil(q * count));
+  let below = 0, bin = 0;
+  while (below + hist[bin] < rank) below += hist[bin++];
+  const inBin = new Float64Array(hist[bin]);
+  for (let i = 0, k = 0; i < count; i++) if (((bits[i] & 0x7fffffff) >>> 16) === bin) inBin[k++] = Math.abs(values[i]);
+  inBin.sort();
+  const p = inBin[rank - below - 1];
+  let above = 0;
+  for (let b = bin + 1; b < hist.length; b++) above += hist[b];
   for (let k = rank - below; k < inBin.length; k++) if (inBin[k] > p) above++;
   return { p, above, max, count };
 }
