@@ -144,11 +144,13 @@ function renderUsed(state, el) {
 }
 
 /**
- * How long the last result took, for people and for the benchmarks (data- attributes of Z's canvas).
+ * How long the last result took, for people and for the benchmarks (data- attributes of Z's canvas),
+ * and the engine's path to it ('bytes': the image's bytes in, the picture's out, no float planes kept).
  * @param {Elements} el
- * @param {{ engineMs: number, totalMs: number, count: number }} t
+ * @param {{ engineMs: number, totalMs: number, count: number, path?: string }} t
  */
-export function renderTiming(el, { engineMs, totalMs, count }) {
+export function renderTiming(el, { engineMs, totalMs, count, path = '' }) {
+  el.outputCanvas.dataset.enginePath = path;
   el.outputCanvas.dataset.lastRenderMs = totalMs.toFixed(2);
   el.outputCanvas.dataset.engineMs = engineMs.toFixed(2);
   el.outputCanvas.dataset.renderCount = String(count);

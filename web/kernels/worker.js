@@ -1,7 +1,7 @@
 // worker.js - the kernels page's engine, off the main thread.
 //
 // Owns one WASM instance (through convlab.js) and the current image, kept in
-// WASM memory as planes. Messages in: { id, type, ...args }; answers:
+// WASM memory as its RGBA bytes. Messages in: { id, type, ...args }; answers:
 // { id, ok: true, result } or { id, ok: false, error: { message, status } }.
 // Pixel buffers travel as transferred ArrayBuffers, never copied.
 //
@@ -10,54 +10,63 @@
 //   inputView { gray }            -> { rgba, width, height }   the image as the engine reads it
 //   preset    { kind, k1, k2, sigma } -> Float32Array (k1*k2)
 //   filter    { key, mode, op, kernels, k1, k2, normalise, bias, pad, stride, display, scale, edge }
-//             -> { key, rgba, width, height, planes, maxAbs, display, scaled, used, normalised, ms }
-//             (scaled: { to: 'max' | 'typical', p, above, count }, the colour scale used)
+//             -> { key, rgba, width, height, planes, maxAbs, display, scaled, used, normalised, ms, values, path }
+//             (scaled: { to: 'max' | 'typical', p, above, count }, the colour scale used; values: a small
+//             result's numbers, else null; path: 'bytes', the image's bytes in and the picture's out in one
+//             engine call, no float planes of the whole image kept)
 //   filter    { op: 'layer', channels, kernels (N of C*k1*k2), biases, relu, edges, k1, k2, pad, stride, display, scale }
-//             -> { key, op, maps: [{ rgba, maxAbs, scaled }], width, height, planes: 1, display, used, ms }
-//             the convolutional layer: one feature map per kernel (cl_conv2d_sum + bias), then ReLU
+//             -> { key, op, maps: [{ rgba, maxAbs, scaled, values }], width, height, planes: 1, display, used, ms, path }
+//             the convolutional layer: one feature map per kernel (the sum over the channels + bias), then ReLU
 //   probe     { key, j1, j2, map }  -> { key, j1, j2, map, channels: [{ x, src }], z, pre }
 //             the input patch under output pixel (j1, j2) of the last filter (of map `map` in the layer;
-//             pre: its value before the ReLU)
+//             pre: its value before the ReLU), worked out when asked (pixel.js)
 import { loadConvlab } from '../lib/convlab.js';
 import { PAD, DISPLAY, KERNEL } from '../lib/limits.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { SMALL_SIDE, PERCENTILE, chooseScale } from './state.js';
 import { percentileAbs } from './arithmetic.js';
+import { pixelAt } from './pixel.js';
 
 let cl = null;
 const loading = loadConvlab().then((c) => { cl = c; });
 
-let rgba = null;            // { data: Uint8ClampedArray, width, height }
-const kept = { gray: null, rgb: null }; // planes kept in WASM memory, made on first use
-let last = null;            // { key, params, result } of the last filter
+// The image's RGBA bytes, kept in WASM memory (cl.keepRGBA), and, made on
+// first use, its luma as RGBA bytes (y, y, y): what the engine reads for the
+// gradient magnitude and the layer of a grayscale image. No float planes of
+// the whole image are kept: each filter goes bytes in, bytes out in one
+// engine call (cl_filter_rgba), and the numbers under the cursor are worked
+// out when asked for (pixel.js).
+const kept = { bytes: null, luma: null };
+let last = null;            // { key, params, src, q, gray, planes, width, height, used } of the last filter
 // RGBA buffers the page has drawn and sent back, reused for the next result:
 // a fresh 3 MB buffer per edit costs more than the convolution.
 let spare = [];
 
-/** RGBA bytes of the result, or 0 when the engine will refuse the geometry (it says why). */
-function outBytes(handle, k1, k2, pad, stride) {
-  try {
-    const [oh, ow] = cl.outSize(handle.h, handle.w, k1, k2, pad, stride);
-    return 4 * oh * ow;
-  } catch {
-    return 0;
-  }
-}
+/** 'bytes': the path every filter takes (the page shows it, a test checks it). */
+const PATH = 'bytes';
 
 function spareBuffer(bytes) {
   const i = spare.findIndex((b) => b.byteLength === bytes);
   if (i < 0) {
     spare = [];
-    return null;
+    return new Uint8ClampedArray(bytes);
   }
   return new Uint8ClampedArray(spare.splice(i, 1)[0]);
 }
 
-function keptImage(gray) {
-  const slot = gray ? 'gray' : 'rgb';
-  if (!rgba) throw new Error('no image loaded yet');
-  kept[slot] ??= cl.keepImage(rgba, gray);
-  return kept[slot];
+function keptBytes() {
+  if (!kept.bytes) throw new Error('no image loaded yet');
+  return kept.bytes;
+}
+
+/** The image's luma as kept RGBA bytes (y, y, y, 255): the engine's gray plane, exactly (its luma is a whole number). */
+function keptLuma() {
+  if (!kept.luma) {
+    const img = keptBytes();
+    const r = cl.filterImage(img, { kernels: new Float32Array([1]), k1: 1, k2: 1, mode: 'gray', pad: PAD.valid, display: DISPLAY.clamp, values: false });
+    kept.luma = cl.keepRGBA({ data: r.rgba.slice(), width: img.width, height: img.height }); // a copy first: keeping may grow memory
+  }
+  return kept.luma;
 }
 
 function nameOf(map, value) {
@@ -77,25 +86,24 @@ function autoDisplay(signed, planes, small) {
 }
 
 /**
- * The colour scale of c planes of h x w values (a float view, or a copy), shown
- * with `display`: to the largest |value|, or to typical values (the 95th
- * percentile of |value|), the values beyond it clipped to it, so the engine's
- * mapping makes it the strongest colour. Returns { scaled, rgba }: rgba null
- * when the engine's bytes (to the largest) stand.
+ * The colour scale of c planes of h x w values (a live view of WASM memory,
+ * which this may change), shown with `display`: to the largest |value|, or to
+ * typical values (the 95th percentile of |value|), the values beyond it
+ * clipped to it in place, so the engine's mapping makes it the strongest
+ * colour. maxAbs: the largest |value|, the engine's. Returns { scaled, rgba }:
+ * rgba null when the bytes to the largest stand.
  */
-function scaleView(values, c, h, w, display, to) {
+function scaleView(values, c, h, w, display, to, maxAbs) {
   if (to !== 'typical' || display === DISPLAY.clamp) return { scaled: { to: 'max' }, rgba: null };
-  const { p, above, count, max } = percentileAbs(values, PERCENTILE);
+  const { p, above, count, max } = percentileAbs(values, PERCENTILE, maxAbs);
   if (!(p > 0) || p >= max) return { scaled: { to: 'max' }, rgba: null };
-  const clipped = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) clipped[i] = Math.max(-p, Math.min(p, values[i]));
-  return { scaled: { to: 'typical', p, above, count }, rgba: cl.toRGBA(clipped, c, h, w, display) };
+  for (let i = 0; i < values.length; i++) values[i] = Math.max(-p, Math.min(p, values[i]));
+  return { scaled: { to: 'typical', p, above, count }, rgba: cl.viewToRGBA(values, c, h, w, display, spareBuffer(4 * h * w)) };
 }
 
 function filter(params) {
   if (params.op === 'layer') return layerFilter(params);
   const { mode, op, k1, k2, bias, pad, stride, normalise } = params;
-  const handle = keptImage(mode === 'gray');
   let used, normalised = [];
   if (op === 'magnitude') {
     used = [cl.preset(KERNEL.sobelX, 3, 3), cl.preset(KERNEL.sobelY, 3, 3)];
@@ -107,141 +115,135 @@ function filter(params) {
       used = n.map((r) => r.kernel);
     }
   }
+  const gray = mode === 'gray';
+  const img = keptBytes();
   const signed = op !== 'magnitude' && (bias < 0 || used.some((k) => k.some((v) => v < 0)));
-  const small = handle.h <= SMALL_SIDE && handle.w <= SMALL_SIDE;
+  const small = img.height <= SMALL_SIDE && img.width <= SMALL_SIDE;
   const flat = new Float32Array(used.reduce((n, k) => n + k.length, 0));
   if (op !== 'magnitude') used.reduce((at, k) => { flat.set(k, at); return at + k.length; }, 0);
-  const engineMode = op === 'magnitude' ? 'magnitude' : mode === 'sum' ? 'sum' : 'per-channel';
-  const planes = engineMode === 'sum' ? 1 : handle.c;
+  const planes = mode === 'sum' || gray ? 1 : 3;
   let display = params.display === 'auto' ? autoDisplay(signed, planes, small) : DISPLAY[params.display];
   if (display === DISPLAY.diverging && planes !== 1) {
     throw new Error('the diverging colour map shows one plane only: choose the grayscale or multi-channel mode, or |value| scaled');
   }
+  // The engine's gradient magnitude is of R, G and B: of a grayscale image, it
+  // is taken of the luma bytes, whose three planes are the same; the first is Z.
+  const grayMagnitude = op === 'magnitude' && gray;
+  const src = grayMagnitude ? keptLuma() : img;
+  const q = {
+    mode: op === 'magnitude' ? 'magnitude' : gray ? 'gray' : mode === 'sum' ? 'sum' : 'per-channel',
+    kernels: flat, k1: op === 'magnitude' ? 3 : k1, k2: op === 'magnitude' ? 3 : k2, pad: PAD[pad], stride, bias,
+  };
   const t0 = performance.now();
-  let result = cl.filterKept(handle, {
-    kernels: flat, k1, k2, mode: engineMode, pad: PAD[pad], stride, bias, display: display ?? DISPLAY.clamp,
-    into: spareBuffer(outBytes(handle, op === 'magnitude' ? 3 : k1, op === 'magnitude' ? 3 : k2, PAD[pad], stride)),
-  });
+  const r = cl.filterImage(src, { ...q, display: grayMagnitude ? DISPLAY.clamp : display ?? DISPLAY.clamp });
+  const { width: ow, height: oh } = r;
+  const z = grayMagnitude ? r.values.subarray(0, oh * ow) : r.values;
+  const maxAbs = r.maxAbs;
+  let rgba = null; // the engine's bytes stand, unless another mapping replaces them
   if (display === null) {
     // 'auto' on a non-negative result: clamped unless it goes above 255. Redoing
     // the display mapping alone costs little next to the convolution.
-    display = result.maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
-    if (display === DISPLAY.abs) {
-      result = { ...result, rgba: cl.viewToRGBA(result.values, planes, result.height, result.width, display, result.rgba) };
-    }
+    display = maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
+    if (display === DISPLAY.abs) rgba = cl.viewToRGBA(z, planes, oh, ow, display, spareBuffer(4 * oh * ow));
+  } else if (grayMagnitude && display !== DISPLAY.clamp) {
+    rgba = cl.viewToRGBA(z, planes, oh, ow, display, spareBuffer(4 * oh * ow));
   }
   // A small result is drawn as numbers: its floats go too (at most 3 x 16 x 16), read before the view can go stale.
-  const values = result.width <= SMALL_SIDE && result.height <= SMALL_SIDE ? Array.from(result.values) : null;
-  // to typical values: a copy of the values, clipped (toRGBA may grow memory: the view goes stale, probe() recomputes)
-  const shown = scaleView(result.values, planes, result.height, result.width, display, chooseScale(params.scale, params.edge, small));
-  if (shown.rgba) result = { ...result, rgba: shown.rgba };
+  const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(z) : null;
+  // to typical values: the values clipped in place, mapped again
+  const shown = scaleView(z, planes, oh, ow, display, chooseScale(params.scale, params.edge, small), maxAbs);
+  if (shown.rgba) rgba = shown.rgba;
+  if (!rgba) {
+    // the engine's bytes, out of WASM memory (nothing since the call has grown it)
+    rgba = spareBuffer(4 * oh * ow);
+    rgba.set(r.rgba);
+  }
   const ms = performance.now() - t0;
-  last = { key: params.key, params, result, handle, used };
+  last = { key: params.key, params, src, q, gray, planes, width: ow, height: oh, used };
   return {
     key: params.key,
-    rgba: result.rgba.buffer,
-    width: result.width,
-    height: result.height,
-    planes: result.planes,
-    maxAbs: result.maxAbs,
+    rgba: rgba.buffer,
+    width: ow,
+    height: oh,
+    planes,
+    maxAbs,
     scaled: shown.scaled,
     display: nameOf(DISPLAY, display),
     used,
     normalised,
     ms,
     values,
+    path: PATH,
   };
+}
+
+/** A 1-channel layer's kernel as the engine's sum over R, G and B takes it: the weights on the first plane, 0 on the others. */
+function onFirstPlane(kernel) {
+  const wt = new Float32Array(3 * kernel.length);
+  wt.set(kernel);
+  return wt;
 }
 
 /**
  * The convolutional layer: for each kernel n (C planes of k1 x k2), the sum
- * over the channels plus b_n (cl_conv2d_sum, as the multi-channel mode), then
- * ReLU; each map coloured on its own scale. The maps' values are kept for probe().
+ * over the channels plus b_n (the multi-channel mode's sum; one channel: the
+ * luma's), then ReLU; each map coloured on its own scale. Only the maps'
+ * bytes are kept; probe() works a value out again when asked.
  */
 function layerFilter(params) {
   const { channels, kernels, biases, relu, edges, k1, k2, pad, stride } = params;
-  const handle = keptImage(channels === 1);
-  const small = handle.h <= SMALL_SIDE && handle.w <= SMALL_SIDE;
+  const img = keptBytes();
+  const src = channels === 1 ? keptLuma() : img;
+  const small = img.height <= SMALL_SIDE && img.width <= SMALL_SIDE;
   const signed = !relu && (biases.some((b) => b < 0) || kernels.some((k) => k.some((v) => v < 0)));
-  let display = params.display === 'auto' ? (signed ? DISPLAY.diverging : DISPLAY.abs) : DISPLAY[params.display];
+  const display = params.display === 'auto' ? (signed ? DISPLAY.diverging : DISPLAY.abs) : DISPLAY[params.display];
   const t0 = performance.now();
-  const pre = [], maps = [];
+  const qs = [], maps = [];
   let oh = 0, ow = 0;
   for (let n = 0; n < kernels.length; n++) {
-    const r = cl.filterKept(handle, { kernels: kernels[n], k1, k2, mode: 'sum', pad: PAD[pad], stride, bias: biases[n], display: DISPLAY.clamp });
-    pre.push(Float32Array.from(r.values));
+    const wt = channels === 1 ? onFirstPlane(kernels[n]) : Float32Array.from(kernels[n]);
+    const q = { mode: 'sum', kernels: wt, k1, k2, pad: PAD[pad], stride, bias: biases[n] };
+    qs.push(q);
+    const r = cl.filterImage(src, { ...q, display: DISPLAY.clamp });
     oh = r.height;
     ow = r.width;
+    const values = r.values;
+    if (relu) for (let i = 0; i < values.length; i++) if (!(values[i] > 0)) values[i] = 0;
+    const maxAbs = r.maxAbs; // of the values after the ReLU (the engine's pass over them, now)
+    // a small map is drawn as numbers
+    const numbers = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(values) : null;
+    const { scaled, rgba } = scaleView(values, 1, oh, ow, display, chooseScale(params.scale, edges[n], small), maxAbs);
+    const bytes = rgba ?? cl.viewToRGBA(values, 1, oh, ow, display);
+    maps.push({ rgba: bytes.buffer, maxAbs, scaled, values: numbers });
   }
-  for (let n = 0; n < kernels.length; n++) {
-    const values = relu ? pre[n].map((v) => (v > 0 ? v : 0)) : pre[n];
-    const { scaled, rgba } = scaleView(values, 1, oh, ow, display, chooseScale(params.scale, edges[n], small));
-    let maxAbs = 0;
-    for (const v of values) maxAbs = Math.max(maxAbs, Math.abs(v));
-    const bytes = rgba ?? cl.toRGBA(values, 1, oh, ow, display);
-    maps.push({
-      rgba: bytes.buffer, maxAbs, scaled,
-      // a small map is drawn as numbers
-      values: ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(values) : null,
-    });
-  }
-  last = { key: params.key, params, layer: { pre, oh, ow }, handle };
+  last = { key: params.key, params, src, gray: channels === 1, layer: { qs, oh, ow } };
   return {
     key: params.key, op: 'layer', maps, width: ow, height: oh, planes: 1, display: nameOf(DISPLAY, display),
-    used: kernels, normalised: [], ms: performance.now() - t0,
+    used: kernels, normalised: [], ms: performance.now() - t0, path: PATH,
   };
 }
 
-/** The patch of output pixel (j1, j2) in each channel of the kept image, read with the engine's padding rules. */
-function patchOf(handle, params, k1, k2, j1, j2) {
-  const { h, w, c } = handle;
-  const x = cl.keptPlanes(handle);
-  const pad = PAD[params.pad];
-  const p1 = cl.padBefore(k1, pad), p2 = cl.padBefore(k2, pad);
-  const channels = [];
-  for (let ch = 0; ch < c; ch++) {
-    const xs = [], src = [];
-    for (let a = 0; a < k1; a++) {
-      const iy = cl.padIndex(j1 * params.stride + a - p1, h, pad);
-      for (let b = 0; b < k2; b++) {
-        const ix = cl.padIndex(j2 * params.stride + b - p2, w, pad);
-        const inside = iy >= 0 && ix >= 0;
-        xs.push(inside ? x[ch * h * w + iy * w + ix] : null);
-        src.push(inside ? [iy, ix] : null);
-      }
-    }
-    channels.push({ x: xs, src });
-  }
-  return channels;
+function inside(j1, j2, oh, ow) {
+  if (!(j1 >= 0 && j1 < oh && j2 >= 0 && j2 < ow)) throw new Error(`pixel (${j1}, ${j2}) is outside the output (${oh} rows, ${ow} columns)`);
 }
 
 function probeLayer({ key, j1, j2, map }) {
-  const { params, handle, layer: { pre, oh, ow } } = last;
-  if (!(j1 >= 0 && j1 < oh && j2 >= 0 && j2 < ow)) throw new Error(`pixel (${j1}, ${j2}) is outside the output (${oh} rows, ${ow} columns)`);
-  if (!(map >= 0 && map < pre.length)) throw new Error(`there is no map ${map}: the layer has ${pre.length}`);
-  const v = pre[map][j1 * ow + j2];
-  return { key, j1, j2, map, channels: patchOf(handle, params, params.k1, params.k2, j1, j2), z: [params.relu ? Math.max(0, v) : v], pre: v };
+  const { params, src, gray, layer: { qs, oh, ow } } = last;
+  inside(j1, j2, oh, ow);
+  if (!(map >= 0 && map < qs.length)) throw new Error(`there is no map ${map}: the layer has ${qs.length}`);
+  const { channels, z } = pixelAt(cl, src, qs[map], gray, j1, j2);
+  const v = z[0];
+  return { key, j1, j2, map, channels, z: [params.relu ? Math.max(0, v) : v], pre: v };
 }
 
+/** The input patch under output pixel (j1, j2) of the last filter and its value, worked out now (pixel.js). */
 function probe({ key, j1, j2, map = 0 }) {
   if (!last || last.key !== key) return { key: last?.key ?? null, stale: true };
   if (last.layer) return probeLayer({ key, j1, j2, map });
-  const { params, handle } = last;
-  let { result } = last;
-  const { width: ow, height: oh, planes } = result;
-  if (!(j1 >= 0 && j1 < oh && j2 >= 0 && j2 < ow)) throw new Error(`pixel (${j1}, ${j2}) is outside the output (${oh} rows, ${ow} columns)`);
-  // The result's float view dies when WASM memory grows (a new image):
-  // recompute rather than read a detached buffer.
-  if (result.values.length === 0 || result.values.buffer !== cl.memory.buffer) {
-    filter(params);
-    result = last.result;
-  }
-  const k1 = params.op === 'magnitude' ? 3 : params.k1, k2 = params.op === 'magnitude' ? 3 : params.k2;
-  // the engine's own padding rules, so the patch shown is the one it summed
-  const channels = patchOf(handle, params, k1, k2, j1, j2);
-  const z = [];
-  for (let pl = 0; pl < planes; pl++) z.push(result.values[pl * oh * ow + j1 * ow + j2]);
-  return { key, j1, j2, channels, z };
+  const { src, q, gray, planes, width: ow, height: oh } = last;
+  inside(j1, j2, oh, ow);
+  const { channels, z } = pixelAt(cl, src, q, gray, j1, j2);
+  return { key, j1, j2, channels, z: z.slice(0, planes) };
 }
 
 const handlers = {
@@ -251,17 +253,20 @@ const handlers = {
   },
   async setImage({ data, width, height }) {
     await loading;
-    cl.releaseKept(kept.gray);
-    cl.releaseKept(kept.rgb);
-    kept.gray = kept.rgb = null;
+    cl.releaseKept(kept.bytes);
+    cl.releaseKept(kept.luma);
+    kept.bytes = kept.luma = null;
     last = null;
-    rgba = { data: new Uint8ClampedArray(data), width, height };
+    kept.bytes = cl.keepRGBA({ data: new Uint8ClampedArray(data), width, height });
     return { result: { width, height } };
   },
   async inputView({ gray }) {
     await loading;
-    const out = cl.keptToRGBA(keptImage(gray));
-    return { result: { rgba: out.buffer, width: rgba.width, height: rgba.height }, transfer: [out.buffer] };
+    const img = keptBytes();
+    // the image as the engine reads it: the luma, or R, G and B (alpha ignored)
+    const out = gray ? cl.keptBytes(keptLuma()).slice()
+      : cl.filterImage(img, { kernels: new Float32Array([1]), k1: 1, k2: 1, mode: 'per-channel', pad: PAD.valid, display: DISPLAY.clamp, values: false }).rgba.slice();
+    return { result: { rgba: out.buffer, width: img.width, height: img.height }, transfer: [out.buffer] };
   },
   async preset({ kind, k1, k2, sigma }) {
     await loading;

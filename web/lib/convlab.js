@@ -225,6 +225,7 @@ class Convlab {
    * Returns { rgba, width, height, planes, maxAbs, values }: rgba (Uint8ClampedArray,
    * ready for new ImageData) and values (Float32Array, the float result) are views
    * into WASM memory, valid until the next call: draw or copy them before that.
+   * img may be a keepRGBA() handle: the engine then reads its bytes in place.
    */
   filterImage(img, { kernels, k1 = 3, k2 = 3, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp, values = true }) {
     const { width: w, height: h } = img;
@@ -233,13 +234,13 @@ class Convlab {
     const [oh, ow] = this.outSize(h, w, k1, k2, pad, stride);
     const oc = mode === 'sum' || mode === 'gray' ? 1 : 3;
     const n = h * w, on = oh * ow;
-    const pIn = this.scratch('rgba-in', 4 * n);
+    const pIn = img.ptr || this.scratch('rgba-in', 4 * n);
     const pZ = values ? this.scratch('planar-out', 4 * oc * on) : 0;
     const pK = this.scratch('kernel', 4 * 3 * MAX_KERNEL * MAX_KERNEL);
     const pOut = this.scratch('rgba-out', 4 * on);
     const pP = this.scratch('filter-params', FILTER_PARAMS_BYTES);
     const ex = this.exports;
-    this.u8(pIn, 4 * n).set(img.data);
+    if (!img.ptr) this.u8(pIn, 4 * n).set(img.data);
     const kc = mode === 'magnitude' ? 1 : kernels.length / (k1 * k2);
     if (kc !== 1 && kc !== 3) throw new ConvlabError(5, `${kernels.length} weights are not 1 or 3 kernels of ${k1} x ${k2}`, 'filterImage');
     if (mode !== 'magnitude') this.f32(pK, kernels.length).set(kernels);
@@ -278,6 +279,21 @@ class Convlab {
     this.check(this.exports.cl_image_to_rgba(pX, c, h, w, display, pOut), 'display');
     return new Uint8ClampedArray(this.u8(pOut, 4 * n));
   }
+
+  /**
+   * Copies RGBA bytes ({data, width, height}) into WASM memory and keeps them
+   * until releaseKept(), for filterImage() to read in place: one copy per image,
+   * not one per call. Returns a handle { ptr, width, height }.
+   */
+  keepRGBA(img) {
+    const { width, height } = img;
+    const ptr = this.alloc(4 * width * height);
+    this.u8(ptr, 4 * width * height).set(img.data);
+    return { ptr, width, height };
+  }
+
+  /** The bytes keepRGBA() kept, (height, width, 4): a view, valid until memory grows. */
+  keptBytes(handle) { return this.u8(handle.ptr, 4 * handle.width * handle.height); }
 
   // ---- kernels page ----
   // The kernels page filters one image many times a second as the kernel
