@@ -7,6 +7,7 @@
  * TensorProto, ValueInfoProto and the type messages inside it). Field numbers
  * are those of onnx/onnx.proto. */
 #include "cl_onnx.h"
+#include "cl_writer.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -75,30 +76,8 @@ size_t cl_class_name_at(const char *class_names, int i, const char **start)
 
 enum { WIRE_VARINT = 0, WIRE_LEN = 2 };
 
-/* Counts bytes, and writes them too when buf is set. Never writes past cap;
- * a size past SIZE_MAX (or past cap, which the callers rule out) sets bad. */
-typedef struct pb {
-    uint8_t *buf;
-    size_t cap, at;
-    int bad;
-} pb;
-
-/* Makes room for n bytes: 0 if they do not fit (bad is then set). */
-static int pb_room(pb *w, size_t n)
-{
-    if (w->bad || n > SIZE_MAX - w->at || (w->buf && w->at + n > w->cap)) {
-        w->bad = 1;
-        return 0;
-    }
-    return 1;
-}
-
-static void pb_put(pb *w, const void *p, size_t n)
-{
-    if (!pb_room(w, n)) return;
-    if (w->buf) memcpy(w->buf + w->at, p, n);
-    w->at += n;
-}
+/* The protobuf writer: counts bytes, and writes them too when buf is set (cl_writer.h). */
+typedef cl_writer pb;
 
 static void pb_varint(pb *w, uint64_t v)
 {
@@ -108,7 +87,7 @@ static void pb_varint(pb *w, uint64_t v)
         b[n++] = (uint8_t)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
         v >>= 7;
     } while (v);
-    pb_put(w, b, n);
+    cl_writer_put(w, b, n);
 }
 
 static void pb_tag(pb *w, int field, int wire) { pb_varint(w, (uint64_t)field << 3 | (uint64_t)wire); }
@@ -124,7 +103,7 @@ static void pb_bytes(pb *w, int field, const void *p, size_t n)
 {
     pb_tag(w, field, WIRE_LEN);
     pb_varint(w, n);
-    pb_put(w, p, n);
+    cl_writer_put(w, p, n);
 }
 
 static void pb_string(pb *w, int field, const char *s) { pb_bytes(w, field, s, strlen(s)); }
@@ -139,14 +118,14 @@ static void pb_floats(pb *w, int field, const float *v, size_t n)
     pb_tag(w, field, WIRE_LEN);
     pb_varint(w, 4 * n);
     if (!w->buf) { /* counting: no need to read the values */
-        if (pb_room(w, 4 * n)) w->at += 4 * n;
+        if (cl_writer_room(w, 4 * n)) w->at += 4 * n;
         return;
     }
     for (size_t i = 0; i < n && !w->bad; i++) {
         uint32_t u;
         memcpy(&u, &v[i], 4);
         const uint8_t b[4] = {(uint8_t)u, (uint8_t)(u >> 8), (uint8_t)(u >> 16), (uint8_t)(u >> 24)};
-        pb_put(w, b, 4);
+        cl_writer_put(w, b, 4);
     }
 }
 
@@ -453,8 +432,8 @@ static void write_class_names(pb *w, const onnx_plan *p, int field)
             if (pass == 0)
                 total += n + (c > 0);
             else {
-                if (c > 0) pb_put(w, ",", 1);
-                pb_put(w, s, n);
+                if (c > 0) cl_writer_put(w, ",", 1);
+                cl_writer_put(w, s, n);
             }
         }
     }

@@ -8,6 +8,7 @@
 #include "cl_pytorch.h"
 
 #include "cl_onnx.h"
+#include "cl_writer.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -16,28 +17,10 @@
 
 /* ------------------------------------------------------- text writer */
 
-typedef struct tw {
-    char *buf; /* NULL: count only */
-    size_t cap, at;
-    int bad; /* the size passed SIZE_MAX (or cap, which the caller rules out) */
-} tw;
+/* Counts the text's bytes, and writes them too when buf is set (cl_writer.h). */
+typedef cl_writer tw;
 
-/* Makes room for n bytes: 0 if they do not fit (bad is then set). */
-static int tw_room(tw *w, size_t n)
-{
-    if (w->bad || n > SIZE_MAX - w->at || (w->buf && w->at + n > w->cap)) {
-        w->bad = 1;
-        return 0;
-    }
-    return 1;
-}
-
-static void tw_put(tw *w, const char *s, size_t n)
-{
-    if (!tw_room(w, n)) return;
-    if (w->buf) memcpy(w->buf + w->at, s, n);
-    w->at += n;
-}
+static void tw_put(tw *w, const char *s, size_t n) { cl_writer_put(w, s, n); }
 
 static void tw_str(tw *w, const char *s) { tw_put(w, s, strlen(s)); }
 
@@ -87,7 +70,7 @@ static void tw_base64(tw *w, const float *v, size_t n)
             w->bad = 1;
             return;
         }
-        if (tw_room(w, 4 * groups + lines)) w->at += 4 * groups + lines;
+        if (cl_writer_room(w, 4 * groups + lines)) w->at += 4 * groups + lines;
         return;
     }
     static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -372,7 +355,7 @@ cl_status cl_nn_save_pytorch(const cl_nn *m, const char *class_names, char *buf,
     write_script(&count, &p);
     if (count.bad) return CL_ERR_OVERFLOW;
     if (len < count.at) return CL_ERR_OUTPUT;
-    tw out = {.buf = buf, .cap = count.at};
+    tw out = {.buf = (uint8_t *)buf, .cap = count.at};
     write_script(&out, &p);
     assert(!out.bad && out.at == count.at);
     return CL_OK;
