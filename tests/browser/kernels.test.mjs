@@ -1,97 +1,20 @@
 // The kernels page in real Chromium, driven through labels and roles. Every
 // number the page shows is checked against an independent convolution written
-// here (the class's formula, a naive loop) or against values worked out by hand.
+// in kernels-helpers.mjs (the class’s formula, a naive loop) or against values worked out by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { useSiteAndBrowser, newPage, screenshot } from './helpers.mjs';
+import { convAt, SOBEL_X, SOBEL_Y, idle, open as openPage, shown, pick, choose, makePng, upload } from './kernels-helpers.mjs';
 
 const env = useSiteAndBrowser();
 
-// ---- an independent convolution: Z[j1, j2] = sum W[k1, k2] * X[j1*s + k1 - p1, j2*s + k2 - p2] ----
-
-function padAt(i, n, pad) {
-  if (i >= 0 && i < n) return i;
-  if (pad === 'zero') return null;
-  if (pad === 'edge') return Math.min(n - 1, Math.max(0, i));
-  if (n === 1) return 0;
-  // reflect (dcb|abcd|cba): fold back and forth until inside
-  while (i < 0 || i >= n) i = i < 0 ? -i : 2 * (n - 1) - i;
-  return i;
-}
-
-function convAt(x, h, w, k, k1, k2, pad, stride, j1, j2) {
-  const p1 = pad === 'valid' ? 0 : Math.floor((k1 - 1) / 2);
-  const p2 = pad === 'valid' ? 0 : Math.floor((k2 - 1) / 2);
-  let sum = 0;
-  for (let a = 0; a < k1; a++) {
-    for (let b = 0; b < k2; b++) {
-      const iy = padAt(j1 * stride + a - p1, h, pad), ix = padAt(j2 * stride + b - p2, w, pad);
-      if (iy === null || ix === null) continue;
-      sum += k[a * k2 + b] * x[iy * w + ix];
-    }
-  }
-  return sum;
-}
-
-const SOBEL_X = [1, 0, -1, 2, 0, -2, 1, 0, -1];
-const SOBEL_Y = [1, 2, 1, 0, 0, 0, -1, -2, -1];
-
 // ---- driving the page ----
 
-async function open(page, hash = '') {
-  await page.goto(`${env.url}kernels.html${hash}`);
-  await idle(page);
-}
-
-/** Waits until every engine call the page has made is answered and drawn. */
-async function idle(page) {
-  await page.waitForFunction(() => document.body.dataset.busy === '0');
-}
-
-/** The value the step-by-step panel shows for `label`, e.g. 'Z[0, 0]' or 'Z_R[2, 3]'. */
-async function shown(page, label) {
-  const text = await page.getByLabel(`Result ${label}`, { exact: true }).textContent();
-  const m = /^(.*) = (-?[\d.]+)$/.exec(text.trim());
-  assert.ok(m, `result text “${text}”`);
-  assert.equal(m[1], label);
-  return Number(m[2]);
-}
-
-async function pick(page, j1, j2) {
-  for (const [name, v] of [['Output row j1', j1], ['Output column j2', j2]]) {
-    const input = page.getByLabel(name, { exact: true });
-    await input.fill(String(v));
-    await input.press('Enter');
-  }
-  await idle(page);
-}
-
-async function choose(page, label, value) {
-  await page.getByLabel(label, { exact: true }).selectOption(value);
-  await idle(page);
-}
+const open = (page, hash = '') => openPage(env, page, hash);
 
 async function renderCount(page) {
   return Number(await page.locator('[data-output-canvas]').getAttribute('data-render-count'));
-}
-
-/** A PNG of the given RGBA pixels, encoded by the browser's canvas (lossless). */
-async function makePng(page, width, height, rgba) {
-  const b64 = await page.evaluate(async ({ width, height, data }) => {
-    const c = new OffscreenCanvas(width, height);
-    c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0);
-    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-    let s = '';
-    for (const b of bytes) s += String.fromCharCode(b);
-    return btoa(s);
-  }, { width, height, data: Array.from(rgba) });
-  return Buffer.from(b64, 'base64');
-}
-
-async function upload(page, name, mimeType, buffer) {
-  await page.getByLabel('Your own image').setInputFiles({ name, mimeType, buffer });
-  await idle(page);
 }
 
 // A 7 x 9 colour test picture with no luma value near a rounding tie, so
