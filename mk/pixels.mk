@@ -5,7 +5,7 @@
 FASHION_DIR ?= /usr/share/datasets/fashion-mnist
 FASHION_EXAMPLES := $(SITE)/samples/fashion-mnist.json
 
-$(FASHION_EXAMPLES): scripts/fashion-examples.mjs web/lib/limits.js $(FASHION_DIR)/t10k-images-idx3-ubyte.gz $(FASHION_DIR)/t10k-labels-idx1-ubyte.gz
+$(FASHION_EXAMPLES): scripts/fashion-examples.mjs scripts/idx.mjs web/lib/limits.js $(FASHION_DIR)/t10k-images-idx3-ubyte.gz $(FASHION_DIR)/t10k-labels-idx1-ubyte.gz
 	@mkdir -p $(dir $@)
 	node scripts/fashion-examples.mjs --from $(FASHION_DIR) --to $@
 

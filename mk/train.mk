@@ -17,7 +17,7 @@ dist: $(FASHION_SITE)
 # Quick mode (10,000 to train, 1,000 held out), about 4.8 MB; with the test
 # files, a Quick download is about 9.2 MB instead of 31.
 QUICK_PACK := $(SITE)/data/quick-train-images-idx3-ubyte.gz $(SITE)/data/quick-train-labels-idx1-ubyte.gz
-$(QUICK_PACK) $(SITE)/data/sizes.json &: scripts/quick-pack.mjs web/train/pack.js $(FASHION_SITE) $(FASHION_DIR)/train-images-idx3-ubyte.gz $(FASHION_DIR)/train-labels-idx1-ubyte.gz
+$(QUICK_PACK) $(SITE)/data/sizes.json &: scripts/quick-pack.mjs scripts/idx.mjs web/train/pack.js $(FASHION_SITE) $(FASHION_DIR)/train-images-idx3-ubyte.gz $(FASHION_DIR)/train-labels-idx1-ubyte.gz
 	@mkdir -p $(dir $@)
 	node scripts/quick-pack.mjs --from $(FASHION_DIR) --to $(SITE)/data
 

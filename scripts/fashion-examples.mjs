@@ -11,24 +11,13 @@
 // The file: { source, images: [{ index, label, name, pixels: [784 bytes, row by row] }] }
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { CLASS_NAMES, IMAGE_SIDE } from '../web/lib/limits.js';
+import { readIdxGz } from './idx.mjs';
+
+export { readIdx } from './idx.mjs';
 
 /** The classes shown, by their number in Fashion-MNIST (lib/limits.js CLASS_NAMES). */
 export const EXAMPLE_CLASSES = Object.freeze([0, 1, 7, 8]); // T-shirt/top, Trouser, Sneaker, Bag
-
-/** Reads an IDX file (decompressed): { dims, data } after checking its magic and size. */
-export function readIdx(bytes, wantDims) {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = dv.getUint32(0);
-  if (magic >> 8 !== 0x08 || (magic & 0xff) !== wantDims) throw new Error(`not an IDX file of ${wantDims} dimension(s) of bytes`);
-  const dims = [];
-  for (let d = 0; d < wantDims; d++) dims.push(dv.getUint32(4 + 4 * d));
-  const offset = 4 + 4 * wantDims;
-  const size = dims.reduce((a, b) => a * b, 1);
-  if (bytes.length !== offset + size) throw new Error(`IDX size ${bytes.length}, expected ${offset + size}`);
-  return { dims, data: bytes.subarray(offset) };
-}
 
 /**
  * The first test image of each class in `classes`.
@@ -51,7 +40,7 @@ function main() {
   const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
   const from = opt('--from', '/usr/share/datasets/fashion-mnist');
   const to = opt('--to', 'build/site/samples/fashion-mnist.json');
-  const read = (f, dims) => readIdx(zlib.gunzipSync(fs.readFileSync(path.join(from, f))), dims);
+  const read = (f, dims) => readIdxGz(from, f, dims);
   const images = pickExamples(read('t10k-images-idx3-ubyte.gz', 3), read('t10k-labels-idx1-ubyte.gz', 1));
   const text = `${JSON.stringify({ source: 'Fashion-MNIST test set (t10k), Zalando Research, MIT licence', images })}\n`;
   fs.mkdirSync(path.dirname(to), { recursive: true });

@@ -17,19 +17,7 @@ import zlib from 'node:zlib';
 
 import { QUICK_PACK } from '../web/lib/limits.js';
 import { packOrder } from '../web/train/pack.js';
-
-/** Reads an IDX file (decompressed): { dims, data } after checking its magic. */
-function readIdx(bytes, wantDims) {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = dv.getUint32(0);
-  if (magic >> 8 !== 0x08 || (magic & 0xff) !== wantDims) throw new Error(`not an IDX file of ${wantDims} dimension(s) of bytes`);
-  const dims = [];
-  for (let d = 0; d < wantDims; d++) dims.push(dv.getUint32(4 + 4 * d));
-  const offset = 4 + 4 * wantDims;
-  const size = dims.reduce((a, b) => a * b, 1);
-  if (bytes.length !== offset + size) throw new Error(`IDX size ${bytes.length}, expected ${offset + size}`);
-  return { dims, data: bytes.subarray(offset) };
-}
+import { readIdxGz } from './idx.mjs';
 
 function writeIdx(dims, data) {
   const head = Buffer.alloc(4 + 4 * dims.length);
@@ -61,7 +49,7 @@ function main() {
   const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
   const from = opt('--from', '/usr/share/datasets/fashion-mnist');
   const to = opt('--to', 'build/site/data');
-  const read = (name, dims) => readIdx(zlib.gunzipSync(fs.readFileSync(path.join(from, name))), dims);
+  const read = (name, dims) => readIdxGz(from, name, dims);
   const pack = makePack(read('train-images-idx3-ubyte.gz', 3), read('train-labels-idx1-ubyte.gz', 1));
   fs.mkdirSync(to, { recursive: true });
   // level 9, no file name or time in the header: the same bytes every build
