@@ -36,13 +36,22 @@ self.addEventListener('message', (event) => {
 });
 
 // Kept files from the cache (their query and the page's hash never matter);
-// everything else (the data files, a dev server's extras) from the network.
+// everything else (the data files, a dev server's extras) is left to the
+// browser, as if there were no service worker: a request the worker does not
+// answer cannot fail inside it (Firefox reports any such failure, even a load
+// the page itself cancelled by moving on, as an error of the page).
+const KEPT = new Set(FILES.map((f) => new URL(f, self.registration.scope).pathname));
+
 self.addEventListener('fetch', (event) => {
   const req = event.request;
-  if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
-  event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    const hit = await cache.match(req, { ignoreSearch: true });
-    return hit ?? fetch(req);
-  })());
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin || !KEPT.has(url.pathname)) return;
+  event.respondWith(kept(req));
 });
+
+/** A kept file from this version's cache, or from the network if the browser has evicted it. */
+async function kept(req) {
+  const hit = await (await caches.open(CACHE)).match(req, { ignoreSearch: true });
+  return hit ?? fetch(req);
+}

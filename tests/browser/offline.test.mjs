@@ -68,6 +68,29 @@ test('under a sub-path the worker keeps that sub-path only', async () => {
   await page.context().close();
 });
 
+test('the worker answers the files it keeps and leaves every other request to the browser', async () => {
+  // A request the worker answers and cannot serve fails inside it, and Firefox
+  // then reports "a ServiceWorker intercepted the request and encountered an
+  // unexpected error" on the page (seen when a page moved on while its image
+  // was still loading). The worker keeps out of what it does not keep.
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await controlled(page);
+  const through = async (file) => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(file)),
+      page.evaluate((f) => fetch(f).then((r) => r.status), file),
+    ]);
+    return { status: response.status(), fromWorker: response.fromServiceWorker() };
+  };
+  assert.deepEqual(await through('samples/astronaut.png'), { status: 200, fromWorker: true });
+  assert.deepEqual(await through('kernels.html?x=1'), { status: 200, fromWorker: true });
+  assert.deepEqual(await through('data/t10k-labels-idx1-ubyte.gz'), { status: 200, fromWorker: false });
+  assert.deepEqual(await through('no-such-file.txt'), { status: 404, fromWorker: false });
+  assert.deepEqual(page.problems.filter((p) => !/404/.test(p)), []);
+  await page.context().close();
+});
+
 test('a new version of the site is picked up: the page says so, and the old version’s cache goes', async () => {
   // a copy of the site whose server can be switched to a new version
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlab-version-'));

@@ -213,6 +213,9 @@ export const SCENARIOS = [
         const badge = page.locator('[data-engine-badge]');
         await badge.waitFor({ hasText: /SIMD|scalar|not loaded/ });
         assert.match(await badge.textContent(), /^Engine: (WASM|WebAssembly) SIMD$/, file);
+        // each page done loading before the next (a person reads it first)
+        if (file === 'kernels.html') await kernelsIdle(page);
+        if (file === 'pixels.html') await shapeIs(page, '(512, 512, 3)');
       }
       await noProblems(page);
     },
