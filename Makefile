@@ -106,7 +106,7 @@ test-wasm: dist $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
 	node --test tests/wasm/ tests/node/
 
 test-browser: dist
-	node --test --test-concurrency=1 tests/browser/
+	node --test --test-concurrency=2 tests/browser/
 
 # The same scenarios in each engine a class has: Chromium, Firefox ESR, WebKitGTK (tests/engines/)
 test-engines: dist $(NATIVE_OPT)/convlab-train

@@ -112,7 +112,10 @@ export const SIZES = Object.freeze({
  * elements at fault.
  */
 export async function axeViolations(page) {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  // legacy mode: axe runs in each frame of the page itself (same-origin frames are still checked,
+  // a violation inside an iframe is found) without opening a page to merge the results in: 2 to 3
+  // times faster on the pixels page
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).setLegacyMode(true).analyze();
   return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
