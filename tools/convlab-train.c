@@ -11,7 +11,7 @@
  * for PyTorch with --save-pytorch (core/cl_pytorch.h). Messages go to stderr;
  * exit status 1 on any error.
  *
- * Defaults (Adam, lr 0.002 decayed by 0.85 per epoch, batch 32, 10 epochs, the
+ * Defaults (Adam, lr 0.002 decayed by 0.75 per epoch, batch 32, 10 epochs, the
  * CNN of DEFAULT_SPEC) reach 91% test accuracy on Fashion-MNIST in under a
  * minute (91.35% after 10 epochs, 54 s, on the 2-core machine of the README);
  * the MLP dense128-relu-dense10-softmax reaches 88% with the same settings
@@ -53,7 +53,7 @@ static void usage(FILE *f)
             "  --batch N         batch size (default 32)\n"
             "  --optimizer O     sgd | momentum | adam (default adam)\n"
             "  --lr X            learning rate (default 0.002 for adam, 0.01 otherwise)\n"
-            "  --lr-decay X      multiply the learning rate by X after each epoch (default 0.85)\n"
+            "  --lr-decay X      multiply the learning rate by X after each epoch (default 0.75)\n"
             "  --momentum X      momentum for --optimizer momentum (default 0.9)\n"
             "  --l2 X            L2 weight regularisation lambda (default 0)\n"
             "  --loss L          xent | mse | bce (default: the one that suits the output)\n"
@@ -165,7 +165,7 @@ static int parse_float(const char *s, float *out)
 static int parse_args(int argc, char **argv, options *o)
 {
     *o = (options){.spec = DEFAULT_SPEC, .data = DEFAULT_DATA, .epochs = 10, .batch = 32, .seed = 1,
-                   .optimizer = CL_OPT_ADAM, .lr = 0.002f, .momentum = 0.9f, .lr_decay = 0.85f};
+                   .optimizer = CL_OPT_ADAM, .lr = 0.002f, .momentum = 0.9f, .lr_decay = 0.75f};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

@@ -1,5 +1,5 @@
 // The train page's presets as the page trains them (its worker, Chromium,
-// SIMD build), with its default settings (Adam, lr 0.002, decay 0.85 a epoch,
+// SIMD build), with its default settings (Adam, lr 0.002, decay 0.75 a epoch,
 // batch 32, seed 1, the best epoch kept): per epoch, the time in training
 // steps, the wall time and the validation accuracy, then the kept model's test
 // accuracy; the shuffled-pixels experiment as the page runs it (Quick, its
@@ -8,18 +8,20 @@
 // minutes on a quiet machine. Run: node tests/bench/train-presets.mjs [--epochs N] [--skip-full] [--skip-experiment] [--l2 X]
 import { launchBrowser, startSite } from '../browser/helpers.mjs';
 import { PRESET_SPECS } from '../../web/lib/limits.js';
+import { defaultSettings } from '../../web/train/state.js';
 
 const args = process.argv.slice(2);
 const epochs = Number(args[args.indexOf('--epochs') + 1]) || 10;
 const skipFull = args.includes('--skip-full');
 const skipExperiment = args.includes('--skip-experiment');
 const l2 = args.includes('--l2') ? Number(args[args.indexOf('--l2') + 1]) : 0;
+const decay = Number(defaultSettings().decay); // the page's default
 const site = await startSite();
 const browser = await launchBrowser();
 const page = await browser.newPage();
 page.on('console', (m) => console.error('page:', m.text()));
 await page.goto(`${site.url}train.html#quick=0`);
-const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExperiment, l2 }) => {
+const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExperiment, l2, decay }) => {
   const w = new Worker('train/worker.js', { type: 'module' });
   let id = 0, onFinished = null, views = 0;
   const pending = new Map();
@@ -42,7 +44,7 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExper
   const train = async (spec, { epochs: n, shuffle = false }) => {
     const done = new Promise((resolve) => { onFinished = resolve; });
     const points = [];
-    await call('start', { settings: { runId: runId++, spec, seed: 1, batch: 32, lr: 0.002, epochs: n, l2, loss: 'xent', optimizer: 'adam', momentum: 0.9, shufflePixels: shuffle, lrDecay: 0.85, keepBest: true } });
+    await call('start', { settings: { runId: runId++, spec, seed: 1, batch: 32, lr: 0.002, epochs: n, l2, loss: 'xent', optimizer: 'adam', momentum: 0.9, shufflePixels: shuffle, lrDecay: decay, keepBest: true } });
     const ev = await done;
     const test = await call('evaluate');
     return { how: ev.how, steps: ev.epochSeconds, wall: ev.epochWallSeconds, best: ev.best, test: test.accuracy, points };
@@ -68,7 +70,7 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExper
   }
   w.terminate();
   return out;
-}, { presets: { ...PRESET_SPECS }, epochs, skipFull, skipExperiment, l2 });
+}, { presets: { ...PRESET_SPECS }, epochs, skipFull, skipExperiment, l2, decay });
 console.log(JSON.stringify(result, null, 1));
 await browser.close();
 site.server.close();

@@ -40,7 +40,7 @@ test('the learning-rate decay and keeping the best epoch: settings of the link, 
   assert.equal(link.settings.best, false);
   assert.deepEqual(link.ignored, []);
   const bad = decodeHash('#decay=2');
-  assert.equal(bad.settings.decay, '0.85');
+  assert.equal(bad.settings.decay, '0.75');
   assert.deepEqual(bad.ignored.map((i) => i.key), ['decay']);
   assert.match(encodeHash({ ...defaultSettings(), decay: '0.7', best: false }), /decay=0\.7.*best=0/);
 });

@@ -16,7 +16,7 @@ test('the defaults are the class’s MLP, with numbers for the worker', () => {
   assert.deepEqual(r.errors, {});
   assert.equal(r.values.spec, 'dense128-relu-dense10-softmax');
   assert.deepEqual(r.values.units, [128]);
-  for (const [key, value] of Object.entries({ batch: 32, lr: 0.002, decay: 0.85, best: true, epochs: 10, l2: 0, seed: 1, momentum: 0.9 })) assert.equal(r.values[key], value, key);
+  for (const [key, value] of Object.entries({ batch: 32, lr: 0.002, decay: 0.75, best: true, epochs: 10, l2: 0, seed: 1, momentum: 0.9 })) assert.equal(r.values[key], value, key);
   assert.equal(check({ layers: '0' }).values.spec, 'dense10-softmax', 'no hidden layer: softmax regression');
 });
 
@@ -103,7 +103,7 @@ test('runs: names say what differs from the usual, colours go round, the worker 
   assert.equal(runs[1].forgetEpoch, 3);
   assert.deepEqual(workerSettings(v, runs[1]), {
     runId: 2, spec: 'dense128-relu-dense10-softmax', seed: 1, batch: 32, lr: 0.05, epochs: 10, l2: 0.0001, loss: 'mse',
-    optimizer: 'sgd', momentum: 0.9, shufflePixels: true, lrDecay: 0.85, keepBest: true,
+    optimizer: 'sgd', momentum: 0.9, shufflePixels: true, lrDecay: 0.75, keepBest: true,
   });
   assert.equal(workerSettings(check({ decay: '1', best: false }).values, runs[1]).keepBest, false);
 });

@@ -32,7 +32,7 @@ export const MAX_RATE = 1e30;
 export const MAX_SEED = 4294967295;
 
 /** The learning rate is multiplied by this after each epoch, unless the student says otherwise. */
-const DEFAULT_DECAY = '0.85';
+const DEFAULT_DECAY = '0.75';
 
 /**
  * The learning-rate decay as typed: a number above 0 and at most 1.
@@ -70,7 +70,7 @@ export const SETTINGS = Object.freeze([
   { key: 'lr', short: 'lr', what: 'the learning rate', type: 'number', above: 0, below: MAX_RATE, asText: true, def: '0.002' },
   { key: 'epochs', short: 'epochs', what: 'the number of epochs', type: 'int', min: 1, max: MAX_EPOCHS, asText: true, def: '10' },
   // the learning rate is multiplied by this after each epoch (1: it stays): big steps first, finer ones later
-  { key: 'decay', short: 'decay', what: 'the learning-rate decay', type: 'custom', def: '0.85', format: String, parse: (t) => decayRule(t) },
+  { key: 'decay', short: 'decay', what: 'the learning-rate decay', type: 'custom', def: DEFAULT_DECAY, format: String, parse: (t) => decayRule(t) },
   // at the end, the weights of the epoch with the best validation accuracy are kept (not the last)
   { key: 'best', short: 'best', what: 'keep the best epoch', type: 'bool', def: true },
   { key: 'l2', short: 'l2', what: 'λ', type: 'number', min: 0, below: MAX_RATE, asText: true, def: '0' },
