@@ -513,11 +513,13 @@ float cl_f32x4_muladd_peak_wasmsimd(int n)
 }
 
 /* The relaxed build's twin of the peak above: twelve chains a += m * c
- * (CL_F32X4_MADD, the kernels' own form: the accumulator is the chain), two
- * rounds a loop: enough chains for two fused multiply-adds a cycle of four
- * cycles' latency, and 14 registers. 96 flops a round, as above; a grows by
- * about 1 a step. Meant for the relaxed build: in the SIMD build m * c is a
- * constant the compiler works out once, so only the additions are left. */
+ * (CL_F32X4_MADD, the kernels' own form: the accumulator is the chain), one
+ * step of each a round (12 fused multiply-adds of 4 lanes: 96 flops, as
+ * above): enough chains for two a cycle of four cycles' latency, and few
+ * enough registers. (Two steps a round, as above, ran at half this speed in
+ * V8.) a grows by about 1 a step. Meant for the relaxed build: in the SIMD
+ * build m * c is a constant the compiler works out once, so only the
+ * additions are left. */
 float cl_f32x4_madd_peak_wasmsimd(int n)
 {
     const v128_t m = wasm_f32x4_splat(1.00000012f), c = wasm_f32x4_splat(1.0f);
@@ -525,14 +527,12 @@ float cl_f32x4_madd_peak_wasmsimd(int n)
            x3 = wasm_f32x4_splat(4.0f), x4 = wasm_f32x4_splat(5.0f), x5 = wasm_f32x4_splat(6.0f);
     v128_t x6 = x0, x7 = x1, x8 = x2, x9 = x3, x10 = x4, x11 = x5;
     for (int i = 0; i < n; i++) {
-        for (int u = 0; u < 2; u++) {
-            x0 = CL_F32X4_MADD(x0, m, c); x1 = CL_F32X4_MADD(x1, m, c);
-            x2 = CL_F32X4_MADD(x2, m, c); x3 = CL_F32X4_MADD(x3, m, c);
-            x4 = CL_F32X4_MADD(x4, m, c); x5 = CL_F32X4_MADD(x5, m, c);
-            x6 = CL_F32X4_MADD(x6, m, c); x7 = CL_F32X4_MADD(x7, m, c);
-            x8 = CL_F32X4_MADD(x8, m, c); x9 = CL_F32X4_MADD(x9, m, c);
-            x10 = CL_F32X4_MADD(x10, m, c); x11 = CL_F32X4_MADD(x11, m, c);
-        }
+        x0 = CL_F32X4_MADD(x0, m, c); x1 = CL_F32X4_MADD(x1, m, c);
+        x2 = CL_F32X4_MADD(x2, m, c); x3 = CL_F32X4_MADD(x3, m, c);
+        x4 = CL_F32X4_MADD(x4, m, c); x5 = CL_F32X4_MADD(x5, m, c);
+        x6 = CL_F32X4_MADD(x6, m, c); x7 = CL_F32X4_MADD(x7, m, c);
+        x8 = CL_F32X4_MADD(x8, m, c); x9 = CL_F32X4_MADD(x9, m, c);
+        x10 = CL_F32X4_MADD(x10, m, c); x11 = CL_F32X4_MADD(x11, m, c);
     }
     v128_t s = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(x0, x1), wasm_f32x4_add(x2, x3)),
                               wasm_f32x4_add(x4, x5));
