@@ -123,6 +123,10 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job);
  * separate multiplication and addition is the unit of work the kernels do too.
  * Returns a value that depends on every operation, so none is left out. */
 CL_API float cl_f32x4_muladd_peak_wasmsimd(int n);
+/* The same with fused multiply-adds where the build has them (relaxed SIMD:
+ * CL_F32X4_MADD in cl_simd.h): n rounds of 12 chained vector multiply-adds
+ * (96 flops a round). In the SIMD build, a multiplication then an addition. */
+CL_API float cl_f32x4_madd_peak_wasmsimd(int n);
 #endif
 /* The fastest of the three in this build: the dispatcher of every call above
  * and of cl_filter_rgba. */

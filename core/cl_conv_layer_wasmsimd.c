@@ -226,8 +226,8 @@ void cl_f32_conv_wide_dw_wasmsimd(const float *xin, const int32_t *off, int ckk,
             const float *bp = dyp + o0;
             for (int p = 0; p < q; p++, bp += ocp) {
                 const v128_t a = wasm_v128_load32_splat(x0 + p);
-                c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, wasm_v128_load(bp)));
-                c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, wasm_v128_load(bp + 4)));
+                c00 = CL_F32X4_MADD(c00, a, wasm_v128_load(bp));
+                c01 = CL_F32X4_MADD(c01, a, wasm_v128_load(bp + 4));
             }
             add_pair(dwt + (size_t)t0 * ocp + o0, c00, c01);
         }

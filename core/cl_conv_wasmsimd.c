@@ -22,12 +22,12 @@ static inline v128_t load_strided(const float *p, int s)
     return wasm_f32x4_make(p[0], p[s], p[2 * s], p[3 * s]);
 }
 
-#define MAC(acc, wv, p) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wv, wasm_v128_load(p)))
+#define MAC(acc, wv, p) acc = CL_F32X4_MADD(acc, wv, wasm_v128_load(p))
 /* one loaded vector t into two accumulators */
 #define MAC2(acc0, wv0, acc1, wv1, t)                      \
     do {                                                   \
-        acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wv0, t)); \
-        acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(wv1, t)); \
+        acc0 = CL_F32X4_MADD(acc0, wv0, t);                \
+        acc1 = CL_F32X4_MADD(acc1, wv1, t);                \
     } while (0)
 
 /* 3 x 3, stride 1: output rows z0 (input rows r0 r1 r2) and z1 (r1 r2 r3),
@@ -45,9 +45,8 @@ enum { START_BIAS, START_Z, START_FIRST };
 /* The first term of a sum: w * t added to its start. */
 static inline v128_t first_term(int start, v128_t vb, const float *zp, v128_t wv, v128_t t)
 {
-    v128_t p = wasm_f32x4_mul(wv, t);
-    if (start == START_FIRST) return p;
-    return wasm_f32x4_add(start == START_Z ? wasm_v128_load(zp) : vb, p);
+    if (start == START_FIRST) return wasm_f32x4_mul(wv, t);
+    return CL_F32X4_MADD(start == START_Z ? wasm_v128_load(zp) : vb, wv, t);
 }
 
 static inline __attribute__((always_inline)) int
@@ -69,7 +68,7 @@ interior_3x3_body(const float *r0, const float *r1, const float *r2, const float
             a0 = first_term(start, vb, z0 + j, w00, wasm_v128_load(r0 + c));
             MAC(a0, w01, r0 + c + 1); MAC(a0, w02, r0 + c + 2);
             t = wasm_v128_load(r1 + c);
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w10, t));
+            a0 = CL_F32X4_MADD(a0, w10, t);
             a1 = first_term(start, vb, z1 + j, w00, t);
             t = wasm_v128_load(r1 + c + 1); MAC2(a0, w11, a1, w01, t);
             t = wasm_v128_load(r1 + c + 2); MAC2(a0, w12, a1, w02, t);
@@ -171,7 +170,7 @@ rows_block(const float *const *in, const v128_t *wv, const v128_t *wi, int k1, i
                 for (int v = 0; v < V; v++) {
                     const v128_t t = wasm_v128_load(xp + 4 * v);
                     for (int i = 0; i < R; i++)
-                        acc[i][v] = wasm_f32x4_add(acc[i][v], wasm_f32x4_mul(u[i], t));
+                        acc[i][v] = CL_F32X4_MADD(acc[i][v], u[i], t);
                 }
             continue;
         }
@@ -182,8 +181,7 @@ rows_block(const float *const *in, const v128_t *wv, const v128_t *wi, int k1, i
             const v128_t *u = wv + (r - i) * k2;
             for (int b = 0; b < k2; b++)
                 for (int v = 0; v < V; v++)
-                    acc[i][v] = wasm_f32x4_add(
-                        acc[i][v], wasm_f32x4_mul(u[b], wasm_v128_load(xp + b + 4 * v)));
+                    acc[i][v] = CL_F32X4_MADD(acc[i][v], u[b], wasm_v128_load(xp + b + 4 * v));
         }
     }
     for (int i = 0; i < R; i++)
@@ -338,9 +336,8 @@ static void row_edges(const cl_plane_job *job, const edge_cols *e, const float *
             const float *xr = rows[r], *wr = job->wt + wrow[r] * k2;
             for (int b = 0; b < k2; b++) {
                 const v128_t w = wasm_f32x4_splat(wr[b]);
-                const v128_t s0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g][b])));
-                const v128_t s1 =
-                    wasm_f32x4_add(a1, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g + 1][b])));
+                const v128_t s0 = CL_F32X4_MADD(a0, w, edge_gather(xr, e->ix[g][b]));
+                const v128_t s1 = CL_F32X4_MADD(a1, w, edge_gather(xr, e->ix[g + 1][b]));
                 a0 = wasm_v128_bitselect(s0, a0, e->take[g][b]);
                 a1 = wasm_v128_bitselect(s1, a1, e->take[g + 1][b]);
             }
@@ -354,7 +351,7 @@ static void row_edges(const cl_plane_job *job, const edge_cols *e, const float *
             const float *xr = rows[r], *wr = job->wt + wrow[r] * k2;
             for (int b = 0; b < k2; b++) {
                 const v128_t w = wasm_f32x4_splat(wr[b]);
-                const v128_t s0 = wasm_f32x4_add(a0, wasm_f32x4_mul(w, edge_gather(xr, e->ix[g][b])));
+                const v128_t s0 = CL_F32X4_MADD(a0, w, edge_gather(xr, e->ix[g][b]));
                 a0 = wasm_v128_bitselect(s0, a0, e->take[g][b]);
             }
         }
@@ -475,7 +472,7 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
                 const float *xp = rows[r] + ((size_t)j * s - p2);
                 const v128_t *wr = wv + wrow[r] * k2;
                 for (int b = 0; b < k2; b++)
-                    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wr[b], load_strided(xp + b, s)));
+                    a0 = CL_F32X4_MADD(a0, wr[b], load_strided(xp + b, s));
             }
             wasm_v128_store(zr + j, a0);
         }
@@ -512,5 +509,34 @@ float cl_f32x4_muladd_peak_wasmsimd(int n)
                               wasm_f32x4_add(x4, x5));
     s = wasm_f32x4_add(s, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3)),
                                          wasm_f32x4_add(a4, a5)));
+    return wasm_f32x4_extract_lane(s, 0);
+}
+
+/* The relaxed build's twin of the peak above: twelve chains a += m * c
+ * (CL_F32X4_MADD, the kernels' own form: the accumulator is the chain), one
+ * step of each a round (12 fused multiply-adds of 4 lanes: 96 flops, as
+ * above): enough chains for two a cycle of four cycles' latency, and few
+ * enough registers. (Two steps a round, as above, ran at half this speed in
+ * V8.) a grows by about 1 a step. Meant for the relaxed build: in the SIMD
+ * build m * c is a constant the compiler works out once, so only the
+ * additions are left. */
+float cl_f32x4_madd_peak_wasmsimd(int n)
+{
+    const v128_t m = wasm_f32x4_splat(1.00000012f), c = wasm_f32x4_splat(1.0f);
+    v128_t x0 = wasm_f32x4_splat(1.0f), x1 = wasm_f32x4_splat(2.0f), x2 = wasm_f32x4_splat(3.0f),
+           x3 = wasm_f32x4_splat(4.0f), x4 = wasm_f32x4_splat(5.0f), x5 = wasm_f32x4_splat(6.0f);
+    v128_t x6 = x0, x7 = x1, x8 = x2, x9 = x3, x10 = x4, x11 = x5;
+    for (int i = 0; i < n; i++) {
+        x0 = CL_F32X4_MADD(x0, m, c); x1 = CL_F32X4_MADD(x1, m, c);
+        x2 = CL_F32X4_MADD(x2, m, c); x3 = CL_F32X4_MADD(x3, m, c);
+        x4 = CL_F32X4_MADD(x4, m, c); x5 = CL_F32X4_MADD(x5, m, c);
+        x6 = CL_F32X4_MADD(x6, m, c); x7 = CL_F32X4_MADD(x7, m, c);
+        x8 = CL_F32X4_MADD(x8, m, c); x9 = CL_F32X4_MADD(x9, m, c);
+        x10 = CL_F32X4_MADD(x10, m, c); x11 = CL_F32X4_MADD(x11, m, c);
+    }
+    v128_t s = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(x0, x1), wasm_f32x4_add(x2, x3)),
+                              wasm_f32x4_add(x4, x5));
+    s = wasm_f32x4_add(s, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(x6, x7), wasm_f32x4_add(x8, x9)),
+                                         wasm_f32x4_add(x10, x11)));
     return wasm_f32x4_extract_lane(s, 0);
 }

@@ -102,8 +102,8 @@ static inline void kernel_1x8(int kc, const float *a, size_t step, const float *
     v128_t c1 = load_c ? wasm_v128_load(c + 4) : wasm_f32x4_splat(0.0f);
     for (int p = 0; p < kc; p++, panel += NR, a += step) {
         const v128_t av = wasm_v128_load32_splat(a);
-        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(av, wasm_v128_load(panel)));
-        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(av, wasm_v128_load(panel + 4)));
+        c0 = CL_F32X4_MADD(c0, av, wasm_v128_load(panel));
+        c1 = CL_F32X4_MADD(c1, av, wasm_v128_load(panel + 4));
     }
     wasm_v128_store(c, c0);
     wasm_v128_store(c + 4, c1);
@@ -139,17 +139,17 @@ void cl_f32_gemm_nt_dot_wasmsimd(int m, int n, int k, const float *a, int lda, c
             for (; p + 4 <= k; p += 4) {
                 const v128_t v0 = wasm_v128_load(b0 + p), v1 = wasm_v128_load(b1 + p);
                 v128_t x = wasm_v128_load(ar[0] + p);
-                s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x, v0));
-                s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x, v1));
+                s00 = CL_F32X4_MADD(s00, x, v0);
+                s01 = CL_F32X4_MADD(s01, x, v1);
                 x = wasm_v128_load(ar[1] + p);
-                s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x, v0));
-                s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x, v1));
+                s10 = CL_F32X4_MADD(s10, x, v0);
+                s11 = CL_F32X4_MADD(s11, x, v1);
                 x = wasm_v128_load(ar[2] + p);
-                s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x, v0));
-                s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x, v1));
+                s20 = CL_F32X4_MADD(s20, x, v0);
+                s21 = CL_F32X4_MADD(s21, x, v1);
                 x = wasm_v128_load(ar[3] + p);
-                s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x, v0));
-                s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x, v1));
+                s30 = CL_F32X4_MADD(s30, x, v0);
+                s31 = CL_F32X4_MADD(s31, x, v1);
             }
             /* lanes: (row 0, col 0), (row 1, col 0), (row 2, col 0), (row 3, col 0), then col 1 */
             float d0[4], d1[4];

@@ -37,6 +37,27 @@
 
 #include <stddef.h>
 
+/* acc + a * b, the multiply-add of the convolution and GEMM loops.
+ * Built with -msimd128 (convlab-simd.wasm, and natively through SIMDe): a
+ * multiplication, then an addition, each rounded, as the reference does, so
+ * the kernels agree with it bit for bit.
+ * Built with -mrelaxed-simd too (convlab-relaxed.wasm, LLVM 16: Makefile):
+ * f32x4.relaxed_madd, which the engine may do as one fused multiply-add,
+ * rounded once (x86 with FMA, ARM), or as the two operations (older x86).
+ * Each term then differs from the reference's by at most one rounding of
+ * a * b: a sum of n terms is within 2 * n * 2^-24 * (sum of |terms|) of it
+ * (tests/wasm/relaxed.test.mjs checks the build with that bound).
+ * Only the sums of products use it: the image's display mapping, the
+ * optimisers and the peak microbenchmark keep their own separate operations. */
+#if defined(__wasm_relaxed_simd__)
+typedef float cl_f32x4_ __attribute__((__vector_size__(16)));
+#define CL_F32X4_MADD(acc, a, b)                                                    \
+    ((v128_t)__builtin_wasm_relaxed_madd_f32x4((cl_f32x4_)(a), (cl_f32x4_)(b), \
+                                               (cl_f32x4_)(acc)))
+#else
+#define CL_F32X4_MADD(acc, a, b) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
+#endif
+
 /* p[0 .. n) = 0 */
 static inline void cl_simd_zero_f32(float *p, size_t n)
 {
@@ -66,17 +87,17 @@ static inline void cl_simd_copy_f32(float *dst, const float *src, size_t n)
 #define CL_SIMD_TILE_4X8_UPDATE(p0, p1, p2, p3)                         \
     do {                                                                \
         v128_t a_ = wasm_v128_load32_splat(p0);                         \
-        c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a_, b0));              \
-        c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a_, b1));              \
+        c00 = CL_F32X4_MADD(c00, a_, b0);                               \
+        c01 = CL_F32X4_MADD(c01, a_, b1);                               \
         a_ = wasm_v128_load32_splat(p1);                                \
-        c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a_, b0));              \
-        c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a_, b1));              \
+        c10 = CL_F32X4_MADD(c10, a_, b0);                               \
+        c11 = CL_F32X4_MADD(c11, a_, b1);                               \
         a_ = wasm_v128_load32_splat(p2);                                \
-        c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a_, b0));              \
-        c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a_, b1));              \
+        c20 = CL_F32X4_MADD(c20, a_, b0);                               \
+        c21 = CL_F32X4_MADD(c21, a_, b1);                               \
         a_ = wasm_v128_load32_splat(p3);                                \
-        c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a_, b0));              \
-        c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a_, b1));              \
+        c30 = CL_F32X4_MADD(c30, a_, b0);                               \
+        c31 = CL_F32X4_MADD(c31, a_, b1);                               \
     } while (0)
 
 #endif

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential     # gcc, make: native tests and tools
   emscripten          # emcc: the WebAssembly builds
+  clang-16 lld-16     # LLVM 16: the relaxed-SIMD module (mk/relaxed.mk), whose opcode emcc's LLVM 14 lacks
   libcmocka-dev       # native unit tests
   libsimde-dev        # WASM SIMD intrinsics natively (the same kernels under the sanitizers)
   zlib1g-dev          # the native trainer reads the .gz data files

@@ -126,11 +126,25 @@ export async function axeViolations(page) {
  * patches validate, then imports the real script, under ?real).
  */
 export async function withoutSimd(context) {
+  return refuseModulesWith(context, [0xfd, 0x0c]); // v128.const: every SIMD module has one
+}
+
+/**
+ * As withoutSimd, for relaxed SIMD only, as WebKit (and Chromium before 114,
+ * Firefox before 146): modules with f32x4.relaxed_madd (0xfd 0x85 0x02) do
+ * not validate, others do: the loader then takes the SIMD build.
+ */
+export async function withoutRelaxedSimd(context) {
+  return refuseModulesWith(context, [0xfd, 0x85, 0x02]);
+}
+
+/** WebAssembly.validate() refuses modules holding the byte sequence `seq`, on the pages and in their workers. */
+async function refuseModulesWith(context, seq) {
   const patch = `{
-    const validate = WebAssembly.validate;
+    const validate = WebAssembly.validate, seq = ${JSON.stringify(seq)};
     WebAssembly.validate = (bytes) => {
       const b = new Uint8Array(bytes.buffer ?? bytes);
-      for (let i = 0; i + 1 < b.length; i++) if (b[i] === 0xfd && b[i + 1] === 0x0c) return false;
+      for (let i = 0; i + seq.length <= b.length; i++) if (seq.every((v, j) => b[i + j] === v)) return false;
       return validate(bytes);
     };
   }`;

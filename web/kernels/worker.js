@@ -28,7 +28,10 @@ import { percentileAbs } from './arithmetic.js';
 import { pixelAt } from './pixel.js';
 
 let cl = null;
-const loading = loadConvlab().then((c) => { cl = c; });
+// The SIMD build even where the relaxed one runs: the numbers under the cursor
+// (pixel.js) are bit for bit the whole-image call's, which fused multiply-adds
+// in the vector loops and plain ones in the rows' scalar ends would not keep.
+const loading = loadConvlab({ relaxed: false }).then((c) => { cl = c; });
 
 // The image's RGBA bytes, kept in WASM memory (cl.keepRGBA), and, made on
 // first use, its luma as RGBA bytes (y, y, y): what the engine reads for the

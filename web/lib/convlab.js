@@ -2,8 +2,8 @@
 // lib/convlab-nn.js, its models and IDX files, which it calls).
 //
 //   import { loadConvlab } from './convlab.js';
-//   const cl = await loadConvlab();            // SIMD build where the browser validates it
-//   console.log(cl.simd ? 'SIMD' : 'scalar');
+//   const cl = await loadConvlab();            // relaxed SIMD, else SIMD, where the browser validates it
+//   console.log(cl.buildName);                 // 'WebAssembly SIMD (relaxed)', 'WebAssembly SIMD', ...
 //   const out = cl.filterImage(imageData, { kernel, k1: 3, k2: 3, mode: 'per-channel' });
 //
 // Works in browsers and in node (pass { bytes } read from the .wasm file).
@@ -13,22 +13,9 @@
 import { PAD, DISPLAY, MAX_KERNEL, FILTER_MODE, FILTER_PARAMS_BYTES } from './limits.js';
 import { ConvlabError } from './convlab-error.js';
 import * as nn from './convlab-nn.js';
+import { simdSupported, relaxedSupported } from './wasm-features.js';
 
-// The smallest module that uses a SIMD instruction (v128.const, drop):
-// WebAssembly.validate() says whether this browser runs the SIMD build.
-const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03,
-  0x02, 0x01, 0x00, 0x0a, 0x17, 0x01, 0x15, 0x00, 0xfd, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1a, 0x0b,
-]);
-
-export function simdSupported() {
-  try {
-    return WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
+export { simdSupported, relaxedSupported } from './wasm-features.js';
 
 // The engine's enums and limits live in limits.js (checked against the engine by a test).
 export { PAD, DISPLAY, KERNEL, MAX_KERNEL, MAX_STRIDE, LAYER_KIND, LOSS, OPTIMIZER, STATUS, MAX_BATCH } from './limits.js';
@@ -77,19 +64,34 @@ async function instantiate(bytes) {
 
 /**
  * Loads the engine. Options:
- *   simd   true/false to force a build; default: SIMD if the browser validates it
- *   bytes  the .wasm bytes (node, tests); else fetched from `url`
- *   url    where the .wasm is; default: beside this module
+ *   simd     true/false to force the SIMD or the scalar build; default: SIMD if the browser validates it
+ *   relaxed  true/false for the relaxed SIMD build (fused multiply-adds: sums within a rounding
+ *            per term of the SIMD build's, not bit for bit); default: where the browser validates
+ *            it, unless `simd` is given
+ *   bytes    the .wasm bytes (node, tests); else fetched from `url`
+ *   url      where the .wasm is; default: beside this module
  *
  * In a browser with SIMD, a SIMD build that cannot be loaded (missing, cut
  * short, not a module) gives way to the scalar build beside it: the result's
  * `note` then says why (else it is ''). Only when no build loads does it throw.
+ * A relaxed build that cannot be loaded gives way to the SIMD build, with a note.
  */
 export async function loadConvlab(options = {}) {
-  const simd = options.simd ?? simdSupported();
-  if (options.bytes) return new Convlab(await instantiate(options.bytes), simd, '');
-  const urlOf = (wantSimd) => options.url ?? new URL(wantSimd ? '../convlab-simd.wasm' : '../convlab-scalar.wasm', import.meta.url);
-  const load = async (wantSimd) => instantiate(await fetchBytes(urlOf(wantSimd)));
+  const relaxed = options.relaxed ?? (options.simd === undefined && relaxedSupported());
+  const simd = relaxed || (options.simd ?? simdSupported());
+  if (options.bytes) return new Convlab(await instantiate(options.bytes), simd, '', relaxed);
+  const urlOf = (wantSimd, wantRelaxed = false) => options.url ?? new URL(wantRelaxed ? '../convlab-relaxed.wasm'
+    : wantSimd ? '../convlab-simd.wasm' : '../convlab-scalar.wasm', import.meta.url);
+  const load = async (wantSimd, wantRelaxed = false) => instantiate(await fetchBytes(urlOf(wantSimd, wantRelaxed)));
+  if (relaxed) {
+    try {
+      return new Convlab(await load(true, true), true, '', true);
+    } catch (e) {
+      if (options.url || options.relaxed === true) throw new Error(`the engine could not be loaded: ${e.message}`);
+      const note = `The relaxed SIMD engine could not be loaded (${e.message}), so the lab uses the SIMD engine.`;
+      return loadConvlab({ ...options, relaxed: false }).then((cl) => Object.assign(cl, { note: cl.note || note }));
+    }
+  }
   let first;
   try {
     return new Convlab(await load(simd), simd, '');
@@ -108,11 +110,13 @@ export async function loadConvlab(options = {}) {
 }
 
 class Convlab {
-  constructor(exports, simd, note) {
+  constructor(exports, simd, note, relaxed = false) {
     this.exports = exports;
     this.memory = exports.memory;
     this.simd = Boolean(simd && exports.cl_conv_simd() === 1);
-    this.buildName = this.simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)';
+    /** The relaxed SIMD build: its multiply-adds may be fused (rounded once), so not bit for bit the SIMD build's. */
+    this.relaxed = Boolean(relaxed && this.simd);
+    this.buildName = this.relaxed ? 'WebAssembly SIMD (relaxed)' : this.simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)';
     /** Why this build runs when it is not the one asked for (a failed SIMD load), else ''. */
     this.note = note;
     this._scratch = new Map(); // name -> { ptr, bytes }, reused between calls
