@@ -12,7 +12,7 @@ import {
   EXERCISES, GRID5, CLASS_W, PATTERNS, checkAnswer, workedAnswer, readNumber, readShape, edgeResponses,
 } from '../../web/lesson/exercises.js';
 import {
-  STEPS, OBJECTIVES, decodeHash, encodeHash, readProgress, progressText, emptyProgress, markDone, objectivesReached, stepDone,
+  STEPS, OBJECTIVES, decodeHash, encodeHash, readProgress, progressText, emptyProgress, markDone, keepTyped, objectivesReached, stepDone,
 } from '../../web/lesson/state.js';
 
 const SITE = path.resolve(new URL('../../build/site', import.meta.url).pathname);
@@ -145,10 +145,27 @@ test('progress: kept text read back, damaged text ignored, objectives tick when 
   p = markDone(p, 'conv-params');
   assert.equal(objectivesReached(p.done)[5], true);
   const back = readProgress(progressText({ ...p, step: 'kernels' }));
-  assert.deepEqual(back, { done: ['dot', 'photo-shape', 'conv-params'], step: 'kernels' });
+  assert.deepEqual(back, { done: ['dot', 'photo-shape', 'conv-params'], step: 'kernels', typed: {} });
   assert.deepEqual(readProgress('{not json'), emptyProgress());
-  assert.deepEqual(readProgress(JSON.stringify({ done: ['dot', 'nope', 3], step: 'mars' })), { done: ['dot'], step: 'review' });
+  assert.deepEqual(readProgress(JSON.stringify({ done: ['dot', 'nope', 3], step: 'mars' })), { done: ['dot'], step: 'review', typed: {} });
   assert.deepEqual(objectivesReached(Object.keys(EXERCISES)), [true, true, true, true, true, true]);
+});
+
+test('typed answers: kept with the progress and read back; damaged or foreign ones dropped, long ones cut', () => {
+  let p = keepTyped(emptyProgress(), 'z12', ['20']);
+  p = keepTyped(p, 'dot', ['255', '', '255', '255', '0', '255', '255', '255', '255']);
+  p = keepTyped(p, 'z12', ['19']);
+  p = keepTyped(p, 'cnn-filter', ['3']);
+  const back = readProgress(progressText(p));
+  assert.deepEqual(back.typed, { z12: ['19'], dot: ['255', '', '255', '255', '0', '255', '255', '255', '255'], 'cnn-filter': ['3'] });
+  assert.deepEqual(keepTyped(p, 'z12', [3]), p, 'not text: not kept');
+  assert.deepEqual(keepTyped(emptyProgress(), 'z12', ['x'.repeat(500)]).typed.z12[0].length, 64);
+  const damaged = readProgress(JSON.stringify({
+    done: [], step: 'review',
+    typed: { z12: 'not a list', dot: [1, 2], nope: ['1'], 'out-shape': Array(40).fill('1'), 'photo-shape': ['(300, 451, 3)'] },
+  }));
+  assert.deepEqual(damaged.typed, { 'photo-shape': ['(300, 451, 3)'] });
+  assert.deepEqual(readProgress(JSON.stringify({ done: [], typed: ['a'] })).typed, {});
 });
 
 test('the link: a step both ways, a bad one said and not used', () => {

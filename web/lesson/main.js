@@ -8,13 +8,16 @@
 // it. The engine (lib/convlab.js) runs on the page: its calls here are a few
 // small convolutions and a model's parameter count.
 import { $, say } from '../lib/dom.js';
+import { WorkerClient } from '../lib/worker-rpc.js';
 import { loadConvlab } from '../lib/convlab.js';
 import { loadSample } from '../lib/image-source.js';
 import { startOffline } from '../lib/offline.js';
 import { isEmbedded } from '../lib/embed.js';
-import { STEPS, decodeHash, emptyProgress, readProgress, progressText, markDone, objectivesReached } from './state.js';
+import { STEPS, decodeHash, emptyProgress, readProgress, progressText, markDone, keepTyped, objectivesReached } from './state.js';
 import { EXERCISES, checkAnswer, workedAnswer } from './exercises.js';
 import { renderSteps, renderObjectives, buildStep, renderExercise } from './views.js';
+import { renderFilterChoices } from './model-view.js';
+import { TRAIN_CNN } from './trained.js';
 import { isTaskLink, decodeTask, encodeTask, taskExercise, taskProblem, taskWidget, readTaskForm } from './teacher.js';
 import { buildTeacherForm, renderTeacherLink } from './teacher-view.js';
 
@@ -36,13 +39,26 @@ const state = {
   embedded: isEmbedded(),
   /** @type {import('./exercises.js').Exercise | null} a teacher's exercise, when the link holds one */
   teacherExercise: null,
+  /** @type {Record<string, number | null>} for each choice exercise, the savedAt of the model whose filters it shows */
+  shownModel: {},
 };
 
 /** An exercise by id: the lesson's, or the teacher's ('teacher'). @param {string} id */
 const exerciseOf = (id) => (id === 'teacher' ? state.teacherExercise : EXERCISES[id]);
 
+/**
+ * The model the train page keeps, read by the lesson's worker (model-worker.js),
+ * started when an exercise first needs it.
+ */
+let modelWorker = null;
+const models = {
+  worker() { return (modelWorker ??= new WorkerClient(new URL('model-worker.js', import.meta.url))); },
+  kept() { return models.worker().call('kept'); },
+  evaluate() { return models.worker().call('evaluate', { base: location.href }); },
+};
+
 /** What the answers are checked against. */
-const ctx = { engine: null, photo: null };
+const ctx = { engine: null, photo: null, models };
 /** @type {Promise<void>} */
 let ready;
 /** @type {Record<string, import('./exercises.js').Facts>} */
@@ -87,21 +103,49 @@ function showStep(id, { focus }) {
     state.progress = { ...state.progress, step: step.id };
     saveProgress();
   }
-  buildStep(ui.step, step, { onCheck: check, onWorked: toggleWorked, embedded: state.embedded, exerciseOf });
+  buildStep(ui.step, step, { ...hooks, embedded: state.embedded, exerciseOf });
   for (const ex of step.exercises) renderFeedback(ex);
+  showChoices();
   renderProgress();
   document.title = `${step.title} · the lesson · convlab`;
   if (focus) ui.step.querySelector('[data-step-title]').focus();
 }
 
+/** The kept model's filters, as choices, in the exercises of the step shown that ask for one. `model`: already read. */
+async function showChoices(model) {
+  for (const id of STEPS.find((s) => s.id === state.step)?.exercises ?? []) {
+    if (EXERCISES[id].kind !== 'choice') continue;
+    const chosen = state.progress.typed[id]?.[0];
+    const train = { href: TRAIN_CNN, text: 'Open the train page set up for a CNN' };
+    try {
+      const m = model !== undefined ? model : (await models.kept()).model;
+      renderFilterChoices(ui.step, id, { model: m, chosen, train });
+      state.shownModel[id] = m?.savedAt ?? null;
+    } catch (e) {
+      renderFilterChoices(ui.step, id, { error: e.message, train });
+    }
+  }
+}
+
 // ---- events ----
 
-/** The facts of an exercise, from the engine (and the photo), computed once. */
+/** The facts of an exercise, from the engine (and the photo, or the kept model), computed once (or at every check: fresh). */
 async function factsOf(id) {
   await ready;
-  facts[id] ??= exerciseOf(id).facts(ctx);
+  const ex = exerciseOf(id);
+  if (ex.fresh) return ex.facts(ctx);
+  facts[id] ??= await ex.facts(ctx);
   return facts[id];
 }
+
+/** What a student types is kept with the progress (a reload finds it). */
+function typed(id, texts) {
+  if (!(id in EXERCISES)) return; // a teacher's exercise is not the student's own lesson
+  state.progress = keepTyped(state.progress, id, texts);
+  saveProgress();
+}
+
+const hooks = { onCheck: check, onWorked: toggleWorked, onType: typed, typed: (id) => state.progress.typed[id] };
 
 async function check(id, texts) {
   let f;
@@ -111,7 +155,16 @@ async function check(id, texts) {
     say(ui.message, `Answers cannot be checked: ${e.message}`, 'error');
     return;
   }
-  const verdict = checkAnswer(exerciseOf(id), texts, f);
+  let verdict = checkAnswer(exerciseOf(id), texts, f);
+  // a choice among a model's filters: the model may have been trained again since they were drawn
+  if (exerciseOf(id).kind === 'choice' && 'model' in (f.more ?? {})) {
+    const before = state.shownModel[id];
+    if ((f.more.model?.savedAt ?? null) !== before) {
+      state.progress = keepTyped(state.progress, id, ['']);
+      verdict = { ok: false, wrong: 'The model kept in this browser has changed since its filters were drawn: they are drawn again now.', hint: 'Look at them again and choose.' };
+    }
+    await showChoices(f.more.model);
+  }
   let reached = [];
   if (verdict.ok && id in EXERCISES) {
     const before = objectivesReached(state.progress.done);
@@ -232,6 +285,8 @@ function main() {
   readLink({ focus: false });
   addEventListener('hashchange', () => readLink({ focus: true }));
   ui.startAgain.addEventListener('click', startAgain);
+  // back from training in another tab: the filters shown are the model kept now
+  addEventListener('focus', () => { if (state.step !== 'teacher') showChoices(); });
   buildTeacherForm(ui.teacher, makeTask);
   if (!state.embedded) startOffline();
 }
