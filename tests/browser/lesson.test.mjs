@@ -263,8 +263,8 @@ test('a teacher makes an exercise and gets its link; the student’s page opens 
   const student = await env.newPage();
   await student.goto(link);
   await student.getByRole('heading', { level: 2, name: 'Your teacher’s exercise' }).waitFor();
-  assert.equal(await student.getByTitle('The kernels page with your teacher’s matrix and kernel').getAttribute('src'),
-    'kernels.html?embed#img=grid5&preset=custom&w=1,0,-1,1,0,-1,1,0,-1&pad=zero&stride=2');
+  assert.equal(await student.getByTitle('The kernels page with your teacher’s picture and kernel').getAttribute('src'),
+    'kernels.html?embed#img=grid5&preset=custom&w=1,0,-1,1,0,-1,1,0,-1&pad=zero&stride=2&px=1,2');
   const form = exercise(student, 'Exercise 1');
   assert.match(await form.textContent(), /Slide the kernel W = \[\[1, 0, -1\], \[1, 0, -1\], \[1, 0, -1\]\] over the 5 × 5 matrix of small numbers, with zero padding and stride 2\. What is Z\[1, 2\]\?/);
   const z = zeroPaddedStride2(1, 2);

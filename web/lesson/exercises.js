@@ -81,8 +81,9 @@ const at = (values, cols, r, c) => values[r * cols + c];
  * @property {number} [rows]   matrix: its size
  * @property {number} [cols]
  * @property {number[]} objectives   the lesson's learning objectives (1-6) it practises
+ * @property {string} [format]  shape: how the answer is written (a hint under the field)
  * @property {boolean} [fresh]  its facts are read again at every check (a model the student may have trained since)
- * @property {(ctx: { engine: any, photo?: { h: number, w: number, c: number }, models?: any }) => Facts | Promise<Facts>} facts
+ * @property {(ctx: { engine: any, photo?: { h: number, w: number, c: number }, models?: any, picture?: (name: string) => Promise<any> }) => Facts | Promise<Facts>} facts
  * @property {(typed: any, facts: Facts) => Verdict} check   typed: the number, the shape's numbers, or the cells' numbers
  * @property {(facts: Facts) => string[]} worked
  */

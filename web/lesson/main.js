@@ -18,8 +18,8 @@ import { EXERCISES, checkAnswer, workedAnswer } from './exercises.js';
 import { renderSteps, renderObjectives, buildStep, renderExercise } from './views.js';
 import { renderFilterChoices } from './model-view.js';
 import { TRAIN_CNN } from './trained.js';
-import { isTaskLink, decodeTask, encodeTask, taskExercise, taskProblem, taskWidget, readTaskForm } from './teacher.js';
-import { buildTeacherForm, renderTeacherLink } from './teacher-view.js';
+import { isTaskLink, decodeTask, encodeTask, taskExercise, taskProblem, taskWidget, readTaskForm, pictureOf } from './teacher.js';
+import { buildTeacherForm, renderTeacherLink, renderRefusedTask, renderTaskLoading } from './teacher-view.js';
 
 const STORE_KEY = 'convlab-lesson';
 /** The photo whose shape the images step asks for (its shape is read from the picture itself). */
@@ -57,8 +57,20 @@ const models = {
   evaluate() { return models.worker().call('evaluate', { base: location.href }); },
 };
 
+/** The sample pictures a teacher's exercise is about, decoded once: { h, w, c, gray, planes } (teacher.js pictureOf). */
+const pictures = {};
+async function picture(name) {
+  pictures[name] ??= (async () => {
+    await ready;
+    const img = await loadSample(name);
+    const c = img.gray ? 1 : 3;
+    return { h: img.height, w: img.width, c, planes: ctx.engine.toPlanar(img, img.gray), gray: ctx.engine.toPlanar(img, true) };
+  })();
+  return pictures[name];
+}
+
 /** What the answers are checked against. */
-const ctx = { engine: null, photo: null, models };
+const ctx = { engine: null, photo: null, models, picture };
 /** @type {Promise<void>} */
 let ready;
 /** @type {Record<string, import('./exercises.js').Facts>} */
@@ -204,30 +216,71 @@ function startAgain() {
   ui.step.querySelector('[data-step-title]').focus();
 }
 
-/** A teacher's exercise: its own screen, the kernels page showing its matrix and kernel. */
-function showTask({ focus }) {
-  const { task, note } = decodeTask(location.hash);
-  say(ui.message, note, note ? 'warning' : undefined);
-  state.teacherExercise = taskExercise(task);
+/** What each kind of teacher's exercise opens below it: the page it was made on. */
+const TASK_PAGES = {
+  kernels: {
+    text: 'The kernels page below shows the same picture, kernel, padding and stride: use it to check your reasoning, step by step.',
+    title: 'The kernels page with your teacher’s picture and kernel', note: 'The kernels page, set as the exercise says.',
+  },
+  pixels: {
+    text: 'The pixels page below shows the picture your teacher chose: point at a pixel to read its numbers.',
+    title: 'The pixels page with your teacher’s picture', note: 'The pixels page, set as the exercise says.',
+  },
+  train: {
+    text: 'Train on the train page below, or in a new tab: when a run ends, the page keeps its model in this browser, and the lesson tests that model.',
+    title: 'The train page', note: 'The train page, set for the kind of model asked.',
+  },
+};
+const PAGE_OF = { z: 'kernels', shape: 'kernels', pixel: 'pixels', imgshape: 'pixels', train: 'train' };
+
+/** A teacher's exercise: its own screen, the page it was made on showing the same view; a link that cannot be one refused. */
+async function showTask({ focus }) {
+  const hash = location.hash;
+  const { task, problems } = decodeTask(hash);
   delete facts.teacher;
   delete state.feedback.teacher;
+  state.step = 'teacher';
+  state.teacherExercise = null;
+  renderProgress();
+  if (problems.length) {
+    refuseTask(problems, focus);
+    return;
+  }
+  // what the link alone cannot tell (a position outside the picture or the output): checked before it is shown
+  renderTaskLoading(ui.step);
+  let problem = '', engineOk = true;
+  try {
+    await ready;
+    const pic = task.task === 'train' ? undefined : await pictureOf(task.img, ctx).catch(() => undefined);
+    problem = taskProblem(ctx.engine, task, pic);
+  } catch {
+    engineOk = false; // said already; the exercise is shown, its answers cannot be checked
+  }
+  if (location.hash !== hash) return; // another link came meanwhile
+  if (problem) {
+    refuseTask([problem], focus);
+    return;
+  }
+  if (engineOk) say(ui.message, '');
+  state.teacherExercise = taskExercise(task);
+  const page = TASK_PAGES[PAGE_OF[task.task]];
   const step = {
-    id: 'teacher', title: 'Your teacher’s exercise',
-    text: ['Your teacher made this exercise. The kernels page below shows the same matrix, kernel, padding and stride: use it to check your reasoning, step by step.'],
-    widget: { src: taskWidget(task), title: 'The kernels page with your teacher’s matrix and kernel', note: 'The kernels page, set as the exercise says.' },
-    exercises: ['teacher'],
+    id: 'teacher', title: 'Your teacher’s exercise', text: [`Your teacher made this exercise. ${page.text}`],
+    widget: { src: taskWidget(task), title: page.title, note: page.note }, exercises: ['teacher'],
   };
   buildStep(ui.step, step, { onCheck: check, onWorked: toggleWorked, embedded: state.embedded, exerciseOf });
   renderFeedback('teacher');
-  state.step = 'teacher';
-  renderProgress();
   document.title = 'Your teacher’s exercise · the lesson · convlab';
   if (focus) ui.step.querySelector('[data-step-title]').focus();
-  // a position outside the output (a link written by hand): said, once the engine can tell
-  ready.then(() => {
-    const problem = taskProblem(ctx.engine, task);
-    if (problem) say(ui.message, `This exercise cannot be done: ${problem}`, 'error');
-  }, () => {});
+}
+
+/** A link that is no exercise the lab can check: said, and nothing to answer. */
+function refuseTask(problems, focus) {
+  state.teacherExercise = null;
+  renderRefusedTask(ui.step, problems);
+  say(ui.message, 'This exercise link cannot be used: it may have been cut short or changed.', 'error');
+  document.title = 'An exercise link that cannot be used · the lesson · convlab';
+  if (focus) ui.step.querySelector('[data-step-title]').focus();
 }
 
 /** The teacher's form: its link, or why there is none. */
@@ -243,7 +296,7 @@ async function makeTask(values) {
     renderTeacherLink(ui.teacher, { error: `The engine did not load (${e.message}): the exercise cannot be checked.` });
     return;
   }
-  const problem = taskProblem(ctx.engine, r.task);
+  const problem = taskProblem(ctx.engine, r.task, await pictureOf(r.task.img, ctx));
   if (problem) {
     renderTeacherLink(ui.teacher, { error: problem });
     return;

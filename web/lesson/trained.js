@@ -80,7 +80,7 @@ export function horizontalFilters(scores) {
   return scores.flatMap((s, i) => (s.score >= line ? [i] : []));
 }
 
-const noModel = (what, href) => ({
+export const noModel = (what, href) => ({
   ok: false, wrong: 'No trained model is kept in this browser yet.',
   hint: `Train ${what} on the train page and wait for its run to end: the page keeps the model, and the lesson reads it here.`,
   link: { href, text: `Open the train page set up for ${what}` },

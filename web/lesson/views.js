@@ -49,7 +49,7 @@ function answerFields(ex) {
     return h('div', { className: 'field' },
       h('label', { htmlFor: id }, ex.label),
       h('input', { id, type: 'text', inputMode: ex.kind === 'number' ? 'decimal' : 'text', autocomplete: 'off', spellcheck: false, dataset: { answer: '' }, attrs: { 'aria-describedby': `feedback-${ex.id}` } }),
-      ex.kind === 'shape' ? h('span', { className: 'hint' }, 'Written with its numbers in brackets, such as (28, 28).') : null);
+      ex.kind === 'shape' ? h('span', { className: 'hint' }, ex.format ?? 'Written with its numbers in brackets, such as (28, 28).') : null);
   }
   const cells = [];
   for (let r = 0; r < ex.rows; r++) {
