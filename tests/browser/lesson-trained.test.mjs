@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useSiteAndBrowser, screenshot, SIZES, ARTIFACTS } from './helpers.mjs';
+import { useSiteAndBrowser, screenshot, SIZES, ARTIFACTS, axeViolations } from './helpers.mjs';
 import { openTrain, loadData, trainToEnd, modelKept, TIMEOUT } from './train-helpers.mjs';
 
 const env = useSiteAndBrowser();
@@ -105,6 +105,7 @@ test('the trained-model exercises: no model, then a CNN (its horizontal-edge fil
   await filters.getByRole('radio', { name: `Filter ${best + 1}` }).check();
   assert.match(await check(filters), new RegExp(`^Right\\. Filter ${best + 1} answers a horizontal edge .*This exercise is done\\.`));
   await screenshot(lesson, 'lesson-filters');
+  assert.deepEqual(await axeViolations(lesson), [], 'the filters as choices, and their feedback');
 
   // the MLP exercise with a CNN kept: not an MLP
   await lesson.goto(`${env.url}lesson.html#step=review`);
