@@ -111,3 +111,11 @@ test('the horizontal-edge filter: no model, an MLP, nothing chosen, a vertical o
   r = await verdict('cnn-filter', ['9'], ctx);
   assert.equal(r.v.wrong, 'Choose one of the filters drawn.');
 });
+
+test('the lesson evaluates a shuffled-pixels model with the train page’s own permutation', async () => {
+  const { pixelPermutation } = await import('../../web/lib/shuffled-pixels.js');
+  const { permutation } = await import('../../web/train/dataset.js');
+  const p = pixelPermutation();
+  assert.deepEqual(p, permutation());
+  assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: 784 }, (_, i) => i), 'a permutation of the 784 pixels');
+});

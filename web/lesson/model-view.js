@@ -1,9 +1,21 @@
 // model-view.js - the lesson's view of the model the train page keeps: the
-// first conv layer's filters as choices (drawn as the train page draws them,
-// train/tiles.js: red positive, blue negative, with their numbers), or why
-// there are none. Draws what it is given; main.js reads the model.
+// first conv layer's filters as choices (drawn as the train page draws them:
+// the engine's diverging colours, red positive, blue negative, each filter
+// scaled by its largest |weight|, with their numbers), or why there are none.
+// Draws what it is given; main.js reads the model.
 import { h, $ } from '../lib/dom.js';
-import { drawTiles } from '../train/tiles.js';
+import { divergingRGBA } from '../lib/colour.js';
+
+/** A k1 x k2 filter as a canvas of its own size (CSS scales it, pixelated). @param {Float32Array} w @param {number} k1 @param {number} k2 */
+function filterCanvas(w, k1, k2) {
+  const c = /** @type {HTMLCanvasElement} */ (h('canvas', { className: 'lesson-filter-picture', attrs: { 'aria-hidden': 'true' } }));
+  c.width = k2; c.height = k1;
+  const max = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const img = c.getContext('2d').createImageData(k2, k1);
+  img.data.set(divergingRGBA(w, max > 0 ? Math.fround(1 / max) : 0));
+  c.getContext('2d').putImageData(img, 0, 0);
+  return c;
+}
 
 /** A weight as the choices show it: two decimals, a real minus sign. @param {number} v */
 const weightText = (v) => (Math.round(v * 100) / 100).toFixed(2).replace('-', '−').padStart(5, ' ');
@@ -28,8 +40,7 @@ export function renderFilterChoices(section, id, { model, error, chosen, train }
   const [n, inC, k1, k2] = conv.shape;
   const options = Array.from({ length: n }, (_, f) => {
     const weights = conv.weights.subarray(f * inC * k1 * k2, f * inC * k1 * k2 + k1 * k2);
-    const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { className: 'lesson-filter-picture', attrs: { 'aria-hidden': 'true' } }));
-    drawTiles(canvas, null, 1, 1, { side: k1, values: weights, signed: true, scale: Math.max(6, Math.round(54 / k1)) });
+    const canvas = filterCanvas(weights, k1, k2);
     const rows = Array.from({ length: k1 }, (_, r) => h('span', { className: 'lesson-filter-row' },
       Array.from(weights.subarray(r * k2, r * k2 + k2), weightText).join('  ')));
     const input = h('input', { type: 'radio', name: `choice-${id}`, value: String(f + 1), checked: chosen === String(f + 1), dataset: { choice: '' } });

@@ -1,5 +1,5 @@
 // lesson/model-worker.js - the lesson's look at the model the train page
-// keeps in this browser (lib/store.js's 'model' record, train/keep.js), off
+// keeps in this browser (lib/store.js's 'model' record), off
 // the main thread: the engine loads it and evaluates it on the Fashion-MNIST
 // test set (the files the train page keeps, or downloaded), so the lesson
 // checks what the model does, not a number written beside it.
@@ -14,10 +14,8 @@
 import { loadConvlab } from '../lib/convlab.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { openStore } from '../lib/store.js';
-import { IMAGE_SIDE, IMAGE_PIXELS, CLASS_NAMES } from '../lib/limits.js';
-import { readKept } from '../train/keep.js';
-import { fetchDataFiles, SET_FILES } from '../train/download.js';
-import { permutation } from '../train/dataset.js';
+import { IMAGE_SIDE, IMAGE_PIXELS, CLASS_NAMES, DATA_FILES, DATA_DB } from '../lib/limits.js';
+import { pixelPermutation } from '../lib/shuffled-pixels.js';
 
 const loading = loadConvlab();
 /** The test set in the engine's memory, once read: { images, labels, shuffled (pointer or 0) }. */
@@ -25,13 +23,49 @@ let test = null;
 /** Images evaluated per engine call. */
 const CHUNK = 1000;
 
-/** The kept model record, or null. */
+/**
+ * The kept model record (lib/store.js: 'model' { bytes, spec, settings,
+ * shuffled, test, savedAt }, or the single 'last' record older train pages
+ * kept, { model: bytes, ... }), or null.
+ */
 async function keptRecord() {
   const store = await openStore();
   if (!store.available) throw new Error(`this browser keeps nothing for the lab (${store.why})`);
-  const { model } = await readKept(store);
-  store.db?.close();
-  return model?.bytes ? model : null;
+  try {
+    const model = await store.get('model');
+    if (model?.bytes) return model;
+    const last = await store.get('last');
+    return last?.model ? { ...last, bytes: last.model } : null;
+  } finally {
+    store.db?.close();
+  }
+}
+
+/**
+ * A data file's bytes, decompressed: as the train page keeps it (lib/limits.js
+ * DATA_DB, by file name: { bytes }, gzip), else downloaded (the site's copy).
+ * @param {string} path  DATA_FILES' path @param {string} base  the page's address
+ */
+async function dataFile(path, base) {
+  const name = path.split('/').pop();
+  let gz = null;
+  const store = await openStore(undefined, DATA_DB);
+  if (store.available) {
+    try {
+      const rec = await store.get(name);
+      if (rec?.bytes instanceof Uint8Array && rec.bytes.length) gz = rec.bytes;
+    } catch { /* not readable: download it */ }
+    store.db?.close();
+  }
+  if (!gz) {
+    const res = await fetch(new URL(path, base));
+    if (!res.ok) throw new Error(`the server answered HTTP ${res.status} for ${name}`);
+    gz = new Uint8Array(await res.arrayBuffer());
+  }
+  // a host may have sent it already decompressed (Content-Encoding: gzip)
+  if (!(gz[0] === 0x1f && gz[1] === 0x8b)) return gz;
+  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** What the lesson shows of a loaded network. */
@@ -74,12 +108,11 @@ async function loadKept() {
 async function testSet(base) {
   const cl = await loading;
   if (test) return test;
-  const urls = { testImages: new URL(SET_FILES.quick.testImages, base).href, testLabels: new URL(SET_FILES.quick.testLabels, base).href };
-  const { raw, fromCache, keep } = await fetchDataFiles(urls, () => {});
-  const images = cl.loadIdx(raw.testImages, 'images');
+  const [rawImages, rawLabels] = await Promise.all([dataFile(DATA_FILES.testImages, base), dataFile(DATA_FILES.testLabels, base)]);
+  const images = cl.loadIdx(rawImages, 'images');
   let labels;
   try {
-    labels = cl.loadIdx(raw.testLabels, 'labels');
+    labels = cl.loadIdx(rawLabels, 'labels');
     cl.checkIdxPair(images, labels, CLASS_NAMES.length);
     if (images.rows !== IMAGE_SIDE || images.cols !== IMAGE_SIDE) throw new Error('the test images are not 28 × 28');
   } catch (e) {
@@ -87,7 +120,6 @@ async function testSet(base) {
     cl.freeIdx(labels);
     throw new Error(`the test files are not valid (${e.message})`);
   }
-  if (!fromCache) await keep(); // the train page finds them kept too
   test = { images, labels, shuffled: 0 };
   return test;
 }
@@ -95,7 +127,7 @@ async function testSet(base) {
 /** A pointer to the test images shuffled by the train page's fixed permutation (made once). */
 async function shuffledImages(cl, t) {
   if (t.shuffled) return t.shuffled;
-  const perm = permutation(), n = t.images.count * IMAGE_PIXELS;
+  const perm = pixelPermutation(), n = t.images.count * IMAGE_PIXELS;
   const ptr = cl.alloc(n);
   const src = cl.u8(t.images.data, n), dst = cl.u8(ptr, n); // views after alloc: memory may have grown
   for (let at = 0; at < n; at += IMAGE_PIXELS) for (let i = 0; i < IMAGE_PIXELS; i++) dst[at + i] = src[at + perm[i]];
