@@ -152,7 +152,7 @@ test('train page: a target accuracy for an MLP; no model first, then one trained
   await teacher.context().close();
 
   const { page, form } = await openAsStudent(link);
-  assert.match(await form.textContent(), /Train an MLP on the train page \(it is open below\) until it gets at least 60% of the test images right/);
+  assert.match(await form.textContent(), /Train an MLP on the train page \(it is open above\) until it gets at least 60% of the test images right/);
   assert.match(await answer(form, null), /^Not yet\. No trained model is kept in this browser yet\./);
   const trainer = await page.context().newPage();
   await openTrain(trainer, env.url, '#arch=mlp&L=1&units=32&epochs=1&seed=2');
