@@ -20,10 +20,17 @@ const PAGES = [
       await page.getByRole('img', { name: /Fashion-MNIST test image \d+, pixels shuffled$/ }).first().waitFor();
       await page.getByLabel('Show the vector shuffled').check();
       await page.getByLabel('Rows').fill('9');
+      await makeExerciseLink(page);
     },
   },
-  { file: 'kernels.html', ready: (page) => page.getByLabel('Result Z[0, 0]').filter({ hasText: '2040' }).waitFor() },
-  { file: 'train.html', ready: (page) => page.locator('[data-param-total]').filter({ hasText: /\d/ }).waitFor() },
+  {
+    file: 'kernels.html', ready: (page) => page.getByLabel('Result Z[0, 0]').filter({ hasText: '2040' }).waitFor(),
+    work: makeExerciseLink,
+  },
+  {
+    file: 'train.html', ready: (page) => page.locator('[data-param-total]').filter({ hasText: /\d/ }).waitFor(),
+    work: makeExerciseLink,
+  },
   { file: 'credits.html', ready: (page) => page.getByRole('heading', { level: 1 }).waitFor() },
   {
     file: 'lesson.html#step=images',
@@ -43,8 +50,32 @@ const PAGES = [
       await page.getByLabel('The exercise’s link').waitFor();
     },
   },
-  { file: 'lesson.html?embed#step=networks', ready: (page) => page.getByRole('heading', { level: 2, name: /Convolution in networks/ }).waitFor() },
+  {
+    file: 'lesson.html?embed#step=networks',
+    // its last exercise has read the browser's kept model (none here) and said so
+    ready: (page) => page.getByText('No trained model is kept in this browser yet.').waitFor(),
+  },
+  {
+    // a teacher's exercise from the pixels page, answered wrong
+    file: 'lesson.html#task=pixel&img=chelsea&at=10,20',
+    ready: (page) => page.frameLocator('iframe').getByLabel('Shape', { exact: true }).filter({ hasText: '300' }).waitFor(),
+    work: async (page) => {
+      const form = page.getByRole('form', { name: 'Exercise 1' });
+      await form.getByLabel('The pixel’s numbers').fill('(1, 2)');
+      await form.getByRole('button', { name: 'Check' }).click();
+      await form.getByRole('status').filter({ hasText: 'Not yet' }).waitFor();
+    },
+  },
+  { file: 'lesson.html#task=pixel&img=chelsea&at=x', ready: (page) => page.getByRole('heading', { level: 2, name: 'This exercise link cannot be used' }).waitFor() },
 ];
+
+/** A page's "For teachers: make an exercise from this view" panel opened and a link made (lib/exercise-maker.js). */
+async function makeExerciseLink(page) {
+  await page.getByText('For teachers: make an exercise from this view').click();
+  const panel = page.getByRole('form', { name: 'For teachers: make an exercise from this view' });
+  await panel.getByRole('button', { name: 'Make the link' }).click();
+  await panel.getByRole('status').filter({ hasText: /\S/ }).waitFor();
+}
 
 for (const p of PAGES) {
   for (const [size, options] of Object.entries(SIZES)) {

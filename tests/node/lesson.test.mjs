@@ -12,7 +12,7 @@ import {
   EXERCISES, GRID5, CLASS_W, PATTERNS, checkAnswer, workedAnswer, readNumber, readShape, edgeResponses,
 } from '../../web/lesson/exercises.js';
 import {
-  STEPS, OBJECTIVES, decodeHash, encodeHash, readProgress, progressText, emptyProgress, markDone, objectivesReached, stepDone,
+  STEPS, OBJECTIVES, decodeHash, encodeHash, readProgress, progressText, emptyProgress, markDone, keepTyped, objectivesReached, stepDone,
 } from '../../web/lesson/state.js';
 
 const SITE = path.resolve(new URL('../../build/site', import.meta.url).pathname);
@@ -145,10 +145,27 @@ test('progress: kept text read back, damaged text ignored, objectives tick when 
   p = markDone(p, 'conv-params');
   assert.equal(objectivesReached(p.done)[5], true);
   const back = readProgress(progressText({ ...p, step: 'kernels' }));
-  assert.deepEqual(back, { done: ['dot', 'photo-shape', 'conv-params'], step: 'kernels' });
+  assert.deepEqual(back, { done: ['dot', 'photo-shape', 'conv-params'], step: 'kernels', typed: {} });
   assert.deepEqual(readProgress('{not json'), emptyProgress());
-  assert.deepEqual(readProgress(JSON.stringify({ done: ['dot', 'nope', 3], step: 'mars' })), { done: ['dot'], step: 'review' });
+  assert.deepEqual(readProgress(JSON.stringify({ done: ['dot', 'nope', 3], step: 'mars' })), { done: ['dot'], step: 'review', typed: {} });
   assert.deepEqual(objectivesReached(Object.keys(EXERCISES)), [true, true, true, true, true, true]);
+});
+
+test('typed answers: kept with the progress and read back; damaged or foreign ones dropped, long ones cut', () => {
+  let p = keepTyped(emptyProgress(), 'z12', ['20']);
+  p = keepTyped(p, 'dot', ['255', '', '255', '255', '0', '255', '255', '255', '255']);
+  p = keepTyped(p, 'z12', ['19']);
+  p = keepTyped(p, 'cnn-filter', ['3']);
+  const back = readProgress(progressText(p));
+  assert.deepEqual(back.typed, { z12: ['19'], dot: ['255', '', '255', '255', '0', '255', '255', '255', '255'], 'cnn-filter': ['3'] });
+  assert.deepEqual(keepTyped(p, 'z12', [3]), p, 'not text: not kept');
+  assert.deepEqual(keepTyped(emptyProgress(), 'z12', ['x'.repeat(500)]).typed.z12[0].length, 64);
+  const damaged = readProgress(JSON.stringify({
+    done: [], step: 'review',
+    typed: { z12: 'not a list', dot: [1, 2], nope: ['1'], 'out-shape': Array(40).fill('1'), 'photo-shape': ['(300, 451, 3)'] },
+  }));
+  assert.deepEqual(damaged.typed, { 'photo-shape': ['(300, 451, 3)'] });
+  assert.deepEqual(readProgress(JSON.stringify({ done: [], typed: ['a'] })).typed, {});
 });
 
 test('the link: a step both ways, a bad one said and not used', () => {
@@ -198,17 +215,17 @@ test('a teacher’s task: the form read, its link both ways, its answer from the
   const { readTaskForm, encodeTask, decodeTask, isTaskLink, taskExercise, taskProblem, taskWidget } = await import('../../web/lesson/teacher.js');
   const form = { task: 'z', img: 'grid5', w: ['1', '0', '-1', '1', '0', '-1', '1', '0', '-1'], pad: 'zero', stride: '2', at: ['1', '2'] };
   const { task } = readTaskForm(form);
-  assert.deepEqual(task, { task: 'z', img: 'grid5', w: [1, 0, -1, 1, 0, -1, 1, 0, -1], pad: 'zero', stride: 2, at: [1, 2] });
+  assert.deepEqual(task, { task: 'z', img: 'grid5', k: [3, 3], w: [1, 0, -1, 1, 0, -1, 1, 0, -1], pad: 'zero', stride: 2, at: [1, 2] });
   assert.match(readTaskForm({ ...form, w: form.w.with(4, '12') }).error, /Weight W\[1, 1\] must be from -9 to 9/);
   assert.match(readTaskForm({ ...form, at: ['x', '0'] }).error, /The row j1 must be a number/);
   const link = encodeTask(task);
   assert.equal(link, '#task=z&img=grid5&w=1,0,-1,1,0,-1,1,0,-1&pad=zero&stride=2&at=1,2');
   assert.ok(isTaskLink(link) && !isTaskLink('#step=kernels'));
-  assert.deepEqual(decodeTask(link), { task, note: '' });
-  assert.match(decodeTask('#task=z&stride=9').note, /“stride=9” was ignored/);
+  assert.deepEqual(decodeTask(link), { task: { ...task, arch: 'mlp', target: 80 }, problems: [] });
+  assert.deepEqual(decodeTask(`${link.replace('stride=2', 'stride=9')}`).problems, ['“stride=9” cannot be read: the stride must be from 1 to 4.']);
 
   const ex = taskExercise(task);
-  const f = ex.facts({ engine });
+  const f = await ex.facts({ engine });
   const n = naiveStrided(GRID5, 5, 5, task.w, 'zero', 2);
   assert.equal(f.answer, n.z[1 * n.ow + 2]);
   assert.equal(checkAnswer(ex, [String(n.z[1 * n.ow + 2])], f).ok, true);
@@ -217,12 +234,13 @@ test('a teacher’s task: the form read, its link both ways, its answer from the
   assert.match(workedAnswer(ex, f)[1], /^1·\d+ \+ 0·\d+ \+ \(-1\)·\d+ \+/, 'a negative weight in brackets');
 
   const shape = taskExercise({ ...task, task: 'shape' });
-  assert.deepEqual(shape.facts({ engine }).answer, [n.oh, n.ow]);
-  assert.equal(checkAnswer(shape, [`(${n.oh}, ${n.ow})`], shape.facts({ engine })).ok, true);
+  assert.deepEqual((await shape.facts({ engine })).answer, [n.oh, n.ow]);
+  assert.equal(checkAnswer(shape, [`(${n.oh}, ${n.ow})`], await shape.facts({ engine })).ok, true);
 
-  assert.equal(taskProblem(engine, task), '');
-  assert.match(taskProblem(engine, { ...task, at: [3, 0] }), /Z\[3, 0\] is outside the output, which has shape \(3, 3\)/);
-  assert.match(taskProblem(engine, { ...task, img: 'dot', pad: 'valid', stride: 4, at: [1, 0] }), /outside the output, which has shape \(1, 1\)/);
+  const grid = { h: 5, w: 5, c: 1 }, dot = { h: 3, w: 3, c: 1 };
+  assert.equal(taskProblem(engine, task, grid), '');
+  assert.match(taskProblem(engine, { ...task, at: [3, 0] }, grid), /Z\[3, 0\] is outside the output, which has shape \(3, 3\)/);
+  assert.match(taskProblem(engine, { ...task, img: 'dot', pad: 'valid', stride: 4, at: [1, 0] }, dot), /outside the output, which has shape \(1, 1\)/);
 
   // the kernels page reads the task's widget link whole
   const kernels = (await import('../../web/kernels/link.js')).decodeHash;

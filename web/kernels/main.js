@@ -8,6 +8,8 @@
 // runs in worker.js; the view's settings are mirrored in the URL hash, so
 // that a link opens exactly this view.
 import { startOffline } from '../lib/offline.js';
+import { mountExerciseMaker } from '../lib/exercise-maker.js';
+import { kernelsTasks } from '../lib/exercise-link.js';
 import { Busy, Engine, Latest } from './engine.js';
 import { Images } from './images.js';
 import { findElements } from './elements.js';
@@ -414,6 +416,14 @@ async function main() {
   }
   await loadFromHash();
   busy.add(-1);
+  // for teachers: this view as a lesson exercise (Z at the selected pixel, or the output's shape)
+  mountExerciseMaker(document.querySelector('main'), {
+    id: 'kx', choices: [{ value: 'z', label: 'the value Z[j1, j2] at the selected output pixel' }, { value: 'shape', label: 'the output’s shape' }],
+    tasks: () => {
+      const s = state.settings;
+      return kernelsTasks({ ...s, weights: s.kernels[0].map((c) => parseCell(c).value ?? NaN) });
+    },
+  });
 }
 
 main();

@@ -12,6 +12,7 @@
 //   workedAnswer(EXERCISES.z12, facts);                       // ['Z[1, 2] = …', …]
 import { PRESET_SPECS } from '../lib/limits.js';
 import { fmtInt } from '../lib/format.js';
+import { TRAINED } from './trained.js';
 
 /** The engine's padding codes (lib/limits.js PAD), as the engine calls them. */
 const PAD_ZERO = 1, PAD_VALID = 0;
@@ -68,16 +69,21 @@ const at = (values, cols, r, c) => values[r * cols + c];
  * @property {boolean} ok
  * @property {string} [wrong]   what was wrong
  * @property {string} [hint]
+ * @property {string} [note]    said with a right answer (what the engine found)
+ * @property {{ href: string, text: string }} [link]  where to go to do it (the train page, set up)
  *
  * @typedef {object} Exercise
  * @property {string} id
- * @property {'number'|'shape'|'matrix'} kind   how the answer is typed
+ * @property {'number'|'shape'|'matrix'|'model'|'choice'} kind   how the answer is given
+ *   (model: nothing typed, the model the train page keeps is checked; choice: one of the options the page draws, numbered from 1)
  * @property {string} prompt
  * @property {string} label    the answer field's label (number and shape)
  * @property {number} [rows]   matrix: its size
  * @property {number} [cols]
  * @property {number[]} objectives   the lesson's learning objectives (1-6) it practises
- * @property {(ctx: { engine: any, photo?: { h: number, w: number, c: number } }) => Facts} facts
+ * @property {string} [format]  shape: how the answer is written (a hint under the field)
+ * @property {boolean} [fresh]  its facts are read again at every check (a model the student may have trained since)
+ * @property {(ctx: { engine: any, photo?: { h: number, w: number, c: number }, models?: any, picture?: (name: string) => Promise<any> }) => Facts | Promise<Facts>} facts
  * @property {(typed: any, facts: Facts) => Verdict} check   typed: the number, the shape's numbers, or the cells' numbers
  * @property {(facts: Facts) => string[]} worked
  */
@@ -246,6 +252,8 @@ export const EXERCISES = {
       `8 kernels × 28 = ${fmtInt(answer)} (the engine’s count), however large the image is: compare the dense layer of the motivation step.`,
     ],
   },
+
+  ...TRAINED,
 };
 
 /**
@@ -269,6 +277,9 @@ export function edgeResponses(engine, cells) {
  */
 export function readAnswer(ex, texts) {
   if (ex.kind === 'matrix') return { typed: readCells(texts) };
+  if (ex.kind === 'model') return { typed: null };
+  // a choice: its number from 1, or 0 for none (the check says first whether there is anything to choose from)
+  if (ex.kind === 'choice') return { typed: Math.max(0, Math.trunc(readNumber(texts[0] ?? '')) || 0) };
   const t = texts[0] ?? '';
   if (t.trim() === '') return { empty: 'Type your answer first.' };
   if (ex.kind === 'shape') {

@@ -38,7 +38,7 @@ export const STEPS = [
       'It must beat guessing: with 10 classes, a guess is right 10% of the time.',
     ],
     widget: { src: 'train.html?embed#arch=mlp&L=1&units=128', title: 'The train page with the class’s MLP', note: 'The train page, set to the class’s MLP: its parameter count is under the settings.' },
-    exercises: ['mlp-params'],
+    exercises: ['mlp-params', 'mlp-guess'],
   },
   {
     id: 'motivation', title: 'Why not an MLP on images?',
@@ -83,7 +83,7 @@ export const STEPS = [
       'Padding and stride set the maps’ size; the layer’s weights do not depend on the image’s size.',
     ],
     widget: { src: 'kernels.html?embed#img=chelsea&mode=layer', title: 'The kernels page: a convolutional layer on Chelsea the cat', note: 'The kernels page as a convolutional layer: its kernels, feature maps and weight count.' },
-    exercises: ['out-shape', 'conv-params'],
+    exercises: ['out-shape', 'conv-params', 'cnn-filter'],
   },
 ];
 export const STEP_IDS = STEPS.map((s) => s.id);
@@ -115,11 +115,21 @@ export function encodeHash(step) {
  * @typedef {object} Progress  what the browser keeps
  * @property {string[]} done   the exercises answered right (EXERCISES ids)
  * @property {string} step     the step last shown
+ * @property {Record<string, string[]>} typed  what the student last typed (or chose) in each exercise, field by field
  */
+
+/** At most this many fields an exercise, of at most this many characters, are kept. */
+const TYPED_FIELDS = 16, TYPED_CHARS = 64;
 
 /** @returns {Progress} */
 export function emptyProgress() {
-  return { done: [], step: STEP_IDS[0] };
+  return { done: [], step: STEP_IDS[0], typed: {} };
+}
+
+/** Typed texts as kept: strings only, cut to size; null when it is not a list of them. @param {any} v */
+function typedTexts(v) {
+  if (!Array.isArray(v) || v.length > TYPED_FIELDS || !v.every((t) => typeof t === 'string')) return null;
+  return v.map((t) => t.slice(0, TYPED_CHARS));
 }
 
 /**
@@ -137,14 +147,26 @@ export function readProgress(text) {
   } catch {
     return p;
   }
-  if (Array.isArray(v?.done)) p.done = [...new Set(v.done.filter((id) => typeof id === 'string' && id in EXERCISES))];
+  if (Array.isArray(v?.done)) p.done = [...new Set(v.done.filter((id) => typeof id === 'string' && Object.hasOwn(EXERCISES, id)))];
   if (STEP_IDS.includes(v?.step)) p.step = v.step;
+  if (v?.typed && typeof v.typed === 'object' && !Array.isArray(v.typed)) {
+    for (const [id, texts] of Object.entries(v.typed)) {
+      const t = Object.hasOwn(EXERCISES, id) ? typedTexts(texts) : null;
+      if (t) p.typed[id] = t;
+    }
+  }
   return p;
 }
 
 /** The text kept for a progress. @param {Progress} p */
 export function progressText(p) {
-  return JSON.stringify({ done: p.done, step: p.step });
+  return JSON.stringify({ done: p.done, step: p.step, typed: p.typed });
+}
+
+/** Keeps what was typed in an exercise (a new progress). @param {Progress} p @param {string} id @param {string[]} texts */
+export function keepTyped(p, id, texts) {
+  const t = typedTexts(texts);
+  return t ? { ...p, typed: { ...p.typed, [id]: t } } : p;
 }
 
 /** Marks an exercise done (a new progress). @param {Progress} p @param {string} id */

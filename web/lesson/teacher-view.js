@@ -76,3 +76,24 @@ export function renderTeacherLink(box, r) {
   $('#teacher-link', box).value = r.link ?? '';
   $('[data-teacher-open]', box).href = r.link ?? '#';
 }
+
+/**
+ * A teacher's link that holds no exercise the lab can check: what was wrong,
+ * and the way back to the lesson.
+ * @param {HTMLElement} section
+ * @param {string[]} problems
+ */
+export function renderRefusedTask(section, problems) {
+  section.replaceChildren(
+    h('h2', { tabIndex: -1, dataset: { stepTitle: '' } }, 'This exercise link cannot be used'),
+    h('p', {}, 'The link does not hold an exercise the lab can check: it may have been cut short when it was copied, or changed. Ask your teacher for the link again.'),
+    h('ul', { className: 'lesson-problems', attrs: { 'aria-label': 'What is wrong with the link' } }, ...problems.map((p) => h('li', {}, p))),
+    h('p', {}, h('a', { href: '#step=review' }, 'Go to the lesson’s first step')));
+}
+
+/** A teacher's exercise being read (its picture loading, its link checked). @param {HTMLElement} section */
+export function renderTaskLoading(section) {
+  section.replaceChildren(
+    h('h2', { tabIndex: -1, dataset: { stepTitle: '' } }, 'Your teacher’s exercise'),
+    h('p', { className: 'muted', attrs: { role: 'status' } }, 'Reading the exercise…'));
+}

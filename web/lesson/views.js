@@ -37,14 +37,19 @@ export function renderObjectives(list, reached, note) {
   note.textContent = n === OBJECTIVES.length ? 'All six reached: well done!' : `${n} of ${OBJECTIVES.length} reached. Progress is kept in this browser.`;
 }
 
-/** An exercise's answer fields: one text field, or a matrix of cells. */
+/** An exercise's answer fields: one text field, a matrix of cells, the choices (drawn later: model-view.js) or none (a model). */
 function answerFields(ex) {
   const id = `answer-${ex.id}`;
+  if (ex.kind === 'model') return h('p', { className: 'muted' }, 'Nothing to type: Check reads the model your browser keeps.');
+  if (ex.kind === 'choice') {
+    return h('fieldset', { className: 'lesson-choices', dataset: { choices: '' }, attrs: { 'aria-describedby': `feedback-${ex.id}` } },
+      h('legend', {}, ex.label), h('p', { className: 'muted', dataset: { choicesNote: '' } }, 'Reading the model kept in this browser…'));
+  }
   if (ex.kind !== 'matrix') {
     return h('div', { className: 'field' },
       h('label', { htmlFor: id }, ex.label),
       h('input', { id, type: 'text', inputMode: ex.kind === 'number' ? 'decimal' : 'text', autocomplete: 'off', spellcheck: false, dataset: { answer: '' }, attrs: { 'aria-describedby': `feedback-${ex.id}` } }),
-      ex.kind === 'shape' ? h('span', { className: 'hint' }, 'Written with its numbers in brackets, such as (28, 28).') : null);
+      ex.kind === 'shape' ? h('span', { className: 'hint' }, ex.format ?? 'Written with its numbers in brackets, such as (28, 28).') : null);
   }
   const cells = [];
   for (let r = 0; r < ex.rows; r++) {
@@ -58,11 +63,25 @@ function answerFields(ex) {
   return h('div', { className: 'lesson-matrix', style: { gridTemplateColumns: `repeat(${ex.cols}, 4.2rem)` }, attrs: { role: 'group', 'aria-label': `${ex.label}: ${ex.rows} × ${ex.cols} numbers` } }, ...cells);
 }
 
+/** What the form holds: each field's or cell's text, or the number of the option chosen ('' when none). @param {HTMLElement} form */
+export function answerTexts(form) {
+  if (form.querySelector('[data-choices]')) return [/** @type {HTMLInputElement | null} */ (form.querySelector('[data-choice]:checked'))?.value ?? ''];
+  return [...form.querySelectorAll('[data-answer]')].map((i) => /** @type {HTMLInputElement} */ (i).value);
+}
+
+/** Puts texts kept from an earlier visit back in the fields (the choices take theirs when drawn). */
+function fillAnswers(form, texts) {
+  const fields = [...form.querySelectorAll('[data-answer]')];
+  if (!texts || texts.length !== fields.length) return;
+  fields.forEach((f, i) => { /** @type {HTMLInputElement} */ (f).value = texts[i]; });
+}
+
 /**
- * One exercise's form. onCheck(id, texts) and onWorked(id) are main.js's.
+ * One exercise's form. onCheck(id, texts), onWorked(id) and onType(id, texts) are main.js's.
  * @param {import('./exercises.js').Exercise} ex
  * @param {number} n  its number in the step
- * @param {{ onCheck: (id: string, texts: string[]) => void, onWorked: (id: string) => void }} hooks
+ * @param {{ onCheck: (id: string, texts: string[]) => void, onWorked: (id: string) => void,
+ *   onType?: (id: string, texts: string[]) => void, typed?: (id: string) => string[] | undefined }} hooks
  */
 function exerciseForm(ex, n, hooks) {
   const form = h('form', { className: 'panel lesson-exercise', dataset: { exercise: ex.id }, attrs: { 'aria-labelledby': `ex-title-${ex.id}`, novalidate: '' } },
@@ -70,14 +89,16 @@ function exerciseForm(ex, n, hooks) {
     h('p', {}, ex.prompt),
     answerFields(ex),
     h('div', { className: 'lesson-buttons' },
-      h('button', { type: 'submit' }, 'Check'),
+      h('button', { type: 'submit' }, ex.kind === 'model' ? 'Check my model' : 'Check'),
       h('button', { type: 'button', className: 'secondary', dataset: { worked: '' } }, 'Show the worked answer')),
     h('div', { className: 'message lesson-feedback', id: `feedback-${ex.id}`, dataset: { feedback: '' }, attrs: { role: 'status' } }),
     h('div', { className: 'lesson-worked', dataset: { workedAnswer: '' }, hidden: true, attrs: { 'aria-label': `Worked answer of exercise ${n}`, role: 'region' } }));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    hooks.onCheck(ex.id, [...form.querySelectorAll('[data-answer]')].map((i) => /** @type {HTMLInputElement} */ (i).value));
+    hooks.onCheck(ex.id, answerTexts(form));
   });
+  fillAnswers(form, hooks.typed?.(ex.id));
+  for (const type of ['input', 'change']) form.addEventListener(type, () => hooks.onType?.(ex.id, answerTexts(form)));
   form.querySelector('[data-worked]').addEventListener('click', () => hooks.onWorked(ex.id));
   return form;
 }
@@ -89,7 +110,8 @@ function exerciseForm(ex, n, hooks) {
  * @param {import('./state.js').Step} step
  * A step outside the lesson's outline (a teacher's exercise) has no number and no next/previous.
  * @param {{ onCheck: (id: string, texts: string[]) => void, onWorked: (id: string) => void, embedded: boolean,
- *   exerciseOf: (id: string) => import('./exercises.js').Exercise }} hooks
+ *   exerciseOf: (id: string) => import('./exercises.js').Exercise,
+ *   onType?: (id: string, texts: string[]) => void, typed?: (id: string) => string[] | undefined }} hooks
  */
 export function buildStep(section, step, hooks) {
   const index = STEPS.indexOf(step);
@@ -126,13 +148,14 @@ export function renderExercise(section, id, { verdict, worked, done, reached = [
   if (!verdict) fb.replaceChildren();
   else if (verdict.ok) {
     fb.dataset.kind = 'ok';
-    fb.replaceChildren(h('strong', {}, 'Right.'), ' ', done ? 'This exercise is done.' : '',
+    fb.replaceChildren(h('strong', {}, 'Right.'), ' ', verdict.note ? `${verdict.note} ` : '', done ? 'This exercise is done.' : '',
       ...reached.map((n) => ` Objective ${n} reached: ${OBJECTIVES[n - 1]}`));
   } else {
     fb.dataset.kind = 'error';
-    fb.replaceChildren(h('strong', {}, 'Not yet. '), verdict.wrong ?? '', verdict.hint ? h('span', { className: 'lesson-hint' }, ` Hint: ${verdict.hint}`) : '');
+    fb.replaceChildren(h('strong', {}, 'Not yet. '), verdict.wrong ?? '', verdict.hint ? h('span', { className: 'lesson-hint' }, ` Hint: ${verdict.hint}`) : '',
+      verdict.link ? h('span', {}, ' ', h('a', { href: verdict.link.href, target: '_blank', rel: 'noopener' }, `${verdict.link.text} (new tab)`), '.') : '');
   }
-  for (const input of form.querySelectorAll('[data-answer]')) input.setAttribute('aria-invalid', String(Boolean(verdict && !verdict.ok)));
+  for (const input of form.querySelectorAll('[data-answer], [data-choice]')) input.setAttribute('aria-invalid', String(Boolean(verdict && !verdict.ok)));
   const box = $('[data-worked-answer]', form);
   box.hidden = !worked;
   box.replaceChildren(...(worked ?? []).map((line) => h('p', {}, line)));

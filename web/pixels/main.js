@@ -6,6 +6,8 @@
 // The engine runs in the page's worker (worker.js): it splits a picture into
 // its channels and its grayscale, the pixel buffers transferred both ways.
 import { startOffline } from '../lib/offline.js';
+import { mountExerciseMaker } from '../lib/exercise-maker.js';
+import { pixelsTasks } from '../lib/exercise-link.js';
 import { $, say, fieldError } from '../lib/dom.js';
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { loadSample, bindImageInputs, openCamera } from '../lib/image-source.js';
@@ -416,6 +418,11 @@ async function main() {
   }
   wireSource();
   loadExamples();
+  // for teachers: this picture as a lesson exercise (the pixel under the lens, or the shape)
+  mountExerciseMaker(document.querySelector('main'), {
+    id: 'px', choices: [{ value: 'pixel', label: 'the numbers of the pixel the lens is on' }, { value: 'imgshape', label: 'the picture’s shape' }],
+    tasks: () => pixelsTasks({ sample: picture?.img.source === 'sample' ? state.sample : null, row: state.y, col: state.x }),
+  });
   await showSample(state.sample ?? DEFAULT_SAMPLE);
 }
 

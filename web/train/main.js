@@ -10,6 +10,8 @@
 // experiment; the last model, its settings and the curves are kept in
 // IndexedDB (keep.js) and restored on reload.
 import { startOffline } from '../lib/offline.js';
+import { mountExerciseMaker } from '../lib/exercise-maker.js';
+import { trainTasks } from '../lib/exercise-link.js';
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { $, say } from '../lib/dom.js';
 import { openStore } from '../lib/store.js';
@@ -259,6 +261,12 @@ async function main() {
   }
   await form.describe(page);
   form.updateHash(page);
+  // for teachers: an accuracy to reach with the kind of model chosen, as a lesson exercise
+  mountExerciseMaker(document.querySelector('main'), {
+    id: 'tx', choices: [{ value: 'train', label: 'a model of the architecture chosen above (MLP or CNN), trained to a target' }],
+    fields: [{ name: 'target', label: 'The target: % of the test images right', value: '85', hint: 'A whole percentage from 11 to 99: above guessing (10%).' }],
+    tasks: (v) => trainTasks({ arch: state.settings.arch, target: v.target }),
+  });
   await models.restore(page, link.any ? link : null);
   await refreshDataStatus();
   if (state.dataStatus?.[state.settings.quick ? 'quick' : 'full'].kept) await loadData();
