@@ -1,8 +1,8 @@
 // shuffled-pixels.js - the one fixed permutation of Fashion-MNIST's 784 pixel
 // positions of the shuffled-pixels experiment: a model trained on shuffled
-// pixels reads every image moved by it. The train page's worker makes the
-// same one (train/dataset.js permutation(); tests/node/lesson-trained.test.mjs
-// checks they are equal); the lesson's model worker evaluates such a model with it.
+// pixels reads every image moved by it. The train page's worker trains with it
+// (train/dataset.js permutation) and the lesson's model worker evaluates such
+// a model with it.
 import { IMAGE_PIXELS } from './limits.js';
 
 const PERMUTATION_SEED = 20240611;

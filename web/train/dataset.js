@@ -5,9 +5,9 @@
 // for the page. Every function takes the worker's state object (WorkerState).
 import { IMAGE_SIDE, IMAGE_PIXELS, CLASS_NAMES, SPLITS } from '../lib/limits.js';
 import { packOrder } from './pack.js';
+import { pixelPermutation } from '../lib/shuffled-pixels.js';
 
 const CLASSES = CLASS_NAMES.length;
-const PERMUTATION_SEED = 20240611; // "one fixed permutation" of the pixels
 
 /**
  * The worker's one state object.
@@ -157,17 +157,8 @@ export function needData(w) {
   if (!w.data.files) throw new Error('load the data first');
 }
 
-/** The permutation of the 784 pixel positions used by the shuffled-pixels experiment. */
-export function permutation() {
-  const p = Array.from({ length: IMAGE_PIXELS }, (_, i) => i);
-  let s = PERMUTATION_SEED;
-  for (let i = IMAGE_PIXELS - 1; i > 0; i--) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    const j = (s >>> 0) % (i + 1);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
+/** The permutation of the 784 pixel positions used by the shuffled-pixels experiment (lib/shuffled-pixels.js). */
+export const permutation = pixelPermutation;
 
 /**
  * Pointers to the images, shuffled or not: { train, test } (the validation images follow the training ones).
