@@ -34,11 +34,6 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExper
     if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error.message));
   };
   const call = (type, args = {}) => new Promise((resolve, reject) => { const i = ++id; pending.set(i, { resolve, reject }); w.postMessage({ id: i, type, ...args }); });
-  const base = new URL('data/', location.href).href;
-  const urls = {
-    trainImages: `${base}train-images-idx3-ubyte.gz`, trainLabels: `${base}train-labels-idx1-ubyte.gz`,
-    testImages: `${base}t10k-images-idx3-ubyte.gz`, testLabels: `${base}t10k-labels-idx1-ubyte.gz`,
-  };
   const init = await call('init');
   let runId = 1;
   const train = async (spec, { epochs: n, shuffle = false }) => {
@@ -50,7 +45,7 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExper
     return { how: ev.how, steps: ev.epochSeconds, wall: ev.epochWallSeconds, best: ev.best, test: test.accuracy, points };
   };
   const out = { simd: init.simd, full: {}, experiment: {}, live: {} };
-  await call('loadData', { urls, quick: false });
+  await call('loadData', { base: location.href, quick: false }); // the full set (the worker knows its files)
   if (!skipFull) for (const [name, spec] of Object.entries(presets)) out.full[name] = await train(spec, { epochs });
   await call('setQuick', { quick: true });
   if (!skipExperiment) for (const [name, spec] of Object.entries(presets)) {
