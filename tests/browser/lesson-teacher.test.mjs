@@ -8,9 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSiteAndBrowser, screenshot, SIZES } from './helpers.mjs';
-import { openTrain, loadData, trainToEnd, modelKept, TIMEOUT } from './train-helpers.mjs';
+import { openTrain, loadData, trainToEnd, modelKept } from './train-helpers.mjs';
 import { shapeIs, sample, upload } from './pixels-helpers.mjs';
 import { rgbPng } from '../lib/png.mjs';
+import { answer, zeroPaddedStride2 } from './lesson-helpers.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -25,20 +26,6 @@ async function makeLink(page, choice, fields = {}) {
   await status.filter({ hasText: /\S/ }).waitFor();
   const field = panel.getByLabel('The exercise’s link');
   return (await field.isVisible()) ? { link: await field.inputValue() } : { error: await status.textContent() };
-}
-
-/** Types an answer (or none) and presses Check; returns the feedback once it has changed. */
-async function answer(form, label, text) {
-  if (label) await form.getByLabel(label, { exact: true }).fill(text);
-  const feedback = form.getByRole('status', { includeHidden: true });
-  const before = await feedback.textContent();
-  await form.getByRole('button', { name: /^Check/ }).click();
-  for (const end = Date.now() + TIMEOUT; Date.now() < end;) {
-    const now = await feedback.textContent();
-    if (now && now !== before) return now;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return assert.fail('no feedback');
 }
 
 /** A student's page on a link: the exercise's form. */
@@ -59,16 +46,6 @@ async function refused(link, problem) {
   assert.match(await page.locator('[data-page-message]').textContent(), /cannot be used/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
-}
-
-/** Z of the kernel (columns 1, 0, -1) over the 5 x 5 matrix, zero padding, stride 2: the lesson's sum. */
-function zeroPaddedStride2(j1, j2) {
-  const x = [3, 3, 2, 1, 0, 0, 0, 1, 3, 1, 3, 1, 2, 2, 3, 2, 0, 0, 2, 2, 2, 0, 0, 0, 1];
-  const w = [1, 0, -1, 1, 0, -1, 1, 0, -1];
-  const get = (r, c) => (r < 0 || c < 0 || r > 4 || c > 4 ? 0 : x[r * 5 + c]);
-  let s = 0;
-  for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += w[a * 3 + b] * get(2 * j1 + a - 1, 2 * j2 + b - 1);
-  return s;
 }
 
 test('kernels page: Z at the selected pixel of a matrix, and of a photo; a view that makes none said; a tampered link refused', async () => {

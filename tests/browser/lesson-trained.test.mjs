@@ -10,22 +10,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useSiteAndBrowser, screenshot, SIZES, ARTIFACTS, axeViolations } from './helpers.mjs';
-import { openTrain, loadData, trainToEnd, modelKept, TIMEOUT } from './train-helpers.mjs';
+import { openTrain, loadData, trainToEnd, modelKept } from './train-helpers.mjs';
+import { check } from './lesson-helpers.mjs';
 
 const env = useSiteAndBrowser();
-
-/** Presses Check (or Check my model); returns the feedback once it has changed. */
-async function check(form) {
-  const feedback = form.getByRole('status', { includeHidden: true });
-  const before = await feedback.textContent();
-  await form.getByRole('button', { name: /^Check/ }).click();
-  for (const end = Date.now() + TIMEOUT; Date.now() < end;) {
-    const now = await feedback.textContent();
-    if (now && now !== before) return now;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return assert.fail('no feedback');
-}
 
 /** Trains a model on the train page (a tab of the same browser) and waits until it is kept. */
 async function train(context, hash) {

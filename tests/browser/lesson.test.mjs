@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSiteAndBrowser, screenshot, SIZES } from './helpers.mjs';
+import { answer, check, zeroPaddedStride2 } from './lesson-helpers.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -16,26 +17,8 @@ const SOBEL_X = [1, 0, -1, 2, 0, -2, 1, 0, -1];
 /** The exercise form named `name` ("Exercise 1") of the step shown. */
 const exercise = (page, name) => page.getByRole('form', { name });
 
-/** Types into a text answer and presses Check; returns the feedback's text once it is there. */
-async function answer(form, label, text) {
-  await form.getByLabel(label, { exact: true }).fill(text);
-  return check(form);
-}
-
 async function fillMatrix(form, label, values) {
   for (const [i, v] of values.entries()) await form.getByLabel(`${label}, row ${Math.floor(i / 3)}, column ${i % 3}`).fill(String(v));
-}
-
-/** Presses Check; returns the feedback once it has changed (each answer here gets a new one). */
-async function check(form) {
-  const feedback = form.getByRole('status', { includeHidden: true });
-  const before = await feedback.textContent();
-  await form.getByRole('button', { name: 'Check' }).click();
-  for (;;) {
-    const now = await feedback.textContent();
-    if (now && now !== before) return now;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The objectives list as the page shows it: "reached" or "not yet" for each of the six. */
@@ -272,16 +255,6 @@ test('a teacher makes an exercise and gets its link; the student’s page opens 
   assert.match(await answer(form, 'Z[1, 2]', String(z)), /^Right\./);
   await student.context().close();
 });
-
-/** Z[j1, j2] of the teacher's kernel (columns 1, 0, -1) over the 5 x 5 matrix, zero padding, stride 2: the lesson's sum. */
-function zeroPaddedStride2(j1, j2) {
-  const x = [3, 3, 2, 1, 0, 0, 0, 1, 3, 1, 3, 1, 2, 2, 3, 2, 0, 0, 2, 2, 2, 0, 0, 0, 1];
-  const w = [1, 0, -1, 1, 0, -1, 1, 0, -1];
-  const get = (r, c) => (r < 0 || c < 0 || r > 4 || c > 4 ? 0 : x[r * 5 + c]);
-  let s = 0;
-  for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) s += w[a * 3 + b] * get(2 * j1 + a - 1, 2 * j2 + b - 1);
-  return s;
-}
 
 test('screenshots: the lesson at phone and projector sizes', async () => {
   for (const size of ['phone', 'projector']) {
