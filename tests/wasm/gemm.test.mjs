@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { loadConvlab } from '../../web/lib/convlab.js';
+import { rng } from '../lib/rng.mjs';
 
 const SITE = new URL('../../build/site/', import.meta.url);
 const EPS = 2 ** -23;
@@ -19,16 +20,6 @@ const EPS = 2 ** -23;
 async function load(simd) {
   const bytes = fs.readFileSync(new URL(simd ? 'convlab-simd.wasm' : 'convlab-scalar.wasm', SITE));
   return loadConvlab({ simd, bytes });
-}
-
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return (s / 4294967296) * 2 - 1; // [-1, 1)
-  };
 }
 
 // A float array inside WASM memory, filled from `values` (a Float32Array).

@@ -16,6 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
+import { rng } from '../lib/rng.mjs';
 
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const { loadConvlab, relaxedSupported, PAD } = await import('../../web/lib/convlab.js');
@@ -24,15 +25,6 @@ const SITE = new URL('../../build/site/', import.meta.url);
 const U = 2 ** -24;
 const bytesOf = (name) => fs.readFileSync(new URL(name, SITE));
 
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return (s / 4294967296) * 2 - 1; // [-1, 1)
-  };
-}
 const randomF32 = (n, next) => Float32Array.from({ length: n }, () => Math.fround(next()));
 
 /**
