@@ -1,0 +1,193 @@
+// train/team.js - training on every core: the train page's worker (rank 0)
+// and W - 1 helpers (helper.js, each its own engine and copy of the training
+// images) split each batch in W parts (exchange.js partOf). Each computes the
+// gradient of its part with the same parameters; the worker adds the helpers'
+// gradients to its own in rank order (g0 + g1 + ... : the same bits run after
+// run for a given W), takes the optimiser step, and the next batch starts
+// from its new parameters. W = 1 is not a team: run.js calls the one-call
+// step (cl_nn_train_step_idx), today's path, bit for bit.
+//
+// Two ways to trade the parameters and gradients (core/cl_nn.h, "data-parallel
+// training"), picked by what the page can do:
+//   shared    cross-origin isolated (SharedArrayBuffer): one block of shared
+//             memory, Atomics to wake the helpers and wait for them; nothing
+//             goes through the event loops (exchange.js)
+//   messages  anywhere else: each batch, the parameters go to each helper and
+//             its gradient comes back, as transferred buffers
+// README.md (Performance) has what each costs and why both are kept. Where
+// a helper cannot start, the run trains in the worker alone, and says so.
+import { WorkerClient } from '../lib/worker-rpc.js';
+import { ConvlabError, STATUS, LOSS } from '../lib/convlab.js';
+import { IMAGE_PIXELS } from '../lib/limits.js';
+import { Exchange, exchangeBytes, partOf, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
+
+/** @typedef {import('./dataset.js').WorkerState} WorkerState */
+
+const ATTACH_MS = 10000; // the longest wait for the helpers to enter shared memory
+
+/** Shared memory can be used here (the page is cross-origin isolated). */
+export function canShare() {
+  return typeof SharedArrayBuffer === 'function' && self.crossOriginIsolated === true && typeof Atomics?.wait === 'function';
+}
+
+/** The most workers a run can use on this device: its logical cores (1 where workers cannot start workers). */
+export function deviceWorkers() {
+  if (typeof Worker !== 'function') return 1;
+  return Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1));
+}
+
+/**
+ * The team's state, kept in the worker between runs (helpers take time to start
+ * and hold a copy of the images).
+ */
+const team = {
+  /** @type {WorkerClient[]} */
+  helpers: [],
+  dataKey: '',     // what images the helpers hold
+  runId: null,     // the run whose model the helpers hold
+  mode: '',
+  /** @type {Exchange | null} */
+  x: null,
+  attached: /** @type {Promise<any>[]} */ ([]),
+  scratch: 0,      // P floats in the worker's engine, where a helper's gradient is copied to be added
+  floats: 0,
+};
+
+/** The helpers lose their images (the data in use changed). */
+export function forgetData() {
+  team.dataKey = '';
+}
+
+/** Helpers in shared memory go back to their message loops (before anything else is asked of them). */
+async function detach() {
+  if (!team.x) return;
+  team.x.send(CMD_QUIT);
+  await Promise.allSettled(team.attached);
+  team.x = null;
+  team.attached = [];
+}
+
+async function resize(count) {
+  await detach();
+  while (team.helpers.length > count) team.helpers.pop().worker.terminate();
+  const fresh = [];
+  while (team.helpers.length + fresh.length < count) {
+    fresh.push(new WorkerClient(new URL('./helper.js', import.meta.url)));
+  }
+  if (fresh.length) {
+    await Promise.all(fresh.map((h) => h.call('init')));
+    team.helpers.push(...fresh);
+    team.dataKey = '';
+    team.runId = null;
+  }
+}
+
+/**
+ * Waits until every helper has entered its shared-memory loop (each adds 1 to
+ * the done count as it does); throws when one cannot (its attach failed: the
+ * memory could not be shared with it) or none did within ATTACH_MS.
+ */
+async function attachedAll(x, attached) {
+  let failed = null;
+  attached.forEach((p) => p.catch((e) => { failed ??= e; }));
+  const t0 = performance.now();
+  while (x.doneCount() < x.workers - 1) {
+    if (failed) throw failed;
+    if (performance.now() - t0 > ATTACH_MS) throw new Error('the helpers did not take the shared memory');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/**
+ * Makes the team of run r ready: W - 1 helpers with r's images and a model
+ * of its spec, and the exchange. r.workers falls to 1 (with r.teamNote saying
+ * why) when helpers cannot be had.
+ * @param {WorkerState} w
+ */
+export async function ready(w, r, { mode = canShare() ? 'shared' : 'messages' } = {}) {
+  if (r.workers <= 1) return;
+  if (team.runId === r.id && team.helpers.length === r.workers - 1 && team.mode === mode) return;
+  try {
+    await resize(r.workers - 1);
+    await detach();
+    const key = `${r.images}|${r.labels}|${r.nTrain}|${r.settings.shufflePixels}`;
+    if (team.dataKey !== key) {
+      team.dataKey = '';
+      await Promise.all(team.helpers.map((h) => {
+        const images = Uint8Array.from(w.cl.u8(r.images, r.nTrain * IMAGE_PIXELS));
+        const labels = Uint8Array.from(w.cl.u8(r.labels, r.nTrain));
+        return h.call('data', { images, labels }, [images.buffer, labels.buffer]);
+      }));
+      team.dataKey = key;
+    }
+    const s = r.settings;
+    await Promise.all(team.helpers.map((h) => h.call('model', { spec: s.spec, seed: s.seed, loss: LOSS[s.loss] })));
+    team.runId = r.id;
+    team.floats = w.model.paramFloats;
+    w.cl.free(team.scratch);
+    team.scratch = w.cl.alloc(4 * team.floats);
+    team.mode = mode;
+    if (mode === 'shared') {
+      const sab = new SharedArrayBuffer(exchangeBytes(r.workers, team.floats));
+      team.x = new Exchange(sab, r.workers, team.floats);
+      team.attached = team.helpers.map((h, i) => h.call('attach', { sab, rank: i + 1, workers: r.workers }));
+      await attachedAll(team.x, team.attached);
+    }
+  } catch (e) {
+    if (mode === 'shared') {
+      // memory that cannot be shared with them: the helpers take messages instead
+      team.runId = null;
+      return ready(w, r, { mode: 'messages' }).then(() => { r.teamNote ||= `the workers trade by messages: ${e.message}`; });
+    }
+    r.teamNote = `training in one worker: helpers could not start (${e.message})`;
+    r.workers = 1;
+    team.runId = null;
+    await resize(0).catch(() => {});
+  }
+}
+
+/**
+ * One batch of run r over the team: the examples order[pos .. pos + n) (idxPtr
+ * points at them). Returns { loss, correct, n } as trainStepIdx does; throws
+ * ConvlabError (STATUS.diverged) when a part's loss or a new weight is not
+ * finite: nothing changes then.
+ * @param {WorkerState} w
+ */
+export async function step(w, r, idxPtr, n) {
+  const { cl, model: net } = w;
+  const W = r.workers;
+  const idx = cl.i32(idxPtr, n);
+  /** @type {Promise<any>[] | null} */
+  let calls = null;
+  if (team.mode === 'shared') {
+    team.x.params.set(net.paramsView());
+    team.x.idx.set(idx);
+    team.x.send(CMD_STEP, n);
+  } else {
+    const params = net.paramsView();
+    calls = team.helpers.map((h, i) => {
+      const [lo, hi] = partOf(n, W, i + 1);
+      const p = Float32Array.from(params), part = idx.slice(lo, hi);
+      return h.call('part', { params: p, idx: part, batch: n }, [p.buffer, part.buffer]);
+    });
+  }
+  const [lo, hi] = partOf(n, W, 0);
+  let own;
+  try {
+    own = net.gradientsIdx(r.images, r.labels, idxPtr + 4 * lo, hi - lo, n);
+  } catch (e) {
+    if (!(e instanceof ConvlabError && e.status === STATUS.diverged)) throw e;
+    own = { loss: NaN, correct: 0, n: hi - lo, diverged: true };
+  }
+  const parts = calls ? await Promise.all(calls) : team.x.collect();
+  if (own.diverged || parts.some((p) => p.diverged)) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
+  let loss = own.loss * own.n, correct = own.correct;
+  parts.forEach((p, i) => {
+    cl.f32(team.scratch, team.floats).set(calls ? p.grads : team.x.slot(i + 1));
+    net.addGradients(team.scratch);
+    loss += p.loss * p.n;
+    correct += p.correct;
+  });
+  net.applyGradients();
+  return { loss: loss / n, correct, n };
+}
