@@ -18,9 +18,9 @@
 // slot and its numbers, and adds 1 to the done count (notify); the worker waits
 // for workers - 1. Atomics' order makes the plain writes before each bump seen
 // after it.
-import { MAX_BATCH } from '../lib/limits.js';
+import { MAX_BATCH, MAX_WORKERS } from '../lib/limits.js';
 
-export const MAX_WORKERS = 32;
+export { MAX_WORKERS };
 export const CMD_STEP = 1;
 export const CMD_QUIT = 2;
 
