@@ -43,7 +43,7 @@ test('the Workers chooser: all cores or 1..N, in the link; the same count gives 
   const options = await chooser.locator('option').allTextContents();
   assert.deepEqual(options, [`all ${cores} cores`, ...Array.from({ length: cores }, (_, i) => String(i + 1))]);
   assert.equal(await chooser.inputValue(), 'all');
-  assert.match(await page.locator('#tr-workers-hint').textContent(), new RegExp(`this device has ${cores}\\b`));
+  assert.match(await page.locator('#tr-workers-hint').textContent(), new RegExp(`over this many cores \\(${cores} here\\)`));
   await loadData(page);
 
   const runs = {};

@@ -65,7 +65,7 @@ const handlers = {
   },
   async part({ params, idx, batch }) {
     const out = gradients(params, idx, batch);
-    const grads = Float32Array.from(h.net.gradsView());
+    const grads = h.net.gradsView().slice();
     return { result: { ...out, grads }, transfer: [grads.buffer] };
   },
   /** Batches through shared memory, blocking (Atomics.wait) between them, until quit. */

@@ -51,7 +51,7 @@ function fillWorkers(select, chosen) {
     ...counts.map((k) => h('option', { value: String(k) }, k > n ? `${k} (${n} on this device)` : String(k))),
   );
   const hint = select.id && document.getElementById(`${select.id}-hint`);
-  if (hint) hint.textContent = `each batch is split over this many cores (this device has ${n}); the same count and seed give the same run`;
+  if (hint) hint.textContent = `each batch split over this many cores (${n} here); same count, same run`;
 }
 
 /** Puts settings into the form's fields (the per-layer fields: renderLayerFields). */

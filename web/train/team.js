@@ -167,7 +167,7 @@ export async function step(w, r, idxPtr, n) {
     const params = net.paramsView();
     calls = team.helpers.map((h, i) => {
       const [lo, hi] = partOf(n, W, i + 1);
-      const p = Float32Array.from(params), part = idx.slice(lo, hi);
+      const p = params.slice(), part = idx.slice(lo, hi); // slice: one memcpy (Float32Array.from iterates)
       return h.call('part', { params: p, idx: part, batch: n }, [p.buffer, part.buffer]);
     });
   }
