@@ -252,8 +252,7 @@ export async function stepOnce(w, r) {
   const t0 = performance.now();
   let out;
   try {
-    // a batch smaller than the team (an epoch's last) is the worker's alone
-    out = r.workers > 1 && n >= r.workers
+    out = r.workers > 1
       ? await team.step(w, r, r.order + 4 * r.pos, n)
       : w.model.trainStepIdx(r.images, r.labels, r.order + 4 * r.pos, n);
   } catch (e) {

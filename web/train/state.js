@@ -47,6 +47,7 @@ function decayRule(text, what = 'the learning-rate decay') {
 /** The number of workers, as a link or the chooser says it: 'all' (one per core) or 1..MAX_WORKERS (a device uses at most its cores). */
 function workersRule(text) {
   const t = String(text).trim().toLowerCase();
+  /** @type {{ value?: any, error?: string }} */
   const r = t === 'all' ? { value: 'all' } : wholeNumber(t, 1, MAX_WORKERS, 'The number of workers');
   return r.error ? { error: r.error } : { value: String(r.value) };
 }

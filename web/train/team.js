@@ -1,25 +1,26 @@
 // train/team.js - training on every core: the train page's worker (rank 0)
 // and W - 1 helpers (helper.js, each its own engine and copy of the training
 // images) split each batch in W parts (exchange.js partOf). Each computes the
-// gradient of its part with the same parameters; the worker adds the helpers'
-// gradients to its own in rank order (g0 + g1 + ... : the same bits run after
-// run for a given W), takes the optimiser step, and the next batch starts
-// from its new parameters. W = 1 is not a team: run.js calls the one-call
-// step (cl_nn_train_step_idx), today's path, bit for bit.
+// gradient of its part with the same parameters; the parts are added in rank
+// order (g0 + g1 + ... : the same bits run after run for a given W) and one
+// optimiser step follows. W = 1 is not a team: run.js calls the one-call step
+// (cl_nn_train_step_idx), today's path, bit for bit.
 //
-// Two ways to trade the parameters and gradients (core/cl_nn.h, "data-parallel
-// training"), picked by what the page can do:
+// Two ways to trade them (core/cl_nn.h, "data-parallel training"), picked by
+// what the page can do:
 //   shared    cross-origin isolated (SharedArrayBuffer): one block of shared
-//             memory, Atomics to wake the helpers and wait for them; nothing
-//             goes through the event loops (exchange.js)
-//   messages  anywhere else: each batch, the parameters go to each helper and
-//             its gradient comes back, as transferred buffers
+//             memory, Atomics to wake the helpers and wait for them, nothing
+//             through the event loops; every rank adds the parts and steps
+//             (an all-reduce: no parameters sent; exchange.js)
+//   messages  anywhere else: each batch, the worker's parameters go to each
+//             helper and its gradient comes back, as transferred buffers; the
+//             worker adds them and steps
 // README.md (Performance) has what each costs and why both are kept. Where
 // a helper cannot start, the run trains in the worker alone, and says so.
 import { WorkerClient } from '../lib/worker-rpc.js';
-import { ConvlabError, STATUS, LOSS } from '../lib/convlab.js';
+import { ConvlabError, STATUS } from '../lib/convlab.js';
 import { IMAGE_PIXELS } from '../lib/limits.js';
-import { Exchange, exchangeBytes, partOf, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
+import { Exchange, exchangeBytes, partOf, combine, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -51,6 +52,7 @@ const team = {
   attached: /** @type {Promise<any>[]} */ ([]),
   scratch: 0,      // P floats in the worker's engine, where a helper's gradient is copied to be added
   floats: 0,
+  k: 0,            // steps through the shared memory since the helpers attached
 };
 
 /** The helpers lose their images (the data in use changed). */
@@ -67,7 +69,8 @@ async function detach() {
   team.attached = [];
 }
 
-async function resize(count) {
+/** count helpers, each loading the worker's build (simd): every rank's step must be the same bits. */
+async function resize(count, simd = true) {
   await detach();
   while (team.helpers.length > count) team.helpers.pop().worker.terminate();
   const fresh = [];
@@ -75,7 +78,7 @@ async function resize(count) {
     fresh.push(new WorkerClient(new URL('./helper.js', import.meta.url)));
   }
   if (fresh.length) {
-    await Promise.all(fresh.map((h) => h.call('init')));
+    await Promise.all(fresh.map((h) => h.call('init', { simd })));
     team.helpers.push(...fresh);
     team.dataKey = '';
     team.runId = null;
@@ -91,7 +94,7 @@ async function attachedAll(x, attached) {
   let failed = null;
   attached.forEach((p) => p.catch((e) => { failed ??= e; }));
   const t0 = performance.now();
-  while (x.doneCount() < x.workers - 1) {
+  while (x.arrivals() < x.workers - 1) {
     if (failed) throw failed;
     if (performance.now() - t0 > ATTACH_MS) throw new Error('the helpers did not take the shared memory');
     await new Promise((resolve) => setTimeout(resolve, 2));
@@ -108,7 +111,7 @@ export async function ready(w, r, { mode = canShare() ? 'shared' : 'messages' } 
   if (r.workers <= 1) return;
   if (team.runId === r.id && team.helpers.length === r.workers - 1 && team.mode === mode) return;
   try {
-    await resize(r.workers - 1);
+    await resize(r.workers - 1, w.cl.simd);
     await detach();
     const key = `${r.images}|${r.labels}|${r.nTrain}|${r.settings.shufflePixels}`;
     if (team.dataKey !== key) {
@@ -120,8 +123,10 @@ export async function ready(w, r, { mode = canShare() ? 'shared' : 'messages' } 
       }));
       team.dataKey = key;
     }
-    const s = r.settings;
-    await Promise.all(team.helpers.map((h) => h.call('model', { spec: s.spec, seed: s.seed, loss: LOSS[s.loss] })));
+    const s = r.settings, now = w.model.settings;
+    await Promise.all(team.helpers.map((h) => h.call('model', {
+      spec: s.spec, seed: s.seed, loss: now.loss, optimizer: now.optimizer, lr: now.lr, momentum: now.momentum, l2: now.l2,
+    })));
     team.runId = r.id;
     team.floats = w.model.paramFloats;
     w.cl.free(team.scratch);
@@ -130,6 +135,8 @@ export async function ready(w, r, { mode = canShare() ? 'shared' : 'messages' } 
     if (mode === 'shared') {
       const sab = new SharedArrayBuffer(exchangeBytes(r.workers, team.floats));
       team.x = new Exchange(sab, r.workers, team.floats);
+      team.x.params.set(w.model.paramsView());
+      team.k = 0;
       team.attached = team.helpers.map((h, i) => h.call('attach', { sab, rank: i + 1, workers: r.workers }));
       await attachedAll(team.x, team.attached);
     }
@@ -157,37 +164,44 @@ export async function step(w, r, idxPtr, n) {
   const { cl, model: net } = w;
   const W = r.workers;
   const idx = cl.i32(idxPtr, n);
-  /** @type {Promise<any>[] | null} */
-  let calls = null;
+  /** @type {Promise<any>[]} */
+  let calls = [];
   if (team.mode === 'shared') {
-    team.x.params.set(net.paramsView());
     team.x.idx.set(idx);
-    team.x.send(CMD_STEP, n);
+    team.x.send(CMD_STEP, n, net.settings.lr);
   } else {
     const params = net.paramsView();
     calls = team.helpers.map((h, i) => {
       const [lo, hi] = partOf(n, W, i + 1);
+      if (hi === lo) return null; // a batch smaller than the team: this helper has no part
       const p = params.slice(), part = idx.slice(lo, hi); // slice: one memcpy (Float32Array.from iterates)
       return h.call('part', { params: p, idx: part, batch: n }, [p.buffer, part.buffer]);
-    });
+    }).filter(Boolean);
   }
   const [lo, hi] = partOf(n, W, 0);
   let own;
   try {
-    own = net.gradientsIdx(r.images, r.labels, idxPtr + 4 * lo, hi - lo, n);
+    own = { ...net.gradientsIdx(r.images, r.labels, idxPtr + 4 * lo, hi - lo, n), diverged: false };
   } catch (e) {
     if (!(e instanceof ConvlabError && e.status === STATUS.diverged)) throw e;
     own = { loss: NaN, correct: 0, n: hi - lo, diverged: true };
   }
-  const parts = calls ? await Promise.all(calls) : team.x.collect();
-  if (own.diverged || parts.some((p) => p.diverged)) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
-  let loss = own.loss * own.n, correct = own.correct;
-  parts.forEach((p, i) => {
-    cl.f32(team.scratch, team.floats).set(calls ? p.grads : team.x.slot(i + 1));
-    net.addGradients(team.scratch);
-    loss += p.loss * p.n;
-    correct += p.correct;
-  });
+  let parts;
+  if (team.mode === 'shared') {
+    parts = combine(team.x, ++team.k, 0, own, net, cl, team.scratch);
+  } else {
+    const helpers = await Promise.all(calls);
+    parts = [own, ...helpers];
+    if (!parts.some((p) => p.diverged)) {
+      for (const p of helpers) {
+        cl.f32(team.scratch, team.floats).set(p.grads);
+        net.addGradients(team.scratch);
+      }
+    }
+  }
+  if (parts.some((p) => p.diverged)) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
   net.applyGradients();
+  let loss = 0, correct = 0;
+  for (const p of parts) if (p.n) { loss += p.loss * p.n; correct += p.correct; }
   return { loss: loss / n, correct, n };
 }
