@@ -3,11 +3,14 @@
 // link; a few batches from the same seed with 1 and with 2 workers, each
 // twice, read back through the page's saved model file: the same count gives
 // the same weights bit for bit, 2 workers stay close to 1 (the sums over the
-// batch in another order), and the run says how many workers train it.
+// batch in another order), and the run says how many workers train it. The
+// same on a cross-origin isolated page (the helpers trade through shared
+// memory, exchange.js): the same weights as through messages, bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { useSiteAndBrowser } from './helpers.mjs';
+import { useSiteAndBrowser, SITE } from './helpers.mjs';
+import { startServer } from '../../scripts/serve.mjs';
 import { openTrain, loadData, runMessage, until } from './train-helpers.mjs';
 
 const env = useSiteAndBrowser();
@@ -15,6 +18,8 @@ const env = useSiteAndBrowser();
 const SPEC = 'conv3x3x4-relu-maxpool2-dense10-softmax';
 const PARAMS = 4 * 9 + 4 + 4 * 13 * 13 * 10 + 10; // conv3x3x4 and dense10 after the pooling
 const STEPS = 6;
+
+const runsOf = {};
 
 /** The weights of a convlab model file: the values before its CRC (cl_nn.h's format). */
 function weightsOf(bytes) {
@@ -47,6 +52,7 @@ test('the Workers chooser: all cores or 1..N, in the link; the same count gives 
   await loadData(page);
 
   const runs = {};
+  runsOf.messages = runs;
   for (const workers of ['1', '2', '2', '1']) {
     await chooser.selectOption(workers);
     await until(async () => new URL(page.url()).hash.includes(`workers=${workers}`), `workers=${workers} in the link`);
@@ -76,4 +82,19 @@ test('the Workers chooser: all cores or 1..N, in the link; the same count gives 
   await page.reload();
   assert.equal(await chooser.inputValue(), String(cores + 2));
   assert.match(await chooser.locator('option:checked').textContent(), new RegExp(`\\(${cores} on this device\\)`));
+});
+
+test('cross-origin isolated, the workers share memory: the same weights as through messages, bit for bit', async () => {
+  assert.ok(runsOf.messages, 'the test before ran');
+  const isolated = await startServer({ root: SITE, isolate: true });
+  try {
+    const page = await env.newPage();
+    await openTrain(page, isolated.url, `#arch=custom&spec=${SPEC}&bs=32&lr=0.05&opt=sgd&epochs=1&seed=5&best=0&workers=2`);
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+    await loadData(page);
+    const w = await stepsAndSave(page);
+    assert.deepEqual(w, runsOf.messages['2'][0]);
+  } finally {
+    isolated.server.close();
+  }
 });
