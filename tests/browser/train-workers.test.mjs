@@ -62,7 +62,16 @@ test('the Workers chooser: all cores or 1..N, in the link; the same count gives 
   await chooser.selectOption('2');
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await runMessage(page).filter({ hasText: /^Training .*each split over 2 workers\./ }).waitFor();
-  assert.equal(await page.locator('[data-stat="workers"]').textContent(), '2');
+  await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === '2', 'Workers 2 in the run’s numbers');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor();
+  // all cores, without shared memory (this server sends no COOP/COEP): the MLP, whose gradient is
+  // large for its compute, trains in one worker, and says why
+  await chooser.selectOption('all');
+  await page.getByLabel('Model spec').fill('dense128-relu-dense10-softmax');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await runMessage(page).filter({ hasText: /in one worker \(without shared memory, trading this network’s large gradients/ }).waitFor();
+  await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === '1', 'Workers 1 in the run’s numbers');
   await page.getByRole('button', { name: 'Stop' }).click();
 
   assert.deepEqual(runs['1'][1], runs['1'][0], '1 worker: the same weights twice');

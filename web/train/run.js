@@ -14,6 +14,7 @@ import { betterRate, formatRate } from './advice.js';
 import { split, needData, imagePointers } from './dataset.js';
 import { batchesDone } from './network.js';
 import * as team from './team.js';
+import { multiplyAdds } from './cost.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -93,6 +94,7 @@ export function startRun(w, s) {
   const order = w.cl.alloc(4 * nTrain);
   const batches = Math.ceil(nTrain / s.batch);
   const device = team.deviceWorkers();
+  const crew = team.teamSize(s, multiplyAdds(net.layers()), net.paramFloats);
   w.run = {
     id: s.runId,
     settings: s,
@@ -122,11 +124,10 @@ export function startRun(w, s) {
     lastGood: null,
     looping: false,  // a loop is going or about to (later)
     viewMs: 0,       // time in the live network view (network.js batchesDone)
-    // workers that train each batch (team.js): the settings' count (0: all), at most the device's
-    workers: Math.max(1, Math.min(s.workers > 0 ? s.workers : device, device)),
-    teamNote: '',    // why fewer workers train than were asked for
+    workers: crew.workers, // workers that train each batch (team.js teamSize)
+    teamNote: crew.note,   // why fewer workers train than were asked for
   };
-  return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal, workers: w.run.workers, deviceWorkers: device };
+  return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal, workers: w.run.workers, deviceWorkers: device, teamNote: crew.note };
 }
 
 /** Ends the run under way without a word to the page (a reset, a new model). @param {WorkerState} w */

@@ -38,6 +38,32 @@ export function deviceWorkers() {
 }
 
 /**
+ * Multiply-adds of one batch's forward pass per float of the gradient below
+ * which "all cores" without shared memory trains in one worker: there each
+ * batch's gradient makes a postMessage round trip per helper and four copies,
+ * which the split compute must pay for. Measured in Chromium on the 2-core
+ * machine of README's Performance: a round trip 0.1-0.2 ms with a small
+ * buffer, 0.4-0.7 ms with the MLP's 407 KB, against 0.35 ms for the MLP's whole
+ * batch (32 per float: one worker) and 1.7 ms for the reference CNN's (1,170
+ * per float: a team). Depends only on the model, never on a timing, so a link
+ * gives the same run on the same device every time.
+ */
+export const MESSAGE_WORTH = 200;
+
+/**
+ * How many workers train run r: the settings' count, at most the device's;
+ * "all" (0) without shared memory falls to 1 for a network whose gradient is
+ * large for its compute (MESSAGE_WORTH). { workers, note }: note says why fewer.
+ * @param {{ workers?: number, batch: number }} s  @param {number} macs  multiply-adds per example  @param {number} floats  of the gradient
+ */
+export function teamSize(s, macs, floats) {
+  const device = deviceWorkers();
+  const workers = Math.max(1, Math.min(s.workers > 0 ? s.workers : device, device));
+  if (s.workers > 0 || workers === 1 || canShare() || (macs * s.batch) / floats >= MESSAGE_WORTH) return { workers, note: '' };
+  return { workers: 1, note: 'without shared memory, trading this network’s large gradients every batch costs more than another core saves; choose a number of workers to try it' };
+}
+
+/**
  * The team's state, kept in the worker between runs (helpers take time to start
  * and hold a copy of the images).
  */

@@ -60,7 +60,7 @@ export async function start(page, values = null, name = null) {
     state.phase = 'running';
     modelReplaced(page, v.shuffle);
     run.info = info;
-    page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch, ${workersWords(info.workers)}.`);
+    page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch, ${workersWords(info.workers)}${info.teamNote ? ` (${info.teamNote})` : ''}.`);
     keepRunStart(page, run);
     network.follow(page);
   } catch (e) {
