@@ -126,6 +126,7 @@ export function startRun(w, s) {
     viewMs: 0,       // time in the live network view (network.js batchesDone)
     workers: crew.workers, // workers that train each batch (team.js teamSize)
     teamNote: crew.note,   // why fewer workers train than were asked for
+    exchange: undefined,   // how the team trades gradients, once it is ready: 'shared' | 'messages' (team.js)
   };
   return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal, workers: w.run.workers, deviceWorkers: device, teamNote: crew.note };
 }
@@ -247,7 +248,7 @@ export async function stepOnce(w, r) {
   }
   const n = Math.min(r.settings.batch, r.nTrain - r.pos);
   if (r.workers > 1) {
-    await team.ready(w, r, r.settings.exchange ? { mode: r.settings.exchange } : undefined);
+    await team.ready(w, r);
     if (w.run !== r) throw new Superseded('the run ended while its workers started');
   }
   const t0 = performance.now();

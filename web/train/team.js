@@ -113,7 +113,7 @@ async function resize(count, simd = true) {
 
 /**
  * Waits until every helper has entered its shared-memory loop (each adds 1 to
- * the done count as it does); throws when one cannot (its attach failed: the
+ * the arrivals as it does); throws when one cannot (its attach failed: the
  * memory could not be shared with it) or none did within ATTACH_MS.
  */
 async function attachedAll(x, attached) {
@@ -129,12 +129,16 @@ async function attachedAll(x, attached) {
 
 /**
  * Makes the team of run r ready: W - 1 helpers with r's images and a model
- * of its spec, and the exchange. r.workers falls to 1 (with r.teamNote saying
- * why) when helpers cannot be had.
+ * of its spec, and the exchange: r.exchange, 'shared' where the page can
+ * share memory (or what r.settings.exchange asks, for the bench), else
+ * 'messages'; it becomes 'messages' when the helpers cannot take the shared
+ * memory, and r.workers 1 (with r.teamNote saying why) when helpers cannot be had.
  * @param {WorkerState} w
  */
-export async function ready(w, r, { mode = canShare() ? 'shared' : 'messages' } = {}) {
+export async function ready(w, r) {
   if (r.workers <= 1) return;
+  r.exchange ??= r.settings.exchange ?? (canShare() ? 'shared' : 'messages');
+  const mode = r.exchange;
   if (team.runId === r.id && team.helpers.length === r.workers - 1 && team.mode === mode) return;
   try {
     await resize(r.workers - 1, w.cl.simd);
@@ -143,8 +147,8 @@ export async function ready(w, r, { mode = canShare() ? 'shared' : 'messages' } 
     if (team.dataKey !== key) {
       team.dataKey = '';
       await Promise.all(team.helpers.map((h) => {
-        const images = Uint8Array.from(w.cl.u8(r.images, r.nTrain * IMAGE_PIXELS));
-        const labels = Uint8Array.from(w.cl.u8(r.labels, r.nTrain));
+        const images = w.cl.u8(r.images, r.nTrain * IMAGE_PIXELS).slice(); // slice: one memcpy
+        const labels = w.cl.u8(r.labels, r.nTrain).slice();
         return h.call('data', { images, labels }, [images.buffer, labels.buffer]);
       }));
       team.dataKey = key;
@@ -170,7 +174,9 @@ export async function ready(w, r, { mode = canShare() ? 'shared' : 'messages' } 
     if (mode === 'shared') {
       // memory that cannot be shared with them: the helpers take messages instead
       team.runId = null;
-      return ready(w, r, { mode: 'messages' }).then(() => { r.teamNote ||= `the workers trade by messages: ${e.message}`; });
+      r.exchange = 'messages';
+      r.teamNote ||= `the workers trade by messages: ${e.message}`;
+      return ready(w, r);
     }
     r.teamNote = `training in one worker: helpers could not start (${e.message})`;
     r.workers = 1;
