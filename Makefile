@@ -91,8 +91,10 @@ $(NATIVE_OPT)/%: tools/%.c $(NATIVE_OPT)/libconvlab.a
 install:
 	@bash scripts/install.sh
 
+# ISOLATE=1 (the default): cross-origin isolated, so the train page's workers share memory
+ISOLATE ?= 1
 serve: install dist
-	node scripts/serve.mjs --root $(SITE) --port $(PORT)
+	node scripts/serve.mjs --root $(SITE) --port $(PORT) $(if $(filter 1,$(ISOLATE)),--isolate)
 
 # The site's JS against its JSDoc types (tsconfig.json): TypeScript's checker, no build step.
 test-types:

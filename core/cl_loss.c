@@ -11,9 +11,10 @@ static float target(int k, int label, int j)
     return k == 1 ? (float)label : (float)(j == label);
 }
 
-double cl_loss_xent(const float *z, const float *p, const uint8_t *labels, int n, int k, float *dz)
+double cl_loss_xent(const float *z, const float *p, const uint8_t *labels, int n, int k, int batch,
+                    float *dz)
 {
-    const float scale = 1.0f / (float)n;
+    const float scale = 1.0f / (float)batch;
     double s = 0.0;
     for (int r = 0; r < n; r++) {
         const float *zr = z + (size_t)r * k, *pr = p + (size_t)r * k;
@@ -30,9 +31,10 @@ double cl_loss_xent(const float *z, const float *p, const uint8_t *labels, int n
     return s;
 }
 
-double cl_loss_bce(const float *z, const float *p, const uint8_t *labels, int n, int k, float *dz)
+double cl_loss_bce(const float *z, const float *p, const uint8_t *labels, int n, int k, int batch,
+                   float *dz)
 {
-    const float scale = 1.0f / ((float)n * (float)k);
+    const float scale = 1.0f / ((float)batch * (float)k);
     double s = 0.0;
     for (int r = 0; r < n; r++) {
         const float *zr = z + (size_t)r * k, *pr = p + (size_t)r * k;
@@ -46,9 +48,9 @@ double cl_loss_bce(const float *z, const float *p, const uint8_t *labels, int n,
     return s;
 }
 
-double cl_loss_mse(const float *y, const uint8_t *labels, int n, int k, float *dy)
+double cl_loss_mse(const float *y, const uint8_t *labels, int n, int k, int batch, float *dy)
 {
-    const float scale = 1.0f / ((float)n * (float)k);
+    const float scale = 1.0f / ((float)batch * (float)k);
     double s = 0.0;
     for (int r = 0; r < n; r++)
         for (int j = 0; j < k; j++) {

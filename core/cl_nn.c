@@ -400,8 +400,8 @@ static int predicted(const cl_nn *m, const float *y)
  * optional confusion counts; with delta, writes dJ/d(output) of the mean loss
  * and returns the layer where backward starts (the fused softmax/sigmoid
  * cross-entropies skip the output layer and give dJ/dlogits). */
-static int loss_eval(cl_nn *m, const uint8_t *labels, int n, int delta, double *sum, int *correct,
-                     int32_t *confusion)
+static int loss_eval(cl_nn *m, const uint8_t *labels, int n, int batch, int delta, double *sum,
+                     int *correct, int32_t *confusion)
 {
     const int L = m->nl - 1, K = m->outputs;
     const float *y = m->layer[L].out;
@@ -415,13 +415,13 @@ static int loss_eval(cl_nn *m, const uint8_t *labels, int n, int delta, double *
     *correct = ok;
     switch (m->loss) {
     case CL_LOSS_XENT:
-        *sum = cl_loss_xent(z, y, labels, n, K, delta ? m->layer[L - 1].dout : NULL);
+        *sum = cl_loss_xent(z, y, labels, n, K, batch, delta ? m->layer[L - 1].dout : NULL);
         return L - 1;
     case CL_LOSS_BCE:
-        *sum = cl_loss_bce(z, y, labels, n, K, delta ? m->layer[L - 1].dout : NULL);
+        *sum = cl_loss_bce(z, y, labels, n, K, batch, delta ? m->layer[L - 1].dout : NULL);
         return L - 1;
     default:
-        *sum = cl_loss_mse(y, labels, n, K, delta ? m->layer[L].dout : NULL);
+        *sum = cl_loss_mse(y, labels, n, K, batch, delta ? m->layer[L].dout : NULL);
         return L;
     }
 }
@@ -496,13 +496,14 @@ static void load_u8(cl_nn *m, const uint8_t *images, const int32_t *idx, int n)
 }
 
 /* forward, loss, backward and (if update) the optimiser step on the n
- * examples already in layer 0; labels[0..n-1] in batch order. */
-static cl_status run_step(cl_nn *m, const uint8_t *labels, int n, int update)
+ * examples already in layer 0; labels[0..n-1] in batch order; the gradient
+ * is that of the mean loss over batch >= n examples (n of them here). */
+static cl_status run_step(cl_nn *m, const uint8_t *labels, int n, int batch, int update)
 {
     forward(m, n);
     double sum;
     int correct;
-    int start = loss_eval(m, labels, n, 1, &sum, &correct, NULL);
+    int start = loss_eval(m, labels, n, batch, 1, &sum, &correct, NULL);
     m->last_loss = (float)(sum / n);
     m->last_correct = correct;
     if (!isfinite(sum) || !isfinite(m->last_loss)) return CL_ERR_DIVERGED;
@@ -511,11 +512,13 @@ static cl_status run_step(cl_nn *m, const uint8_t *labels, int n, int update)
     return update ? apply_update(m) : CL_OK;
 }
 
-cl_status cl_nn_train_step_idx(cl_nn *m, const uint8_t *images, const uint8_t *labels,
-                               const int32_t *idx, int n)
+/* The examples idx[0..n-1] (or 0..n-1) in layer 0, then run_step. */
+static cl_status step_idx(cl_nn *m, const uint8_t *images, const uint8_t *labels, const int32_t *idx,
+                          int n, int batch, int update)
 {
     cl_status st = check_batch(m, images, NULL, n);
     if (st != CL_OK) return st;
+    if (batch < n || batch > CL_NN_MAX_BATCH) return CL_ERR_SIZE;
     if (!labels) return CL_ERR_NULL;
     uint8_t lab[CL_NN_MAX_BATCH];
     for (int i = 0; i < n; i++) {
@@ -525,7 +528,13 @@ cl_status cl_nn_train_step_idx(cl_nn *m, const uint8_t *images, const uint8_t *l
     if ((st = check_batch(m, images, lab, n)) != CL_OK) return st;
     if ((st = ensure_capacity(m, n)) != CL_OK) return st;
     load_u8(m, images, idx, n);
-    return run_step(m, lab, n, 1);
+    return run_step(m, lab, n, batch, update);
+}
+
+cl_status cl_nn_train_step_idx(cl_nn *m, const uint8_t *images, const uint8_t *labels,
+                               const int32_t *idx, int n)
+{
+    return step_idx(m, images, labels, idx, n, n, 1);
 }
 
 cl_status cl_nn_train_step(cl_nn *m, const uint8_t *images, const uint8_t *labels, int n)
@@ -540,7 +549,7 @@ static cl_status step_f32(cl_nn *m, const float *x, const uint8_t *labels, int n
     if (!labels) return CL_ERR_NULL;
     if ((st = ensure_capacity(m, n)) != CL_OK) return st;
     memcpy(m->layer[0].out, x, m->layer[0].size * (size_t)n * sizeof(float));
-    return run_step(m, labels, n, update);
+    return run_step(m, labels, n, n, update);
 }
 
 cl_status cl_nn_train_step_f32(cl_nn *m, const float *x, const uint8_t *labels, int n)
@@ -551,6 +560,32 @@ cl_status cl_nn_train_step_f32(cl_nn *m, const float *x, const uint8_t *labels, 
 cl_status cl_nn_gradients_f32(cl_nn *m, const float *x, const uint8_t *labels, int n)
 {
     return step_f32(m, x, labels, n, 0);
+}
+
+/* ------------------------------------------------- data-parallel training */
+
+cl_status cl_nn_gradients_idx(cl_nn *m, const uint8_t *images, const uint8_t *labels,
+                              const int32_t *idx, int n, int batch)
+{
+    return step_idx(m, images, labels, idx, n, batch, 0);
+}
+
+int cl_nn_param_floats(const cl_nn *m) { return m ? (int)m->P : 0; }
+float *cl_nn_params(cl_nn *m) { return m ? bank(m, m->cur) : NULL; }
+float *cl_nn_grads(cl_nn *m) { return m ? m->grad : NULL; }
+
+cl_status cl_nn_add_gradients(cl_nn *m, const float *g)
+{
+    if (!m || !g) return CL_ERR_NULL;
+    /* one add per element, in element order: the same bits on every build */
+    for (size_t i = 0; i < m->P; i++) m->grad[i] += g[i];
+    return CL_OK;
+}
+
+cl_status cl_nn_apply_gradients(cl_nn *m)
+{
+    if (!m) return CL_ERR_NULL;
+    return apply_update(m);
 }
 
 float cl_nn_loss(const cl_nn *m) { return m ? m->last_loss : 0.0f; }
@@ -624,7 +659,7 @@ cl_status cl_nn_evaluate(cl_nn *m, const uint8_t *images, const uint8_t *labels,
         if (st != CL_OK) return st;
         double s;
         int k;
-        loss_eval(m, labels + at, c, 0, &s, &k, m->confusion);
+        loss_eval(m, labels + at, c, c, 0, &s, &k, m->confusion);
         total += s;
         ok += k;
     }

@@ -215,6 +215,52 @@ CL_API cl_status cl_nn_shuffle(cl_nn *m, int32_t *idx, int n);
  * For tests and for pages that show gradients. */
 CL_API cl_status cl_nn_gradients_f32(cl_nn *m, const float *x, const uint8_t *labels, int n);
 
+/* ---- data-parallel training ----
+ * One batch of B examples split over W engines (workers), each a model with
+ * the same spec, seed and weights. Each computes the gradient of its part
+ * (cl_nn_gradients_idx with batch = B: the gradient of the batch's mean loss
+ * that its examples contribute); the parts are summed in a fixed order,
+ * g = ((g_0 + g_1) + g_2) + ..., into one model's gradient buffer
+ * (cl_nn_add_gradients), which takes the optimiser step (cl_nn_apply_gradients)
+ * and hands its new parameters (cl_nn_params, cl_nn_param_floats floats) to
+ * the others. The same parts in the same order give the same bits, run after
+ * run; W = 1 (one part, no add) is cl_nn_train_step_idx bit for bit. Other W
+ * differ from it only in the order of the sums over the batch (the GEMMs of
+ * the weight gradients): a few units in the last place of each gradient.
+ *
+ *     for (k = 0; k < W; k++)   // in parallel, on engine k: examples [lo_k, hi_k) of the batch
+ *         cl_nn_gradients_idx(e[k], images, labels, order + lo_k, hi_k - lo_k, B);
+ *     for (k = 1; k < W; k++) cl_nn_add_gradients(e[0], cl_nn_grads(e[k]));   // a copy, between workers
+ *     st = cl_nn_apply_gradients(e[0]);
+ *     for (k = 1; k < W; k++)
+ *         memcpy(cl_nn_params(e[k]), cl_nn_params(e[0]), 4 * cl_nn_param_floats(e[0]));
+ */
+
+/* Forward and backward on the n examples idx[0..n-1] (as cl_nn_train_step_idx)
+ * without the update: the gradient buffer holds the gradient of the mean data
+ * loss over a batch of `batch` examples (n <= batch <= CL_NN_MAX_BATCH, else
+ * CL_ERR_SIZE) that these n contribute: batch = n is the whole batch's. The
+ * L2 term is left to the update. cl_nn_loss() and cl_nn_correct() are of these
+ * n (mean and count). CL_ERR_DIVERGED if their loss is not finite. */
+CL_API cl_status cl_nn_gradients_idx(cl_nn *m, const uint8_t *images, const uint8_t *labels,
+                                     const int32_t *idx, int n, int batch);
+/* The floats of the parameter block and of the gradient buffer: every layer's
+ * weights, then every layer's biases, each tensor starting at a multiple of 4
+ * floats (padding between them is 0). >= cl_nn_param_count(). */
+CL_API int cl_nn_param_floats(const cl_nn *m);
+/* The current parameters, cl_nn_param_floats() floats; writable (a worker
+ * receives the trained model's). Moves after every update: get it again. */
+CL_API float *cl_nn_params(cl_nn *m);
+/* The gradient buffer, cl_nn_param_floats() floats; writable. */
+CL_API float *cl_nn_grads(cl_nn *m);
+/* grads[i] += g[i] for every i, one add each, in order. */
+CL_API cl_status cl_nn_add_gradients(cl_nn *m, const float *g);
+/* The optimiser step (learning rate, L2 on the weights, momentum or Adam
+ * state, step count) from the gradient buffer, as cl_nn_train_step_idx takes
+ * it after its backward pass; CL_ERR_DIVERGED, nothing changed, if a new
+ * value is not finite. */
+CL_API cl_status cl_nn_apply_gradients(cl_nn *m);
+
 /* ---- inference and inspection ---- */
 
 /* Runs the forward pass on n images; then cl_nn_layer_output(m, i) holds every

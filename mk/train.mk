@@ -22,3 +22,10 @@ $(QUICK_PACK) $(SITE)/data/sizes.json &: scripts/quick-pack.mjs scripts/idx.mjs 
 	node scripts/quick-pack.mjs --from $(FASHION_DIR) --to $(SITE)/data
 
 dist: $(QUICK_PACK) $(SITE)/data/sizes.json
+
+# The costs of data-parallel training one at a time, and the epoch on 1, 2, 4
+# and 8 cores they give (tools/bench-parallel.mjs; README, Performance). Part of make bench.
+.PHONY: bench-parallel
+bench-parallel: dist
+	node tools/bench-parallel.mjs
+bench: bench-parallel

@@ -2,7 +2,7 @@
 // only files whose real path (symbolic links resolved) lies inside --root or
 // a mount (no directory listing, no path escaping them).
 //
-//   node scripts/serve.mjs --root build/site --port 8000
+//   node scripts/serve.mjs --root build/site --port 8000 [--isolate]
 //
 // Also importable: startServer({ root, port, mounts, isolate }) returns
 // { server, url } (tests and benchmarks start one on a free port; `mounts`
@@ -12,7 +12,9 @@
 // same text as the pages' meta (scripts/csp.mjs); mounts of other folders do
 // not (the TensorFlow.js benchmark page is not held to it). `isolate: true`
 // adds the cross-origin isolation headers (COOP same-origin, COEP
-// require-corp) that SharedArrayBuffer needs; the pages do not use it yet.
+// require-corp) that SharedArrayBuffer needs: the train page's workers then
+// trade gradients through shared memory (web/train/team.js); `make serve`
+// sends them (--isolate; ISOLATE=0 serves as a plain static host does).
 //
 // A file is opened once and its size and bytes are read from that handle: a
 // file deleted before that (make clean during make serve) is a 404, one
@@ -153,7 +155,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   };
   const root = opt('--root', 'build/site');
   const port = Number(opt('--port', process.env.PORT ?? 8000));
-  startServer({ root, port, quiet: false })
+  startServer({ root, port, quiet: false, isolate: args.includes('--isolate') })
     .then(({ url }) => console.log(`convlab: serving ${root} on ${url} (Ctrl-C to stop)`))
     .catch((e) => {
       console.error(`serve: ${e.code === 'EADDRINUSE' ? `port ${port} is in use; try make serve PORT=8001` : e.message}`);

@@ -52,6 +52,9 @@ async function use(c) {
 export async function init() {
   if (!tf || !tf.wasm) throw new Error('TensorFlow.js did not load from ../__tfjs/ (is node_modules installed?)');
   tf.wasm.setWasmPaths(new URL('../__tfjs/tfjs-backend-wasm/dist/', location.href).href);
+  // ?threads=N: the wasm backend's thread pool (it needs a cross-origin isolated page; train-workers.bench.mjs)
+  const threads = Number(new URLSearchParams(location.search).get('threads'));
+  if (threads > 0) tf.wasm.setThreadsCount(threads);
   env.cl.simd = await loadConvlab({ simd: true });
   env.cl.scalar = await loadConvlab({ simd: false });
   if (!env.cl.simd.simd) throw new Error('this browser does not run the SIMD build');

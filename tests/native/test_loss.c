@@ -68,9 +68,9 @@ static double run(int kind, const float *v, const uint8_t *labels, int n, int k,
     float *p = malloc(sizeof(float) * nv);
     if (kind == XENT) cl_softmax_forward(v, p, n, (size_t)k);
     if (kind == BCE) cl_sigmoid_forward(v, p, nv);
-    const double s = kind == XENT  ? cl_loss_xent(v, p, labels, n, k, d)
-                     : kind == BCE ? cl_loss_bce(v, p, labels, n, k, d)
-                                   : cl_loss_mse(v, labels, n, k, d);
+    const double s = kind == XENT  ? cl_loss_xent(v, p, labels, n, k, n, d)
+                     : kind == BCE ? cl_loss_bce(v, p, labels, n, k, n, d)
+                                   : cl_loss_mse(v, labels, n, k, n, d);
     free(p);
     return s;
 }
@@ -124,11 +124,43 @@ static void test_large_logits(void **state)
     assert_true(d[0] == -1.0f);
 }
 
+/* A part of a batch (rows lo..hi of B, batch = B): its rows of the whole
+ * batch's gradient bit for bit, and its share of the sum (data-parallel steps). */
+static void test_part_of_batch(void **state)
+{
+    (void)state;
+    enum { B = 7, K = 5 };
+    uint32_t seed = 4;
+    uint8_t labels[B];
+    for (int r = 0; r < B; r++) labels[r] = (uint8_t)(t_rand(&seed) % K);
+    float *z = t_floats(B * K, &seed, -3, 3), p[B * K], whole[B * K], part[B * K];
+    for (int kind = XENT; kind <= MSE; kind++) {
+        if (kind == XENT) cl_softmax_forward(z, p, B, K);
+        if (kind == BCE) cl_sigmoid_forward(z, p, (size_t)B * K);
+        const float *v = z; /* MSE reads y (here z), the cross-entropies z and p */
+        double all = kind == XENT  ? cl_loss_xent(v, p, labels, B, K, B, whole)
+                     : kind == BCE ? cl_loss_bce(v, p, labels, B, K, B, whole)
+                                   : cl_loss_mse(v, labels, B, K, B, whole);
+        double sum = 0;
+        for (int lo = 0; lo < B; lo += 3) {
+            int n = lo + 3 <= B ? 3 : B - lo;
+            const size_t at = (size_t)lo * K;
+            sum += kind == XENT  ? cl_loss_xent(v + at, p + at, labels + lo, n, K, B, part + at)
+                   : kind == BCE ? cl_loss_bce(v + at, p + at, labels + lo, n, K, B, part + at)
+                                 : cl_loss_mse(v + at, labels + lo, n, K, B, part + at);
+        }
+        assert_same_f32(part, whole, (size_t)B * K);
+        assert_true(fabs(sum - all) <= 1e-12 * fabs(all));
+    }
+    free(z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_double),
         cmocka_unit_test(test_large_logits),
+        cmocka_unit_test(test_part_of_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,3 +72,24 @@ test('per-layer fields keep what was typed; new layers get sensible sizes within
   assert.deepEqual(layerValues(['8', '16', '32'], 1, 'filter'), ['8', '16', '32'], 'kept beyond the count');
   assert.deepEqual(layerValues(['x'], 2, 'filter'), ['x', '8']);
 });
+
+test('the number of workers: all cores by default, a count in the link, refused beyond the limit', async () => {
+  const { validateSettings, workerSettings } = await import('../../web/train/state.js');
+  const { MAX_WORKERS } = await import('../../web/lib/limits.js');
+  const d = defaultSettings();
+  assert.equal(d.workers, 'all');
+  assert.match(encodeHash(d), /(^|&)workers=all(&|$)/);
+  assert.match(encodeHash({ ...d, workers: '2' }), /(^|&)workers=2(&|$)/);
+  assert.equal(decodeHash('#workers=2').settings.workers, '2');
+  assert.equal(decodeHash('#workers=all').settings.workers, 'all');
+  assert.equal(decodeHash(`#workers=${MAX_WORKERS}`).settings.workers, String(MAX_WORKERS));
+  for (const bad of ['0', String(MAX_WORKERS + 1), '1.5', 'many']) {
+    const r = decodeHash(`#workers=${bad}`);
+    assert.equal(r.settings.workers, 'all', bad);
+    assert.deepEqual(r.ignored.map((i) => i.key), ['workers'], bad);
+  }
+  const values = (workers) => validateSettings({ ...d, workers }, { trainSize: 10000 }).values;
+  assert.equal(values('all').workers, 0, 'all: 0, the worker takes one per core');
+  assert.equal(values('3').workers, 3);
+  assert.equal(workerSettings(values('2'), { id: 1 }).workers, 2);
+});

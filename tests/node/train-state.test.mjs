@@ -103,7 +103,7 @@ test('runs: names say what differs from the usual, colours go round, the worker 
   assert.equal(runs[1].forgetEpoch, 3);
   assert.deepEqual(workerSettings(v, runs[1]), {
     runId: 2, spec: 'dense128-relu-dense10-softmax', seed: 1, batch: 32, lr: 0.05, epochs: 10, l2: 0.0001, loss: 'mse',
-    optimizer: 'sgd', momentum: 0.9, shufflePixels: true, lrDecay: 0.75, keepBest: true,
+    optimizer: 'sgd', momentum: 0.9, shufflePixels: true, lrDecay: 0.75, keepBest: true, workers: 0,
   });
   assert.equal(workerSettings(check({ decay: '1', best: false }).values, runs[1]).keepBest, false);
 });

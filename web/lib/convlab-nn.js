@@ -147,6 +147,30 @@ export class Network {
     return { loss: this.ex.cl_nn_loss(this.ptr), correct: this.ex.cl_nn_correct(this.ptr), n };
   }
 
+  // ---- data-parallel training (core/cl_nn.h): one batch over several engines ----
+
+  /** Floats of the parameter block and of the gradient buffer (padding included). */
+  get paramFloats() { return this.ex.cl_nn_param_floats(this.ptr); }
+  /** A view of the current parameters in WASM memory (it moves after every update, and a grown memory detaches it). */
+  paramsView() { return this.cl.f32(this.ex.cl_nn_params(this.ptr), this.paramFloats); }
+  /** A view of the gradient buffer in WASM memory (detached when memory grows). */
+  gradsView() { return this.cl.f32(this.ex.cl_nn_grads(this.ptr), this.paramFloats); }
+
+  /**
+   * Forward and backward on images[idx[i]], i < n, without the update: the
+   * gradient buffer gets these n examples' share of the gradient of a batch of
+   * `batch` examples (n <= batch). Returns { loss, correct, n } of these n;
+   * throws ConvlabError (STATUS.diverged: their loss is not finite).
+   */
+  gradientsIdx(imagesPtr, labelsPtr, idxPtr, n, batch) {
+    this.cl.check(this.ex.cl_nn_gradients_idx(this.ptr, imagesPtr, labelsPtr, idxPtr, n, batch), 'gradients');
+    return { loss: this.ex.cl_nn_loss(this.ptr), correct: this.ex.cl_nn_correct(this.ptr), n };
+  }
+  /** gradients += g, element by element in order (g: WASM pointer to paramFloats floats). */
+  addGradients(gPtr) { this.cl.check(this.ex.cl_nn_add_gradients(this.ptr, gPtr), 'adding gradients'); }
+  /** The optimiser step from the gradient buffer; throws ConvlabError (STATUS.diverged: nothing changed). */
+  applyGradients() { this.cl.check(this.ex.cl_nn_apply_gradients(this.ptr), 'training step'); }
+
   /** Loss, accuracy and the (K, K) confusion matrix [true][predicted] on n examples. */
   evaluate(imagesPtr, labelsPtr, n) {
     this.cl.check(this.ex.cl_nn_evaluate(this.ptr, imagesPtr, labelsPtr, n), 'evaluation');

@@ -93,6 +93,13 @@ export const PRESET_SPECS = Object.freeze({
   cnn: 'conv3x3x8-relu-maxpool2-conv3x3x16-relu-dense64-relu-dense10-softmax',
 });
 
+/**
+ * Most workers that train one batch together (the train page's worker and its
+ * helpers, train/team.js): a link may ask for up to this many; a device uses
+ * at most its logical cores.
+ */
+export const MAX_WORKERS = 32;
+
 /** Where earlier versions of the lab kept downloaded data (Cache Storage): read once and moved to DATA_DB. */
 export const DATA_CACHE = 'convlab-fashion-mnist-v1';
 

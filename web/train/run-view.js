@@ -52,6 +52,7 @@ export function renderStats(els, ev) {
   stat('epoch', `${ev.epoch} of ${ev.epochs}`);
   stat('batch', `${fmtInt(ev.batch)} of ${fmtInt(ev.batches)}`);
   stat('speed', fmtInt(ev.perSec));
+  stat('workers', ev.workers ? String(ev.workers) : '–');
   stat('left', ev.state === 'running' ? fmtDuration(ev.secondsLeft) : '–');
   stat('loss', ev.lastLoss === null ? '–' : fmtValue(ev.lastLoss, 4));
 }

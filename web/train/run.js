@@ -1,5 +1,6 @@
 // train/run.js - the train page's worker: the model and its training run.
-// One WASM call per batch (cl_nn_train_step_idx on a shuffled order), in
+// One WASM call per batch (cl_nn_train_step_idx on a shuffled order), or with
+// more than one worker each batch split over the team (team.js), in
 // slices of about SLICE_MS between which the worker answers messages, so
 // Pause and Stop act at once; passes over many images (validation, the test
 // set) go in chunks of the same length (inChunks), so Stop acts within one
@@ -12,6 +13,8 @@ import { compact } from '../lib/format.js';
 import { betterRate, formatRate } from './advice.js';
 import { split, needData, imagePointers } from './dataset.js';
 import { batchesDone } from './network.js';
+import * as team from './team.js';
+import { multiplyAdds } from './cost.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -90,6 +93,8 @@ export function startRun(w, s) {
   const labels = w.data.files.trainLabels.data;
   const order = w.cl.alloc(4 * nTrain);
   const batches = Math.ceil(nTrain / s.batch);
+  const device = team.deviceWorkers();
+  const crew = team.teamSize(s, multiplyAdds(net.layers()), net.paramFloats);
   w.run = {
     id: s.runId,
     settings: s,
@@ -119,8 +124,11 @@ export function startRun(w, s) {
     lastGood: null,
     looping: false,  // a loop is going or about to (later)
     viewMs: 0,       // time in the live network view (network.js batchesDone)
+    workers: crew.workers, // workers that train each batch (team.js teamSize)
+    teamNote: crew.note,   // why fewer workers train than were asked for
+    exchange: undefined,   // how the team trades gradients, once it is ready: 'shared' | 'messages' (team.js)
   };
-  return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal };
+  return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal, workers: w.run.workers, deviceWorkers: device, teamNote: crew.note };
 }
 
 /** Ends the run under way without a word to the page (a reset, a new model). @param {WorkerState} w */
@@ -239,10 +247,16 @@ export async function stepOnce(w, r) {
     w.model.shuffle(r.order, r.nTrain);
   }
   const n = Math.min(r.settings.batch, r.nTrain - r.pos);
+  if (r.workers > 1) {
+    await team.ready(w, r);
+    if (w.run !== r) throw new Superseded('the run ended while its workers started');
+  }
   const t0 = performance.now();
   let out;
   try {
-    out = w.model.trainStepIdx(r.images, r.labels, r.order + 4 * r.pos, n);
+    out = r.workers > 1
+      ? await team.step(w, r, r.order + 4 * r.pos, n)
+      : w.model.trainStepIdx(r.images, r.labels, r.order + 4 * r.pos, n);
   } catch (e) {
     if (e instanceof ConvlabError && e.status === STATUS.diverged) {
       finish(w, r, 'diverged', {
@@ -302,6 +316,8 @@ export function progress(r) {
     epochWallSeconds: r.epochWallMs.map((ms) => ms / 1000),
     viewSeconds: r.viewMs / 1000,
     lastLoss: r.last?.loss ?? null,
+    workers: r.workers,
+    teamNote: r.teamNote,
     points: r.points,
   };
   r.points = { train: [], validation: [] };

@@ -34,10 +34,31 @@ export function readForm(els) {
   return { fields, units: shown('unit'), filters: shown('filter') };
 }
 
+/** Logical cores of this device: the most workers it trains with. */
+export const deviceCores = () => Math.max(1, navigator.hardwareConcurrency || 1);
+
+/**
+ * The worker chooser's choices: all cores, 1..N (N: this device's cores),
+ * and a link's larger number, said as what it uses here; its hint says N.
+ * @param {HTMLSelectElement} select  @param {string} chosen  'all' or a number
+ */
+function fillWorkers(select, chosen) {
+  const n = deviceCores();
+  const counts = Array.from({ length: n }, (_, i) => i + 1);
+  if (/^\d+$/.test(chosen) && Number(chosen) > n) counts.push(Number(chosen));
+  select.replaceChildren(
+    h('option', { value: 'all' }, `all ${n} cores`),
+    ...counts.map((k) => h('option', { value: String(k) }, k > n ? `${k} (${n} on this device)` : String(k))),
+  );
+  const hint = select.id && document.getElementById(`${select.id}-hint`);
+  if (hint) hint.textContent = `each batch split over this many cores (${n} here); same count, same run`;
+}
+
 /** Puts settings into the form's fields (the per-layer fields: renderLayerFields). */
 export function writeForm(els, s) {
   for (const el of els.fields) {
     const key = el.dataset.setting;
+    if (key === 'workers') fillWorkers(/** @type {HTMLSelectElement} */ (el), String(s[key]));
     if (el.type === 'radio') el.checked = el.value === s[key];
     else if (el.type === 'checkbox') el.checked = Boolean(s[key]);
     else el.value = s[key] ?? '';

@@ -15,7 +15,7 @@
 // typed "0." survives), booleans for the checkboxes, arrays of strings for
 // the per-layer fields. validateSettings() turns them into numbers (values).
 import * as hashState from '../lib/hash-state.js';
-import { MAX_BATCH, MAX_SPEC } from '../lib/limits.js';
+import { MAX_BATCH, MAX_SPEC, MAX_WORKERS } from '../lib/limits.js';
 import { compact, fmtInt } from '../lib/format.js';
 import { wholeNumber, realNumber, parseDecimal } from '../lib/numbers.js';
 
@@ -43,6 +43,16 @@ function decayRule(text, what = 'the learning-rate decay') {
   if (r.error) return { error: r.error };
   return r.value <= 1 ? { value: String(text).trim() } : { error: `${what} can be at most 1 (1 keeps the rate as it is)` };
 }
+
+/** The number of workers, as a link or the chooser says it: 'all' (one per core) or 1..MAX_WORKERS (a device uses at most its cores). */
+function workersRule(text) {
+  const t = String(text).trim().toLowerCase();
+  /** @type {{ value?: any, error?: string }} */
+  const r = t === 'all' ? { value: 'all' } : wholeNumber(t, 1, MAX_WORKERS, 'The number of workers');
+  return r.error ? { error: r.error } : { value: String(r.value) };
+}
+/** Workers the worker is asked for: 0 for all the device's cores. */
+export const workerCount = (text) => Number(workersRule(text).value) || 0;
 
 const mlp = (s) => s.arch === 'mlp';
 const cnn = (s) => s.arch === 'cnn';
@@ -78,6 +88,8 @@ export const SETTINGS = Object.freeze([
   { key: 'optimizer', short: 'opt', what: 'the optimiser', type: 'enum', values: ['sgd', 'momentum', 'adam'], def: 'adam' },
   { key: 'momentum', short: 'momentum', what: 'the momentum', type: 'number', min: 0, below: 1, asText: true, def: '0.9', when: (s) => s.optimizer === 'momentum' },
   { key: 'seed', short: 'seed', what: 'the seed', type: 'int', min: 0, max: MAX_SEED, asText: true, def: '1' },
+  // each batch split over this many workers, 'all': one per core (train/team.js); the same count and seed, the same run
+  { key: 'workers', short: 'workers', what: 'the number of workers', type: 'custom', def: 'all', format: String, parse: (t) => workersRule(t) },
   { key: 'quick', short: 'quick', what: 'Quick', type: 'bool', def: true },
   { key: 'shuffle', short: 'shuffle', what: 'shuffled pixels', type: 'bool', def: false },
 ]);
@@ -237,6 +249,7 @@ export function validateSettings(s, { trainSize, describe = null }) {
   if (s.loss === 'xent' && v.spec && !/softmax$/.test(v.spec.toLowerCase().replace(/\s/g, ''))) {
     errors.loss = 'Cross-entropy needs a softmax output: end the spec with softmax, or choose mean squared error';
   }
+  v.workers = workerCount(s.workers);
   Object.assign(v, { arch: s.arch, act: s.act, loss: s.loss, optimizer: s.optimizer, quick: s.quick, shuffle: s.shuffle, best: Boolean(s.best) });
   return { ok: Object.keys(errors).length === 0, errors, values: v };
 }
@@ -356,7 +369,7 @@ export function workerSettings(v, run) {
   return {
     runId: run.id, spec: v.spec, seed: v.seed, batch: v.batch, lr: v.lr, epochs: v.epochs, l2: v.l2,
     loss: v.loss, optimizer: v.optimizer, momentum: v.momentum, shufflePixels: v.shuffle,
-    lrDecay: v.decay ?? 1, keepBest: Boolean(v.best),
+    lrDecay: v.decay ?? 1, keepBest: Boolean(v.best), workers: v.workers ?? 0,
   };
 }
 

@@ -60,7 +60,7 @@ export async function start(page, values = null, name = null) {
     state.phase = 'running';
     modelReplaced(page, v.shuffle);
     run.info = info;
-    page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch.`);
+    page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch, ${workersWords(info.workers)}${info.teamNote ? ` (${info.teamNote})` : ''}.`);
     keepRunStart(page, run);
     network.follow(page);
   } catch (e) {
@@ -72,6 +72,9 @@ export async function start(page, values = null, name = null) {
   }
   runView.renderButtons(state, el.run);
 }
+
+/** How many workers train a run, in words. */
+const workersWords = (n) => (n > 1 ? `each split over ${n} workers` : 'in one worker');
 
 /** @param {Page} page */
 export async function pause({ state, el, call, tell }) {

@@ -15,7 +15,8 @@
 //   images { set, indices }     -> Uint8Array (n * 784): train or test images
 //   samples { perClass }        -> { images, labels, indices } the first perClass of each class
 //   describe { spec }           -> { ok, layers, params, macs } | { ok: false, message }
-//   start { settings }          -> { layers, params, spec }; the loop then runs on its own
+//   start { settings }          -> { layers, params, spec, workers, deviceWorkers }; the loop then runs on its own;
+//                                  settings.workers: how many workers train each batch (0: one per core; team.js)
 //   pause, resume, stop, reset  -> { state }
 //   step                        -> one batch; { loss, correct, n }
 //   evaluate                    -> test set: { accuracy, loss, confusion, predicted, probs }
@@ -43,6 +44,7 @@ import { DATA_SIZES } from '../lib/limits.js';
 import { setModel, needModel, checkOutputs, startRun, stopRun, Superseded, stepOnce, postProgress, finish, later } from './run.js';
 import { testResults, firstFilters } from './inspect.js';
 import { networkView, viewBuffers, watch as watchView } from './network.js';
+import { forgetData } from './team.js';
 
 /** @type {import('./dataset.js').WorkerState} */
 const w = {
@@ -79,6 +81,7 @@ async function loadData({ base, quick }) {
   const files = parseFiles(w.cl, raw);
   stopRun(w, 'reset');
   adoptFiles(w, files, set);
+  forgetData(); // the helpers' copy of the images is of the old data
   useSet(w, quick);
   const notKept = fromCache ? '' : await keep();
   return { ...split(w), fromCache, kept: !notKept, notKept };

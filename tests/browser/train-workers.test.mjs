@@ -1,0 +1,109 @@
+// Training on every core, as a student sees it: the Workers chooser (all
+// cores, or 1..N, N this device's cores) in the training settings and in the
+// link; a few batches from the same seed with 1 and with 2 workers, each
+// twice, read back through the page's saved model file: the same count gives
+// the same weights bit for bit, 2 workers stay close to 1 (the sums over the
+// batch in another order), and the run says how many workers train it. The
+// same on a cross-origin isolated page (the helpers trade through shared
+// memory, exchange.js): the same weights as through messages, bit for bit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { useSiteAndBrowser, SITE } from './helpers.mjs';
+import { startServer } from '../../scripts/serve.mjs';
+import { openTrain, loadData, runMessage, until } from './train-helpers.mjs';
+
+const env = useSiteAndBrowser();
+
+const SPEC = 'conv3x3x4-relu-maxpool2-dense10-softmax';
+const PARAMS = 4 * 9 + 4 + 4 * 13 * 13 * 10 + 10; // conv3x3x4 and dense10 after the pooling
+const STEPS = 6;
+
+const runsOf = {};
+
+/** The weights of a convlab model file: the values before its CRC (cl_nn.h's format). */
+function weightsOf(bytes) {
+  const end = bytes.length - 4;
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset + end - 4 * PARAMS, bytes.byteOffset + end));
+}
+
+/** A new model from the seed, STEPS batches with One step, then the saved file's weights. */
+async function stepsAndSave(page) {
+  const reset = page.getByRole('button', { name: 'Reset' });
+  if (!(await reset.isDisabled())) await reset.click();
+  for (let i = 0; i < STEPS; i++) {
+    await page.getByRole('button', { name: 'One step' }).click();
+    await runMessage(page).filter({ hasText: /^One batch of 32/ }).waitFor();
+    await until(async () => !(await page.getByRole('button', { name: 'One step' }).isDisabled()), 'One step again');
+  }
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save the model to a file' }).click()]);
+  return weightsOf(fs.readFileSync(await d.path()));
+}
+
+test('the Workers chooser: all cores or 1..N, in the link; the same count gives the same weights, 2 stay close to 1', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url, `#arch=custom&spec=${SPEC}&bs=32&lr=0.05&opt=sgd&epochs=1&seed=5&best=0`);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const chooser = page.getByLabel('Workers', { exact: true });
+  const options = await chooser.locator('option').allTextContents();
+  assert.deepEqual(options, [`all ${cores} cores`, ...Array.from({ length: cores }, (_, i) => String(i + 1))]);
+  assert.equal(await chooser.inputValue(), 'all');
+  assert.match(await page.locator('#tr-workers-hint').textContent(), new RegExp(`over this many cores \\(${cores} here\\)`));
+  await loadData(page);
+
+  const runs = {};
+  runsOf.messages = runs;
+  for (const workers of ['1', '2', '2', '1']) {
+    await chooser.selectOption(workers);
+    await until(async () => new URL(page.url()).hash.includes(`workers=${workers}`), `workers=${workers} in the link`);
+    const w = await stepsAndSave(page);
+    (runs[workers] ??= []).push(w);
+  }
+  await chooser.selectOption('2');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await runMessage(page).filter({ hasText: /^Training .*each split over 2 workers\./ }).waitFor();
+  await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === '2', 'Workers 2 in the run’s numbers');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor();
+  // all cores, without shared memory (this server sends no COOP/COEP): the MLP, whose gradient is
+  // large for its compute, trains in one worker, and says why
+  await chooser.selectOption('all');
+  await page.getByLabel('Model spec').fill('dense128-relu-dense10-softmax');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await runMessage(page).filter({ hasText: /in one worker \(without shared memory, trading this network’s large gradients/ }).waitFor();
+  await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === '1', 'Workers 1 in the run’s numbers');
+  await page.getByRole('button', { name: 'Stop' }).click();
+
+  assert.deepEqual(runs['1'][1], runs['1'][0], '1 worker: the same weights twice');
+  assert.deepEqual(runs['2'][1], runs['2'][0], '2 workers: the same weights twice');
+  let diff = 0, scale = 0, differ = 0;
+  for (let i = 0; i < PARAMS; i++) {
+    diff = Math.max(diff, Math.abs(runs['2'][0][i] - runs['1'][0][i]));
+    scale = Math.max(scale, Math.abs(runs['1'][0][i]));
+    differ += runs['2'][0][i] !== runs['1'][0][i];
+  }
+  // 6 SGD steps: the parts' sums in another order move a weight by far less than 1e-5 of the largest
+  assert.ok(diff <= 1e-5 * scale, `2 workers within 1e-5 of the largest weight of 1 worker: ${diff} of ${scale}`);
+  assert.ok(differ > 0, 'the 2-worker run really split the batches (its sums are in another order)');
+
+  // a link with more workers than this device has: said, and trained with all of them
+  await page.goto(`${env.url}train.html#workers=${cores + 2}`);
+  await page.reload();
+  assert.equal(await chooser.inputValue(), String(cores + 2));
+  assert.match(await chooser.locator('option:checked').textContent(), new RegExp(`\\(${cores} on this device\\)`));
+});
+
+test('cross-origin isolated, the workers share memory: the same weights as through messages, bit for bit', async () => {
+  assert.ok(runsOf.messages, 'the test before ran');
+  const isolated = await startServer({ root: SITE, isolate: true });
+  try {
+    const page = await env.newPage();
+    await openTrain(page, isolated.url, `#arch=custom&spec=${SPEC}&bs=32&lr=0.05&opt=sgd&epochs=1&seed=5&best=0&workers=2`);
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+    await loadData(page);
+    const w = await stepsAndSave(page);
+    assert.deepEqual(w, runsOf.messages['2'][0]);
+  } finally {
+    isolated.server.close();
+  }
+});

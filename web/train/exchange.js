@@ -1,0 +1,147 @@
+// train/exchange.js - how one batch is split over the train page's workers,
+// and the shared memory through which they trade gradients when the page is
+// cross-origin isolated (team.js drives it, helper.js answers).
+//
+// partOf(batch, workers, rank): the examples [lo, hi) of the batch that
+// worker `rank` computes: the batch cut into `workers` parts in order, the
+// first parts one example longer when it does not divide (rank 0's part is
+// never empty; a helper's is when the batch is smaller than the team).
+//
+// Shared memory, an all-reduce (P = the model's cl_nn_param_floats):
+//   int32 [0, 128)     generation (bumped for each command), arrivals, command,
+//                      batch size; then per parity p and rank r, at
+//                      8 + 3 (p MAX_WORKERS + r): diverged, correct, n
+//   float64 [64, 128)  per parity p and rank r: its part's mean loss; [128]: the learning rate
+//   int32 idx          MAX_BATCH: the batch's example indices
+//   float32 params     P: the parameters every worker starts from (written once, at attach)
+//   float32 slots      2 parities x W x P: the gradient of each rank's part
+// Per step k (1, 2, ...), parity k % 2: the worker writes idx and the rate and
+// bumps the generation; every rank computes its part, writes its slot and its
+// numbers, and arrives (adds 1 to arrivals); once arrivals reach
+// (W - 1) + k W (the helpers arrived once when they attached), every rank adds
+// the slots in rank order, g0 + g1 + ..., and takes the same optimiser step
+// from the same bits: all W models stay equal without sending parameters. The
+// parities keep a slow rank's reading of step k apart from the writes of step
+// k + 1. Atomics' order makes the plain writes before each bump or arrival
+// seen after it.
+import { MAX_BATCH, MAX_WORKERS } from '../lib/limits.js';
+
+export { MAX_WORKERS };
+export const CMD_STEP = 1;
+export const CMD_QUIT = 2;
+
+const STALL_MS = 60000; // a rank silent this long has failed (one batch of the largest network takes seconds)
+const GEN = 0, ARRIVED = 1, CMD = 2, BATCH = 3, STATS = 8;
+const NUM = 512, LR = 2 * MAX_WORKERS; // float64 region; the rate after the losses
+const HEAD_BYTES = 2048;
+
+/** The examples [lo, hi) of a batch of `batch` that worker `rank` of `workers` computes. */
+export function partOf(batch, workers, rank) {
+  return [Math.ceil((rank * batch) / workers), Math.ceil(((rank + 1) * batch) / workers)];
+}
+
+/** Bytes of the shared memory for `workers` workers and P floats of parameters. */
+export function exchangeBytes(workers, floats) {
+  return HEAD_BYTES + 4 * MAX_BATCH + 4 * floats * (1 + 2 * workers);
+}
+
+export class Exchange {
+  /** @param {SharedArrayBuffer} sab @param {number} workers @param {number} floats */
+  constructor(sab, workers, floats) {
+    this.workers = workers;
+    this.ctrl = new Int32Array(sab, 0, 128);
+    this.num = new Float64Array(sab, NUM, 2 * MAX_WORKERS + 1);
+    this.idx = new Int32Array(sab, HEAD_BYTES, MAX_BATCH);
+    const at = HEAD_BYTES + 4 * MAX_BATCH;
+    this.params = new Float32Array(sab, at, floats);
+    /** @type {Float32Array[][]} by parity, then rank */
+    this.slots = [0, 1].map((p) => Array.from({ length: workers }, (_, r) => new Float32Array(sab, at + 4 * floats * (1 + p * workers + r), floats)));
+  }
+  generation() { return Atomics.load(this.ctrl, GEN); }
+  arrivals() { return Atomics.load(this.ctrl, ARRIVED); }
+  command() { return Atomics.load(this.ctrl, CMD); }
+  batch() { return this.ctrl[BATCH]; }
+  lr() { return this.num[LR]; }
+
+  /** The worker: starts a command (idx written before); the helpers wake. */
+  send(command, batch = 0, lr = 0) {
+    this.ctrl[CMD] = command;
+    this.ctrl[BATCH] = batch;
+    this.num[LR] = lr;
+    Atomics.add(this.ctrl, GEN, 1);
+    Atomics.notify(this.ctrl, GEN);
+  }
+
+  /** A helper: blocks until the generation moves past `seen`; returns the new one. */
+  waitCommand(seen) {
+    for (;;) {
+      Atomics.wait(this.ctrl, GEN, seen, 10000);
+      const g = Atomics.load(this.ctrl, GEN);
+      if (g !== seen) return g;
+    }
+  }
+
+  /** A helper has entered its loop (before the first command). */
+  attached() {
+    Atomics.add(this.ctrl, ARRIVED, 1);
+    Atomics.notify(this.ctrl, ARRIVED);
+  }
+
+  /** Rank r's part of step k is written (its slot, then these numbers). */
+  arrive(k, rank, { diverged, correct, n, loss }) {
+    const s = STATS + 3 * ((k % 2) * MAX_WORKERS + rank);
+    this.ctrl[s] = diverged ? 1 : 0;
+    this.ctrl[s + 1] = correct;
+    this.ctrl[s + 2] = n;
+    this.num[(k % 2) * MAX_WORKERS + rank] = loss;
+    Atomics.add(this.ctrl, ARRIVED, 1);
+    Atomics.notify(this.ctrl, ARRIVED);
+  }
+
+  /**
+   * Waits until every rank has arrived at step k; then every part's numbers,
+   * by rank. Throws when no rank arrived for STALL_MS (a worker that crashed:
+   * the run ends with an error rather than hang).
+   */
+  gather(k) {
+    const want = this.workers - 1 + k * this.workers;
+    let t0 = performance.now(), last = -1;
+    for (let a; (a = Atomics.load(this.ctrl, ARRIVED)) < want;) {
+      if (a !== last) { last = a; t0 = performance.now(); }
+      if (performance.now() - t0 > STALL_MS) throw new Error('a helper worker stopped answering');
+      Atomics.wait(this.ctrl, ARRIVED, a, 1000);
+    }
+    const out = [];
+    for (let r = 0; r < this.workers; r++) {
+      const s = STATS + 3 * ((k % 2) * MAX_WORKERS + r);
+      out.push({ diverged: this.ctrl[s] === 1, correct: this.ctrl[s + 1], n: this.ctrl[s + 2], loss: this.num[(k % 2) * MAX_WORKERS + r] });
+    }
+    return out;
+  }
+}
+
+/**
+ * Rank `rank`'s part of step k is in its model's gradient buffer (zeros for
+ * an empty part): writes it to its slot, arrives, waits for every rank, and
+ * leaves g0 + g1 + ... (in rank order) in the gradient buffer, unless a part
+ * diverged. `scratch`: P floats in the rank's engine. Returns every part's numbers.
+ * @param {Exchange} x  @param {any} net  a Network (lib/convlab-nn.js)  @param {any} cl  its engine
+ */
+export function combine(x, k, rank, own, net, cl, scratch) {
+  const p = k % 2, W = x.workers, P = net.paramFloats;
+  x.slots[p][rank].set(net.gradsView());
+  x.arrive(k, rank, own);
+  const parts = x.gather(k);
+  if (parts.some((q) => q.diverged)) return parts;
+  const add = (r) => {
+    cl.f32(scratch, P).set(x.slots[p][r]);
+    net.addGradients(scratch);
+  };
+  if (rank === 0) for (let r = 1; r < W; r++) add(r);
+  else if (W === 2) add(0); // g1 + g0: the same bits as g0 + g1 (one addition commutes)
+  else {
+    net.gradsView().set(x.slots[p][0]);
+    for (let r = 1; r < W; r++) add(r);
+  }
+  return parts;
+}

@@ -1,0 +1,110 @@
+// train/helper.js - a helper of the train page's worker (team.js): its own
+// engine, a copy of the training images, and a model of the run's spec whose
+// parameters are the worker's. It computes the gradient of its part of each
+// batch and hands it back; through messages it takes the worker's parameters
+// before each batch, through shared memory it adds the parts as every rank
+// does and takes the same optimiser step (exchange.js).
+// Requests (lib/worker-rpc.js):
+//
+//   init { simd }                -> { simd }   the worker's build (the steps must be the same bits)
+//   data { images, labels }      -> null   the training images (n * 784 bytes) and labels, copied into the engine
+//   model { spec, seed, loss, optimizer, lr, momentum, l2 } -> { floats }   a model for the run (cl_nn_param_floats)
+//   part { params, idx, batch }  -> { grads, loss, correct, n, diverged }   (messages: no shared memory)
+//   attach { sab, rank, workers } -> null once detached: the batches come through shared memory
+//                                    (exchange.js) until the worker says quit; there every rank
+//                                    adds the parts and steps, so the helper's model follows the worker's
+import { loadConvlab, ConvlabError, STATUS } from '../lib/convlab.js';
+import { serveRequests } from '../lib/worker-rpc.js';
+import { IMAGE_SIDE, MAX_BATCH } from '../lib/limits.js';
+import { Exchange, partOf, combine, CMD_QUIT } from './exchange.js';
+
+const h = { cl: null, images: 0, labels: 0, count: 0, net: null, idx: 0, scratch: 0 };
+let loading = null;
+
+/** Gradients of examples idx (an Int32Array, indices into the images) of a batch of `batch`; zeros for none. */
+function gradients(idx, batch) {
+  const { cl, net } = h;
+  if (!idx.length) {
+    net.gradsView().fill(0);
+    return { loss: 0, correct: 0, n: 0, diverged: false };
+  }
+  cl.i32(h.idx, idx.length).set(idx);
+  try {
+    const out = net.gradientsIdx(h.images, h.labels, h.idx, idx.length, batch);
+    return { ...out, diverged: false };
+  } catch (e) {
+    if (e instanceof ConvlabError && e.status === STATUS.diverged) return { loss: NaN, correct: 0, n: idx.length, diverged: true };
+    throw e;
+  }
+}
+
+const handlers = {
+  async init({ simd }) {
+    loading ??= loadConvlab({ simd }).then((c) => {
+      h.cl = c;
+      h.idx = c.alloc(4 * MAX_BATCH);
+    });
+    await loading;
+    return { result: { simd: h.cl.simd } };
+  },
+  async data({ images, labels }) {
+    await loading;
+    const { cl } = h;
+    cl.free(h.images);
+    h.images = h.labels = 0;
+    const at = cl.alloc(images.length + labels.length);
+    cl.u8(at, images.length).set(images);
+    cl.u8(at + images.length, labels.length).set(labels);
+    h.images = at;
+    h.labels = at + images.length;
+    h.count = labels.length;
+    return { result: null };
+  },
+  async model({ spec, seed, loss, optimizer, lr, momentum, l2 }) {
+    await loading;
+    h.net?.free();
+    h.net = null;
+    const net = h.cl.createNetwork(spec, { c: 1, h: IMAGE_SIDE, w: IMAGE_SIDE, seed });
+    net.setOptimizer(optimizer, lr, momentum, l2);
+    net.setLoss(loss);
+    h.net = net;
+    h.cl.free(h.scratch);
+    h.scratch = h.cl.alloc(4 * net.paramFloats);
+    return { result: { floats: net.paramFloats } };
+  },
+  async part({ params, idx, batch }) {
+    h.net.paramsView().set(params);
+    const out = gradients(idx, batch);
+    const grads = h.net.gradsView().slice();
+    return { result: { ...out, grads }, transfer: [grads.buffer] };
+  },
+  /**
+   * Batches through shared memory, blocking (Atomics.wait) between them,
+   * until quit: the worker's parameters once, then per batch its part, the
+   * parts added in rank order and the optimiser step, as every rank.
+   */
+  async attach({ sab, rank, workers }) {
+    const { cl, net } = h;
+    const x = new Exchange(sab, workers, net.paramFloats);
+    net.paramsView().set(x.params);
+    let seen = x.generation(), lr = net.settings.lr;
+    x.attached();
+    for (let k = 1; ; k++) {
+      seen = x.waitCommand(seen);
+      if (x.command() === CMD_QUIT) break;
+      if (x.lr() !== lr) net.setLr(lr = x.lr());
+      const batch = x.batch();
+      const [lo, hi] = partOf(batch, workers, rank);
+      const parts = combine(x, k, rank, gradients(x.idx.subarray(lo, hi), batch), net, cl, h.scratch);
+      if (parts.some((p) => p.diverged)) continue;
+      try {
+        net.applyGradients();
+      } catch (e) {
+        if (!(e instanceof ConvlabError && e.status === STATUS.diverged)) throw e; // the worker's step diverged too
+      }
+    }
+    return { result: null };
+  },
+};
+
+serveRequests(handlers);

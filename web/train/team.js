@@ -1,0 +1,239 @@
+// train/team.js - training on every core: the train page's worker (rank 0)
+// and W - 1 helpers (helper.js, each its own engine and copy of the training
+// images) split each batch in W parts (exchange.js partOf). Each computes the
+// gradient of its part with the same parameters; the parts are added in rank
+// order (g0 + g1 + ... : the same bits run after run for a given W) and one
+// optimiser step follows. W = 1 is not a team: run.js calls the one-call step
+// (cl_nn_train_step_idx), today's path, bit for bit.
+//
+// Two ways to trade them (core/cl_nn.h, "data-parallel training"), picked by
+// what the page can do:
+//   shared    cross-origin isolated (SharedArrayBuffer): one block of shared
+//             memory, Atomics to wake the helpers and wait for them, nothing
+//             through the event loops; every rank adds the parts and steps
+//             (an all-reduce: no parameters sent; exchange.js)
+//   messages  anywhere else: each batch, the worker's parameters go to each
+//             helper and its gradient comes back, as transferred buffers; the
+//             worker adds them and steps
+// README.md (Performance) has what each costs and why both are kept. Where
+// a helper cannot start, the run trains in the worker alone, and says so.
+import { WorkerClient } from '../lib/worker-rpc.js';
+import { ConvlabError, STATUS } from '../lib/convlab.js';
+import { IMAGE_PIXELS } from '../lib/limits.js';
+import { Exchange, exchangeBytes, partOf, combine, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
+
+/** @typedef {import('./dataset.js').WorkerState} WorkerState */
+
+const ATTACH_MS = 10000; // the longest wait for the helpers to enter shared memory
+
+/** Shared memory can be used here (the page is cross-origin isolated). */
+export function canShare() {
+  return typeof SharedArrayBuffer === 'function' && self.crossOriginIsolated === true && typeof Atomics?.wait === 'function';
+}
+
+/** The most workers a run can use on this device: its logical cores (1 where workers cannot start workers). */
+export function deviceWorkers() {
+  if (typeof Worker !== 'function') return 1;
+  return Math.max(1, Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1));
+}
+
+/**
+ * Multiply-adds of one batch's forward pass per float of the gradient below
+ * which "all cores" without shared memory trains in one worker: there each
+ * batch's gradient makes a postMessage round trip per helper and four copies,
+ * which the split compute must pay for. Measured in Chromium on the 2-core
+ * machine of README's Performance: a round trip 0.1-0.2 ms with a small
+ * buffer, 0.4-0.7 ms with the MLP's 407 KB, against 0.35 ms for the MLP's whole
+ * batch (32 per float: one worker) and 1.7 ms for the reference CNN's (1,170
+ * per float: a team). Depends only on the model, never on a timing, so a link
+ * gives the same run on the same device every time.
+ */
+export const MESSAGE_WORTH = 200;
+
+/**
+ * How many workers train run r: the settings' count, at most the device's;
+ * "all" (0) without shared memory falls to 1 for a network whose gradient is
+ * large for its compute (MESSAGE_WORTH). { workers, note }: note says why fewer.
+ * @param {{ workers?: number, batch: number }} s  @param {number} macs  multiply-adds per example  @param {number} floats  of the gradient
+ */
+export function teamSize(s, macs, floats) {
+  const device = deviceWorkers();
+  const workers = Math.max(1, Math.min(s.workers > 0 ? s.workers : device, device));
+  if (s.workers > 0 || workers === 1 || canShare() || (macs * s.batch) / floats >= MESSAGE_WORTH) return { workers, note: '' };
+  return { workers: 1, note: 'without shared memory, trading this network’s large gradients every batch costs more than another core saves; choose a number of workers to try it' };
+}
+
+/**
+ * The team's state, kept in the worker between runs (helpers take time to start
+ * and hold a copy of the images).
+ */
+const team = {
+  /** @type {WorkerClient[]} */
+  helpers: [],
+  dataKey: '',     // what images the helpers hold
+  runId: null,     // the run whose model the helpers hold
+  mode: '',
+  /** @type {Exchange | null} */
+  x: null,
+  attached: /** @type {Promise<any>[]} */ ([]),
+  scratch: 0,      // P floats in the worker's engine, where a helper's gradient is copied to be added
+  floats: 0,
+  k: 0,            // steps through the shared memory since the helpers attached
+};
+
+/** The helpers lose their images (the data in use changed). */
+export function forgetData() {
+  team.dataKey = '';
+}
+
+/** Helpers in shared memory go back to their message loops (before anything else is asked of them). */
+async function detach() {
+  if (!team.x) return;
+  team.x.send(CMD_QUIT);
+  await Promise.allSettled(team.attached);
+  team.x = null;
+  team.attached = [];
+}
+
+/** count helpers, each loading the worker's build (simd): every rank's step must be the same bits. */
+async function resize(count, simd = true) {
+  await detach();
+  while (team.helpers.length > count) team.helpers.pop().worker.terminate();
+  const fresh = [];
+  while (team.helpers.length + fresh.length < count) {
+    fresh.push(new WorkerClient(new URL('./helper.js', import.meta.url)));
+  }
+  if (fresh.length) {
+    await Promise.all(fresh.map((h) => h.call('init', { simd })));
+    team.helpers.push(...fresh);
+    team.dataKey = '';
+    team.runId = null;
+  }
+}
+
+/**
+ * Waits until every helper has entered its shared-memory loop (each adds 1 to
+ * the arrivals as it does); throws when one cannot (its attach failed: the
+ * memory could not be shared with it) or none did within ATTACH_MS.
+ */
+async function attachedAll(x, attached) {
+  let failed = null;
+  attached.forEach((p) => p.catch((e) => { failed ??= e; }));
+  const t0 = performance.now();
+  while (x.arrivals() < x.workers - 1) {
+    if (failed) throw failed;
+    if (performance.now() - t0 > ATTACH_MS) throw new Error('the helpers did not take the shared memory');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/**
+ * Makes the team of run r ready: W - 1 helpers with r's images and a model
+ * of its spec, and the exchange: r.exchange, 'shared' where the page can
+ * share memory (or what r.settings.exchange asks, for the bench), else
+ * 'messages'; it becomes 'messages' when the helpers cannot take the shared
+ * memory, and r.workers 1 (with r.teamNote saying why) when helpers cannot be had.
+ * @param {WorkerState} w
+ */
+export async function ready(w, r) {
+  if (r.workers <= 1) return;
+  r.exchange ??= r.settings.exchange ?? (canShare() ? 'shared' : 'messages');
+  const mode = r.exchange;
+  if (team.runId === r.id && team.helpers.length === r.workers - 1 && team.mode === mode) return;
+  try {
+    await resize(r.workers - 1, w.cl.simd);
+    await detach();
+    const key = `${r.images}|${r.labels}|${r.nTrain}|${r.settings.shufflePixels}`;
+    if (team.dataKey !== key) {
+      team.dataKey = '';
+      await Promise.all(team.helpers.map((h) => {
+        const images = w.cl.u8(r.images, r.nTrain * IMAGE_PIXELS).slice(); // slice: one memcpy
+        const labels = w.cl.u8(r.labels, r.nTrain).slice();
+        return h.call('data', { images, labels }, [images.buffer, labels.buffer]);
+      }));
+      team.dataKey = key;
+    }
+    const s = r.settings, now = w.model.settings;
+    await Promise.all(team.helpers.map((h) => h.call('model', {
+      spec: s.spec, seed: s.seed, loss: now.loss, optimizer: now.optimizer, lr: now.lr, momentum: now.momentum, l2: now.l2,
+    })));
+    team.runId = r.id;
+    team.floats = w.model.paramFloats;
+    w.cl.free(team.scratch);
+    team.scratch = w.cl.alloc(4 * team.floats);
+    team.mode = mode;
+    if (mode === 'shared') {
+      const sab = new SharedArrayBuffer(exchangeBytes(r.workers, team.floats));
+      team.x = new Exchange(sab, r.workers, team.floats);
+      team.x.params.set(w.model.paramsView());
+      team.k = 0;
+      team.attached = team.helpers.map((h, i) => h.call('attach', { sab, rank: i + 1, workers: r.workers }));
+      await attachedAll(team.x, team.attached);
+    }
+  } catch (e) {
+    if (mode === 'shared') {
+      // memory that cannot be shared with them: the helpers take messages instead
+      team.runId = null;
+      r.exchange = 'messages';
+      r.teamNote ||= `the workers trade by messages: ${e.message}`;
+      return ready(w, r);
+    }
+    r.teamNote = `training in one worker: helpers could not start (${e.message})`;
+    r.workers = 1;
+    team.runId = null;
+    await resize(0).catch(() => {});
+  }
+}
+
+/**
+ * One batch of run r over the team: the examples order[pos .. pos + n) (idxPtr
+ * points at them). Returns { loss, correct, n } as trainStepIdx does; throws
+ * ConvlabError (STATUS.diverged) when a part's loss or a new weight is not
+ * finite: nothing changes then.
+ * @param {WorkerState} w
+ */
+export async function step(w, r, idxPtr, n) {
+  const { cl, model: net } = w;
+  const W = r.workers;
+  const idx = cl.i32(idxPtr, n);
+  /** @type {Promise<any>[]} */
+  let calls = [];
+  if (team.mode === 'shared') {
+    team.x.idx.set(idx);
+    team.x.send(CMD_STEP, n, net.settings.lr);
+  } else {
+    const params = net.paramsView();
+    calls = team.helpers.map((h, i) => {
+      const [lo, hi] = partOf(n, W, i + 1);
+      if (hi === lo) return null; // a batch smaller than the team: this helper has no part
+      const p = params.slice(), part = idx.slice(lo, hi); // slice: one memcpy (Float32Array.from iterates)
+      return h.call('part', { params: p, idx: part, batch: n }, [p.buffer, part.buffer]);
+    }).filter(Boolean);
+  }
+  const [lo, hi] = partOf(n, W, 0);
+  let own;
+  try {
+    own = { ...net.gradientsIdx(r.images, r.labels, idxPtr + 4 * lo, hi - lo, n), diverged: false };
+  } catch (e) {
+    if (!(e instanceof ConvlabError && e.status === STATUS.diverged)) throw e;
+    own = { loss: NaN, correct: 0, n: hi - lo, diverged: true };
+  }
+  let parts;
+  if (team.mode === 'shared') {
+    parts = combine(team.x, ++team.k, 0, own, net, cl, team.scratch);
+  } else {
+    const helpers = await Promise.all(calls);
+    parts = [own, ...helpers];
+    if (!parts.some((p) => p.diverged)) {
+      for (const p of helpers) {
+        cl.f32(team.scratch, team.floats).set(p.grads);
+        net.addGradients(team.scratch);
+      }
+    }
+  }
+  if (parts.some((p) => p.diverged)) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
+  net.applyGradients();
+  let loss = 0, correct = 0;
+  for (const p of parts) if (p.n) { loss += p.loss * p.n; correct += p.correct; }
+  return { loss: loss / n, correct, n };
+}
