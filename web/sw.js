@@ -53,5 +53,22 @@ self.addEventListener('fetch', (event) => {
 /** A kept file from this version's cache, or from the network if the browser has evicted it. */
 async function kept(req) {
   const hit = await (await caches.open(CACHE)).match(req, { ignoreSearch: true });
-  return hit ?? fetch(req);
+  return isolated(hit ?? await fetch(req));
+}
+
+/**
+ * The response with the headers that make a page cross-origin isolated
+ * (COOP same-origin, COEP require-corp), which a static host cannot be asked
+ * to send: on an isolated page the train page's workers trade gradients
+ * through shared memory (web/train/exchange.js), elsewhere through messages.
+ * The site loads nothing from another origin, so nothing it uses is blocked.
+ * The page is isolated from its first load under this worker (a reload after
+ * the first visit).
+ */
+function isolated(res) {
+  if (res.type === 'opaque' || res.type === 'opaqueredirect' || res.status === 0) return res;
+  const headers = new Headers(res.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }

@@ -91,6 +91,27 @@ test('the worker answers the files it keeps and leaves every other request to th
   await page.context().close();
 });
 
+test('on a static host that sends no isolation headers the worker makes the pages cross-origin isolated, so training shares memory', async () => {
+  const page = await env.newPage();
+  await page.goto(`${env.url}train.html`);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), false, 'the server sends no COOP/COEP headers');
+  await controlled(page);
+  await page.reload();
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  assert.equal(await page.evaluate(() => typeof SharedArrayBuffer), 'function');
+  // every page and its engine still work so (nothing the site loads is refused under COEP)
+  for (const file of ['', 'pixels.html', 'kernels.html', 'lesson.html#step=images']) {
+    await page.goto(`${env.url}${file}`);
+    await page.locator('[data-engine-badge], [data-device]').first().waitFor();
+    await page.waitForLoadState('networkidle'); // each page done before the next (no load cut short)
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true, file);
+  }
+  await page.getByRole('heading', { level: 2 }).first().waitFor();
+  await page.frameLocator('iframe').getByLabel('Shape', { exact: true }).filter({ hasText: '300' }).waitFor();
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('a new version of the site is picked up: the page says so, and the old version’s cache goes', async () => {
   // a copy of the site whose server can be switched to a new version
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlab-version-'));
