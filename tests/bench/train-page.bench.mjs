@@ -6,6 +6,8 @@
 // while the page trains through its own controls (PerformanceObserver 'longtask').
 //
 // --quick: 10,000 images per timed epoch, scaled to 60,000 (noted on the row).
+import { installTrainWorker } from '../browser/train-worker-driver.mjs';
+
 export const title = 'Train page: time per epoch in the worker, longest main-thread task while training (Chromium, SIMD)';
 
 const MODELS = [
@@ -23,30 +25,13 @@ export async function run({ siteUrl, newPage, quick, log }) {
   // ---- time per epoch, in the page's worker ----
   const page = await newPage();
   await page.goto(`${siteUrl}train.html`);
+  await installTrainWorker(page);
   const timings = await page.evaluate(async ({ models, images, runs }) => {
-    const w = new Worker('train/worker.js', { type: 'module' });
-    let id = 0;
-    const pending = new Map();
-    let onFinished = null;
-    w.onmessage = ({ data }) => {
-      if (data.event === 'finished') onFinished?.(data);
-      if (data.event) return;
-      const p = pending.get(data.id);
-      pending.delete(data.id);
-      if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error.message));
-    };
-    const call = (type, args = {}) => new Promise((resolve, reject) => { const i = ++id; pending.set(i, { resolve, reject }); w.postMessage({ id: i, type, ...args }); });
-    const base = new URL('data/', location.href).href;
+    const { worker: w, call, next } = globalThis.trainWorker();
     const init = await call('init');
-    await call('loadData', {
-      quick: false,
-      urls: {
-        trainImages: `${base}train-images-idx3-ubyte.gz`, trainLabels: `${base}train-labels-idx1-ubyte.gz`,
-        testImages: `${base}t10k-images-idx3-ubyte.gz`, testLabels: `${base}t10k-labels-idx1-ubyte.gz`,
-      },
-    });
+    await call('loadData', { base: location.href, quick: false }); // the full set (the worker knows its files)
     const train = async (spec, count, runId) => {
-      const done = new Promise((resolve) => { onFinished = resolve; });
+      const done = next('finished');
       await call('start', { settings: { runId, spec, seed: runId, batch: 32, lr: 0.01, epochs: 1, l2: 0, loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: count } });
       const ev = await done;
       if (ev.how !== 'done') throw new Error(`${spec}: ${ev.how} ${ev.message ?? ''}`);

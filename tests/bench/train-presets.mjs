@@ -9,6 +9,7 @@
 import { launchBrowser, startSite } from '../browser/helpers.mjs';
 import { PRESET_SPECS } from '../../web/lib/limits.js';
 import { defaultSettings } from '../../web/train/state.js';
+import { installTrainWorker } from '../browser/train-worker-driver.mjs';
 
 const args = process.argv.slice(2);
 const epochs = Number(args[args.indexOf('--epochs') + 1]) || 10;
@@ -21,23 +22,15 @@ const browser = await launchBrowser();
 const page = await browser.newPage();
 page.on('console', (m) => console.error('page:', m.text()));
 await page.goto(`${site.url}train.html#quick=0`);
+await installTrainWorker(page);
 const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExperiment, l2, decay }) => {
-  const w = new Worker('train/worker.js', { type: 'module' });
-  let id = 0, onFinished = null, views = 0;
-  const pending = new Map();
-  w.onmessage = ({ data }) => {
-    if (data.event === 'finished') onFinished?.(data);
-    if (data.event === 'network') views++;
-    if (data.event) return;
-    const p = pending.get(data.id);
-    pending.delete(data.id);
-    if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error.message));
-  };
-  const call = (type, args = {}) => new Promise((resolve, reject) => { const i = ++id; pending.set(i, { resolve, reject }); w.postMessage({ id: i, type, ...args }); });
+  const { worker: w, call, next, on } = globalThis.trainWorker();
+  let views = 0;
+  on((data) => { if (data.event === 'network') views++; });
   const init = await call('init');
   let runId = 1;
   const train = async (spec, { epochs: n, shuffle = false }) => {
-    const done = new Promise((resolve) => { onFinished = resolve; });
+    const done = next('finished');
     const points = [];
     await call('start', { settings: { runId: runId++, spec, seed: 1, batch: 32, lr: 0.002, epochs: n, l2, loss: 'xent', optimizer: 'adam', momentum: 0.9, shufflePixels: shuffle, lrDecay: decay, keepBest: true } });
     const ev = await done;
@@ -58,7 +51,7 @@ const result = await page.evaluate(async ({ presets, epochs, skipFull, skipExper
     await call('pause');
     await call('network', { watch: { source: { kind: 'test', index: 0 }, pick: { layer: 4, channel: 0, row: 5, col: 5 } }, live });
     views = 0;
-    const done = new Promise((resolve) => { onFinished = resolve; });
+    const done = next('finished');
     await call('resume');
     const ev = await done;
     (out.live[live ? 'followed' : 'not followed'] ??= []).push({ how: ev.how, message: ev.message, steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], views, view: ev.viewSeconds, share: ev.viewSeconds / ev.epochSeconds[0] });

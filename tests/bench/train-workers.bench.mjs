@@ -21,6 +21,7 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../../scripts/serve.mjs';
+import { installTrainWorker } from '../browser/train-worker-driver.mjs';
 
 export const title = 'Training on every core: one epoch in the train page\'s workers (Chromium, SIMD)';
 
@@ -47,23 +48,14 @@ export function machine() {
  * times; seconds in the training steps (epochSeconds) and wall time.
  */
 async function measure(page, { models, configs, images, rounds, blocks }) {
+  await installTrainWorker(page);
   return page.evaluate(async ({ models, configs, images, rounds, blocks }) => {
-    const w = new Worker('train/worker.js', { type: 'module' });
-    let id = 0, onFinished = null;
-    const pending = new Map();
-    w.onmessage = ({ data }) => {
-      if (data.event === 'finished') onFinished?.(data);
-      if (data.event) return;
-      const p = pending.get(data.id);
-      pending.delete(data.id);
-      if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error.message));
-    };
-    const call = (type, args = {}) => new Promise((resolve, reject) => { const i = ++id; pending.set(i, { resolve, reject }); w.postMessage({ id: i, type, ...args }); });
+    const { worker: w, call, next } = globalThis.trainWorker();
     const init = await call('init');
     await call('loadData', { base: new URL('./', location.href).href, quick: false });
     let runId = 1;
     const train = async (spec, count, cfg) => {
-      const done = new Promise((resolve) => { onFinished = resolve; });
+      const done = next('finished');
       const info = await call('start', { settings: { runId: runId++, spec, seed: 7, batch: 32, lr: 0.01, epochs: 1, l2: 0, loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: count, workers: cfg.workers, exchange: cfg.exchange } });
       const ev = await done;
       if (ev.how !== 'done') throw new Error(`${spec}: ${ev.how} ${ev.message ?? ''}`);

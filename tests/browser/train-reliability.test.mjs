@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { useSiteAndBrowser, screenshot } from './helpers.mjs';
 import { TIMEOUT, percent, until, openTrain, loadData, runMessage, runRows, testAccuracyShown, modelKept } from './train-helpers.mjs';
+import { installTrainWorker } from './train-worker-driver.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -363,23 +364,14 @@ test('a network too big for the device’s memory: said before Start with its si
 test('Pause and Resume at once, before the run has begun: one loop, every image trained once, the run ends as done', async () => {
   const page = await env.newPage();
   await openTrain(page, env.url);
+  await installTrainWorker(page);
   // The worker the page uses, driven directly: a Start, a Pause and a Resume one after the other,
   // before the loop of the Start has taken its first step.
   const out = await page.evaluate(async () => {
-    const w = new Worker('train/worker.js', { type: 'module' });
-    let id = 0, onFinished = null;
-    const pending = new Map();
-    w.onmessage = ({ data }) => {
-      if (data.event === 'finished') onFinished?.(data);
-      if (data.event) return;
-      const p = pending.get(data.id);
-      pending.delete(data.id);
-      if (data.ok) p.resolve(data.result); else p.reject(new Error(data.error.message));
-    };
-    const call = (type, args = {}) => new Promise((resolve, reject) => { const i = ++id; pending.set(i, { resolve, reject }); w.postMessage({ id: i, type, ...args }); });
+    const { worker: w, call, next } = globalThis.trainWorker();
     await call('init');
     const data = await call('loadData', { base: location.href, quick: true });
-    const done = new Promise((resolve) => { onFinished = resolve; });
+    const done = next('finished');
     // sent together, as a quick double press of Pause would send them after a Start
     const [started] = await Promise.all([
       call('start', { settings: { runId: 1, spec: 'dense16-relu-dense10-softmax', seed: 1, batch: 32, lr: 0.002, epochs: 1, l2: 0, loss: 'xent', optimizer: 'adam', momentum: 0.9, shufflePixels: false, lrDecay: 1, keepBest: false } }),
