@@ -163,6 +163,26 @@ test('a download that hangs: Cancel ends it, a stall of 30 s ends it, Retry then
   await page.context().close();
 });
 
+test('Cancel pressed before the download has begun (the sizes still on their way) ends the load', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const hold = async (route) => { await held; await route.continue(); };
+  await page.context().route('**/data/sizes.json', hold);
+  const hang = () => {}; // were the download to start, it would hang
+  await page.context().route('**/data/quick-train-images-idx3-ubyte.gz', hang);
+  await page.getByRole('button', { name: 'Load the data' }).click();
+  await page.getByRole('button', { name: 'Cancel the download' }).click();
+  await page.waitForTimeout(300); // the Cancel reaches the worker while it waits for the sizes
+  release();
+  await page.locator('[data-data-message]').filter({ hasText: /^The download was cancelled\. Nothing was loaded\./ }).waitFor({ timeout: 20_000 });
+  await page.context().unroute('**/data/quick-train-images-idx3-ubyte.gz', hang);
+  await page.context().unroute('**/data/sizes.json', hold);
+  await loadData(page);
+  await page.context().close();
+});
+
 test('settings: a conv count typed again keeps the filters typed, big numbers get the right words', async () => {
   const page = await env.newPage();
   await openTrain(page, env.url);

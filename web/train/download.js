@@ -109,10 +109,20 @@ function downloadGuard() {
     },
     done() { clearTimeout(timer); },
   };
-  guard.alive();
-  return guard;
+  return guard; // the watchdog starts with the downloads (alive())
 }
 let current = null; // the load under way, for cancelDownload
+
+/**
+ * A data load begins: from now on Cancel ends it, even before its downloads
+ * have started (while the kept files and the sizes are looked up). Pass the
+ * guard to fetchDataFiles.
+ */
+export function beginDownload() {
+  current?.done();
+  current = downloadGuard();
+  return current;
+}
 
 /** Cancel: the load under way ends (its fetchDataFiles rejects with status 'cancelled'). */
 export function cancelDownload() {
@@ -179,8 +189,9 @@ async function gunzip(bytes, name) {
  * @param {Record<string, string>} urls
  * @param {(event: object) => void} post
  * @param {Record<string, number>} [sizes]  data/sizes.json, for the bar's total before the responses say
+ * @param {ReturnType<typeof downloadGuard>} [guard]  the load's, from beginDownload (a new one if not given)
  */
-export async function fetchDataFiles(urls, post, sizes = {}) {
+export async function fetchDataFiles(urls, post, sizes = {}, guard = beginDownload()) {
   const names = Object.keys(urls);
   /** @type {Record<string, Uint8Array<ArrayBuffer>>} */
   const cached = {};
@@ -209,8 +220,9 @@ export async function fetchDataFiles(urls, post, sizes = {}) {
   report(true);
   /** @type {Record<string, Uint8Array<ArrayBuffer>>} */
   const gz = {};
-  const guard = current = downloadGuard();
   try {
+    if (guard.signal.aborted) throw aborted(guard, null, () => 'the download was cancelled'); // Cancel came first
+    guard.alive();
     await Promise.all(names.map(async (k) => {
       if (cached[k]) { gz[k] = cached[k]; return; }
       gz[k] = await download(urls[k], (n) => { loaded += n; report(false); }, (size) => {

@@ -38,7 +38,7 @@ import { serveRequests } from '../lib/worker-rpc.js';
 import { fmtBytes } from '../lib/format.js';
 import { IMAGE_SIDE, IMAGE_PIXELS, MAX_MODEL_FILE_BYTES, OPTIMIZER, LOSS } from '../lib/limits.js';
 import { multiplyAdds, TRAIN_PASSES } from './cost.js';
-import { fetchDataFiles, cancelDownload, keptStatus, SET_FILES } from './download.js';
+import { fetchDataFiles, beginDownload, cancelDownload, keptStatus, SET_FILES } from './download.js';
 import { split, parseFiles, adoptFiles, useSet, canUse, copyImages, samples } from './dataset.js';
 import { DATA_SIZES } from '../lib/limits.js';
 import { setModel, needModel, checkOutputs, startRun, stopRun, Superseded, stepOnce, postProgress, finish, later } from './run.js';
@@ -72,11 +72,12 @@ async function dataSizes(base) {
  * A bad file leaves the data in use as it was.
  */
 async function loadData({ base, quick }) {
+  const guard = beginDownload(); // Cancel is heard from here on
   await loading;
   const set = quick ? 'quick' : 'full';
   const urls = Object.fromEntries(Object.entries(SET_FILES[set]).map(([k, v]) => [k, new URL(v, base).href]));
   const sizes = await dataSizes(base);
-  const { raw, fromCache, keep } = await fetchDataFiles(urls, (event) => self.postMessage(event), sizes);
+  const { raw, fromCache, keep } = await fetchDataFiles(urls, (event) => self.postMessage(event), sizes, guard);
   // Parse everything before replacing anything: a bad file leaves the old data in place.
   const files = parseFiles(w.cl, raw);
   stopRun(w, 'reset');
