@@ -94,6 +94,8 @@ test('the Workers chooser: all cores or 1..N, in the link; the same count gives 
 
   // a link with more workers than this device has: said, and trained with all of them
   await page.goto(`${env.url}train.html#workers=${cores + 2}`);
+  // the page has read the new link (a reload sooner would reload the link it was writing)
+  await until(async () => (await chooser.inputValue()) === String(cores + 2), 'the link read');
   await page.reload();
   await page.waitForLoadState('networkidle'); // the page done with the link and the kept state
   assert.equal(await chooser.inputValue(), String(cores + 2));
