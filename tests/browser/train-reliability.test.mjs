@@ -291,6 +291,25 @@ test('a reload during a run asks first, then says the run was not kept and shows
   await page.context().close();
 });
 
+test('a reload the moment a run has ended finds its model kept, not a run still training', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await loadData(page);
+  // a network whose test pass after training takes a second or two: the reload comes during it
+  await page.getByLabel('Model spec').fill('conv5x5x32-relu-maxpool2-dense10-softmax');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await start(page);
+  await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.type()); d.accept(); });
+  await page.reload();
+  await pageMessage(page).filter({ hasText: /Restored your last model \(conv5x5x32-relu-maxpool2-dense10-softmax/ }).waitFor({ timeout: TIMEOUT });
+  assert.doesNotMatch(await pageMessage(page).textContent(), /still training/);
+  assert.deepEqual(dialogs, [], 'an ended run does not ask before leaving');
+  assert.doesNotMatch(await runRows(page).first().textContent(), /not finished/);
+  await page.context().close();
+});
+
 test('Forget pressed as a run ends wins over the save of that run', async () => {
   const page = await env.newPage();
   await openTrain(page, env.url);

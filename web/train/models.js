@@ -134,6 +134,7 @@ export async function adoptModel(page, source, shuffled, what, settings = null, 
   }
   state.phase = 'finished';
   state.hasModel = true;
+  state.modelSeq++;
   state.modelShuffled = shuffled;
   Object.assign(state.settings, settings ?? modelSettings(m));
   writeSettings(page, state.settings);

@@ -292,6 +292,7 @@ export function newPageState() {
     samples: null,       // the sample grid: { images, indices, labels }
     phase: 'idle',       // idle | running | paused | finished
     hasModel: false,
+    modelSeq: 0,         // one more each time the model changes (a run, a loaded file, Reset): a late save can tell
     modelShuffled: false,
     /** @type {any[]} { id, name, colour, settings, train: [], validation: [], test, epochs, visible, how, keptNote, forgetEpoch } */
     runs: [],

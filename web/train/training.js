@@ -26,6 +26,7 @@ function addRun({ state, el }, values, name) {
 function modelReplaced(page, shuffled) {
   const { state } = page;
   state.hasModel = true;
+  state.modelSeq++;
   state.modelShuffled = shuffled;
   state.test = null;
   clearResults(page);
@@ -126,6 +127,7 @@ export async function reset(page) {
   await page.call('reset');
   state.phase = 'idle';
   state.hasModel = false;
+  state.modelSeq++;
   state.test = null;
   clearResults(page);
   runView.renderButtons(state, el.run, el.run.buttons.start);
@@ -167,6 +169,10 @@ export async function onFinished(page, ev) {
   if (!run) return;
   const end = runEnd(run, ev); // finite but far above guessing: diverged all the same
   run.how = end.how;
+  // Kept before the run is said to have ended: a page reloaded or closed the
+  // moment Start comes back finds this model, not a run 'still training' (the
+  // test pass below can take seconds; until the save is written, leaving asks first).
+  await keepModel(page, run);
   if (run === state.currentRun) showAdvice(page, run, true); // the final numbers; a diverged run has its own message
   state.phase = 'finished';
   runView.renderButtons(state, el.run, el.run.buttons.start);
@@ -174,8 +180,10 @@ export async function onFinished(page, ev) {
   runView.renderEnded(el.run);
   curves.renderRuns(state.runs, el.curves);
   page.drawSoon();
+  const model = state.modelSeq;
   await evaluate(page, run);
-  await keepModel(page, run);
+  // the test accuracy joins the kept model, unless another model has come since
+  if (run.test != null && state.modelSeq === model) await keepModel(page, run);
   const next = state.queue.shift();
   if (next) await start(page, next);
 }
