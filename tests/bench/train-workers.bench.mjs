@@ -95,8 +95,9 @@ async function tfjsThreaded(newPage, url, { quick, threads, log }) {
   page.setDefaultTimeout(0);
   await page.goto(`${url}__bench/tfjs.html?threads=${threads}`);
   const env = await page.evaluate(() => window.benchReady);
-  log(`TF.js ${env.tfjs}, wasm threads ${env.wasmThreads}, isolated ${env.crossOriginIsolated}, pool of ${threads}`);
+  await page.evaluate(async () => { await globalThis.tf.setBackend('wasm'); }); // the pool is made as the backend starts
   const pool = await page.evaluate(() => globalThis.tf.wasm.getThreadsCount?.() ?? null);
+  log(`TF.js ${env.tfjs}, wasm threads ${env.wasmThreads}, isolated ${env.crossOriginIsolated}, pool of ${pool} (${threads} asked)`);
   const rows = [];
   const pick = (res, id, value) => (res[id]?.trials ?? []).map(value).filter(Number.isFinite);
   const mlp = await page.evaluate((o) => window.bench.epoch(o),
