@@ -291,15 +291,23 @@ test('a reload during a run asks first, then says the run was not kept and shows
   await page.context().close();
 });
 
-test('a reload the moment a run has ended finds its model kept, not a run still training', async () => {
+/**
+ * A page whose one-epoch run of a network with a slow test pass (a second or
+ * two after training) has just said "Finished": the test pass is under way.
+ */
+async function slowTestRunEnded() {
   const page = await env.newPage();
   await openTrain(page, env.url);
   await loadData(page);
-  // a network whose test pass after training takes a second or two: the reload comes during it
   await page.getByLabel('Model spec').fill('conv5x5x32-relu-maxpool2-dense10-softmax');
   await page.getByLabel('Epochs', { exact: true }).fill('1');
   await start(page);
   await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
+  return page;
+}
+
+test('a reload the moment a run has ended finds its model kept, not a run still training', async () => {
+  const page = await slowTestRunEnded();
   const dialogs = [];
   page.on('dialog', (d) => { dialogs.push(d.type()); d.accept(); });
   await page.reload();
@@ -311,14 +319,8 @@ test('a reload the moment a run has ended finds its model kept, not a run still 
 });
 
 test('Forget pressed as a run ends wins over the save of that run', async () => {
-  const page = await env.newPage();
-  await openTrain(page, env.url);
-  await loadData(page);
-  // a network whose test pass after training takes a second or two: the save comes after it
-  await page.getByLabel('Model spec').fill('conv5x5x32-relu-maxpool2-dense10-softmax');
-  await page.getByLabel('Epochs', { exact: true }).fill('1');
-  await start(page);
-  await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
+  // the model is kept as the run ends, then again with its test accuracy: that late save must not bring it back
+  const page = await slowTestRunEnded();
   await page.getByRole('button', { name: 'Forget the saved model and curves' }).click();
   await testAccuracyShown(page);
   await page.waitForTimeout(500); // a save, had it been kept, would be written by now
