@@ -65,6 +65,8 @@ export class Team {
     this.serial = 0;
     this.busy = false;
     this.arrays = null; // the shared { z, rgba } of the last output size
+    /** @type {({ z: Float32Array, rgba: Uint8ClampedArray } | null)[]} each helper's last band, sent back for its next */
+    this.returned = [];
     this.why = '';      // why the team failed, for tests and benchmarks
   }
 
@@ -141,7 +143,11 @@ export class Team {
     try {
       const shared = this.shared ? this.sharedArrays(planes, oh, ow) : null;
       const serial = this.serial;
-      const asks = bands.slice(1).map(([r0, r1], i) => this.helpers[i].call('band', { serial, q, r0, r1, oh, ow, planes, shared }));
+      const asks = bands.slice(1).map(([r0, r1], i) => {
+        const reuse = shared ? null : this.returned[i] ?? null;
+        this.returned[i] = null;
+        return this.helpers[i].call('band', { serial, q, r0, r1, oh, ow, planes, shared, reuse }, reuse ? [reuse.z.buffer, reuse.rgba.buffer] : []);
+      });
       const n = planes * oh * ow;
       const pZ = cl.scratch('bands-z', 4 * n);
       // the worker's band, while the helpers compute theirs (z: a view made after the engine call)
@@ -164,6 +170,7 @@ export class Team {
         }
         const at = shared ? 4 * r0 * ow : 0;
         into.set(from.rgba.subarray(at, at + 4 * rows * ow), 4 * r0 * ow);
+        if (!shared) this.returned[i] = { z: a.z, rgba: a.rgba };
       });
       const rgba = display === DISPLAY.clamp ? into : cl.viewToRGBA(z, planes, oh, ow, display, into);
       return { rgba, values: cl.f32(pZ, n), maxAbs, width: ow, height: oh, planes, workers: bands.length };
