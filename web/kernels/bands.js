@@ -70,7 +70,7 @@ export function stripOf(r0, r1, h, k1, p1, stride) {
  * Writes the values and the clamped bytes (display clamp: every byte its own
  * value's) into `out`, whose arrays hold rows row0..row0+rows-1 of every
  * plane: z (planes x rows x ow floats), rgba (rows x ow x 4 bytes). Returns
- * the largest |value| of the band (NaN ignored, as the engine's).
+ * the largest |value| of the band (the engine's, NaN ignored).
  * @param {any} cl  the engine (lib/convlab.js)
  * @param {{ ptr: number, width: number, height: number }} image
  * @param {BandFilter} q
@@ -91,10 +91,8 @@ export function filterBand(cl, image, q, r0, r1, out) {
   for (let p = 0; p < planes; p++) {
     const from = (p * sh + i0) * ow;
     const band = z.subarray(from, from + n);
-    for (let i = 0; i < n; i++) {
-      const a = Math.abs(band[i]);
-      if (a > max) max = a;
-    }
+    const m = cl.viewMaxAbs(band);
+    if (m > max) max = m;
     out.z.set(band, (p * out.rows + r0 - out.row0) * ow);
   }
   out.rgba.set(r.rgba.subarray(4 * i0 * ow, 4 * (i0 * ow + n)), 4 * (r0 - out.row0) * ow);

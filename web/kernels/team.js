@@ -19,11 +19,14 @@ export const MAX_HELPERS = 3;
 
 /**
  * The work (multiply-adds) from which a filter is split: below it, one call
- * costs less than sending the bands and assembling them. A 1050 x 700 colour
- * photo: 3x3 (20 million) and 5x5 (55 million) stay whole, 7x7 (108 million)
- * and above split.
+ * costs about as much as a band and assembling the bands (measured in node,
+ * CPU time of the parts, 1050 x 700: the worker's band and a helper's took
+ * 3.2 and 3.5 ms for 3x3 on colour against 4-5 for the whole; from 5x5 on
+ * colour and 9x9 on gray the split took 0.6-0.7 of the whole). A 1050 x 700
+ * photo: 3x3 on colour (20 million) and up to 7x7 on gray (36 million) stay
+ * whole; 5x5 on colour (55 million), 9x9 on gray and larger split.
  */
-export const SPLIT_MIN_WORK = 80e6;
+export const SPLIT_MIN_WORK = 50e6;
 
 /**
  * The multiply-adds of filter q for an output of oh x ow.
