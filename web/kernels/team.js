@@ -129,7 +129,7 @@ export class Team {
    * and the helpers, shown with `display` (abs and diverging: scaled to the
    * whole output's largest |value|). into: 4*oh*ow bytes for the picture.
    * Returns what cl.filterImage() returns (values: a view of WASM memory,
-   * valid until memory grows; rgba: `into`) and `workers`, or null when the
+   * made again at each read; rgba: `into`) and `workers`, or null when the
    * team is not ready (or has just failed): then the caller computes alone.
    * @param {any} cl
    * @param {{ ptr: number, width: number, height: number }} image
@@ -176,7 +176,9 @@ export class Team {
         if (!shared) this.returned[i] = { z: a.z, rgba: a.rgba };
       });
       const rgba = display === DISPLAY.clamp ? into : cl.viewToRGBA(z, planes, oh, ow, display, into);
-      return { rgba, values: cl.f32(pZ, n), maxAbs, width: ow, height: oh, planes, workers: bands.length };
+      // values: made at each read, as a call that grows WASM memory (a display mapping of the
+      // whole output, whose buffer the bands did not need) detaches any view made before it
+      return { rgba, get values() { return cl.f32(pZ, n); }, maxAbs, width: ow, height: oh, planes, workers: bands.length };
     } finally {
       this.busy = false;
     }

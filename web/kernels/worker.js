@@ -171,21 +171,22 @@ async function filter(params) {
   const t0 = performance.now();
   const r = await convolve(src, q, grayMagnitude ? DISPLAY.clamp : display ?? DISPLAY.clamp);
   const { width: ow, height: oh } = r;
-  const z = grayMagnitude ? r.values.subarray(0, oh * ow) : r.values;
+  // the values, a view of WASM memory made again after each display mapping, which may grow it
+  const zOf = () => (grayMagnitude ? r.values.subarray(0, oh * ow) : r.values);
   const maxAbs = r.maxAbs;
   let rgba = null; // the engine's bytes stand, unless another mapping replaces them
   if (display === null) {
     // 'auto' on a non-negative result: clamped unless it goes above 255. Redoing
     // the display mapping alone costs little next to the convolution.
     display = maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
-    if (display === DISPLAY.abs) rgba = cl.viewToRGBA(z, planes, oh, ow, display, spareBuffer(4 * oh * ow));
+    if (display === DISPLAY.abs) rgba = cl.viewToRGBA(zOf(), planes, oh, ow, display, spareBuffer(4 * oh * ow));
   } else if (grayMagnitude && display !== DISPLAY.clamp) {
-    rgba = cl.viewToRGBA(z, planes, oh, ow, display, spareBuffer(4 * oh * ow));
+    rgba = cl.viewToRGBA(zOf(), planes, oh, ow, display, spareBuffer(4 * oh * ow));
   }
   // A small result is drawn as numbers: its floats go too (at most 3 x 16 x 16), read before the view can go stale.
-  const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(z) : null;
+  const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(zOf()) : null;
   // to typical values: the values clipped in place, mapped again
-  const shown = scaleView(z, planes, oh, ow, display, chooseScale(params.scale, params.edge, small), maxAbs);
+  const shown = scaleView(zOf(), planes, oh, ow, display, chooseScale(params.scale, params.edge, small), maxAbs);
   if (shown.rgba) rgba = shown.rgba;
   if (!rgba && r.workers > 1) {
     rgba = r.rgba; // the team's bytes, already out of WASM memory
