@@ -19,14 +19,16 @@ export const MAX_HELPERS = 3;
 
 /**
  * The work (multiply-adds) from which a filter is split: below it, one call
- * costs about as much as a band and assembling the bands (measured in node,
- * CPU time of the parts, 1050 x 700: the worker's band and a helper's took
- * 3.2 and 3.5 ms for 3x3 on colour against 4-5 for the whole; from 5x5 on
- * colour and 9x9 on gray the split took 0.6-0.7 of the whole). A 1050 x 700
- * photo: 3x3 on colour (20 million) and up to 7x7 on gray (36 million) stay
- * whole; 5x5 on colour (55 million), 9x9 on gray and larger split.
+ * costs about as much as a band and assembling the bands. Measured in node
+ * (CPU time of the parts, 1050 x 700, a loaded machine): for 3x3 on colour
+ * the worker's band and a helper's took 3.2 and 3.5 ms against 4-5 for the
+ * whole; for 5x5 on colour 6-9 against 7.5-11 (no clear gain); from 7x7 on
+ * colour (10 against 13-16) and 13x13 on gray the split took 0.55-0.75 of
+ * the whole. So on a 1050 x 700 photo 3x3 and 5x5 on colour (20 and 55
+ * million) and up to 11x11 on gray (89 million) stay whole; 7x7 on colour
+ * (108 million), 13x13 on gray and larger split.
  */
-export const SPLIT_MIN_WORK = 50e6;
+export const SPLIT_MIN_WORK = 100e6;
 
 /**
  * The multiply-adds of filter q for an output of oh x ow.
