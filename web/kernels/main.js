@@ -176,7 +176,7 @@ async function showView(params, since) {
   if (!r.maps) work.engine.call('recycle', { buffer: r.rgba }, [r.rgba]).catch(() => {});
   const end = performance.now();
   performance.measure('kernels:edit-to-pixels', { start: since, end });
-  renderTiming(el, { engineMs: r.ms, totalMs: end - since, count: ++work.renderCount, path: r.path });
+  renderTiming(el, { engineMs: r.ms, totalMs: end - since, count: ++work.renderCount, path: r.path, workers: r.workers });
   if (takeResult(state, r, params)) controls.renderPageMessage(state, el);
   renderStatus();
   if (fitSelection(state)) {

@@ -147,10 +147,12 @@ function renderUsed(state, el) {
  * How long the last result took, for people and for the benchmarks (data- attributes of Z's canvas),
  * and the engine's path to it ('bytes': the image's bytes in, the picture's out, no float planes kept).
  * @param {Elements} el
- * @param {{ engineMs: number, totalMs: number, count: number, path?: string }} t
+ * workers: how many workers computed it (a large kernel is split over the cores: team.js).
+ * @param {{ engineMs: number, totalMs: number, count: number, path?: string, workers?: number }} t
  */
-export function renderTiming(el, { engineMs, totalMs, count, path = '' }) {
+export function renderTiming(el, { engineMs, totalMs, count, path = '', workers = 1 }) {
   el.outputCanvas.dataset.enginePath = path;
+  el.outputCanvas.dataset.engineWorkers = String(workers);
   el.outputCanvas.dataset.lastRenderMs = totalMs.toFixed(2);
   el.outputCanvas.dataset.engineMs = engineMs.toFixed(2);
   el.outputCanvas.dataset.renderCount = String(count);

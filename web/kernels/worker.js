@@ -10,10 +10,10 @@
 //   inputView { gray }            -> { rgba, width, height }   the image as the engine reads it
 //   preset    { kind, k1, k2, sigma } -> Float32Array (k1*k2)
 //   filter    { key, mode, op, kernels, k1, k2, normalise, bias, pad, stride, display, scale, edge }
-//             -> { key, rgba, width, height, planes, maxAbs, display, scaled, used, normalised, ms, values, path }
+//             -> { key, rgba, width, height, planes, maxAbs, display, scaled, used, normalised, ms, values, path, workers }
 //             (scaled: { to: 'max' | 'typical', p, above, count }, the colour scale used; values: a small
 //             result's numbers, else null; path: 'bytes', the image's bytes in and the picture's out in one
-//             engine call, no float planes of the whole image kept)
+//             engine call, no float planes of the whole image kept; workers: how many computed it, team.js)
 //   filter    { op: 'layer', channels, kernels (N of C*k1*k2), biases, relu, edges, k1, k2, pad, stride, display, scale }
 //             -> { key, op, maps: [{ rgba, maxAbs, scaled, values }], width, height, planes: 1, display, used, ms, path }
 //             the convolutional layer: one feature map per kernel (the sum over the channels + bias), then ReLU
@@ -22,10 +22,11 @@
 //             pre: its value before the ReLU), worked out when asked (pixel.js)
 import { loadConvlab } from '../lib/convlab.js';
 import { PAD, DISPLAY, KERNEL } from '../lib/limits.js';
-import { serveRequests } from '../lib/worker-rpc.js';
+import { serveRequests, WorkerClient } from '../lib/worker-rpc.js';
 import { SMALL_SIDE, PERCENTILE, chooseScale } from './state.js';
 import { percentileAbs } from './arithmetic.js';
 import { pixelAt } from './pixel.js';
+import { Team, filterWork, helperCount, SPLIT_MIN_WORK } from './team.js';
 
 let cl = null;
 // The SIMD build even where the relaxed one runs: the numbers under the cursor
@@ -44,6 +45,17 @@ let last = null;            // { key, params, src, q, gray, planes, width, heigh
 // RGBA buffers the page has drawn and sent back, reused for the next result:
 // a fresh 3 MB buffer per edit costs more than the convolution.
 let spare = [];
+
+// A large kernel's filter is split over the cores (team.js): helpers started
+// the first time one is applied, where this worker can start workers.
+const team = new Team({
+  helpers: helperCount(self.navigator?.hardwareConcurrency),
+  makeHelper: (onError) => {
+    const c = new WorkerClient(new URL('helper.js', import.meta.url), { onError });
+    return { call: (type, args, transfer) => c.call(type, args, transfer), terminate: () => c.worker.terminate() };
+  },
+  shared: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+});
 
 /** 'bytes': the path every filter takes (the page shows it, a test checks it). */
 const PATH = 'bytes';
@@ -104,7 +116,26 @@ function scaleView(values, c, h, w, display, to, maxAbs) {
   return { scaled: { to: 'typical', p, above, count }, rgba: cl.viewToRGBA(values, c, h, w, display, spareBuffer(4 * h * w)) };
 }
 
-function filter(params) {
+/**
+ * Filter q on src shown with `display`, as cl.filterImage() returns it, and
+ * how many workers made it: a large one on the image's bytes split over the
+ * team, else (or if the team cannot) one engine call here.
+ */
+async function convolve(src, q, display) {
+  const [oh, ow] = cl.outSize(src.height, src.width, q.k1, q.k2, q.pad, q.stride);
+  if (src === kept.bytes && filterWork(q, oh, ow) >= SPLIT_MIN_WORK) {
+    if (team.state === 'idle') team.start(cl.simd, cl.keptBytes(src).slice(), src.width, src.height);
+    if (team.state === 'ready') {
+      const planes = q.mode === 'sum' || q.mode === 'gray' ? 1 : 3;
+      const r = await team.filter(cl, src, q, display, oh, ow, planes, spareBuffer(4 * oh * ow));
+      if (r) return r;
+    }
+  }
+  const r = cl.filterImage(src, { ...q, display });
+  return { rgba: r.rgba, values: r.values, maxAbs: r.maxAbs, width: r.width, height: r.height, workers: 1 };
+}
+
+async function filter(params) {
   if (params.op === 'layer') return layerFilter(params);
   const { mode, op, k1, k2, bias, pad, stride, normalise } = params;
   let used, normalised = [];
@@ -138,25 +169,28 @@ function filter(params) {
     kernels: flat, k1: op === 'magnitude' ? 3 : k1, k2: op === 'magnitude' ? 3 : k2, pad: PAD[pad], stride, bias,
   };
   const t0 = performance.now();
-  const r = cl.filterImage(src, { ...q, display: grayMagnitude ? DISPLAY.clamp : display ?? DISPLAY.clamp });
+  const r = await convolve(src, q, grayMagnitude ? DISPLAY.clamp : display ?? DISPLAY.clamp);
   const { width: ow, height: oh } = r;
-  const z = grayMagnitude ? r.values.subarray(0, oh * ow) : r.values;
+  // the values, a view of WASM memory made again after each display mapping, which may grow it
+  const zOf = () => (grayMagnitude ? r.values.subarray(0, oh * ow) : r.values);
   const maxAbs = r.maxAbs;
   let rgba = null; // the engine's bytes stand, unless another mapping replaces them
   if (display === null) {
     // 'auto' on a non-negative result: clamped unless it goes above 255. Redoing
     // the display mapping alone costs little next to the convolution.
     display = maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
-    if (display === DISPLAY.abs) rgba = cl.viewToRGBA(z, planes, oh, ow, display, spareBuffer(4 * oh * ow));
+    if (display === DISPLAY.abs) rgba = cl.viewToRGBA(zOf(), planes, oh, ow, display, spareBuffer(4 * oh * ow));
   } else if (grayMagnitude && display !== DISPLAY.clamp) {
-    rgba = cl.viewToRGBA(z, planes, oh, ow, display, spareBuffer(4 * oh * ow));
+    rgba = cl.viewToRGBA(zOf(), planes, oh, ow, display, spareBuffer(4 * oh * ow));
   }
   // A small result is drawn as numbers: its floats go too (at most 3 x 16 x 16), read before the view can go stale.
-  const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(z) : null;
+  const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(zOf()) : null;
   // to typical values: the values clipped in place, mapped again
-  const shown = scaleView(z, planes, oh, ow, display, chooseScale(params.scale, params.edge, small), maxAbs);
+  const shown = scaleView(zOf(), planes, oh, ow, display, chooseScale(params.scale, params.edge, small), maxAbs);
   if (shown.rgba) rgba = shown.rgba;
-  if (!rgba) {
+  if (!rgba && r.workers > 1) {
+    rgba = r.rgba; // the team's bytes, already out of WASM memory
+  } else if (!rgba) {
     // the engine's bytes, out of WASM memory (nothing since the call has grown it)
     rgba = spareBuffer(4 * oh * ow);
     rgba.set(r.rgba);
@@ -177,6 +211,7 @@ function filter(params) {
     ms,
     values,
     path: PATH,
+    workers: r.workers,
   };
 }
 
@@ -260,7 +295,9 @@ const handlers = {
     cl.releaseKept(kept.luma);
     kept.bytes = kept.luma = null;
     last = null;
-    kept.bytes = cl.keepRGBA({ data: new Uint8ClampedArray(data), width, height });
+    const bytes = new Uint8ClampedArray(data);
+    kept.bytes = cl.keepRGBA({ data: bytes, width, height });
+    team.setImage(bytes, width, height);
     return { result: { width, height } };
   },
   async inputView({ gray }) {
@@ -277,7 +314,7 @@ const handlers = {
   },
   async filter(params) {
     await loading;
-    const result = filter(params);
+    const result = await filter(params);
     return { result, transfer: result.maps ? result.maps.map((m) => m.rgba) : [result.rgba] };
   },
   /** The page sends drawn result buffers back for reuse. */

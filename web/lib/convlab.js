@@ -399,6 +399,14 @@ class Convlab {
     return copyOut(this.u8(pOut, 4 * h * w), into);
   }
 
+  /** The largest |value| of a live view of WASM memory (NaN ignored), as filterImage()'s maxAbs: no copy. */
+  viewMaxAbs(view) {
+    if (!(view instanceof Float32Array) || view.buffer !== this.memory.buffer) {
+      throw new ConvlabError(10, 'the view is not a live float view of WASM memory', 'viewMaxAbs');
+    }
+    return this.exports.cl_image_max_abs(view.byteOffset, view.length);
+  }
+
   // ---- network ----
   // Models (cl_nn) and data sets (IDX) for the train page: the methods below
   // call lib/convlab-nn.js (the Network class and the IDX and model-file

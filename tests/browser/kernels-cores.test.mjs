@@ -1,0 +1,123 @@
+// The kernels page on a large kernel splits the work over the device's cores
+// (web/kernels/team.js: the page's worker and a helper per extra core): the
+// picture and every number the page shows are the same, pixel for pixel, as
+// when the worker computes alone; and where the helpers cannot start (here
+// the page's worker has no Worker to start them with), the worker computes
+// alone and the page works as before. data-engine-workers on Z's canvas says
+// how many computed it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useSiteAndBrowser } from './helpers.mjs';
+import { idle, open, choose, upload } from './kernels-helpers.mjs';
+
+const env = useSiteAndBrowser();
+
+const W = 1000, H = 640; // large enough that a 15 x 15 kernel is split, even with stride 2
+
+/** A photo-like picture (gradients and noise) as a PNG, made in the page. */
+async function photoPng(page) {
+  const b64 = await page.evaluate(async ({ W, H }) => {
+    const c = new OffscreenCanvas(W, H);
+    const img = new ImageData(W, H);
+    let s = 7;
+    for (let i = 0; i < W * H; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const x = i % W, y = (i / W) | 0, noise = s >>> 26;
+      img.data.set([(x * 200) / W + noise, (y * 200) / H + noise, ((x ^ y) & 127) + noise, 255], 4 * i);
+    }
+    c.getContext('2d').putImageData(img, 0, 0);
+    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    let str = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) str += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(str);
+  }, { W, H });
+  return Buffer.from(b64, 'base64');
+}
+
+const canvas = (page) => page.locator('[data-output-canvas]');
+
+/** What the page shows of Z: its pixels (a hash of every byte, and a few), size, colour legend, and how many workers made it. */
+async function seen(page) {
+  const pixels = await canvas(page).evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let hash = 2166136261;
+    for (let i = 0; i < d.length; i++) hash = Math.imul(hash ^ d[i], 16777619) >>> 0;
+    const at = (j1, j2) => Array.from(d.slice(4 * (j1 * c.width + j2), 4 * (j1 * c.width + j2) + 4));
+    const mid = c.height >> 1;
+    return { width: c.width, height: c.height, hash, samples: [at(0, 0), at(mid - 1, 5), at(mid, 5), at(c.height - 1, c.width - 1)] };
+  });
+  return {
+    pixels,
+    legend: await page.locator('[data-legend]').textContent(),
+    caption: await page.locator('[data-output-figure] figcaption').first().textContent(),
+    workers: Number(await canvas(page).getAttribute('data-engine-workers')),
+  };
+}
+
+/** Types `value` into the kernel cell `cell` and waits for the new picture. */
+async function edit(page, cell, value) {
+  const before = await canvas(page).getAttribute('data-render-count');
+  await page.getByLabel(cell, { exact: true }).fill(value);
+  await page.waitForFunction((b) => document.querySelector('[data-output-canvas]').dataset.renderCount !== b, before);
+  await idle(page);
+}
+
+// Each setting, then its last edit: a blur (clamped), a signed kernel shown as |value| on three planes,
+// the multi-channel sum with reflect padding and stride 2 (diverging colours, one plane), an edge padding.
+const SETTINGS = [
+  { mode: /Colour, each channel on its own/, pad: 'zero', stride: '1', cell: 'W[0, 0]', value: '0' },
+  { mode: /Colour, each channel on its own/, pad: 'zero', stride: '1', cell: 'W[7, 7]', value: '-3' },
+  { mode: /Multi-channel/, pad: 'reflect', stride: '2', cell: 'W_R[0, 0]', value: '-2' },
+  { mode: /Multi-channel/, pad: 'edge', stride: '1', cell: 'W_G[14, 3]', value: '0.5' },
+];
+
+/** The page, on the photo, through every setting: what it shows after each. */
+async function walk(page, { team }) {
+  await open(env, page);
+  if (!team) {
+    const worker = page.workers().find((w) => w.url().endsWith('/kernels/worker.js'));
+    assert.ok(worker, 'the page\'s worker runs');
+    await worker.evaluate(() => { /** @type {any} */ (self).Worker = undefined; });
+  }
+  await upload(page, `photo-${W}x${H}.png`, 'image/png', await photoPng(page));
+  const shown = [];
+  for (const s of SETTINGS) {
+    await page.getByRole('radio', { name: s.mode }).check();
+    await idle(page);
+    await choose(page, 'Preset', 'box');
+    await choose(page, 'Rows K1', '15');
+    await choose(page, 'Columns K2', '15');
+    await choose(page, 'Padding', s.pad);
+    await choose(page, 'Stride s', s.stride);
+    // the helpers start with the first large kernel: edit until they take part (a few edits at most)
+    for (let i = 0; team && i < 40 && Number(await canvas(page).getAttribute('data-engine-workers')) < 2; i++) {
+      await edit(page, s.cell, String(i % 2));
+    }
+    await edit(page, s.cell, '1');
+    await edit(page, s.cell, s.value);
+    shown.push(await seen(page));
+  }
+  return shown;
+}
+
+test('a large kernel split over the cores shows the same picture and numbers as one worker alone, which is where it falls back', async () => {
+  const split = await walk(await env.newPage(), { team: true });
+  for (const s of split) assert.ok(s.workers >= 2, `the work is split (${s.workers} workers)`);
+
+  // a browser whose workers cannot start workers: the page's worker computes alone
+  const page = await env.newPage();
+  const alone = await walk(page, { team: false });
+  for (const s of alone) assert.equal(s.workers, 1, 'one worker');
+
+  for (let i = 0; i < SETTINGS.length; i++) {
+    assert.deepEqual(split[i].pixels, alone[i].pixels, `setting ${i}: the same pixels`);
+    assert.equal(split[i].legend, alone[i].legend, `setting ${i}: the same colour scale`);
+    assert.equal(split[i].caption, alone[i].caption, `setting ${i}: the same shape`);
+  }
+  // the settings do differ (the comparison could fail)
+  assert.equal(new Set(split.map((s) => s.pixels.hash)).size, SETTINGS.length);
+  assert.match(split[1].legend, /\|value\| scaled/);
+  assert.match(split[2].legend, /Diverging/);
+  assert.equal(split[2].pixels.width, W / 2);
+  assert.deepEqual(page.problems, [], 'the page works without helpers');
+});

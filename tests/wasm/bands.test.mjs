@@ -1,0 +1,223 @@
+// A kernels-page filter split in bands of output rows (web/kernels/bands.js),
+// each band its own engine call on a strip of the kept bytes, and the team of
+// helpers that computes them (team.js, helper-work.js: here each helper is
+// its own engine instance in this process): the values, the bytes and the
+// largest |value| are those of one whole-image call, bit for bit (-0 too),
+// for every mode, padding, several strides and kernel sizes, band counts and
+// so band boundaries, through shared memory and through messages. And where a
+// helper cannot start or fails, the team answers null (the worker then
+// computes alone) and stays out of the way from then on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { loadConvlab, PAD, DISPLAY } from '../../web/lib/convlab.js';
+import { splitRows, stripOf, filterBand } from '../../web/kernels/bands.js';
+import { Team, filterWork, helperCount, SPLIT_MIN_WORK } from '../../web/kernels/team.js';
+import { helperHandlers } from '../../web/kernels/helper-work.js';
+
+const SITE = new URL('../../build/site/', import.meta.url);
+const wasm = (build) => fs.readFileSync(new URL(`convlab-${build}.wasm`, SITE));
+
+function picture(h, w, seed) {
+  const data = new Uint8ClampedArray(4 * h * w);
+  let s = seed;
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = s >>> 24;
+  }
+  return { data, width: w, height: h };
+}
+
+function weights(n, seed) {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 22695477) + 1) >>> 0;
+    return ((s >>> 8) / 2 ** 24 - 0.45) * 3;
+  });
+}
+
+/** The first index where two float arrays differ in their bits (-0 and 0 differ), or -1. */
+function firstBitDiff(a, b) {
+  assert.equal(a.length, b.length, 'lengths');
+  const x = new Uint32Array(Float32Array.from(a).buffer), y = new Uint32Array(Float32Array.from(b).buffer);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
+function firstByteDiff(a, b) {
+  assert.equal(a.length, b.length, 'lengths');
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+const SHAPES = [[3, 3, 1], [2, 4, 2], [5, 5, 1], [7, 3, 3], [4, 4, 2], [15, 15, 1], [1, 1, 3]];
+const CASES = [];
+for (const mode of ['gray', 'per-channel', 'sum', 'magnitude']) {
+  for (const pad of ['valid', 'zero', 'reflect', 'edge']) {
+    for (const [k1, k2, stride] of SHAPES) {
+      if (mode === 'magnitude' && k1 !== 3) continue;
+      CASES.push({ mode, pad, k1, k2, stride });
+    }
+  }
+}
+
+function filterOf({ mode, pad, k1, k2, stride }) {
+  const kernels = weights((mode === 'sum' ? 3 : 1) * k1 * k2, k1 * 31 + k2);
+  return { mode, kernels, k1, k2, pad: PAD[pad], stride, bias: 1.5 };
+}
+
+test('splitRows: every row once, in order, in bands as even as can be; stripOf keeps the image\'s own edges', () => {
+  for (const [oh, n] of [[1, 1], [1, 3], [7, 2], [700, 2], [700, 3], [701, 4], [3, 5]]) {
+    const bands = splitRows(oh, n);
+    assert.equal(bands.length, Math.min(n, oh));
+    assert.equal(bands[0][0], 0);
+    assert.equal(bands.at(-1)[1], oh);
+    for (let i = 1; i < bands.length; i++) assert.equal(bands[i][0], bands[i - 1][1]);
+    for (const [r0, r1] of bands) assert.ok(r1 - r0 >= Math.floor(oh / bands.length) && r1 - r0 <= Math.ceil(oh / bands.length));
+  }
+  // a band at the top starts at row 0; an inner one at a multiple of the stride, its padding out of reach
+  assert.deepEqual(stripOf(0, 10, 100, 3, 1, 1), { b0: 0, b1: 11, i0: 0 });
+  assert.deepEqual(stripOf(10, 20, 100, 3, 1, 1), { b0: 9, b1: 21, i0: 1 });
+  assert.deepEqual(stripOf(10, 20, 100, 4, 1, 3), { b0: 27, b1: 60, i0: 1 });
+  assert.deepEqual(stripOf(90, 100, 100, 3, 1, 1), { b0: 89, b1: 100, i0: 1 });
+});
+
+for (const build of ['simd', 'scalar']) {
+  test(`${build}: bands on one engine, assembled, are the whole-image call's values, bytes and largest |value|, bit for bit`, async () => {
+    const cl = await loadConvlab({ simd: build === 'simd', bytes: wasm(build) });
+    let checked = 0;
+    for (const [h, w] of [[23, 31], [40, 17], [61, 45]]) {
+      const img = picture(h, w, h * 100 + w);
+      const kept = cl.keepRGBA(img);
+      for (const c of CASES) {
+        const q = filterOf(c);
+        let whole;
+        try {
+          const r = cl.filterImage(kept, { ...q, display: DISPLAY.clamp });
+          whole = { z: Float32Array.from(r.values), rgba: Uint8Array.from(r.rgba), maxAbs: r.maxAbs, oh: r.height, ow: r.width, planes: r.planes };
+        } catch {
+          continue; // a geometry the engine refuses for the whole image: nothing to split
+        }
+        const { oh, ow, planes } = whole;
+        for (const n of [2, 3, 5, oh]) {
+          const out = { z: new Float32Array(planes * oh * ow), rgba: new Uint8ClampedArray(4 * oh * ow), row0: 0, rows: oh };
+          let maxAbs = 0;
+          for (const [r0, r1] of splitRows(oh, n)) maxAbs = Math.max(maxAbs, filterBand(cl, kept, q, r0, r1, out));
+          const what = `${h}x${w} ${c.mode} ${c.pad} ${c.k1}x${c.k2}/${c.stride} in ${n} bands`;
+          assert.equal(firstBitDiff(out.z, whole.z), -1, `${what}: values`);
+          assert.equal(firstByteDiff(out.rgba, whole.rgba), -1, `${what}: bytes`);
+          assert.equal(maxAbs, whole.maxAbs, `${what}: largest |value|`);
+          checked++;
+        }
+      }
+      cl.releaseKept(kept);
+    }
+    assert.ok(checked > 300, `${checked} cases`);
+  });
+}
+
+/** A helper in this process: its own engine, driven through its handlers as a worker would be (arguments cloned). */
+function localHelper(build, { failBand = false } = {}) {
+  const handlers = helperHandlers(async (simd) => loadConvlab({ simd, bytes: wasm(simd ? 'simd' : 'scalar') }));
+  return (/** @type {any} */ _onError) => ({
+    async call(type, args = {}) {
+      if (failBand && type === 'band') throw new Error('the helper failed');
+      return (await handlers[type](structuredClone(args))).result;
+    },
+    terminate() { this.ended = true; },
+  });
+}
+
+async function readyTeam(cl, img, opts) {
+  const team = new Team(opts);
+  team.start(cl.simd, cl.keptBytes(img).slice(), img.width, img.height);
+  for (let i = 0; i < 200 && team.state === 'starting'; i++) await new Promise((r) => setTimeout(r, 5));
+  return team;
+}
+
+for (const shared of [true, false]) {
+  test(`a team of workers (${shared ? 'shared memory' : 'messages'}) gives one call's values, bytes and scale, for every display`, async () => {
+    const cl = await loadConvlab({ simd: true, bytes: wasm('simd') });
+    const img = picture(57, 38, 5);
+    const kept = cl.keepRGBA(img);
+    let grew = false;
+    for (const helpers of [1, 2, 3]) {
+      const team = await readyTeam(cl, kept, { helpers, makeHelper: localHelper('simd'), shared });
+      assert.equal(team.state, 'ready', team.why);
+      for (const c of CASES.filter((x) => x.pad !== 'valid' || x.k1 < 15)) {
+        const q = filterOf(c);
+        const planes = c.mode === 'sum' || c.mode === 'gray' ? 1 : 3;
+        for (const display of planes === 1 ? [DISPLAY.clamp, DISPLAY.abs, DISPLAY.diverging] : [DISPLAY.clamp, DISPLAY.abs]) {
+          const r = cl.filterImage(kept, { ...q, display });
+          const want = { z: Float32Array.from(r.values), rgba: Uint8Array.from(r.rgba), maxAbs: r.maxAbs };
+          const got = await team.filter(cl, kept, q, display, r.height, r.width, planes, new Uint8ClampedArray(4 * r.height * r.width));
+          const what = `${helpers} helpers, ${c.mode} ${c.pad} ${c.k1}x${c.k2}/${c.stride}, display ${display}`;
+          assert.ok(got, `${what}: the team computed it`);
+          assert.equal(got.workers, Math.min(helpers + 1, r.height));
+          assert.equal(firstBitDiff(got.values, want.z), -1, `${what}: values`);
+          assert.equal(firstByteDiff(got.rgba, want.rgba), -1, `${what}: bytes`);
+          assert.equal(got.maxAbs, want.maxAbs, `${what}: largest |value|`);
+          // the values are a live view of WASM memory (the page's colour scale maps them again),
+          // still after a call that grows the memory (once: memory never shrinks)
+          assert.equal(got.values.buffer, cl.memory.buffer);
+          if (grew) continue;
+          grew = true;
+          const memory = cl.memory.buffer, grown = [];
+          while (cl.memory.buffer === memory) grown.push(cl.alloc(1 << 22));
+          assert.equal(got.values.length, planes * r.height * r.width, 'a live view after memory grew');
+          assert.equal(firstBitDiff(got.values, want.z), -1, `${what}: values after memory grew`);
+          grown.forEach((p) => cl.free(p));
+        }
+      }
+      // a new image reaches the helpers before the next filter
+      const other = picture(57, 38, 99);
+      cl.releaseKept(kept);
+      const kept2 = cl.keepRGBA(other);
+      team.setImage(other.data, other.width, other.height);
+      const q = filterOf({ mode: 'per-channel', pad: 'edge', k1: 5, k2: 5, stride: 1 });
+      const r = cl.filterImage(kept2, { ...q, display: DISPLAY.clamp });
+      const want = Float32Array.from(r.values);
+      const got = await team.filter(cl, kept2, q, DISPLAY.clamp, r.height, r.width, 3, new Uint8ClampedArray(4 * r.height * r.width));
+      assert.equal(firstBitDiff(got.values, want), -1, 'the new image');
+      cl.releaseKept(kept2);
+      Object.assign(kept, cl.keepRGBA(img));
+    }
+  });
+}
+
+test('where helpers cannot start or one fails, the team answers null and the worker computes alone from then on', async () => {
+  const cl = await loadConvlab({ simd: true, bytes: wasm('simd') });
+  const img = cl.keepRGBA(picture(30, 30, 3));
+  const q = filterOf({ mode: 'per-channel', pad: 'zero', k1: 3, k2: 3, stride: 1 });
+  const into = () => new Uint8ClampedArray(4 * 30 * 30);
+  // no Worker in this scope: starting throws
+  const none = await readyTeam(cl, img, { helpers: 2, shared: false, makeHelper: () => { throw new ReferenceError('Worker is not defined'); } });
+  assert.equal(none.state, 'failed');
+  assert.match(none.why, /Worker is not defined/);
+  assert.equal(await none.filter(cl, img, q, DISPLAY.clamp, 30, 30, 3, into()), null);
+  // a helper's script does not load: its init fails
+  const broken = await readyTeam(cl, img, { helpers: 1, shared: false, makeHelper: () => ({ call: async () => { throw new Error('HTTP 404'); }, terminate() {} }) });
+  assert.equal(broken.state, 'failed');
+  assert.equal(await broken.filter(cl, img, q, DISPLAY.clamp, 30, 30, 3, into()), null);
+  // a helper fails on a band: that filter and every later one fall back, the helpers ended
+  const ended = [];
+  const make = localHelper('simd', { failBand: true });
+  const failing = await readyTeam(cl, img, { helpers: 2, shared: true, makeHelper: (e) => { const c = make(e); ended.push(c); return c; } });
+  assert.equal(failing.state, 'ready');
+  assert.equal(await failing.filter(cl, img, q, DISPLAY.clamp, 30, 30, 3, into()), null);
+  assert.equal(failing.state, 'failed');
+  assert.ok(ended.every((c) => c.ended), 'the helpers are ended');
+  assert.equal(await failing.filter(cl, img, q, DISPLAY.clamp, 30, 30, 3, into()), null);
+  // a device of one core has no helpers at all
+  assert.equal(helperCount(1), 0);
+  assert.equal(helperCount(2), 1);
+  assert.equal(helperCount(64), 3);
+  assert.equal(helperCount(undefined), 0);
+  assert.equal(new Team({ helpers: 0, shared: false, makeHelper: () => { throw new Error('never'); } }).state, 'failed');
+});
+
+test('what is split: a large kernel on a photo, not a small one', () => {
+  const f = (k, mode = 'per-channel') => filterWork({ mode, k1: k, k2: k, kernels: null, pad: 0, stride: 1, bias: 0 }, 700, 1050);
+  assert.ok(f(3) < SPLIT_MIN_WORK && f(5) < SPLIT_MIN_WORK && f(11, 'gray') < SPLIT_MIN_WORK && f(3, 'magnitude') < SPLIT_MIN_WORK);
+  assert.ok(f(7) >= SPLIT_MIN_WORK && f(15) >= SPLIT_MIN_WORK && f(13, 'gray') >= SPLIT_MIN_WORK && f(15, 'gray') >= SPLIT_MIN_WORK);
+});
