@@ -103,3 +103,20 @@ for (const p of PAGES) {
     });
   }
 }
+
+// A lab page is read while its engine still loads (the lesson's lazy frames are checked at any
+// moment of theirs): the kernels page with its WebAssembly held back, before anything is computed.
+test('no accessibility violations on kernels.html while its engine loads', async () => {
+  const page = await env.newPage(SIZES.projector);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let asked = 0;
+  await page.context().route('**/*.wasm', async (route) => { asked++; await held; await route.continue(); });
+  await page.goto(`${env.url}kernels.html`);
+  await page.getByLabel('Image', { exact: true }).waitFor();
+  const found = await axeViolations(page);
+  assert.ok(asked > 0, 'the engine was held back while axe ran');
+  release();
+  await page.context().close();
+  assert.deepEqual(found, []);
+});
