@@ -9,6 +9,8 @@
 
 SHELL := /bin/bash
 PORT ?= 8000
+# what make test runs side by side: the build's jobs, the native test programs, the node test files
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make V=1` shows the full commands
 Q := $(if $(V),,@)
 BUILD := build
@@ -100,12 +102,14 @@ serve: install dist
 test-types:
 	npx tsc -p .
 
+# The test programs run JOBS at a time, each into its own log, shown in order afterwards.
 test-native: $(TEST_BIN)
-	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; $$t || failed="$$failed $$(basename $$t)"; done; \
+	@printf '%s\n' $(TEST_BIN) | xargs -P $(JOBS) -I{} sh -c '{} > {}.log 2>&1; echo $$? > {}.rc'; \
+	failed=""; for t in $(TEST_BIN); do echo "== $$t"; cat $$t.log; [ "$$(cat $$t.rc)" = 0 ] || failed="$$failed $$(basename $$t)"; done; \
 	if [ -n "$$failed" ]; then echo "test-native: FAILED:$$failed"; exit 1; fi
 
 test-wasm: dist $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
-	node --test tests/wasm/ tests/node/
+	node --test --test-concurrency=$(JOBS) tests/wasm/ tests/node/
 
 test-browser: dist
 	node --test --test-concurrency=2 tests/browser/
@@ -117,7 +121,7 @@ test-engines: dist $(NATIVE_OPT)/convlab-train
 # Every suite runs even when an earlier one fails; the last line sums them up.
 SUITES := test-types test-native test-wasm test-browser test-engines
 test: install
-	@$(MAKE) --no-print-directory dist $(TEST_BIN) $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
+	@$(MAKE) --no-print-directory -j$(JOBS) dist $(TEST_BIN) $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train $(NATIVE_OPT)/nn-cases
 	@passed=0; failed=0; bad=""; \
 	for s in $(SUITES); do \
 	  if $(MAKE) --no-print-directory $$s; then passed=$$((passed+1)); else failed=$$((failed+1)); bad="$$bad $$s"; fi; \

@@ -141,9 +141,41 @@ test('a kept model and a link for another network: the link wins, the model wait
   await page.context().close();
 });
 
+/**
+ * The train worker's clock, made movable by the test (Playwright's page.clock
+ * does not reach workers): the page's worker.js is served wrapped, so that a
+ * patch of setTimeout runs first (as helpers.mjs's withoutSimd wraps it). In
+ * the worker, fastForward(ms) runs at once every timer due within `ms`.
+ * Returns the page's train worker.
+ */
+async function movableWorkerClock(page) {
+  const patch = `{
+    const set = setTimeout, clear = clearTimeout, timers = new Map();
+    globalThis.setTimeout = (fn, ms = 0, ...args) => {
+      const id = set(() => { timers.delete(id); fn(...args); }, ms);
+      timers.set(id, { fn, args, due: performance.now() + ms });
+      return id;
+    };
+    globalThis.clearTimeout = (id) => { timers.delete(id); clear(id); };
+    globalThis.fastForward = (ms) => {
+      const now = performance.now();
+      for (const [id, t] of [...timers]) if (t.due <= now + ms) { clearTimeout(id); t.fn(...t.args); }
+    };
+  }`;
+  await page.context().route('**/clock-patch.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: patch }));
+  await page.context().route('**/train/worker.js*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.search === '?real') return route.continue();
+    return route.fulfill({ status: 200, contentType: 'text/javascript', body: `import '/clock-patch.js';\nimport ${JSON.stringify(`${url.pathname}?real`)};\n` });
+  });
+  const worker = page.waitForEvent('worker', { predicate: (w) => /\/train\/worker\.js/.test(w.url()) });
+  await openTrain(page, env.url);
+  return worker;
+}
+
 test('a download that hangs: Cancel ends it, a stall of 30 s ends it, Retry then loads', async () => {
   const page = await env.newPage();
-  await openTrain(page, env.url);
+  const worker = await movableWorkerClock(page);
   const hang = () => {}; // never answered: not a byte arrives
   await page.context().route('**/data/quick-train-images-idx3-ubyte.gz', hang);
   await page.getByRole('button', { name: 'Load the data' }).click();
@@ -155,9 +187,13 @@ test('a download that hangs: Cancel ends it, a stall of 30 s ends it, Retry then
   assert.equal(await retry.isEnabled(), true);
   assert.ok(await cancel.isHidden());
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Retry the download', 'focus moves to Retry');
-  // a stall: nothing for 30 s, then the page says so
+  // a stall: nothing for 30 s (the worker's clock moved on, until the watchdog it set has run), then the page says so
   await retry.click();
-  await dataMessage.filter({ hasText: /the download stalled: no data arrived for 30 s/ }).waitFor({ timeout: 45_000 });
+  const stalled = dataMessage.filter({ hasText: /the download stalled: no data arrived for 30 s/ });
+  await until(async () => {
+    await worker.evaluate(() => globalThis.fastForward(30_000));
+    return stalled.isVisible();
+  }, 'the stall message', 20_000);
   await page.context().unroute('**/data/quick-train-images-idx3-ubyte.gz', hang);
   await loadData(page);
   await page.context().close();

@@ -222,16 +222,18 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
   assert.equal(await advice.getAttribute('role'), 'status');
   await screenshot(page, 'train-advice');
 
-  // the lesson's experiment, with the page's defaults (Adam 0.002, 10 Quick epochs): an MLP does
-  // not care about shuffled pixels; the CNN is ahead of it on the pictures and loses that on shuffled pixels
+  // the lesson's experiment, with the page's defaults (Adam 0.002) for 5 Quick epochs, not the
+  // page's 10 (README's figures): an MLP does not care about shuffled pixels; the CNN is ahead
+  // of it on the pictures and loses that on shuffled pixels. By epoch 5 the gaps are as wide as
+  // at 10 (CNN 86.9% vs MLP 84.7%, shuffled 84.3% vs 84.8% here; at 10: 87.8, 85.3, 85.3, 85.6%).
   await page.getByLabel('Optimiser').selectOption('adam');
   await page.getByLabel('Learning rate').fill('0.002');
-  await page.getByLabel('Epochs', { exact: true }).fill('10');
+  await page.getByLabel('Epochs', { exact: true }).fill('5');
   await page.getByRole('button', { name: 'Clear the curves' }).click();
   await page.getByRole('button', { name: 'Run the shuffled-pixels experiment' }).click();
   await until(async () => (await advice.textContent()) === '', 'the advice to clear for the new runs');
   const rows = runRows(page);
-  await rows.nth(3).waitFor({ timeout: 10 * TIMEOUT }); // 40 Quick epochs on a shared machine
+  await rows.nth(3).waitFor({ timeout: 10 * TIMEOUT }); // 20 Quick epochs on a shared machine
   await page.waitForFunction(() => {
     const cells = [...document.querySelectorAll('[data-runs-table] [data-run-test]')];
     return cells.length === 4 && cells.every((c) => c.textContent.includes('%'));
