@@ -14,27 +14,10 @@ import { loadConvlab, PAD, DISPLAY } from '../../web/lib/convlab.js';
 import { splitRows, stripOf, filterBand } from '../../web/kernels/bands.js';
 import { Team, filterWork, helperCount, SPLIT_MIN_WORK } from '../../web/kernels/team.js';
 import { helperHandlers } from '../../web/kernels/helper-work.js';
+import { picture, weights } from '../lib/pictures.mjs';
 
 const SITE = new URL('../../build/site/', import.meta.url);
 const wasm = (build) => fs.readFileSync(new URL(`convlab-${build}.wasm`, SITE));
-
-function picture(h, w, seed) {
-  const data = new Uint8ClampedArray(4 * h * w);
-  let s = seed;
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { data, width: w, height: h };
-}
-
-function weights(n, seed) {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 22695477) + 1) >>> 0;
-    return ((s >>> 8) / 2 ** 24 - 0.45) * 3;
-  });
-}
 
 /** The first index where two float arrays differ in their bits (-0 and 0 differ), or -1. */
 function firstBitDiff(a, b) {

@@ -9,26 +9,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { loadConvlab, PAD, DISPLAY } from '../../web/lib/convlab.js';
 import { pixelAt } from '../../web/kernels/pixel.js';
+import { picture, weights } from '../lib/pictures.mjs';
 
 const SITE = new URL('../../build/site/', import.meta.url);
-
-function picture(h, w, seed) {
-  const data = new Uint8ClampedArray(4 * h * w);
-  let s = seed;
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { data, width: w, height: h };
-}
-
-function weights(n, seed) {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 22695477) + 1) >>> 0;
-    return ((s >>> 8) / 2 ** 24 - 0.45) * 3;
-  });
-}
 
 /** Bit for bit, but -0 == 0 (a skipped padded tap and a tap of 0 differ only there). */
 function same(a, b) {
