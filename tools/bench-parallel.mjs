@@ -107,14 +107,14 @@ async function atOnce(spec, W, rounds = 5, calls = 300) {
     t.on('message', (m) => waiting[i].shift()?.(m));
     t.on('error', (e) => { failed = e; for (const q of waiting) q.splice(0).forEach((f) => f(null)); });
   });
-  const answer = async (t) => {
-    const m = await new Promise((resolve) => waiting[threads.indexOf(t)].push(resolve));
+  const answer = async (i) => {
+    const m = await new Promise((resolve) => waiting[i].push(resolve));
     if (failed) throw failed;
     return m;
   };
-  await Promise.all(threads.map(answer));
+  await Promise.all(threads.map((_, i) => answer(i)));
   const round = async (n) => {
-    const done = threads.slice(0, n).map(answer);
+    const done = threads.slice(0, n).map((_, i) => answer(i));
     for (let i = 0; i < n; i++) { Atomics.store(flag, i, 1); Atomics.notify(flag, i); }
     return Math.max(...(await Promise.all(done)).map((m) => m.ms));
   };

@@ -108,13 +108,8 @@ export async function run({ siteUrl, newPage, quick }) {
       const cl = builds.simd, ex = cl.exports, b = buffers.simd;
       ex.cl_image_from_u8(b.in, H, W, 4, 0, b.x);
       const peakRounds = 1e6; // 96 MFLOP a call
-      const roundMs = (fn) => {
-        let n = 0;
-        const t0 = performance.now();
-        let dt;
-        do { fn(); n++; } while ((dt = performance.now() - t0) < 30);
-        return dt / n;
-      };
+      const { timeRound } = await import('./lib/timing.js');
+      const roundMs = (fn) => timeRound(fn, 30);
       const peakCall = () => ex.cl_f32x4_muladd_peak_wasmsimd(peakRounds);
       for (let i = 0; i < 20; i++) peakCall();
       // the memory floor: copying the input planes to the output planes moves the

@@ -9,6 +9,7 @@ export async function run({ siteUrl, newPage, quick }) {
   await page.goto(siteUrl);
   const rows = await page.evaluate(async ({ runs }) => {
     const { loadConvlab } = await import('./lib/convlab.js');
+    const { timeRound } = await import('./lib/timing.js');
     const stats = (t) => {
       t.sort((a, b) => a - b);
       return { median: t[t.length >> 1], min: t[0], max: t[t.length - 1], runs: t.length };
@@ -19,13 +20,7 @@ export async function run({ siteUrl, newPage, quick }) {
     // machine: the first shape swung from 2.4 to 48 GFLOP/s run to run). So calls
     // go on in 20 ms rounds, with pauses for the background compiler, until the
     // best round has not improved by 5% for 0.5 s (at least 0.5 s, at most 6 s).
-    const round = (fn) => {
-      let n = 0;
-      const t0 = performance.now();
-      let dt;
-      do { fn(); n++; } while ((dt = performance.now() - t0) < 20);
-      return dt / n;
-    };
+    const round = (fn) => timeRound(fn, 20);
     const time = async (fn) => {
       const w0 = performance.now();
       let best = Infinity, bestAt = w0;

@@ -14,15 +14,10 @@ export async function run({ siteUrl, newPage, quick }) {
   await page.goto(siteUrl);
   const rows = await page.evaluate(async ({ rounds }) => {
     const { loadConvlab, PAD, KERNEL } = await import('./lib/convlab.js');
+    const { timeRound } = await import('./lib/timing.js');
     const builds = { SIMD: await loadConvlab({ simd: true }), relaxed: await loadConvlab({ relaxed: true }) };
     if (!builds.relaxed.relaxed) throw new Error('this browser does not run the relaxed build');
-    const roundMs = (fn) => {
-      let n = 0;
-      const t0 = performance.now();
-      let dt;
-      do { fn(); n++; } while ((dt = performance.now() - t0) < 20);
-      return dt / n;
-    };
+    const roundMs = (fn) => timeRound(fn, 20);
     /** fns: { SIMD, relaxed } -> best ms per call of each, in alternate rounds after a warm-up. */
     const race = async (fns) => {
       const best = { SIMD: Infinity, relaxed: Infinity };

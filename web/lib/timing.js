@@ -22,17 +22,27 @@ export function msPerCall(fn, { roundMs = 40, maxMs = 2000, agree = 1.15 } = {})
   /** @type {number[]} */
   const rounds = [];
   for (;;) {
-    const t0 = performance.now();
-    let calls = 0, t = t0;
-    while (t - t0 < roundMs || calls < 2) {
-      fn();
-      calls++;
-      t = performance.now();
-    }
-    rounds.push((t - t0) / calls);
+    rounds.push(timeRound(fn, roundMs, 2));
     const best = Math.min(...rounds);
     const last = rounds.slice(-3);
     if (rounds.length >= 4 && last.every((r) => r <= best * agree)) return best;
-    if (t - start > maxMs) return best;
+    if (performance.now() - start > maxMs) return best;
   }
+}
+
+/**
+ * One round: fn called again and again for `ms` milliseconds (and at least
+ * `minCalls` times); milliseconds per call. The page's clock moves in steps
+ * of about 0.1 ms, so a round times many calls. (The benches time with it too.)
+ * @param {() => void} fn @param {number} ms @param {number} [minCalls]
+ */
+export function timeRound(fn, ms, minCalls = 1) {
+  const t0 = performance.now();
+  let calls = 0, t = t0;
+  while (t - t0 < ms || calls < minCalls) {
+    fn();
+    calls++;
+    t = performance.now();
+  }
+  return (t - t0) / calls;
 }
