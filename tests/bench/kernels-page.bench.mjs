@@ -12,6 +12,8 @@
 // memory when the page is cross-origin isolated: KERNELS_ISOLATED=1 reloads
 // the page under the lab's service worker, which isolates it, as on a
 // student's second visit; by default the page is not (messages).
+import { rgbPngOf } from '../lib/png.mjs';
+
 const ISOLATED = process.env.KERNELS_ISOLATED === '1';
 export const title = 'Kernels page: kernel edit to pixels, 1050 x 700 colour image (Chromium, SIMD)';
 
@@ -21,25 +23,14 @@ async function idle(page) {
   await page.waitForFunction(() => document.body.dataset.busy === '0');
 }
 
-// A photo-like test image (gradients plus noise), encoded as PNG by the browser.
-async function photoPng(page) {
-  const b64 = await page.evaluate(async ({ W, H }) => {
-    const c = new OffscreenCanvas(W, H);
-    const g = c.getContext('2d');
-    const img = g.createImageData(W, H);
-    let s = 1;
-    for (let i = 0; i < W * H; i++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      const x = i % W, y = (i / W) | 0, noise = s >>> 28;
-      img.data.set([(x * 255) / W + noise, (y * 255) / H + noise, (x + y) & 255, 255], 4 * i);
-    }
-    g.putImageData(img, 0, 0);
-    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-    let str = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) str += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(str);
-  }, { W, H });
-  return Buffer.from(b64, 'base64');
+// A photo-like test image (gradients plus noise), as a PNG.
+function photoPng() {
+  let s = 1;
+  return rgbPngOf(W, H, (x, y) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const noise = s >>> 28;
+    return [(x * 255) / W + noise, (y * 255) / H + noise, (x + y) & 255];
+  });
 }
 
 export async function run({ siteUrl, newPage, quick, log }) {
@@ -54,7 +45,7 @@ export async function run({ siteUrl, newPage, quick, log }) {
   const isolated = await page.evaluate(() => self.crossOriginIsolated);
   if (isolated !== ISOLATED) throw new Error(`the page is ${isolated ? '' : 'not '}cross-origin isolated`);
   log(`cross-origin isolated: ${isolated} (a split kernel's bands through ${isolated ? 'shared memory' : 'messages'})`);
-  await page.getByLabel('Your own image').setInputFiles({ name: 'photo-1050x700.png', mimeType: 'image/png', buffer: await photoPng(page) });
+  await page.getByLabel('Your own image').setInputFiles({ name: 'photo-1050x700.png', mimeType: 'image/png', buffer: photoPng() });
   await idle(page);
   const simd = await page.locator('[data-engine-badge]').textContent();
   if (!simd.includes('SIMD')) throw new Error(`the page runs ${simd}, not the SIMD build`);

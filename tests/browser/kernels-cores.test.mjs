@@ -9,29 +9,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSiteAndBrowser } from './helpers.mjs';
 import { idle, open, choose, upload } from './kernels-helpers.mjs';
+import { rgbPngOf } from '../lib/png.mjs';
 
 const env = useSiteAndBrowser();
 
 const W = 1000, H = 640; // large enough that a 15 x 15 kernel is split, even with stride 2
 
-/** A photo-like picture (gradients and noise) as a PNG, made in the page. */
-async function photoPng(page) {
-  const b64 = await page.evaluate(async ({ W, H }) => {
-    const c = new OffscreenCanvas(W, H);
-    const img = new ImageData(W, H);
-    let s = 7;
-    for (let i = 0; i < W * H; i++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      const x = i % W, y = (i / W) | 0, noise = s >>> 26;
-      img.data.set([(x * 200) / W + noise, (y * 200) / H + noise, ((x ^ y) & 127) + noise, 255], 4 * i);
-    }
-    c.getContext('2d').putImageData(img, 0, 0);
-    const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
-    let str = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) str += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(str);
-  }, { W, H });
-  return Buffer.from(b64, 'base64');
+/** A photo-like picture (gradients and noise) as a PNG. */
+function photoPng() {
+  let s = 7;
+  return rgbPngOf(W, H, (x, y) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const noise = s >>> 26;
+    return [(x * 200) / W + noise, (y * 200) / H + noise, ((x ^ y) & 127) + noise];
+  });
 }
 
 const canvas = (page) => page.locator('[data-output-canvas]');
@@ -79,7 +70,7 @@ async function walk(page, { team }) {
     assert.ok(worker, 'the page\'s worker runs');
     await worker.evaluate(() => { /** @type {any} */ (self).Worker = undefined; });
   }
-  await upload(page, `photo-${W}x${H}.png`, 'image/png', await photoPng(page));
+  await upload(page, `photo-${W}x${H}.png`, 'image/png', photoPng());
   const shown = [];
   for (const s of SETTINGS) {
     await page.getByRole('radio', { name: s.mode }).check();

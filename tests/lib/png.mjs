@@ -36,6 +36,19 @@ export function rgbPng(width, height, pixels) {
   return pngFromRows(width, height, 8, 2, raw);
 }
 
+/**
+ * An 8-bit RGB PNG whose pixel (x, y), the i-th in row order, is colour(x, y, i)
+ * ([r, g, b], any numbers): rounded and clamped to 0-255 as ImageData stores them.
+ */
+export function rgbPngOf(width, height, colour) {
+  const row = 1 + 3 * width, raw = new Uint8ClampedArray(height * row);
+  for (let i = 0; i < width * height; i++) {
+    const x = i % width, y = (i - x) / width;
+    raw.set(colour(x, y, i), y * row + 1 + 3 * x);
+  }
+  return pngFromRows(width, height, 8, 2, Buffer.from(raw.buffer));
+}
+
 /** Decodes an 8-bit, non-interlaced gray (0) or RGB (2) PNG: { width, height, channels, data }. */
 export function decodePng(buf) {
   assert.ok(buf.subarray(0, 8).equals(SIGNATURE), 'a PNG file');
