@@ -31,8 +31,11 @@ function weightsOf(bytes) {
 async function stepsAndSave(page) {
   const reset = page.getByRole('button', { name: 'Reset' });
   if (!(await reset.isDisabled())) await reset.click();
+  const batch = page.locator('[data-stat="batch"]');
   for (let i = 0; i < STEPS; i++) {
     await page.getByRole('button', { name: 'One step' }).click();
+    // this step's own end (the message before it read the same): the run's batch count moved on
+    await until(async () => (await batch.textContent()).startsWith(`${i + 1} of`), `batch ${i + 1} done`);
     await runMessage(page).filter({ hasText: /^One batch of 32/ }).waitFor();
     await until(async () => !(await page.getByRole('button', { name: 'One step' }).isDisabled()), 'One step again');
   }
