@@ -9,13 +9,14 @@
 #include <math.h>
 #include <stddef.h>
 
-/* The layout JavaScript fills (cl_filter.h): 18 words of 4 bytes, wherever
+/* The layout JavaScript fills (cl_filter.h): 21 words of 4 bytes, wherever
  * pointers are 4 bytes (wasm32). */
 #define WORD(field, i) (sizeof(void *) != 4 || offsetof(cl_filter_params, field) == 4 * (i))
 _Static_assert(sizeof(void *) != 4 || sizeof(cl_filter_params) == CL_FILTER_PARAMS_BYTES,
-               "cl_filter_params is 18 words on wasm32");
+               "cl_filter_params is 21 words on wasm32");
 _Static_assert(WORD(rgba, 0) && WORD(h, 1) && WORD(mode, 3) && WORD(wt, 4) && WORD(bias, 8) &&
-                   WORD(display, 11) && WORD(x, 12) && WORD(out, 15) && WORD(ow, 17),
+                   WORD(display, 11) && WORD(x, 12) && WORD(out, 15) && WORD(ow, 17) &&
+                   WORD(max_abs, 18) && WORD(row0, 19) && WORD(row1, 20),
                "cl_filter_params' words are where cl_filter.h says");
 
 /* Where cl_filter_rgba keeps its floats. x: c planes `x_plane` floats apart,
@@ -41,17 +42,30 @@ static void u8_rows_to_planar(const uint8_t *rgba, int w, int to_gray, const fil
     }
 }
 
-/* Output rows r0..r1-1 of bf->z (oc planes), clamped, into RGBA bytes;
- * bounded: every value is known to be a number within +-CL_BOUNDED_MAX. */
+/* Output rows r0..r1-1 of bf->z (oc planes), clamped, into RGBA bytes out,
+ * whose first row is output row out_row0; bounded: every value is known to
+ * be a number within +-CL_BOUNDED_MAX. */
 static void planar_rows_to_rgba(const filter_bufs *bf, int oc, int ow, int bounded, uint8_t *out,
-                                int r0, int r1)
+                                int out_row0, int r0, int r1)
 {
     const float *src = bf->z + (size_t)(r0 - bf->z_row0) * ow;
     size_t n = (size_t)(r1 - r0) * ow;
+    uint8_t *dst = out + 4 * (size_t)(r0 - out_row0) * ow;
     if (bounded)
-        cl_planar_to_rgba_bounded(src, oc, n, bf->z_plane, out + 4 * (size_t)r0 * ow);
+        cl_planar_to_rgba_bounded(src, oc, n, bf->z_plane, dst);
     else
-        cl_planar_to_rgba(src, oc, n, bf->z_plane, 1.0f, 0, out + 4 * (size_t)r0 * ow);
+        cl_planar_to_rgba(src, oc, n, bf->z_plane, 1.0f, 0, dst);
+}
+
+/* The largest |value| of output rows r0..r1-1 of bf->z's oc planes, or m if larger. */
+static float rows_max_abs(const filter_bufs *bf, int oc, int ow, int r0, int r1, float m)
+{
+    const size_t n = (size_t)(r1 - r0) * ow;
+    for (int ch = 0; ch < oc; ch++) {
+        float a = cl_image_max_abs(bf->z + ch * bf->z_plane + (size_t)(r0 - bf->z_row0) * ow, n);
+        if (a > m) m = a;
+    }
+    return m;
 }
 
 /* Output rows r0..r1-1 of every output plane of the filter q (c input
@@ -122,7 +136,7 @@ static void strip_input_rows(int h, int k1, int pad, int stride, int r0, int r1,
     *hi = a < b ? b : 0;
 }
 
-/* How many input rows, from the first, output rows 0..r1-1 need converted:
+/* How many input rows, from the first, output rows ..r1-1 need converted:
  * one past the last row they read. Padding maps rows outside the image to
  * rows below max(that, k1) (see cl_pad_index), so converting rows in order
  * up to this count always has what a strip reads. */
@@ -133,15 +147,29 @@ static int rows_needed(int h, int k1, int pad, int stride, int r1)
     return need < h ? need : h;
 }
 
+/* The first input row the strips of `rows` output rows from row0 to row1
+ * read: where converting starts (padding may fold a later strip's rows
+ * back, on a small image). */
+static int first_row_read(int h, int k1, int pad, int stride, int row0, int row1, int rows)
+{
+    int first = h;
+    for (int r0 = row0; r0 < row1; r0 += rows) {
+        int r1 = r0 + rows < row1 ? r0 + rows : row1, lo, hi;
+        strip_input_rows(h, k1, pad, stride, r0, r1, &lo, &hi);
+        if (lo < hi && lo < first) first = lo;
+    }
+    return first < h ? first : 0;
+}
+
 /* The length of a ring of input rows that, with rows converted in order up to
- * rows_needed() before each strip of `rows` output rows, still holds every
- * row the strip reads: the most, over the strips, from the lowest row read
- * to the last converted. */
-static int ring_rows(int h, int k1, int pad, int stride, int oh, int rows)
+ * rows_needed() before each strip of `rows` output rows (from output row
+ * row0 to row1), still holds every row the strip reads: the most, over the
+ * strips, from the lowest row read to the last converted. */
+static int ring_rows(int h, int k1, int pad, int stride, int row0, int row1, int rows)
 {
     int ring = 1;
-    for (int r0 = 0; r0 < oh; r0 += rows) {
-        int r1 = r0 + rows < oh ? r0 + rows : oh, lo, hi;
+    for (int r0 = row0; r0 < row1; r0 += rows) {
+        int r1 = r0 + rows < row1 ? r0 + rows : row1, lo, hi;
         strip_input_rows(h, k1, pad, stride, r0, r1, &lo, &hi);
         int need = rows_needed(h, k1, pad, stride, r1);
         assert(hi <= need);
@@ -174,6 +202,9 @@ cl_status cl_filter_rgba(const cl_filter_params *p)
         return CL_ERR_CHANNELS;
     if (display < 0 || display >= CL_DISPLAY_COUNT) return CL_ERR_ARG;
     if (display == CL_DISPLAY_DIVERGING && oc != 1) return CL_ERR_CHANNELS;
+    int row0 = q.row0, row1 = q.row1; /* the band of output rows made */
+    if (row0 == 0 && row1 == 0) row1 = oh;
+    if (row0 < 0 || row1 <= row0 || row1 > oh) return CL_ERR_ARG;
     size_t bytes;
     if ((st = cl_mul_size4((size_t)h, (size_t)w, 4, sizeof(float), &bytes)) != CL_OK) return st;
     const int gray = mode == CL_FILTER_GRAY, clamp = display == CL_DISPLAY_CLAMP;
@@ -188,10 +219,11 @@ cl_status cl_filter_rgba(const cl_filter_params *p)
     const int own_x = !x, own_z = !z && clamp;
     const int own_tmp = mode == CL_FILTER_MAGNITUDE && (!tmp || own_z);
     int rows = own_x && own_z ? 8 : (int)(16384 / ((size_t)ow + 1)) + 1;
-    if (rows > oh) rows = oh;
-    const size_t out_plane = (size_t)oh * ow;
-    filter_bufs bf = {x, z, tmp, (size_t)h * w, out_plane, h, 0};
-    if (own_x) bf.x_ring = ring_rows(h, k1, pad, stride, oh, rows), bf.x_plane = (size_t)bf.x_ring * w;
+    if (rows > row1 - row0) rows = row1 - row0;
+    const size_t out_plane = (size_t)(row1 - row0) * ow; /* a plane of the band */
+    filter_bufs bf = {x, z, tmp, (size_t)h * w, out_plane, h, row0};
+    if (own_x)
+        bf.x_ring = ring_rows(h, k1, pad, stride, row0, row1, rows), bf.x_plane = (size_t)bf.x_ring * w;
     if (own_z) bf.z_plane = (size_t)rows * ow;
     /* one block for all of them, its size checked: on wasm32 it can exceed 4 GiB */
     const size_t parts[4] = {own_x ? c * bf.x_plane : 0, own_z ? oc * bf.z_plane : 0,
@@ -212,9 +244,12 @@ cl_status cl_filter_rgba(const cl_filter_params *p)
     }
 
     const int bounded = clamp && outputs_bounded(&q);
-    int done = 0; /* input rows 0..done-1 are converted */
-    for (int r0 = 0; r0 < oh; r0 += rows) {
-        int r1 = r0 + rows < oh ? r0 + rows : oh;
+    float max_abs = 0.0f; /* of the strips so far, with CL_DISPLAY_CLAMP */
+    /* input rows ..done-1 are converted: in the engine's ring, from the first
+     * the band reads; the caller's planes are made whole */
+    int done = own_x ? first_row_read(h, k1, pad, stride, row0, row1, rows) : 0;
+    for (int r0 = row0; r0 < row1; r0 += rows) {
+        int r1 = r0 + rows < row1 ? r0 + rows : row1;
         int need = rows_needed(h, k1, pad, stride, r1);
         if (need > done) {
             u8_rows_to_planar(rgba, w, gray, &bf, done, need);
@@ -222,11 +257,14 @@ cl_status cl_filter_rgba(const cl_filter_params *p)
         }
         if (own_z) bf.z_row0 = r0;
         filter_rows(&q, &bf, c, r0, r1);
-        if (clamp) planar_rows_to_rgba(&bf, oc, ow, bounded, q.out, r0, r1);
+        if (clamp) planar_rows_to_rgba(&bf, oc, ow, bounded, q.out, row0, r0, r1);
+        if (clamp && q.max_abs) max_abs = rows_max_abs(&bf, oc, ow, r0, r1, max_abs);
     }
     if (!own_x && done < h) u8_rows_to_planar(rgba, w, gray, &bf, done, h); /* x is complete */
     /* the other displays scale by the largest value: map the finished planes */
-    if (!clamp) st = cl_image_to_rgba(bf.z, oc, oh, ow, display, q.out);
+    if (!clamp) st = cl_image_to_rgba(bf.z, oc, row1 - row0, ow, display, q.out);
+    if (!clamp && q.max_abs) max_abs = cl_image_max_abs(bf.z, (size_t)oc * out_plane);
+    if (st == CL_OK && q.max_abs) *q.max_abs = max_abs;
     cl_free(mine);
     return st;
 }

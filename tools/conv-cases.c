@@ -122,7 +122,7 @@ static int filter_case(FILE *f, int mode, int h, int w, int k1, int k2, int pad,
     for (int i = 0; i < kc * k1 * k2; i++) k[i] = (float)((int)(rnd() % 2001) - 1000) / 1301.0f;
     float bias = mode == CL_FILTER_SUM ? 3.25f : 0.0f;
     const cl_filter_params p = {rgba, h, w, mode, k, kc, k1, k2, bias, pad, stride, display,
-                                x, z, tmp, out, oh, ow};
+                                x, z, tmp, out, oh, ow, NULL, 0, 0};
     if (cl_filter_rgba(&p) != CL_OK) {
         fprintf(stderr, "conv-cases: filter case failed\n");
         exit(1);

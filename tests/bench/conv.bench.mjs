@@ -15,6 +15,7 @@ export async function run({ siteUrl, newPage, quick }) {
   await page.goto(siteUrl);
   const rows = await page.evaluate(async ({ runs }) => {
     const { loadConvlab, PAD, KERNEL, DISPLAY } = await import('./lib/convlab.js');
+    const { FILTER_PARAMS_BYTES } = await import('./lib/limits.js');
     const W = 1050, H = 700, n = W * H;
     // a photo-like test image: smooth gradients plus noise, opaque
     const data = new Uint8ClampedArray(n * 4);
@@ -50,7 +51,7 @@ export async function run({ siteUrl, newPage, quick }) {
     const buffers = {};
     for (const [name, cl] of Object.entries(builds)) {
       const b = { in: cl.alloc(4 * n), x: cl.alloc(12 * n), z: cl.alloc(12 * n), out: cl.alloc(4 * n), k: cl.alloc(4 * 3 * 225),
-        params: cl.alloc(72) };
+        params: cl.alloc(FILTER_PARAMS_BYTES) };
       cl.u8(b.in, 4 * n).set(data);
       buffers[name] = b;
     }
@@ -62,12 +63,12 @@ export async function run({ siteUrl, newPage, quick }) {
         cl.f32(b.k, k * k).set(kernel);
         // cl_filter_rgba: the engine's whole path, from RGBA bytes to RGBA bytes, in one call;
         // keep: also write the float planes (x: the input, z: the result) for the caller
-        // (its cl_filter_params, 18 words: see core/cl_filter.h; the bias, word 8, stays 0)
+        // (its cl_filter_params, 21 words: see core/cl_filter.h; the bias, word 8, stays 0; no largest |value|)
         const filter = (mode, kc, keep = false) => {
           const words = [b.in, H, W, mode, b.k, kc, k, k, 0, PAD.zero, 1, DISPLAY.clamp,
-            keep ? b.x : 0, keep ? b.z : 0, 0, b.out, H, W];
+            keep ? b.x : 0, keep ? b.z : 0, 0, b.out, H, W, 0, 0, 0];
           return () => {
-            cl.i32(b.params, 18).set(words);
+            cl.i32(b.params, FILTER_PARAMS_BYTES / 4).set(words);
             return ex.cl_filter_rgba(b.params);
           };
         };

@@ -1,5 +1,5 @@
 // A kernels-page filter split in bands of output rows (web/kernels/bands.js),
-// each band its own engine call on a strip of the kept bytes, and the team of
+// each band its own engine call told to make those rows only, and the team of
 // helpers that computes them (team.js, helper-work.js: here each helper is
 // its own engine instance in this process): the values, the bytes and the
 // largest |value| are those of one whole-image call, bit for bit (-0 too),
@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { loadConvlab, PAD, DISPLAY } from '../../web/lib/convlab.js';
-import { splitRows, stripOf, filterBand } from '../../web/kernels/bands.js';
+import { splitRows, filterBand } from '../../web/kernels/bands.js';
 import { Team, filterWork, helperCount, SPLIT_MIN_WORK } from '../../web/kernels/team.js';
 import { helperHandlers } from '../../web/kernels/helper-work.js';
 import { picture, weights } from '../lib/pictures.mjs';
@@ -49,7 +49,7 @@ function filterOf({ mode, pad, k1, k2, stride }) {
   return { mode, kernels, k1, k2, pad: PAD[pad], stride, bias: 1.5 };
 }
 
-test('splitRows: every row once, in order, in bands as even as can be; stripOf keeps the image\'s own edges', () => {
+test('splitRows: every row once, in order, in bands as even as can be', () => {
   for (const [oh, n] of [[1, 1], [1, 3], [7, 2], [700, 2], [700, 3], [701, 4], [3, 5]]) {
     const bands = splitRows(oh, n);
     assert.equal(bands.length, Math.min(n, oh));
@@ -58,11 +58,16 @@ test('splitRows: every row once, in order, in bands as even as can be; stripOf k
     for (let i = 1; i < bands.length; i++) assert.equal(bands[i][0], bands[i - 1][1]);
     for (const [r0, r1] of bands) assert.ok(r1 - r0 >= Math.floor(oh / bands.length) && r1 - r0 <= Math.ceil(oh / bands.length));
   }
-  // a band at the top starts at row 0; an inner one at a multiple of the stride, its padding out of reach
-  assert.deepEqual(stripOf(0, 10, 100, 3, 1, 1), { b0: 0, b1: 11, i0: 0 });
-  assert.deepEqual(stripOf(10, 20, 100, 3, 1, 1), { b0: 9, b1: 21, i0: 1 });
-  assert.deepEqual(stripOf(10, 20, 100, 4, 1, 3), { b0: 27, b1: 60, i0: 1 });
-  assert.deepEqual(stripOf(90, 100, 100, 3, 1, 1), { b0: 89, b1: 100, i0: 1 });
+});
+
+test('a band of rows outside the output, or empty, is refused with what is wrong', async () => {
+  const cl = await loadConvlab({ simd: true, bytes: wasm('simd') });
+  const kept = cl.keepRGBA(picture(10, 12, 1));
+  const q = { mode: 'gray', kernels: new Float32Array(9).fill(1 / 9), k1: 3, k2: 3, pad: PAD.zero, stride: 1, bias: 0 };
+  for (const rows of [[-1, 3], [4, 4], [5, 2], [0, 11], [2.5, 4]]) {
+    assert.throws(() => cl.filterImage(kept, { ...q, rows }), /rows .* are not a band of the output's 10/);
+  }
+  assert.equal(cl.filterImage(kept, { ...q, rows: [9, 10] }).height, 1);
 });
 
 for (const build of ['simd', 'scalar']) {
@@ -83,19 +88,22 @@ for (const build of ['simd', 'scalar']) {
         }
         const { oh, ow, planes } = whole;
         for (const n of [2, 3, 5, oh]) {
-          const out = { z: new Float32Array(planes * oh * ow), rgba: new Uint8ClampedArray(4 * oh * ow), row0: 0, rows: oh };
-          let maxAbs = 0;
-          for (const [r0, r1] of splitRows(oh, n)) maxAbs = Math.max(maxAbs, filterBand(cl, kept, q, r0, r1, out));
-          const what = `${h}x${w} ${c.mode} ${c.pad} ${c.k1}x${c.k2}/${c.stride} in ${n} bands`;
-          assert.equal(firstBitDiff(out.z, whole.z), -1, `${what}: values`);
-          assert.equal(firstByteDiff(out.rgba, whole.rgba), -1, `${what}: bytes`);
-          assert.equal(maxAbs, whole.maxAbs, `${what}: largest |value|`);
-          checked++;
+          // with the values, and the bytes alone (no float planes made: the largest |value| still exact)
+          for (const values of [true, false]) {
+            const out = { z: values ? new Float32Array(planes * oh * ow) : null, rgba: new Uint8ClampedArray(4 * oh * ow), row0: 0, rows: oh };
+            let maxAbs = 0;
+            for (const [r0, r1] of splitRows(oh, n)) maxAbs = Math.max(maxAbs, filterBand(cl, kept, q, r0, r1, out));
+            const what = `${h}x${w} ${c.mode} ${c.pad} ${c.k1}x${c.k2}/${c.stride} in ${n} bands${values ? '' : ', bytes only'}`;
+            if (values) assert.equal(firstBitDiff(out.z, whole.z), -1, `${what}: values`);
+            assert.equal(firstByteDiff(out.rgba, whole.rgba), -1, `${what}: bytes`);
+            assert.equal(maxAbs, whole.maxAbs, `${what}: largest |value|`);
+            checked++;
+          }
         }
       }
       cl.releaseKept(kept);
     }
-    assert.ok(checked > 300, `${checked} cases`);
+    assert.ok(checked > 600, `${checked} cases`);
   });
 }
 
@@ -140,6 +148,13 @@ for (const shared of [true, false]) {
           assert.equal(firstBitDiff(got.values, want.z), -1, `${what}: values`);
           assert.equal(firstByteDiff(got.rgba, want.rgba), -1, `${what}: bytes`);
           assert.equal(got.maxAbs, want.maxAbs, `${what}: largest |value|`);
+          if (display === DISPLAY.clamp) {
+            // the bytes alone: no values made or sent, the same picture and largest |value|
+            const bytesOnly = await team.filter(cl, kept, q, display, r.height, r.width, planes, new Uint8ClampedArray(4 * r.height * r.width), false);
+            assert.equal(bytesOnly.values, null, `${what}: no values`);
+            assert.equal(firstByteDiff(bytesOnly.rgba, want.rgba), -1, `${what}: bytes, bytes only`);
+            assert.equal(bytesOnly.maxAbs, want.maxAbs, `${what}: largest |value|, bytes only`);
+          }
           // the values are a live view of WASM memory (the page's colour scale maps them again),
           // still after a call that grows the memory (once: memory never shrinks)
           assert.equal(got.values.buffer, cl.memory.buffer);

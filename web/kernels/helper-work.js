@@ -5,11 +5,12 @@
 //
 //   init     { simd }                          -> { simd }   the worker's build: the same bits
 //   setImage { data, width, height, serial }   -> null       data: RGBA bytes (a Uint8Array)
-//   band     { serial, q, r0, r1, oh, ow, planes, shared, reuse }
-//            -> { maxAbs, z, rgba }   output rows r0..r1-1 of filter q (bands.js filterBand). shared:
-//               { z, rgba }, the whole output's arrays in shared memory, written in place (z, rgba
-//               null in the answer); or null: the band's own arrays come back (transferred), written
-//               into `reuse` (the last band's, sent back) when it has their sizes: a fresh array of
+//   band     { serial, q, r0, r1, oh, ow, planes, values, shared, reuse }
+//            -> { maxAbs, z, rgba }   output rows r0..r1-1 of filter q (bands.js filterBand), with
+//               their values when `values` (else z is null: bytes only). shared: { z, rgba }, the
+//               whole output's arrays in shared memory, written in place (z, rgba null in the
+//               answer); or null: the band's own arrays come back (transferred), written into
+//               `reuse` (the last band's, sent back) when it has their sizes: a fresh array of
 //               megabytes costs more than the copy into it
 import { filterBand } from './bands.js';
 
@@ -33,17 +34,21 @@ export function helperHandlers(load) {
       h.serial = serial;
       return { result: null };
     },
-    async band({ serial, q, r0, r1, oh, ow, planes, shared, reuse }) {
+    async band({ serial, q, r0, r1, oh, ow, planes, values = true, shared, reuse }) {
       await loading;
       if (serial !== h.serial) throw new Error(`the helper has image ${h.serial}, not ${serial}`);
       const rows = r1 - r0;
-      const fits = reuse && reuse.z.length === planes * rows * ow && reuse.rgba.length === 4 * rows * ow;
+      const zFits = reuse?.z && reuse.z.length === planes * rows * ow;
+      const rgbaFits = reuse && reuse.rgba.length === 4 * rows * ow;
       const out = shared
-        ? { z: shared.z, rgba: shared.rgba, row0: 0, rows: oh }
-        : { z: fits ? reuse.z : new Float32Array(planes * rows * ow), rgba: fits ? reuse.rgba : new Uint8ClampedArray(4 * rows * ow), row0: r0, rows };
+        ? { z: values ? shared.z : null, rgba: shared.rgba, row0: 0, rows: oh }
+        : {
+          z: !values ? null : zFits ? reuse.z : new Float32Array(planes * rows * ow),
+          rgba: rgbaFits ? reuse.rgba : new Uint8ClampedArray(4 * rows * ow), row0: r0, rows,
+        };
       const maxAbs = filterBand(h.cl, h.image, q, r0, r1, out);
       if (shared) return { result: { maxAbs, z: null, rgba: null } };
-      return { result: { maxAbs, z: out.z, rgba: out.rgba }, transfer: [out.z.buffer, out.rgba.buffer] };
+      return { result: { maxAbs, z: out.z, rgba: out.rgba }, transfer: [out.rgba.buffer, ...(out.z ? [out.z.buffer] : [])] };
     },
   };
 }

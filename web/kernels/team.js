@@ -8,9 +8,12 @@
 // it always has (filter() answers null: the caller makes the one call). Each
 // helper has its own engine and a copy of the image's bytes, sent once per
 // image. An edit sends the filter to each helper, the worker computes the
-// first band meanwhile, and assembles the values (in its WASM memory, for the
-// colour scale) and the bytes. The bands come back through shared memory
-// where the worker is cross-origin isolated, else as transferred buffers.
+// first band meanwhile, and assembles the bytes and, when the display needs
+// them (a colour scale of the whole output), the values, in its WASM memory;
+// a picture clamped to 0-255 needs only the bytes and each band's largest
+// |value|, so no float planes are made or sent. The bands come back through
+// shared memory where the worker is cross-origin isolated, else as
+// transferred buffers.
 import { DISPLAY } from '../lib/limits.js';
 import { splitRows, filterBand } from './bands.js';
 
@@ -115,48 +118,50 @@ export class Team {
     this.helpers = [];
   }
 
-  /** @param {number} planes @param {number} oh @param {number} ow */
-  sharedArrays(planes, oh, ow) {
-    const a = this.arrays;
-    if (a && a.z.length === planes * oh * ow && a.rgba.length === 4 * oh * ow) return a;
-    this.arrays = {
-      z: new Float32Array(new SharedArrayBuffer(4 * planes * oh * ow)),
-      rgba: new Uint8Array(new SharedArrayBuffer(4 * oh * ow)),
-    };
-    return this.arrays;
+  /** The shared arrays of an output of oh x ow (z: planes of floats, or null). @param {number} planes @param {number} oh @param {number} ow @param {boolean} values */
+  sharedArrays(planes, oh, ow, values) {
+    let a = this.arrays;
+    if (!a || a.rgba.length !== 4 * oh * ow) a = this.arrays = { z: null, rgba: new Uint8Array(new SharedArrayBuffer(4 * oh * ow)) };
+    if (values && a.z?.length !== planes * oh * ow) a.z = new Float32Array(new SharedArrayBuffer(4 * planes * oh * ow));
+    return { z: values ? a.z : null, rgba: a.rgba };
   }
 
   /**
    * Filter q on the kept image (cl.keepRGBA) split in bands over the worker
    * and the helpers, shown with `display` (abs and diverging: scaled to the
    * whole output's largest |value|). into: 4*oh*ow bytes for the picture.
-   * Returns what cl.filterImage() returns (values: a view of WASM memory,
-   * made again at each read; rgba: `into`) and `workers`, or null when the
-   * team is not ready (or has just failed): then the caller computes alone.
+   * values: the caller wants the float values too (always with a display
+   * other than clamp). Returns what cl.filterImage() returns (values: a view
+   * of WASM memory, made again at each read, or null; rgba: `into`) and
+   * `workers`, or null when the team is not ready (or has just failed): then
+   * the caller computes alone.
    * @param {any} cl
    * @param {{ ptr: number, width: number, height: number }} image
    * @param {import('./bands.js').BandFilter} q
    * @param {number} display
    * @param {number} oh @param {number} ow @param {number} planes
    * @param {Uint8ClampedArray} into
+   * @param {boolean} [values]
    */
-  async filter(cl, image, q, display, oh, ow, planes, into) {
+  async filter(cl, image, q, display, oh, ow, planes, into, values = true) {
     if (this.state !== 'ready' || this.busy) return null;
     const bands = splitRows(oh, 1 + this.helpers.length);
     if (bands.length < 2) return null;
+    if (display !== DISPLAY.clamp) values = true;
     this.busy = true;
     try {
-      const shared = this.shared ? this.sharedArrays(planes, oh, ow) : null;
+      const shared = this.shared ? this.sharedArrays(planes, oh, ow, values) : null;
       const serial = this.serial;
       const asks = bands.slice(1).map(([r0, r1], i) => {
         const reuse = shared ? null : this.returned[i] ?? null;
         this.returned[i] = null;
-        return this.helpers[i].call('band', { serial, q, r0, r1, oh, ow, planes, shared, reuse }, reuse ? [reuse.z.buffer, reuse.rgba.buffer] : []);
+        const transfer = reuse ? [reuse.rgba.buffer, ...(reuse.z ? [reuse.z.buffer] : [])] : [];
+        return this.helpers[i].call('band', { serial, q, r0, r1, oh, ow, planes, values, shared, reuse }, transfer);
       });
       const n = planes * oh * ow;
-      const pZ = cl.scratch('bands-z', 4 * n);
+      const pZ = values ? cl.scratch('bands-z', 4 * n) : 0;
       // the worker's band, while the helpers compute theirs (z: a view made after the engine call)
-      let maxAbs = filterBand(cl, image, q, bands[0][0], bands[0][1], { get z() { return cl.f32(pZ, n); }, rgba: into, row0: 0, rows: oh });
+      let maxAbs = filterBand(cl, image, q, bands[0][0], bands[0][1], { get z() { return values ? cl.f32(pZ, n) : null; }, rgba: into, row0: 0, rows: oh });
       let answers;
       try {
         answers = await Promise.all(asks);
@@ -164,12 +169,12 @@ export class Team {
         this.fail(e);
         return null;
       }
-      const z = cl.f32(pZ, n);
+      const z = values ? cl.f32(pZ, n) : null;
       answers.forEach((a, i) => {
         const [r0, r1] = bands[i + 1], rows = r1 - r0;
         if (a.maxAbs > maxAbs) maxAbs = a.maxAbs;
         const from = shared ?? a;
-        for (let p = 0; p < planes; p++) {
+        for (let p = 0; z && p < planes; p++) {
           const at = shared ? (p * oh + r0) * ow : p * rows * ow;
           z.set(from.z.subarray(at, at + rows * ow), (p * oh + r0) * ow);
         }
@@ -180,7 +185,7 @@ export class Team {
       const rgba = display === DISPLAY.clamp ? into : cl.viewToRGBA(z, planes, oh, ow, display, into);
       // values: made at each read, as a call that grows WASM memory (a display mapping of the
       // whole output, whose buffer the bands did not need) detaches any view made before it
-      return { rgba, get values() { return cl.f32(pZ, n); }, maxAbs, width: ow, height: oh, planes, workers: bands.length };
+      return { rgba, get values() { return values ? cl.f32(pZ, n) : null; }, maxAbs, width: ow, height: oh, planes, workers: bands.length };
     } finally {
       this.busy = false;
     }

@@ -119,20 +119,29 @@ function scaleView(values, c, h, w, display, to, maxAbs) {
 /**
  * Filter q on src shown with `display`, as cl.filterImage() returns it, and
  * how many workers made it: a large one on the image's bytes split over the
- * team, else (or if the team cannot) one engine call here.
+ * team, else (or if the team cannot) one engine call here. values: whether
+ * the float values are wanted (else the engine makes the bytes and the
+ * largest |value| only, a strip at a time when clamped: values is null).
  */
-async function convolve(src, q, display) {
+async function convolve(src, q, display, values) {
   const [oh, ow] = cl.outSize(src.height, src.width, q.k1, q.k2, q.pad, q.stride);
   if (src === kept.bytes && filterWork(q, oh, ow) >= SPLIT_MIN_WORK) {
     if (team.state === 'idle') team.start(cl.simd, cl.keptBytes(src).slice(), src.width, src.height);
     if (team.state === 'ready') {
       const planes = q.mode === 'sum' || q.mode === 'gray' ? 1 : 3;
-      const r = await team.filter(cl, src, q, display, oh, ow, planes, spareBuffer(4 * oh * ow));
+      const r = await team.filter(cl, src, q, display, oh, ow, planes, spareBuffer(4 * oh * ow), values);
       if (r) return r;
     }
   }
-  const r = cl.filterImage(src, { ...q, display });
+  const r = cl.filterImage(src, { ...q, display, values });
   return { rgba: r.rgba, values: r.values, maxAbs: r.maxAbs, width: r.width, height: r.height, workers: 1 };
+}
+
+/** The most |value| a filter of these weights and bias can give on 0-255 input: |bias| + 255 * sum |w| (of every kernel: a bound). */
+function valueBound(weights, bias) {
+  let s = 0;
+  for (const v of weights) s += Math.abs(v);
+  return Math.abs(bias) + 255 * s;
 }
 
 async function filter(params) {
@@ -160,6 +169,10 @@ async function filter(params) {
   if (display === DISPLAY.diverging && planes !== 1) {
     throw new Error('the diverging colour map shows one plane only: choose the grayscale or multi-channel mode, or |value| scaled');
   }
+  // 'auto' on a result that cannot go above 255 (a blur's weights summing to 1, say): clamped,
+  // known before computing (255, not 255.5: room for the float sums' rounding)
+  if (display === null && op !== 'magnitude' && valueBound(flat, bias) <= 255) display = DISPLAY.clamp;
+  const to = chooseScale(params.scale, params.edge, small);
   // The engine's gradient magnitude is of R, G and B: of a grayscale image, it
   // is taken of the luma bytes, whose three planes are the same; the first is Z.
   const grayMagnitude = op === 'magnitude' && gray;
@@ -168,8 +181,14 @@ async function filter(params) {
     mode: op === 'magnitude' ? 'magnitude' : gray ? 'gray' : mode === 'sum' ? 'sum' : 'per-channel',
     kernels: flat, k1: op === 'magnitude' ? 3 : k1, k2: op === 'magnitude' ? 3 : k2, pad: PAD[pad], stride, bias,
   };
+  // The float values only where something needs them: a small result's numbers, a display
+  // decided from the largest value or mapped again, a scale to typical values. A photo shown
+  // clamped (a blur) or scaled to its largest value is the engine's bytes alone.
+  const [ohOut, owOut] = cl.outSize(src.height, src.width, q.k1, q.k2, q.pad, q.stride);
+  const wantValues = small || (ohOut <= SMALL_SIDE && owOut <= SMALL_SIDE) || display === null || (grayMagnitude && display !== DISPLAY.clamp)
+    || (to === 'typical' && display !== DISPLAY.clamp);
   const t0 = performance.now();
-  const r = await convolve(src, q, grayMagnitude ? DISPLAY.clamp : display ?? DISPLAY.clamp);
+  const r = await convolve(src, q, grayMagnitude ? DISPLAY.clamp : display ?? DISPLAY.clamp, wantValues);
   const { width: ow, height: oh } = r;
   // the values, a view of WASM memory made again after each display mapping, which may grow it
   const zOf = () => (grayMagnitude ? r.values.subarray(0, oh * ow) : r.values);
@@ -186,7 +205,7 @@ async function filter(params) {
   // A small result is drawn as numbers: its floats go too (at most 3 x 16 x 16), read before the view can go stale.
   const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(zOf()) : null;
   // to typical values: the values clipped in place, mapped again
-  const shown = scaleView(zOf(), planes, oh, ow, display, chooseScale(params.scale, params.edge, small), maxAbs);
+  const shown = r.values ? scaleView(zOf(), planes, oh, ow, display, to, maxAbs) : { scaled: { to: 'max' }, rgba: null };
   if (shown.rgba) rgba = shown.rgba;
   if (!rgba && r.workers > 1) {
     rgba = r.rgba; // the team's bytes, already out of WASM memory
@@ -247,7 +266,7 @@ function layerFilter(params) {
     ow = r.width;
     const values = r.values;
     if (relu) for (let i = 0; i < values.length; i++) if (!(values[i] > 0)) values[i] = 0;
-    const maxAbs = r.maxAbs; // of the values after the ReLU (the engine's pass over them, now)
+    const maxAbs = relu ? cl.viewMaxAbs(values) : r.maxAbs; // of the values after the ReLU
     // a small map is drawn as numbers
     const numbers = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(values) : null;
     const { scaled, rgba } = scaleView(values, 1, oh, ow, display, chooseScale(params.scale, edges[n], small), maxAbs);

@@ -224,44 +224,47 @@ class Convlab {
    *   kernels  Float32Array: k1*k2 (one kernel) or 3*k1*k2 (one per colour channel)
    *   mode     'gray' | 'per-channel' | 'sum' | 'magnitude'
    *   display  DISPLAY.clamp | DISPLAY.abs | DISPLAY.diverging (one plane only)
-   *   values   false: only the bytes are wanted; the engine then keeps no float
-   *            planes (the fastest path) and values and maxAbs are null
-   * Returns { rgba, width, height, planes, maxAbs, values }: rgba (Uint8ClampedArray,
+   *   values   false: only the bytes are wanted (no float planes kept, the fastest path): values null
+   *   rows     [r0, r1]: output rows r0..r1-1 only (a band, the whole output's bits): all returned is the band's
+   * Returns { rgba, width, height, planes, maxAbs, values }: maxAbs, the largest |value| (NaN
+   * ignored), the engine's in the same call, values or not; rgba (Uint8ClampedArray,
    * ready for new ImageData) and values (Float32Array, the float result) are views
    * into WASM memory, valid until the next call: draw or copy them before that.
    * img may be a keepRGBA() handle: the engine then reads its bytes in place.
    */
-  filterImage(img, { kernels, k1 = 3, k2 = 3, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp, values = true }) {
+  filterImage(img, { kernels, k1 = 3, k2 = 3, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp, values = true, rows = null }) {
     const { width: w, height: h } = img;
     if (!(mode in FILTER_MODE)) throw new ConvlabError(10, `unknown mode "${mode}"`, 'filterImage');
     if (mode === 'magnitude') k1 = k2 = 3;
     const [oh, ow] = this.outSize(h, w, k1, k2, pad, stride);
+    const [r0, r1] = rows ?? [0, oh];
+    const band = Number.isInteger(r0) && Number.isInteger(r1) && r0 >= 0 && r0 < r1 && r1 <= oh;
+    if (!band) throw new ConvlabError(10, `rows ${r0}..${r1} are not a band of the output's ${oh}`, 'filterImage');
     const oc = mode === 'sum' || mode === 'gray' ? 1 : 3;
-    const n = h * w, on = oh * ow;
+    const n = h * w, on = (r1 - r0) * ow;
     const pIn = img.ptr || this.scratch('rgba-in', 4 * n);
     const pZ = values ? this.scratch('planar-out', 4 * oc * on) : 0;
     const pK = this.scratch('kernel', 4 * 3 * MAX_KERNEL * MAX_KERNEL);
     const pOut = this.scratch('rgba-out', 4 * on);
     const pP = this.scratch('filter-params', FILTER_PARAMS_BYTES);
+    const pMax = this.scratch('filter-max-abs', 4);
     const ex = this.exports;
     if (!img.ptr) this.u8(pIn, 4 * n).set(img.data);
     const kc = mode === 'magnitude' ? 1 : kernels.length / (k1 * k2);
     if (kc !== 1 && kc !== 3) throw new ConvlabError(5, `${kernels.length} weights are not 1 or 3 kernels of ${k1} x ${k2}`, 'filterImage');
     if (mode !== 'magnitude') this.f32(pK, kernels.length).set(kernels);
-    // cl_filter_params (core/cl_filter.h): 18 words; the input planes (x, word
+    // cl_filter_params (core/cl_filter.h): 21 words; the input planes (x, word
     // 12) and tmp (14) are never returned, so the engine keeps them to itself
     this.i32(pP, FILTER_PARAMS_BYTES / 4).set([pIn, h, w, FILTER_MODE[mode], pK, kc, k1, k2, 0, pad, stride,
-      display, 0, pZ, 0, pOut, oh, ow]);
+      display, 0, pZ, 0, pOut, oh, ow, pMax, r0, r1]);
     this.f32(pP + 4 * 8, 1)[0] = bias;
     this.check(ex.cl_filter_rgba(pP), 'convolution');
     const memory = this.memory;
-    let maxAbs;
     return {
       rgba: new Uint8ClampedArray(memory.buffer, pOut, 4 * on),
-      width: ow, height: oh, planes: oc,
+      width: ow, height: r1 - r0, planes: oc,
       values: values ? this.f32(pZ, oc * on) : null,
-      // largest |value|, for a legend; computed only when asked for
-      get maxAbs() { return values ? (maxAbs ??= ex.cl_image_max_abs(pZ, oc * on)) : null; },
+      maxAbs: this.f32(pMax, 1)[0], // for a legend and the display's scale
     };
   }
 

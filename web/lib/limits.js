@@ -15,8 +15,8 @@ export const KERNEL = Object.freeze({
 });
 /** cl_filter_mode: what cl_filter_rgba computes. */
 export const FILTER_MODE = Object.freeze({ gray: 0, 'per-channel': 1, sum: 2, magnitude: 3 });
-/** Size of cl_filter_params on wasm32 (CL_FILTER_PARAMS_BYTES): 18 words of 4 bytes, filled by convlab.js. */
-export const FILTER_PARAMS_BYTES = 72;
+/** Size of cl_filter_params on wasm32 (CL_FILTER_PARAMS_BYTES): 21 words of 4 bytes, filled by convlab.js. */
+export const FILTER_PARAMS_BYTES = 84;
 /** cl_layer_kind. */
 export const LAYER_KIND = Object.freeze({
   input: 0, dense: 1, conv: 2, maxpool: 3, avgpool: 4, flatten: 5, relu: 6, sigmoid: 7, tanh: 8, linear: 9, softmax: 10,
