@@ -465,3 +465,36 @@ test('Pause and Resume at once, before the run has begun: one loop, every image 
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('One step pressed twice and Save at once: the steps run in turn and the file has the weights after both', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await installTrainWorker(page);
+  // The page's worker, driven directly: two steps and a save sent together (a quick double press
+  // of One step, then Save), against the same steps and save each awaited, from the same seed.
+  const out = await page.evaluate(async () => {
+    const settings = { runId: 1, spec: 'dense16-relu-dense10-softmax', seed: 3, batch: 32, lr: 0.01, epochs: 1, l2: 0, loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, lrDecay: 1, keepBest: false };
+    const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    const fresh = async () => {
+      const t = globalThis.trainWorker();
+      await t.call('init');
+      await t.call('loadData', { base: location.href, quick: true });
+      return t;
+    };
+    const a = await fresh();
+    const [s1, s2, raced] = await Promise.all([a.call('step', { settings }), a.call('step', { settings }), a.call('save')]);
+    a.worker.terminate();
+    const b = await fresh();
+    const before = await b.call('step', { settings }).then(() => b.call('save'));
+    const t1 = await b.call('step', { settings });
+    const awaited = await b.call('save');
+    b.worker.terminate();
+    return { raced: hex(raced.bytes), awaited: hex(awaited.bytes), oneStep: hex(before.bytes), losses: [s1.loss, s2.loss, t1.loss], n: [s1.n, s2.n] };
+  });
+  assert.deepEqual(out.n, [32, 32], 'each step trained one batch');
+  assert.notEqual(out.oneStep, out.awaited, 'the second step changed the weights');
+  assert.equal(out.raced, out.awaited, 'the file saved after two quick steps has the weights after both');
+  assert.equal(out.losses[1], out.losses[2], 'the second step trained the same batch from the same weights');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -155,6 +155,27 @@ function calibrate() {
   return measuredRate;
 }
 
+/** The One steps asked for, in turn: a promise that settles when the last has. */
+let stepsAsked = Promise.resolve();
+
+/** The step handler's work (handlers.step runs it in turn). */
+async function stepNow({ settings }) {
+  await loading;
+  let created = null;
+  if (!w.run) created = startRun(w, settings);
+  if (w.run.state === 'running') throw new Error('pause first, then step one batch at a time');
+  const r = w.run;
+  let going;
+  try {
+    going = await stepOnce(w, r);
+  } catch (e) {
+    if (e instanceof Superseded) return { result: { created, loss: null, correct: 0, n: 0, state: w.run?.state ?? 'idle' } };
+    throw e;
+  }
+  if (going) postProgress(r);
+  return { result: { created, loss: r.last?.loss ?? null, correct: r.last?.correct ?? 0, n: r.last?.n ?? 0, state: r.state } };
+}
+
 const handlers = {
   async init() {
     await loading;
@@ -214,23 +235,18 @@ const handlers = {
     }
     return { result: { state: run.state } };
   },
-  async step({ settings }) {
-    await loading;
-    let created = null;
-    if (!w.run) created = startRun(w, settings);
-    if (w.run.state === 'running') throw new Error('pause first, then step one batch at a time');
-    const r = w.run;
-    let going;
-    try {
-      going = await stepOnce(w, r);
-    } catch (e) {
-      if (e instanceof Superseded) return { result: { created, loss: null, correct: 0, n: 0, state: w.run?.state ?? 'idle' } };
-      throw e;
-    }
-    if (going) postProgress(r);
-    return { result: { created, loss: r.last?.loss ?? null, correct: r.last?.correct ?? 0, n: r.last?.n ?? 0, state: r.state } };
+  /**
+   * One batch. Steps asked for one after the other (a quick double press)
+   * run in turn, and a save or export asked for after them waits for them:
+   * a step can wait (its first validation pass, the helpers' gradients).
+   */
+  step(args) {
+    const mine = stepsAsked.then(() => stepNow(args));
+    stepsAsked = mine.catch(() => {});
+    return mine;
   },
   async stop() {
+
     if (w.run) finish(w, w.run, 'stopped', {});
     return { result: { state: 'stopped' } };
   },
@@ -264,6 +280,7 @@ const handlers = {
   },
   async save() {
     await loading;
+    await stepsAsked;
     needModel(w);
     const bytes = w.model.save();
     return { result: { bytes, spec: w.model.spec }, transfer: [bytes.buffer] };
@@ -271,6 +288,7 @@ const handlers = {
   /** The model for the tools of the field: 'onnx' (bytes) or 'pytorch' (a Python file's bytes). */
   async exportModel({ format }) {
     await loading;
+    await stepsAsked;
     needModel(w);
     const bytes = format === 'onnx' ? w.model.saveOnnx() : new TextEncoder().encode(w.model.savePyTorch());
     return { result: { bytes, spec: w.model.spec }, transfer: [bytes.buffer] };
