@@ -1,6 +1,8 @@
 #include "cl_image.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 int cl_image_planes(int src_channels, int to_gray)
 {
@@ -119,16 +121,35 @@ void cl_f32_diverging_ref(const float *src, size_t n, float inv, uint8_t *dst)
     }
 }
 
-cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display, uint8_t *dst)
+static cl_status check_to_rgba(const float *src, int c, int h, int w, int display, uint8_t *dst,
+                               size_t *n)
 {
-    size_t n;
-    cl_status st = check_image(src, dst, 4, h, w, &n);
+    cl_status st = check_image(src, dst, 4, h, w, n);
     if (st != CL_OK) return st;
     if (c != 1 && c != 3) return CL_ERR_CHANNELS;
     if (display < 0 || display >= CL_DISPLAY_COUNT) return CL_ERR_ARG;
+    if (display == CL_DISPLAY_DIVERGING && c != 1) return CL_ERR_CHANNELS;
+    return CL_OK;
+}
+
+cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display, uint8_t *dst)
+{
+    size_t n;
+    cl_status st = check_to_rgba(src, c, h, w, display, dst, &n);
+    if (st != CL_OK) return st;
+    /* the scale: the largest |value| over every plane */
+    const float m = display == CL_DISPLAY_CLAMP ? 0.0f : cl_image_max_abs(src, n * (size_t)c);
+    return cl_image_to_rgba_scaled(src, c, h, w, display, m, dst);
+}
+
+cl_status cl_image_to_rgba_scaled(const float *src, int c, int h, int w, int display, float max,
+                                  uint8_t *dst)
+{
+    size_t n;
+    cl_status st = check_to_rgba(src, c, h, w, display, dst, &n);
+    if (st != CL_OK) return st;
+    const float m = max; /* not a positive number (0, NaN): everything shows as 0 */
     if (display == CL_DISPLAY_DIVERGING) {
-        if (c != 1) return CL_ERR_CHANNELS;
-        float m = cl_image_max_abs(src, n);
         float inv = m > 0.0f ? 1.0f / m : 0.0f;
 #ifdef CL_HAVE_SIMD
         cl_f32_diverging_wasmsimd(src, n, inv, dst);
@@ -139,10 +160,7 @@ cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display, u
     }
     float scale = 1.0f;
     int use_abs = display == CL_DISPLAY_ABS_SCALED;
-    if (use_abs) {
-        float m = cl_image_max_abs(src, n * (size_t)c);
-        scale = m > 0.0f ? 255.0f / m : 0.0f;
-    }
+    if (use_abs) scale = m > 0.0f ? 255.0f / m : 0.0f;
     cl_planar_to_rgba(src, c, n, n, scale, use_abs, dst);
     return CL_OK;
 }
@@ -178,4 +196,67 @@ void cl_planar_to_rgba_bounded(const float *src, int c, size_t n, size_t plane, 
 #else
     cl_planar_to_rgba_ref(src, c, n, plane, 1.0f, 0, dst);
 #endif
+}
+
+/* |v|'s bin: the top 16 bits of its bit pattern without the sign, which grow
+ * with |v| (IEEE 754 orders non-negative numbers as their bits). */
+#define ABS_BINS (1u << 15)
+static uint32_t abs_bits(float v)
+{
+    uint32_t b;
+    memcpy(&b, &v, 4);
+    return b & 0x7fffffffu;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    const float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+cl_status cl_image_abs_percentile(const float *src, size_t n, float q, float *out)
+{
+    if (!src || !out) return CL_ERR_NULL;
+    if (!(q > 0.0f && q <= 1.0f)) return CL_ERR_ARG;
+    uint32_t *hist = cl_alloc(ABS_BINS * sizeof *hist);
+    if (!hist) return CL_ERR_NOMEM;
+    memset(hist, 0, ABS_BINS * sizeof *hist);
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t b = abs_bits(src[i]);
+        if (b > 0x7f800000u) continue; /* NaN */
+        hist[b >> 16]++;
+        count++;
+    }
+    out[0] = out[1] = 0.0f;
+    out[2] = (float)count;
+    size_t rank = (size_t)ceil((double)q * (double)count); /* the rank-th smallest |v|, from 1 */
+    if (rank < 1) rank = 1;
+    if (count == 0) {
+        cl_free(hist);
+        return CL_OK;
+    }
+    size_t below = 0;
+    uint32_t bin = 0;
+    while (below + hist[bin] < rank) below += hist[bin++];
+    size_t above = 0;
+    for (uint32_t b = bin + 1; b < ABS_BINS; b++) above += hist[b];
+    float *in_bin = cl_alloc((size_t)hist[bin] * sizeof *in_bin);
+    if (!in_bin) {
+        cl_free(hist);
+        return CL_ERR_NOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t b = abs_bits(src[i]);
+        if (b <= 0x7f800000u && (b >> 16) == bin) in_bin[k++] = fabsf(src[i]);
+    }
+    qsort(in_bin, k, sizeof *in_bin, cmp_float);
+    const float p = in_bin[rank - below - 1];
+    for (size_t j = rank - below; j < k; j++) above += in_bin[j] > p;
+    out[0] = p;
+    out[1] = (float)above;
+    cl_free(in_bin);
+    cl_free(hist);
+    return CL_OK;
 }

@@ -57,8 +57,23 @@ CL_API cl_status cl_image_from_u8(const uint8_t *src, int h, int w, int src_chan
 CL_API cl_status cl_image_to_rgba(const float *src, int c, int h, int w, int display,
                                   uint8_t *dst);
 
+/* cl_image_to_rgba with the scale's largest |value| given (ABS_SCALED and
+ * DIVERGING; CLAMP ignores it): values beyond it show as the strongest
+ * colour, as if clipped to it. A max that is not a positive number shows
+ * everything as 0. */
+CL_API cl_status cl_image_to_rgba_scaled(const float *src, int c, int h, int w, int display,
+                                         float max, uint8_t *dst);
+
 /* Largest |v| over n floats (0 for n = 0; NaN values are skipped). */
 CL_API float cl_image_max_abs(const float *src, size_t n);
+
+/* The q-th quantile (0 < q <= 1) of |v| over n floats, NaN skipped: the
+ * ceil(q * count)-th smallest |v| (at least the first), exactly. out[0]: it
+ * (0 when there are no values), out[1]: how many |v| are above it, out[2]:
+ * the count. For a colour scale to typical values: most of an edge
+ * kernel's result is faint, and its few strongest values would make the
+ * rest dark. Statuses: CL_ERR_NULL, CL_ERR_ARG (q), CL_ERR_NOMEM. */
+CL_API cl_status cl_image_abs_percentile(const float *src, size_t n, float q, float *out);
 
 /* Reference and vector versions of the two hot conversions, for tests and
  * benchmarks (arguments already validated). They convert n pixels; `plane`

@@ -262,6 +262,96 @@ static void test_bad_arguments(void **state)
     for (int i = 0; i < 16; i++) assert_int_equal(px[i], 9);
 }
 
+/* Mapping to a given largest |value| is clipping to it, then mapping to the
+ * largest: bit for bit, for |value| and the diverging map, with values on
+ * both sides of the scale, at it and NaN; a scale that is no positive
+ * number shows black. */
+static void test_display_to_a_given_scale(void **state)
+{
+    (void)state;
+    uint32_t seed = 31;
+    enum { H = 7, W = 41, N = H * W };
+    float v[3 * N], clipped[3 * N];
+    uint8_t want[4 * N], got[4 * N];
+    for (int i = 0; i < 3 * N; i++) v[i] = t_uniform(&seed, -500.0f, 500.0f);
+    v[5] = 120.0f, v[6] = -120.0f, v[7] = NAN, v[8] = 0.0f, v[9] = -0.0f, v[10] = 119.99999f;
+    const float scales[] = {120.0f, 0.75f, 499.0f, 3e-6f};
+    for (int s = 0; s < 4; s++) {
+        const float p = scales[s];
+        for (int i = 0; i < 3 * N; i++) clipped[i] = v[i] != v[i] ? v[i] : v[i] > p ? p : v[i] < -p ? -p : v[i];
+        clipped[11] = p; /* the largest |value| of the clipped values is p */
+        v[11] = p;
+        for (int c = 1; c <= 3; c += 2)
+            for (int d = CL_DISPLAY_ABS_SCALED; d <= CL_DISPLAY_DIVERGING; d++) {
+                if (d == CL_DISPLAY_DIVERGING && c != 1) continue;
+                assert_int_equal(cl_image_to_rgba(clipped, c, H, W, d, want), CL_OK);
+                assert_int_equal(cl_image_to_rgba_scaled(v, c, H, W, d, p, got), CL_OK);
+                assert_equal_u8(got, want, 4 * N);
+            }
+    }
+    /* no positive scale: black (|value|), white (diverging) */
+    for (int s = 0; s < 3; s++) {
+        const float bad[] = {0.0f, -1.0f, NAN};
+        assert_int_equal(cl_image_to_rgba_scaled(v, 1, H, W, CL_DISPLAY_ABS_SCALED, bad[s], got), CL_OK);
+        for (int i = 0; i < N; i++) assert_int_equal(got[4 * i], 0);
+        assert_int_equal(cl_image_to_rgba_scaled(v, 1, H, W, CL_DISPLAY_DIVERGING, bad[s], got), CL_OK);
+        for (int i = 0; i < N; i++) assert_int_equal(got[4 * i + 1], 247);
+    }
+    assert_int_equal(cl_image_to_rgba_scaled(v, 3, H, W, CL_DISPLAY_DIVERGING, 1.0f, got), CL_ERR_CHANNELS);
+    assert_int_equal(cl_image_to_rgba_scaled(NULL, 1, H, W, CL_DISPLAY_CLAMP, 1.0f, got), CL_ERR_NULL);
+}
+
+static int cmp_abs(const void *a, const void *b)
+{
+    const float x = fabsf(*(const float *)a), y = fabsf(*(const float *)b);
+    return (x > y) - (x < y);
+}
+
+/* The quantile of |v| against sorting every |v|: the ceil(q * n)-th
+ * smallest, and how many are above it; ties, zeros, NaN (skipped), one
+ * value, none. */
+static void test_abs_percentile_against_sorting(void **state)
+{
+    (void)state;
+    uint32_t seed = 5;
+    enum { N = 20000 };
+    float *v = malloc(N * sizeof *v), *sorted = malloc(N * sizeof *sorted), out[3];
+    const float qs[] = {0.95f, 0.5f, 1.0f, 1e-9f, 0.999f};
+    for (int round = 0; round < 6; round++) {
+        size_t n = round == 5 ? 1 : N - 977 * (size_t)round;
+        for (size_t i = 0; i < n; i++) {
+            float x = t_uniform(&seed, -1000.0f, 1000.0f);
+            if (round == 1) x = (float)((int)x % 7);             /* many ties */
+            if (round == 2) x = (float)ldexp(x, (int)(i % 40) - 20); /* many scales */
+            if (round == 3 && i % 3 == 0) x = 0.0f;
+            v[i] = x;
+        }
+        if (round == 4) v[17] = NAN, v[99] = INFINITY;
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++)
+            if (v[i] == v[i]) sorted[count++] = v[i];
+        qsort(sorted, count, sizeof *sorted, cmp_abs);
+        for (int k = 0; k < 5; k++) {
+            size_t rank = (size_t)ceil((double)qs[k] * (double)count);
+            if (rank < 1) rank = 1;
+            const float p = fabsf(sorted[rank - 1]);
+            size_t above = 0;
+            for (size_t i = 0; i < count; i++) above += fabsf(sorted[i]) > p;
+            assert_int_equal(cl_image_abs_percentile(v, n, qs[k], out), CL_OK);
+            assert_true(out[0] == p);
+            assert_true(out[1] == (float)above);
+            assert_true(out[2] == (float)count);
+        }
+    }
+    assert_int_equal(cl_image_abs_percentile(v, 0, 0.5f, out), CL_OK);
+    assert_true(out[0] == 0.0f && out[1] == 0.0f && out[2] == 0.0f);
+    assert_int_equal(cl_image_abs_percentile(v, 10, 0.0f, out), CL_ERR_ARG);
+    assert_int_equal(cl_image_abs_percentile(v, 10, 1.5f, out), CL_ERR_ARG);
+    assert_int_equal(cl_image_abs_percentile(NULL, 10, 0.5f, out), CL_ERR_NULL);
+    free(v);
+    free(sorted);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +362,8 @@ int main(void)
         cmocka_unit_test(test_vector_matches_reference),
         cmocka_unit_test(test_bounded_bytes_match_reference),
         cmocka_unit_test(test_max_abs_by_hand),
+        cmocka_unit_test(test_display_to_a_given_scale),
+        cmocka_unit_test(test_abs_percentile_against_sorting),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests_name("image", tests, NULL, NULL);

@@ -24,7 +24,6 @@ import { loadConvlab } from '../lib/convlab.js';
 import { PAD, DISPLAY, KERNEL } from '../lib/limits.js';
 import { serveRequests, WorkerClient } from '../lib/worker-rpc.js';
 import { SMALL_SIDE, PERCENTILE, chooseScale } from './state.js';
-import { percentileAbs } from './arithmetic.js';
 import { pixelAt } from './pixel.js';
 import { Team, filterWork, helperCount, SPLIT_MIN_WORK } from './team.js';
 
@@ -101,19 +100,17 @@ function autoDisplay(signed, planes, small) {
 }
 
 /**
- * The colour scale of c planes of h x w values (a live view of WASM memory,
- * which this may change), shown with `display`: to the largest |value|, or to
- * typical values (the 95th percentile of |value|), the values beyond it
- * clipped to it in place, so the engine's mapping makes it the strongest
- * colour. maxAbs: the largest |value|, the engine's. Returns { scaled, rgba }:
- * rgba null when the bytes to the largest stand.
+ * The colour scale of c planes of h x w values (a live view of WASM memory),
+ * shown with `display`: to the largest |value|, or to typical values (the
+ * 95th percentile of |value|, the engine's), the values beyond it shown as
+ * the strongest colour. maxAbs: the largest |value|, the engine's. Returns
+ * { scaled, rgba }: rgba null when the picture is to the largest.
  */
 function scaleView(values, c, h, w, display, to, maxAbs) {
   if (to !== 'typical' || display === DISPLAY.clamp) return { scaled: { to: 'max' }, rgba: null };
-  const { p, above, count, max } = percentileAbs(values, PERCENTILE, maxAbs);
-  if (!(p > 0) || p >= max) return { scaled: { to: 'max' }, rgba: null };
-  for (let i = 0; i < values.length; i++) values[i] = Math.max(-p, Math.min(p, values[i]));
-  return { scaled: { to: 'typical', p, above, count }, rgba: cl.viewToRGBA(values, c, h, w, display, spareBuffer(4 * h * w)) };
+  const { p, above, count } = cl.viewPercentileAbs(values, PERCENTILE);
+  if (!(p > 0) || p >= maxAbs) return { scaled: { to: 'max' }, rgba: null };
+  return { scaled: { to: 'typical', p, above, count }, rgba: cl.viewToRGBA(values, c, h, w, display, spareBuffer(4 * h * w), p) };
 }
 
 /**
@@ -187,26 +184,23 @@ async function filter(params) {
   const [ohOut, owOut] = cl.outSize(src.height, src.width, q.k1, q.k2, q.pad, q.stride);
   const wantValues = small || (ohOut <= SMALL_SIDE && owOut <= SMALL_SIDE) || display === null || (grayMagnitude && display !== DISPLAY.clamp)
     || (to === 'typical' && display !== DISPLAY.clamp);
+  // What the engine's bytes show: the display, unless it is mapped again after (a display
+  // decided from the largest value, the luma's magnitude, typical values): then clamped,
+  // the cheapest (a strip at a time).
+  const engineDisplay = display === null || grayMagnitude || to === 'typical' ? DISPLAY.clamp : display;
   const t0 = performance.now();
-  const r = await convolve(src, q, grayMagnitude ? DISPLAY.clamp : display ?? DISPLAY.clamp, wantValues);
+  const r = await convolve(src, q, engineDisplay, wantValues);
   const { width: ow, height: oh } = r;
   // the values, a view of WASM memory made again after each display mapping, which may grow it
   const zOf = () => (grayMagnitude ? r.values.subarray(0, oh * ow) : r.values);
   const maxAbs = r.maxAbs;
-  let rgba = null; // the engine's bytes stand, unless another mapping replaces them
-  if (display === null) {
-    // 'auto' on a non-negative result: clamped unless it goes above 255. Redoing
-    // the display mapping alone costs little next to the convolution.
-    display = maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
-    if (display === DISPLAY.abs) rgba = cl.viewToRGBA(zOf(), planes, oh, ow, display, spareBuffer(4 * oh * ow));
-  } else if (grayMagnitude && display !== DISPLAY.clamp) {
-    rgba = cl.viewToRGBA(zOf(), planes, oh, ow, display, spareBuffer(4 * oh * ow));
-  }
+  // 'auto' on a non-negative result: clamped unless it goes above 255
+  if (display === null) display = maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
   // A small result is drawn as numbers: its floats go too (at most 3 x 16 x 16), read before the view can go stale.
   const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(zOf()) : null;
-  // to typical values: the values clipped in place, mapped again
   const shown = r.values ? scaleView(zOf(), planes, oh, ow, display, to, maxAbs) : { scaled: { to: 'max' }, rgba: null };
-  if (shown.rgba) rgba = shown.rgba;
+  // the engine's bytes stand, unless another mapping replaces them
+  let rgba = shown.rgba ?? (display !== engineDisplay ? cl.viewToRGBA(zOf(), planes, oh, ow, display, spareBuffer(4 * oh * ow)) : null);
   if (!rgba && r.workers > 1) {
     rgba = r.rgba; // the team's bytes, already out of WASM memory
   } else if (!rgba) {

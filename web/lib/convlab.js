@@ -149,12 +149,7 @@ class Convlab {
     this._scratch.clear();
   }
 
-  message(status) {
-    const p = this.exports.cl_status_message(status);
-    const bytes = new Uint8Array(this.memory.buffer, p);
-    const end = bytes.indexOf(0);
-    return new TextDecoder().decode(bytes.subarray(0, end));
-  }
+  message(status) { return this.readString(this.exports.cl_status_message(status)); }
   check(status, where) {
     if (status !== 0) throw new ConvlabError(status, this.message(status), where);
   }
@@ -302,111 +297,54 @@ class Convlab {
   /** The bytes keepRGBA() kept, (height, width, 4): a view, valid until memory grows. */
   keptBytes(handle) { return this.u8(handle.ptr, 4 * handle.width * handle.height); }
 
-  // ---- kernels page ----
-  // The kernels page filters one image many times a second as the kernel
-  // changes, so it converts the image to planes once and keeps them here.
-
-  /**
-   * Copies RGBA bytes ({data, width, height}) into WASM memory as planes
-   * (1 gray plane, or R, G, B) and keeps them until releaseKept().
-   * Returns a handle { ptr, c, h, w }.
-   */
-  keepImage(img, gray = false) {
-    const { width: w, height: h } = img;
-    const c = gray ? 1 : 3, n = w * h;
-    const ptr = this.alloc(4 * c * n);
-    try {
-      const pIn = this.scratch('rgba-in', 4 * n);
-      this.u8(pIn, 4 * n).set(img.data);
-      this.check(this.exports.cl_image_from_u8(pIn, h, w, 4, gray ? 1 : 0, ptr), 'reading the image');
-    } catch (e) {
-      this.free(ptr);
-      throw e;
-    }
-    return { ptr, c, h, w };
-  }
-
-  /** Frees what keepImage() kept; safe on null and on a released handle. */
+  /** Frees what keepRGBA() kept; safe on null and on a released handle. */
   releaseKept(handle) {
     if (!handle) return;
     this.free(handle.ptr);
     handle.ptr = 0;
   }
 
-  /** The kept planes, (c, h, w) floats: a view, valid until memory grows. */
-  keptPlanes(handle) { return this.f32(handle.ptr, handle.c * handle.h * handle.w); }
-
-  /** The kept planes as RGBA bytes (clamped to 0-255), e.g. to show the gray image. */
-  keptToRGBA(handle) {
-    const { ptr, c, h, w } = handle;
-    const pOut = this.scratch('rgba-out', 4 * h * w);
-    this.check(this.exports.cl_image_to_rgba(ptr, c, h, w, DISPLAY.clamp, pOut), 'display');
-    return new Uint8ClampedArray(this.u8(pOut, 4 * h * w));
-  }
-
-  /**
-   * filterImage() on a kept image, without converting it again.
-   *   mode  'per-channel' (kernels: k1*k2 shared, or c*k1*k2), 'sum' (c*k1*k2,
-   *         one output plane + bias) or 'magnitude' (Sobel, k1 = k2 = 3, no kernels)
-   * Returns { rgba (a copy), width, height, planes, maxAbs, values } with
-   * values a view of the (planes, height, width) float result, valid until
-   * the next call. `into`, a Uint8ClampedArray of 4 * width * height bytes,
-   * receives the copy if given: reusing buffers spares allocating (and the
-   * browser zeroing) megabytes per call.
-   */
-  filterKept(handle, { kernels, k1, k2, mode = 'per-channel', pad = PAD.zero, stride = 1, bias = 0, display = DISPLAY.clamp, into = null }) {
-    const { ptr: pX, c, h, w } = handle;
-    if (mode === 'magnitude') k1 = k2 = 3;
-    const [oh, ow] = this.outSize(h, w, k1, k2, pad, stride);
-    const oc = mode === 'sum' ? 1 : c;
-    const on = oh * ow;
-    const pZ = this.scratch('kept-out', 4 * oc * on);
-    const pT = mode === 'magnitude' ? this.scratch('tmp', 4 * on) : 0;
-    const pK = this.scratch('kernel', 4 * 3 * MAX_KERNEL * MAX_KERNEL);
-    const pOut = this.scratch('rgba-out', 4 * on);
-    const ex = this.exports;
-    let st;
-    if (mode === 'magnitude') {
-      st = ex.cl_conv2d_gradient_magnitude(pX, c, h, w, pad, stride, pZ, oh, ow, pT);
-    } else {
-      const kc = kernels.length / (k1 * k2);
-      if (!Number.isInteger(kc) || (mode === 'sum' ? kc !== c : kc !== 1 && kc !== c)) throw new ConvlabError(10, 'need one kernel of k1*k2 per channel (or one shared, per channel)', 'filterKept');
-      this.f32(pK, kernels.length).set(kernels);
-      st = mode === 'sum'
-        ? ex.cl_conv2d_sum(pX, c, h, w, pK, k1, k2, bias, pad, stride, pZ, oh, ow)
-        : ex.cl_conv2d_per_channel(pX, c, h, w, pK, kc, k1, k2, pad, stride, pZ, oh, ow);
-    }
-    this.check(st, 'convolution');
-    this.check(ex.cl_image_to_rgba(pZ, oc, oh, ow, display, pOut), 'display');
-    return {
-      rgba: copyOut(this.u8(pOut, 4 * on), into),
-      width: ow, height: oh, planes: oc,
-      maxAbs: ex.cl_image_max_abs(pZ, oc * on),
-      values: this.f32(pZ, oc * on),
-    };
-  }
-
   /**
    * RGBA bytes (a copy) of c planes of h x w floats that already live in WASM
-   * memory, given as a view (e.g. filterKept()'s values), with another display
-   * mapping: no copy of the floats.
+   * memory, given as a view (e.g. filterImage()'s values), with another display
+   * mapping: no copy of the floats. max: the scale's largest |value| (abs and
+   * diverging; values beyond it show as the strongest colour); default: the values' own.
    */
-  viewToRGBA(view, c, h, w, display, into = null) {
+  viewToRGBA(view, c, h, w, display, into = null, max = undefined) {
     if (view.buffer !== this.memory.buffer || view.length !== c * h * w) {
       throw new ConvlabError(10, 'the view is not a live c*h*w view of WASM memory', 'viewToRGBA');
     }
     // Read the offset first: scratch() may grow memory, which detaches the view (offset 0).
     const ptr = view.byteOffset;
-    const pOut = this.scratch('rgba-out', 4 * h * w);
-    this.check(this.exports.cl_image_to_rgba(ptr, c, h, w, display, pOut), 'display');
+    const pOut = this.scratch('rgba-out', 4 * h * w), ex = this.exports;
+    this.check(max === undefined ? ex.cl_image_to_rgba(ptr, c, h, w, display, pOut)
+      : ex.cl_image_to_rgba_scaled(ptr, c, h, w, display, max, pOut), 'display');
     return copyOut(this.u8(pOut, 4 * h * w), into);
+  }
+
+  /** Throws unless view is a live Float32Array view of WASM memory. */
+  liveFloats(view, where) {
+    if (!(view instanceof Float32Array) || view.buffer !== this.memory.buffer) {
+      throw new ConvlabError(10, 'the view is not a live float view of WASM memory', where);
+    }
+  }
+
+  /**
+   * The q-th quantile (0 < q <= 1) of |value| of a live float view of WASM
+   * memory, NaN skipped (cl_image_abs_percentile): { p, above, count }, p the
+   * ceil(q * count)-th smallest |value|, above: how many are larger. No copy.
+   */
+  viewPercentileAbs(view, q) {
+    this.liveFloats(view, 'viewPercentileAbs');
+    const ptr = view.byteOffset, out = this.scratch('percentile', 12);
+    this.check(this.exports.cl_image_abs_percentile(ptr, view.length, q, out), 'percentile');
+    const [p, above, count] = this.f32(out, 3);
+    return { p, above, count };
   }
 
   /** The largest |value| of a live view of WASM memory (NaN ignored), as filterImage()'s maxAbs: no copy. */
   viewMaxAbs(view) {
-    if (!(view instanceof Float32Array) || view.buffer !== this.memory.buffer) {
-      throw new ConvlabError(10, 'the view is not a live float view of WASM memory', 'viewMaxAbs');
-    }
+    this.liveFloats(view, 'viewMaxAbs');
     return this.exports.cl_image_max_abs(view.byteOffset, view.length);
   }
 
