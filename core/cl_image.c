@@ -214,10 +214,10 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-cl_status cl_image_abs_percentile(const float *src, size_t n, float q, float *out)
+cl_status cl_image_abs_percentile(const float *src, size_t n, double q, float *out)
 {
     if (!src || !out) return CL_ERR_NULL;
-    if (!(q > 0.0f && q <= 1.0f)) return CL_ERR_ARG;
+    if (!(q > 0.0 && q <= 1.0)) return CL_ERR_ARG;
     uint32_t *hist = cl_alloc(ABS_BINS * sizeof *hist);
     if (!hist) return CL_ERR_NOMEM;
     memset(hist, 0, ABS_BINS * sizeof *hist);
@@ -230,7 +230,7 @@ cl_status cl_image_abs_percentile(const float *src, size_t n, float q, float *ou
     }
     out[0] = out[1] = 0.0f;
     out[2] = (float)count;
-    size_t rank = (size_t)ceil((double)q * (double)count); /* the rank-th smallest |v|, from 1 */
+    size_t rank = (size_t)ceil(q * (double)count); /* the rank-th smallest |v|, from 1 */
     if (rank < 1) rank = 1;
     if (count == 0) {
         cl_free(hist);

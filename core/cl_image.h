@@ -73,7 +73,7 @@ CL_API float cl_image_max_abs(const float *src, size_t n);
  * the count. For a colour scale to typical values: most of an edge
  * kernel's result is faint, and its few strongest values would make the
  * rest dark. Statuses: CL_ERR_NULL, CL_ERR_ARG (q), CL_ERR_NOMEM. */
-CL_API cl_status cl_image_abs_percentile(const float *src, size_t n, float q, float *out);
+CL_API cl_status cl_image_abs_percentile(const float *src, size_t n, double q, float *out);
 
 /* Reference and vector versions of the two hot conversions, for tests and
  * benchmarks (arguments already validated). They convert n pixels; `plane`

@@ -316,7 +316,7 @@ static void test_abs_percentile_against_sorting(void **state)
     uint32_t seed = 5;
     enum { N = 20000 };
     float *v = malloc(N * sizeof *v), *sorted = malloc(N * sizeof *sorted), out[3];
-    const float qs[] = {0.95f, 0.5f, 1.0f, 1e-9f, 0.999f};
+    const double qs[] = {0.95, 0.5, 1.0, 1e-9, 0.999, 0.99};
     for (int round = 0; round < 6; round++) {
         size_t n = round == 5 ? 1 : N - 977 * (size_t)round;
         for (size_t i = 0; i < n; i++) {
@@ -331,8 +331,8 @@ static void test_abs_percentile_against_sorting(void **state)
         for (size_t i = 0; i < n; i++)
             if (v[i] == v[i]) sorted[count++] = v[i];
         qsort(sorted, count, sizeof *sorted, cmp_abs);
-        for (int k = 0; k < 5; k++) {
-            size_t rank = (size_t)ceil((double)qs[k] * (double)count);
+        for (int k = 0; k < 6; k++) {
+            size_t rank = (size_t)ceil(qs[k] * (double)count);
             if (rank < 1) rank = 1;
             const float p = fabsf(sorted[rank - 1]);
             size_t above = 0;
@@ -343,11 +343,11 @@ static void test_abs_percentile_against_sorting(void **state)
             assert_true(out[2] == (float)count);
         }
     }
-    assert_int_equal(cl_image_abs_percentile(v, 0, 0.5f, out), CL_OK);
+    assert_int_equal(cl_image_abs_percentile(v, 0, 0.5, out), CL_OK);
     assert_true(out[0] == 0.0f && out[1] == 0.0f && out[2] == 0.0f);
-    assert_int_equal(cl_image_abs_percentile(v, 10, 0.0f, out), CL_ERR_ARG);
-    assert_int_equal(cl_image_abs_percentile(v, 10, 1.5f, out), CL_ERR_ARG);
-    assert_int_equal(cl_image_abs_percentile(NULL, 10, 0.5f, out), CL_ERR_NULL);
+    assert_int_equal(cl_image_abs_percentile(v, 10, 0.0, out), CL_ERR_ARG);
+    assert_int_equal(cl_image_abs_percentile(v, 10, 1.5, out), CL_ERR_ARG);
+    assert_int_equal(cl_image_abs_percentile(NULL, 10, 0.5, out), CL_ERR_NULL);
     free(v);
     free(sorted);
 }

@@ -1,18 +1,49 @@
 // The kernels page's colour scale to typical values, in the engine
 // (cl_image_abs_percentile, cl_image_to_rgba_scaled through convlab.js): the
-// 95th percentile of |value| of a real filter result is what the page's own
-// JavaScript reference (arithmetic.js percentileAbs) finds, and mapping to it
-// gives the bytes of clipping the values to it and mapping to their largest,
-// bit for bit, in both builds.
+// q-th quantile of |value| (nearest rank: the ceil(q * n)-th smallest) is
+// what sorting every |value| finds, on real filter results and on made-up
+// values (ties, zeros, -0, one value, all zero), and mapping to it gives the
+// bytes of clipping the values to it and mapping to their largest, bit for
+// bit, in both builds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { loadConvlab, PAD, DISPLAY, KERNEL } from '../../web/lib/convlab.js';
-import { percentileAbs } from '../../web/kernels/arithmetic.js';
 import { picture } from '../lib/pictures.mjs';
 
 const SITE = new URL('../../build/site/', import.meta.url);
 const wasm = (build) => fs.readFileSync(new URL(`convlab-${build}.wasm`, SITE));
+
+/** The reference: every |value| sorted; p the ceil(q * n)-th smallest (at least the first), and how many lie above it. */
+function percentileAbs(values, q) {
+  const sorted = Array.from(values, Math.abs).sort((a, b) => a - b);
+  const count = sorted.length;
+  if (!count) return { p: 0, above: 0, count };
+  const p = sorted[Math.max(1, Math.ceil(q * count)) - 1];
+  return { p, above: sorted.filter((v) => v > p).length, count };
+}
+
+/** values copied into WASM memory, as a live view. */
+function inEngine(cl, values) {
+  const view = cl.f32(cl.scratch('scale-test', 4 * Math.max(1, values.length)), values.length);
+  view.set(values);
+  return view;
+}
+
+test('the percentile of |value|: the sorted values\' rank, ties and zeros counted right', async () => {
+  const cl = await loadConvlab({ simd: true, bytes: wasm('simd') });
+  const alternating = Array.from({ length: 1000 }, (_, i) => (i % 2 ? -1 : 1) * (i + 1));
+  assert.deepEqual(cl.viewPercentileAbs(inEngine(cl, alternating), 0.99), { p: 990, above: 10, count: 1000 });
+  assert.deepEqual(cl.viewPercentileAbs(inEngine(cl, [0, 0, 0]), 0.99), { p: 0, above: 0, count: 3 });
+  // ties at p and many equal values: "above" counts only those beyond it
+  const ties = [...new Array(50).fill(3), ...new Array(40).fill(-7), ...new Array(10).fill(9)];
+  assert.deepEqual(cl.viewPercentileAbs(inEngine(cl, ties), 0.95), { p: 9, above: 0, count: 100 });
+  assert.deepEqual(cl.viewPercentileAbs(inEngine(cl, ties), 0.5), { p: 3, above: 50, count: 100 });
+  for (const n of [1, 7, 1000, 20000]) {
+    const f = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? (i % 2 ? -0 : 0) : Math.round(Math.sin(i * 7.77) * 900) / (i % 3 ? 4 : 1)));
+    for (const q of [0.01, 0.5, 0.95, 0.99, 1]) assert.deepEqual(cl.viewPercentileAbs(inEngine(cl, f), q), percentileAbs(f, q), `n = ${n}, q = ${q}`);
+  }
+});
 
 for (const build of ['simd', 'scalar']) {
   test(`${build}: typical values of an edge kernel's result: the reference's percentile, and the clipped values' bytes`, async () => {

@@ -155,7 +155,7 @@ function calibrate() {
   return measuredRate;
 }
 
-/** The One steps asked for, in turn: a promise that settles when the last has. */
+/** @type {Promise<unknown>} The One steps asked for, in turn: settles when the last has. */
 let stepsAsked = Promise.resolve();
 
 /** The step handler's work (handlers.step runs it in turn). */
