@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useSiteAndBrowser, screenshot, SITE, axeViolations } from './helpers.mjs';
+import { useSiteAndBrowser, screenshot, SITE, axeViolations, canvasPixels } from './helpers.mjs';
 import { loadConvlab } from '../../web/lib/convlab.js';
 
 const env = useSiteAndBrowser();
@@ -256,10 +256,7 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
   await back.waitFor();
   assert.ok(await back.isChecked());
   const caption = page.locator('[data-filters-caption]');
-  const drawn = () => page.evaluate(() => {
-    const c = document.querySelector('[data-filters-canvas]');
-    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
-  });
+  const drawn = async () => Array.from((await canvasPixels(page, '[data-filters-canvas]')).data);
   assert.match(await caption.textContent(), /back at its pixel’s place/);
   const inPicture = await drawn();
   await back.uncheck();
