@@ -11,7 +11,7 @@ import { spec, tap } from 'node:test/reporters';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 
 // The longest files, longest first: test time of each file, measured 2026-12-02 on the
-// 2-core machine (`make test-browser`, a loaded machine; see README).
+// 2-core machine (`make test-browser`, the machine also loaded by other work).
 const LONGEST = [
   'accessibility.test.mjs', 'kernels.test.mjs', 'train-reliability.test.mjs', 'train.test.mjs',
   'pixels.test.mjs', 'kernels-newcomer.test.mjs', 'kernels-layer.test.mjs', 'offline.test.mjs',
