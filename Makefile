@@ -111,8 +111,9 @@ test-native: $(TEST_BIN)
 test-wasm: dist $(NATIVE_OPT)/conv-cases $(NATIVE_OPT)/convlab-train
 	node --test --test-concurrency=$(JOBS) tests/wasm/ tests/node/
 
+# two files at a time (each a Chromium), the longest first so that both end together (tests/browser/run.mjs)
 test-browser: dist
-	node --test --test-concurrency=2 tests/browser/
+	node tests/browser/run.mjs --jobs 2
 
 # The same scenarios in each engine a class has: Chromium, Firefox ESR, WebKitGTK (tests/engines/)
 test-engines: dist $(NATIVE_OPT)/convlab-train

@@ -99,6 +99,22 @@ export function useSiteAndBrowser(mounts = {}) {
   return env;
 }
 
+/**
+ * The RGBA bytes the canvas `selector` holds now: { width, height, data } (data a Buffer, 4 bytes a
+ * pixel, row by row). They cross from the page as one base64 string: an array of numbers crosses
+ * value by value (a 512 x 512 picture's took 30 s on a busy machine; its string, under one).
+ */
+export async function canvasPixels(page, selector) {
+  const { width, height, b64 } = await page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = '';
+    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
+    return { width: c.width, height: c.height, b64: btoa(s) };
+  }, selector);
+  return { width, height, data: Buffer.from(b64, 'base64') };
+}
+
 /** The sizes a class uses: a phone, a tablet, a laptop, a projector (1920 x 1080 at 150%: 1280 x 720 CSS px, scale 1.5). */
 export const SIZES = Object.freeze({
   phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },

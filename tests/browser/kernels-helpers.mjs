@@ -2,6 +2,7 @@
 // (the class's formula, a naive loop), and driving the page through its
 // labels and roles (kernels-layer.test.mjs, kernels-newcomer.test.mjs).
 import assert from 'node:assert/strict';
+import { canvasPixels } from './helpers.mjs';
 
 // ---- an independent convolution: Z[j1, j2] = sum W[k1, k2] * X[j1*s + k1 - p1, j2*s + k2 - p2] ----
 
@@ -90,24 +91,23 @@ export async function choose(page, label, value) {
 
 /** The colour planes of X as the page draws it (a photo: one canvas pixel per image pixel). */
 export async function inputPlanes(page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('[data-input-canvas]');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const plane = (ch) => Array.from({ length: c.width * c.height }, (_, i) => d[4 * i + ch]);
-    return { w: c.width, h: c.height, planes: [plane(0), plane(1), plane(2)] };
-  });
+  const { width: w, height: h, data: d } = await canvasPixels(page, '[data-input-canvas]');
+  const plane = (ch) => Array.from({ length: w * h }, (_, i) => d[4 * i + ch]);
+  return { w, h, planes: [plane(0), plane(1), plane(2)] };
 }
 
 /** A PNG of the given RGBA pixels, encoded by the browser's canvas (lossless). */
 export async function makePng(page, width, height, rgba) {
-  const b64 = await page.evaluate(async ({ width, height, data }) => {
+  // the pixels cross as one base64 string, not as numbers one by one (see canvasPixels)
+  const b64 = await page.evaluate(async ({ width, height, pixels }) => {
+    const data = Uint8ClampedArray.from(atob(pixels), (ch) => ch.charCodeAt(0));
     const c = new OffscreenCanvas(width, height);
-    c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0);
+    c.getContext('2d').putImageData(new ImageData(data, width, height), 0, 0);
     const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
     let s = '';
     for (const b of bytes) s += String.fromCharCode(b);
     return btoa(s);
-  }, { width, height, data: Array.from(rgba) });
+  }, { width, height, pixels: Buffer.from(Uint8ClampedArray.from(rgba)).toString('base64') });
   return Buffer.from(b64, 'base64');
 }
 

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { useSiteAndBrowser, newPage, screenshot } from './helpers.mjs';
-import { convAt, SOBEL_X, SOBEL_Y, idle, open as openPage, shown, pick, choose, makePng, upload } from './kernels-helpers.mjs';
+import { convAt, SOBEL_X, SOBEL_Y, idle, open as openPage, shown, pick, choose, makePng, upload, inputPlanes } from './kernels-helpers.mjs';
+import { rgbPngOf } from '../lib/png.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -120,11 +121,7 @@ test('a sample photo with Sobel Gx: patch, sum and pixel colour match an indepen
   await choose(page, 'Padding', 'zero');
   assert.equal(await page.getByLabel('W[1, 2]', { exact: true }).inputValue(), '-2');
   // The input as the page draws it (camera.png is gray: 1 channel, 512 x 512).
-  const x = await page.evaluate(() => {
-    const c = document.querySelector('[data-input-canvas]');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    return { w: c.width, h: c.height, r: Array.from({ length: c.width * c.height }, (_, i) => d[4 * i]) };
-  });
+  const x = await inputPlanes(page).then(({ w, h, planes }) => ({ w, h, r: planes[0] }));
   assert.deepEqual([x.h, x.w], [512, 512]);
   const legend = await page.locator('[data-legend]').textContent();
   const maxAbs = Number(/strongest colour is ±([\d.]+)/.exec(legend)[1]);
@@ -316,8 +313,8 @@ test('bad input: a cell that is not a number, an all-zero kernel with normalise,
   assert.equal(await page.getByLabel('Image', { exact: true }).inputValue(), 'camera');
   assert.equal(await imageMessage.getAttribute('data-kind'), 'error');
   // A picture larger than the page's limit is scaled down, and the page says so.
-  const wide = new Uint8ClampedArray(4 * 3000 * 200).fill(200);
-  await upload(page, 'wide.png', 'image/png', await makePng(page, 3000, 200, wide));
+  // (made in node: the page's encoder was handed its 2.4 million numbers one by one, most of the test's time)
+  await upload(page, 'wide.png', 'image/png', rgbPngOf(3000, 200, () => [200, 200, 200]));
   assert.match(await imageMessage.textContent(), /“wide\.png” is 3000 × 200 pixels.*scaled down to 1280 × 85/);
   assert.match(await page.locator('[data-image-shape]').textContent(), /shape \(85, 1280\).*scaled down from height 200, width 3000/);
   await screenshot(page, 'kernels-bad-file');
@@ -483,11 +480,7 @@ test('edits faster than a 15 × 15 convolution collapse: the last one is what is
   await idle(page);
   const renders = (await renderCount(page)) - before;
   assert.ok(renders >= 1 && renders <= 5, `${renders} renders for 5 edits`);
-  const x = await page.evaluate(() => {
-    const c = document.querySelector('[data-input-canvas]');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    return Array.from({ length: c.width * c.height }, (_, i) => d[4 * i]);
-  });
+  const x = (await inputPlanes(page)).planes[0];
   const k = new Array(225).fill(1 / 225);
   k[7 * 15 + 7] = -5;
   const want = convAt(x, 512, 512, k, 15, 15, 'edge', 1, 200, 300);

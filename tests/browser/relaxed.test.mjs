@@ -50,7 +50,12 @@ test('Chromium takes the relaxed build; its convolutions (3x3, 7x7, 15x15) are w
   const x = Array.from({ length: c * h * w }, (_, i) => Math.fround(((Math.imul(i, 2654435761) >>> 8) / 2 ** 24) * 2 - 1));
   const kernels = {};
   for (const kk of [3, 7, 15]) kernels[kk] = Array.from({ length: kk * kk }, (_, i) => Math.fround(Math.sin(i + kk) / kk));
-  const out = await page.evaluate(async ({ x, c, h, w, kernels }) => {
+  // x and each z cross as the base64 of their float32 bytes (exact), not number by number
+  const f32b64 = (a) => Buffer.from(Float32Array.from(a).buffer).toString('base64');
+  const out = await page.evaluate(async ({ xb64, c, h, w, kernels }) => {
+    const bytes = (b64) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const b64of = (f) => { let s = ''; const u = new Uint8Array(f.buffer, f.byteOffset, f.byteLength); for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode.apply(null, u.subarray(i, i + 0x8000)); return btoa(s); };
+    const x = new Float32Array(bytes(xb64).buffer);
     const m = await import('./lib/convlab.js');
     const cl = await m.loadConvlab();
     const simd = await m.loadConvlab({ simd: true });
@@ -59,14 +64,15 @@ test('Chromium takes the relaxed build; its convolutions (3x3, 7x7, 15x15) are w
       const opts = { mode: 'per-channel', pad: m.PAD.zero };
       const z = cl.conv2d(Float32Array.from(x), c, h, w, Float32Array.from(k), +kk, +kk, opts).data;
       const zs = simd.conv2d(Float32Array.from(x), c, h, w, Float32Array.from(k), +kk, +kk, opts).data;
-      r.z[kk] = Array.from(z);
+      r.z[kk] = b64of(z);
       r.same[kk] = z.every((v, i) => v === zs[i]);
     }
     // (1 + 2^-12)^2 - (1 + 2^-11): 2^-24 when the multiply-add is fused, 0 when the product is rounded first
     const probe = Float32Array.from([1 + 2 ** -12]);
     r.fused = cl.conv2d(probe, 1, 1, 1, probe, 1, 1, { bias: -(1 + 2 ** -11) }).data[0] === 2 ** -24;
     return r;
-  }, { x, c, h, w, kernels });
+  }, { xb64: f32b64(x), c, h, w, kernels });
+  for (const kk of [3, 7, 15]) out.z[kk] = Array.from(new Float32Array(Uint8Array.from(Buffer.from(out.z[kk], 'base64')).buffer));
   assert.equal(out.buildName, 'WebAssembly SIMD (relaxed)');
   assert.equal(out.relaxed, true);
   assert.equal(out.simdName, 'WebAssembly SIMD');

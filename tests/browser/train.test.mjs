@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useSiteAndBrowser, screenshot, SITE, axeViolations } from './helpers.mjs';
+import { useSiteAndBrowser, screenshot, SITE, axeViolations, canvasPixels } from './helpers.mjs';
 import { loadConvlab } from '../../web/lib/convlab.js';
 
 const env = useSiteAndBrowser();
@@ -87,13 +87,19 @@ test('an MLP trains for one epoch above 75%, pauses, steps, resumes; the model s
   assert.match(await runMessage(page).textContent(), /Paused/);
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Resume', 'keyboard focus follows Pause to Resume');
   const batchStat = page.locator('[data-stat="batch"]');
-  const pausedAt = await batchStat.textContent();
+  // the batch's place in the run, "epoch e of E" and "batch b of B": (e - 1) B + b (a pause that
+  // lands on an epoch's last batch, as on a busy machine, steps to the next epoch's first)
+  const place = async () => {
+    const [e, , b, batches] = `${await page.locator('[data-stat="epoch"]').textContent()} ${await batchStat.textContent()}`.replace(/,/g, '').match(/\d+/g).map(Number);
+    return { text: `epoch ${e}, batch ${b} of ${batches}`, at: (e - 1) * batches + b };
+  };
+  const pausedAt = await place();
   await page.waitForTimeout(300);
-  assert.equal(await batchStat.textContent(), pausedAt, 'no batches while paused');
+  assert.deepEqual(await place(), pausedAt, 'no batches while paused');
   await page.getByRole('button', { name: 'One step' }).click();
   await runMessage(page).filter({ hasText: /^One batch of 32: loss/ }).waitFor();
-  const steppedAt = await batchStat.textContent();
-  assert.equal(parseInt(steppedAt.replace(/,/g, ''), 10), parseInt(pausedAt.replace(/,/g, ''), 10) + 1, `${pausedAt} -> ${steppedAt}`);
+  const steppedAt = await place();
+  assert.equal(steppedAt.at, pausedAt.at + 1, `${pausedAt.text} -> ${steppedAt.text}`);
   await screenshot(page, 'train-paused');
   await resume.click();
   await page.getByRole('button', { name: 'Pause' }).and(page.locator(':enabled')).waitFor();
@@ -256,10 +262,7 @@ test('a small CNN trains, shows its kernels and feature maps; divergence stops a
   await back.waitFor();
   assert.ok(await back.isChecked());
   const caption = page.locator('[data-filters-caption]');
-  const drawn = () => page.evaluate(() => {
-    const c = document.querySelector('[data-filters-canvas]');
-    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
-  });
+  const drawn = async () => Array.from((await canvasPixels(page, '[data-filters-canvas]')).data);
   assert.match(await caption.textContent(), /back at its pixel’s place/);
   const inPicture = await drawn();
   await back.uncheck();
