@@ -261,9 +261,11 @@ cl_status cl_filter_rgba(const cl_filter_params *p)
         if (clamp && q.max_abs) max_abs = rows_max_abs(&bf, oc, ow, r0, r1, max_abs);
     }
     if (!own_x && done < h) u8_rows_to_planar(rgba, w, gray, &bf, done, h); /* x is complete */
-    /* the other displays scale by the largest value: map the finished planes */
-    if (!clamp) st = cl_image_to_rgba(bf.z, oc, row1 - row0, ow, display, q.out);
-    if (!clamp && q.max_abs) max_abs = cl_image_max_abs(bf.z, (size_t)oc * out_plane);
+    /* the other displays scale by the largest value: map the finished planes to it */
+    if (!clamp) {
+        max_abs = cl_image_max_abs(bf.z, (size_t)oc * out_plane);
+        st = cl_image_to_rgba_scaled(bf.z, oc, row1 - row0, ow, display, max_abs, q.out);
+    }
     if (st == CL_OK && q.max_abs) *q.max_abs = max_abs;
     cl_free(mine);
     return st;

@@ -119,9 +119,9 @@ function scaleView(values, c, h, w, display, to, maxAbs) {
  * team, else (or if the team cannot) one engine call here. values: whether
  * the float values are wanted (else the engine makes the bytes and the
  * largest |value| only, a strip at a time when clamped: values is null).
+ * oh x ow: the output's size (cl.outSize).
  */
-async function convolve(src, q, display, values) {
-  const [oh, ow] = cl.outSize(src.height, src.width, q.k1, q.k2, q.pad, q.stride);
+async function convolve(src, q, display, values, oh, ow) {
   if (src === kept.bytes && filterWork(q, oh, ow) >= SPLIT_MIN_WORK) {
     if (team.state === 'idle') team.start(cl.simd, cl.keptBytes(src).slice(), src.width, src.height);
     if (team.state === 'ready') {
@@ -182,14 +182,14 @@ async function filter(params) {
   // decided from the largest value or mapped again, a scale to typical values. A photo shown
   // clamped (a blur) or scaled to its largest value is the engine's bytes alone.
   const [ohOut, owOut] = cl.outSize(src.height, src.width, q.k1, q.k2, q.pad, q.stride);
-  const wantValues = small || (ohOut <= SMALL_SIDE && owOut <= SMALL_SIDE) || display === null || (grayMagnitude && display !== DISPLAY.clamp)
+  const wantValues = (ohOut <= SMALL_SIDE && owOut <= SMALL_SIDE) || display === null || (grayMagnitude && display !== DISPLAY.clamp)
     || (to === 'typical' && display !== DISPLAY.clamp);
   // What the engine's bytes show: the display, unless it is mapped again after (a display
   // decided from the largest value, the luma's magnitude, typical values): then clamped,
   // the cheapest (a strip at a time).
   const engineDisplay = display === null || grayMagnitude || to === 'typical' ? DISPLAY.clamp : display;
   const t0 = performance.now();
-  const r = await convolve(src, q, engineDisplay, wantValues);
+  const r = await convolve(src, q, engineDisplay, wantValues, ohOut, owOut);
   const { width: ow, height: oh } = r;
   // the values, a view of WASM memory made again after each display mapping, which may grow it
   const zOf = () => (grayMagnitude ? r.values.subarray(0, oh * ow) : r.values);
