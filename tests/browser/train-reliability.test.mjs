@@ -368,6 +368,24 @@ test('Forget pressed as a run ends wins over the save of that run', async () => 
   await page.context().close();
 });
 
+test('Start double-clicked starts one run: the button waits from the press to the worker’s answer', async () => {
+  const page = await env.newPage();
+  await openTrain(page, env.url);
+  await loadData(page);
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  const button = page.getByRole('button', { name: 'Start', exact: true });
+  await button.dblclick();
+  await runMessage(page).filter({ hasText: /^Finished/ }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await runRows(page).count(), 1, 'one run in the curves');
+  // disabled in the press itself, before any answer can come back
+  const disabledAtOnce = await button.evaluate((b) => { b.click(); return b.disabled; });
+  assert.equal(disabledAtOnce, true);
+  await finished(page);
+  assert.match(await runMessage(page).textContent(), /^Finished/);
+  assert.equal(await runRows(page).count(), 2);
+  await page.context().close();
+});
+
 test('a run whose loss ends far above guessing is diverged, with a rate that fixes it and numbers for people', async () => {
   const page = await env.newPage();
   await openTrain(page, env.url);

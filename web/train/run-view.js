@@ -16,24 +16,28 @@ export function find(root = document) {
 
 /**
  * The controls for the page's state { phase (idle, running, paused,
- * finished), hasModel, data, dataLoading, test }. `focus`: where the keyboard
- * focus goes when the button that had it just hid or disabled itself.
- * @param {{ phase: string, hasModel: boolean, data: any, dataLoading: boolean, test: any }} state
+ * finished), starting (a run asked of the worker, not begun yet), hasModel,
+ * data, dataLoading, test }. `focus`: where the keyboard focus goes when the
+ * button that had it just hid or disabled itself.
+ * @param {{ phase: string, starting?: boolean, hasModel: boolean, data: any, dataLoading: boolean, test: any }} state
  * @param {ReturnType<typeof find>} els
  * @param {HTMLElement} [focus]
  */
 export function renderButtons(state, els, focus) {
   const p = state.phase, btn = els.buttons;
-  btn.start.disabled = p === 'running';
+  // from Start pressed to the worker's answer the page is as busy as in a run:
+  // a second press (a double click) would start a second run over the first
+  const busy = p === 'running' || Boolean(state.starting);
+  btn.start.disabled = busy;
   btn.pause.hidden = p === 'paused';
   btn.pause.disabled = p !== 'running';
   btn.resume.hidden = p !== 'paused';
-  btn.step.disabled = p === 'running';
+  btn.step.disabled = busy;
   btn.stop.disabled = p !== 'running' && p !== 'paused';
-  btn.reset.disabled = p === 'running' || !state.hasModel;
-  btn.experiment.disabled = p === 'running';
-  els.load.disabled = state.dataLoading || p === 'running' || p === 'paused';
-  const canUse = state.hasModel && p !== 'running';
+  btn.reset.disabled = busy || !state.hasModel;
+  btn.experiment.disabled = busy;
+  els.load.disabled = state.dataLoading || busy || p === 'paused';
+  const canUse = state.hasModel && !busy;
   btn.evaluate.disabled = !(state.hasModel && state.data);
   btn['save-model'].disabled = !canUse;
   btn['export-onnx'].disabled = !canUse;

@@ -291,6 +291,7 @@ export function newPageState() {
     dataLoading: false,
     samples: null,       // the sample grid: { images, indices, labels }
     phase: 'idle',       // idle | running | paused | finished
+    starting: false,     // Start pressed, the worker not yet answered: the controls wait
     hasModel: false,
     modelSeq: 0,         // one more each time the model changes (a run, a loaded file, Reset): a late save can tell
     modelShuffled: false,

@@ -40,6 +40,7 @@ function modelReplaced(page, shuffled) {
  */
 export async function start(page, values = null, name = null) {
   const { state, el } = page;
+  if (state.starting) return; // pressed again before the worker answered
   const v = values ?? checkBeforeTraining(page);
   if (!v) return;
   const cost = costNow(page);
@@ -56,8 +57,10 @@ export async function start(page, values = null, name = null) {
   if (previous && previous.how === 'running') previous.how = 'stopped'; // a paused run, replaced
   const run = addRun(page, v, name);
   showAdvice(page, null);
+  state.starting = true;
+  runView.renderButtons(state, el.run);
   try {
-    const info = await page.call('start', { settings: workerSettings(v, run) });
+    const info = await page.call('start', { settings: workerSettings(v, run) }).finally(() => { state.starting = false; });
     state.phase = 'running';
     modelReplaced(page, v.shuffle);
     run.info = info;
@@ -96,6 +99,7 @@ export async function resume({ state, el, call, tell }) {
 /** One batch: of the paused run, or of a new one (made paused). @param {Page} page */
 export async function step(page) {
   const { state, el } = page;
+  if (state.starting) return; // a run is being started
   let v = null, run = state.currentRun;
   if (state.phase !== 'paused') {
     v = checkBeforeTraining(page);
