@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSiteAndBrowser, axeViolations, SIZES } from './helpers.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 const PAGES = [
   { file: '', ready: (page) => page.locator('[data-device][data-measured]').waitFor({ timeout: 60_000 }) },

@@ -11,7 +11,7 @@ import { useSiteAndBrowser } from './helpers.mjs';
 import { idle, open, choose, upload } from './kernels-helpers.mjs';
 import { rgbPngOf } from '../lib/png.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 const W = 1000, H = 640; // large enough that a 15 x 15 kernel is split, even with stride 2
 

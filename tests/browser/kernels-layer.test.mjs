@@ -9,7 +9,7 @@ import {
   convAt, layerAt, outSize, near, SOBEL_X, SOBEL_Y, idle, open, shown, pick, choose, inputPlanes, makePng, upload, testPicture,
 } from './kernels-helpers.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 // Three kernels of shape (3, 3, 3), channel by channel, with arbitrary decimals and signs.
 const KERNELS = [

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { useSiteAndBrowser, screenshot, axeViolations, SIZES } from './helpers.mjs';
 import { convAt, near, SOBEL_X, idle, open, shown, pick, choose, inputPlanes, makePng, upload, testPicture } from './kernels-helpers.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 test('every size and shape is written the lesson’s way, (height, width, channels), and a size in a label says which number is which', async () => {
   const page = await env.newPage();

@@ -12,7 +12,7 @@ import {
   convAt, near, SOBEL_X, SOBEL_Y, idle, open, shown, pick, choose, inputPlanes, makePng, upload, testPicture,
 } from './kernels-helpers.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 const H = 150, W = 230; // larger than a number matrix, small enough to check every value here
 

@@ -8,7 +8,7 @@ import { useSiteAndBrowser, newPage, screenshot } from './helpers.mjs';
 import { convAt, SOBEL_X, SOBEL_Y, idle, open as openPage, shown, pick, choose, makePng, upload, inputPlanes } from './kernels-helpers.mjs';
 import { rgbPngOf } from '../lib/png.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 // ---- driving the page ----
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSiteAndBrowser, screenshot, withoutSimd, SITE } from './helpers.mjs';
 
-const env = useSiteAndBrowser({ '/a/deep/sub/path/': SITE });
+const env = useSiteAndBrowser({ '/a/deep/sub/path/': SITE }, { serviceWorker: false });
 
 test('the landing page loads the engine with SIMD and shows the worked example', async () => {
   const page = await env.newPage();

@@ -13,7 +13,7 @@ import { shapeIs, sample, upload } from './pixels-helpers.mjs';
 import { rgbPng } from '../lib/png.mjs';
 import { answer, zeroPaddedStride2 } from './lesson-helpers.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 /** Makes the link on a page: opens the panel, chooses what the student finds, fills its fields; returns the link or the error said. */
 async function makeLink(page, choice, fields = {}) {

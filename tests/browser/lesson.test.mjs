@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { useSiteAndBrowser, screenshot, SIZES } from './helpers.mjs';
 import { answer, check, zeroPaddedStride2 } from './lesson-helpers.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 const DOT = [255, 255, 255, 255, 0, 255, 255, 255, 255];
 const SOBEL_X = [1, 0, -1, 2, 0, -2, 1, 0, -1];

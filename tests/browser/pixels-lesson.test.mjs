@@ -14,7 +14,7 @@ import { rgbPng, pixelAt as at } from '../lib/png.mjs';
 import { sample, openPixels, shapeIs, readout, goTo, upload, exactGray } from './pixels-helpers.mjs';
 import { CLASS_NAMES } from '../../web/lib/limits.js';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 /** n thousandths as the exact decimal the page writes: 57500 -> '57.500'. */
 const decimal = (n) => `${Math.floor(n / 1000)}.${String(n % 1000).padStart(3, '0')}`;

@@ -10,7 +10,7 @@ import { sample, openPixels as openHelper, shapeIs, readout, goTo, upload, exact
 
 // ---- page helpers (and pixels-helpers.mjs) ----
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 const openPixels = (hash = '', viewport) => openHelper(env, hash, viewport ? { viewport } : {});
 
 async function sourceMessage(page, re) {

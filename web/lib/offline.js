@@ -73,6 +73,9 @@ export async function startOffline() {
   } catch (e) {
     return { available: false, why: `the browser refused it (${e.message})`, registration: null };
   }
+  // a browser that blocks service workers without saying so (a policy, or an automation
+  // tool's setting) resolves with no registration: nothing to follow then
+  if (!reg) return { available: false, why: 'the browser did not register it', registration: null };
   // A reload (or any new load) with a new version waiting: use it now.
   if (reg.waiting && navigator.serviceWorker.controller) useWaiting(reg);
   // A new version found while the page is open: say so, and let the student choose when.
