@@ -261,21 +261,42 @@ test('an MLP and a drawing: the layers are vectors, there is no conv value to ex
   await page.context().close();
 });
 
-test('the network view follows a run live: refreshed by the worker every 200 batches, and stops when asked', async () => {
+test('the network view follows a run live: refreshed by the worker every 200 batches, and frozen when not followed', async () => {
   const page = await env.newPage();
-  await openTrain(page, env.url, '#arch=cnn&convs=2&filters=4,8&k=3&pool=max&dense=0&bs=16&epochs=1');
+  // two epochs of 1,250 batches of 8; each step below is taken paused, so the run's speed does not matter
+  await openTrain(page, env.url, '#arch=cnn&convs=2&filters=4,8&k=3&pool=max&dense=0&bs=8&epochs=2');
   await loadData(page);
-  assert.ok(await page.getByLabel(/Follow training live/).isChecked(), 'followed by default');
-  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  const follow = page.getByLabel(/Follow training live/);
+  assert.ok(await follow.isChecked(), 'followed by default');
+  const button = (name) => page.getByRole('button', { name, exact: true });
+  await button('Start').click();
   const message = page.locator('[data-net-message]');
+  const following = async () => /^Following the training/.test(await message.textContent());
   // the view of the new model at once (0 steps), then again from the worker as the run goes
   const steps = async () => Number((/after ([\d,]+) training steps/.exec(await message.textContent()) ?? [, '-1'])[1].replace(/,/g, ''));
+  const stat = async (name) => Number(/^([\d,]+) of/.exec(await page.locator(`[data-stat="${name}"]`).textContent())?.[1].replace(/,/g, '') ?? 0);
+  const batches = async () => (await stat('epoch') - 1) * 1250 + await stat('batch');
+  const pause = async () => { await button('Pause').click(); await button('Resume').waitFor(); };
+  const resume = async () => { await button('Resume').click(); await button('Pause').waitFor(); };
   await until(async () => (await steps()) >= 200, 'a live refresh after 200 batches', TIMEOUT);
+  await pause();
   const first = await steps();
+  await resume();
   await until(async () => (await steps()) > first, 'a later refresh', TIMEOUT);
+  const later = await steps();
+  assert.ok(later - first >= 200, `200 batches or more between two refreshes: after ${first}, ${later} steps`);
+  // not followed: drawn once for the weights now, then left as it is while the run goes on
+  await pause();
+  await follow.uncheck();
+  await until(async () => !(await following()), 'the view no longer following');
+  const frozen = await bars(page);
+  const at = await batches();
+  await resume();
+  await until(async () => (await batches()) >= at + 450, '450 more batches (two refresh points passed)', TIMEOUT);
+  assert.deepEqual(await bars(page), frozen, 'no refresh while not followed');
+  assert.equal(await following(), false);
   await page.getByRole('img', { name: 'The input: test image 0, an Ankle boot' }).waitFor();
-  await page.getByLabel(/Follow training live/).uncheck();
-  await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: TIMEOUT });
+  await button('Start').and(page.locator(':enabled')).waitFor({ timeout: TIMEOUT });
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
