@@ -73,9 +73,12 @@ export async function screenshot(page, name) {
  * service worker, for files whose tests are about a page's first visit. Each
  * new context would otherwise install it, fetching and storing every file of
  * the site (133 files, 3.5 MB) beside the test: a fifth of the CPU time of
- * the accessibility tests (measured: 207 s -> 165 s). Its own tests
- * (offline.test.mjs), the train page's (isolated by it after a reload, as on a
- * static host) and the other engines' suite keep it.
+ * the accessibility tests (measured: 207 s -> 165 s; the train page's
+ * reliability, network and export files: 210 s -> 158 s). Its own tests
+ * (offline.test.mjs, site.test.mjs, relaxed.test.mjs), the train page's main
+ * path and its workers (train.test.mjs, train-workers.test.mjs: isolated by
+ * it after a reload, as on a static host), lesson-trained.test.mjs and the
+ * other engines' suite keep it.
  */
 export function useSiteAndBrowser(mounts = {}, { serviceWorker = true } = {}) {
   const pages = [];

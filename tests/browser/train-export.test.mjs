@@ -11,7 +11,7 @@ import { useSiteAndBrowser, SITE } from './helpers.mjs';
 import { openTrain, loadData, runMessage, testAccuracyShown, TIMEOUT } from './train-helpers.mjs';
 
 ort.env.wasm.numThreads = 1;
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 /** The test set as the site serves it: { images (n * 784 bytes), labels }. */
 function testSet() {

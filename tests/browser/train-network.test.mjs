@@ -13,7 +13,7 @@ import { openTrain, loadData, until, TIMEOUT } from './train-helpers.mjs';
 import { rgbPng } from '../lib/png.mjs';
 import { loadConvlab } from '../../web/lib/convlab.js';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 const CNN = 'conv3x3x4p1-relu-maxpool2-conv3x3x6s2-relu-dense16-relu-dense10-softmax';
 const MLP = 'dense32-relu-dense10-softmax';

@@ -12,7 +12,7 @@ import { useSiteAndBrowser, screenshot } from './helpers.mjs';
 import { TIMEOUT, percent, until, openTrain, loadData, runMessage, runRows, testAccuracyShown, modelKept } from './train-helpers.mjs';
 import { installTrainWorker } from './train-worker-driver.mjs';
 
-const env = useSiteAndBrowser();
+const env = useSiteAndBrowser({}, { serviceWorker: false });
 
 const start = (page) => page.getByRole('button', { name: 'Start', exact: true }).click();
 const finished = (page) => page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor({ timeout: TIMEOUT });
