@@ -37,6 +37,27 @@ test('the landing page says what this device can do, with how long the presets t
   await page.context().close();
 });
 
+test('each page registers the service worker only once it has loaded (the worker fetches the whole site)', async () => {
+  const page = await env.newPage();
+  await page.addInitScript(() => {
+    const seen = /** @type {any} */ (window).__seen = { load: null, register: null };
+    addEventListener('load', () => { seen.load = performance.now(); }, { once: true });
+    const register = ServiceWorkerContainer.prototype.register;
+    ServiceWorkerContainer.prototype.register = function (...args) {
+      seen.register ??= performance.now();
+      return register.apply(this, args);
+    };
+  });
+  for (const file of ['', 'pixels.html', 'kernels.html', 'train.html', 'lesson.html']) {
+    await page.goto(env.url + file);
+    await page.waitForFunction(() => /** @type {any} */ (window).__seen.register !== null);
+    const seen = await page.evaluate(() => /** @type {any} */ (window).__seen);
+    assert.ok(seen.load !== null && seen.register >= seen.load, `${file || 'index.html'}: registered at ${seen.register} ms, loaded at ${seen.load} ms`);
+  }
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('after the first visit every page works with the network gone', async () => {
   const page = await env.newPage();
   await page.goto(env.url);

@@ -67,6 +67,10 @@ function showUpdate(reg) {
 export async function startOffline() {
   const why = offlineUnavailable();
   if (why) return { available: false, why, registration: null };
+  // the page's own files first: the worker's first install fetches every file of the
+  // site (3.5 MB), which on a class's shared wifi and a small laptop's cores would
+  // compete with what the student is waiting for
+  if (document.readyState !== 'complete') await new Promise((done) => addEventListener('load', done, { once: true }));
   let reg;
   try {
     reg = await navigator.serviceWorker.register(new URL('sw.js', SITE_ROOT), { scope: SITE_ROOT.href, updateViaCache: 'none' });
