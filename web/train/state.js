@@ -290,8 +290,7 @@ export function newPageState() {
     dataStatus: null,    // what is kept and loaded of each set: { quick, full: { kept, missingBytes, loaded }, available }
     dataLoading: false,
     samples: null,       // the sample grid: { images, indices, labels }
-    phase: 'idle',       // idle | running | paused | finished
-    starting: false,     // Start pressed, the worker not yet answered: the controls wait
+    phase: 'idle', starting: false, // idle | running | paused | finished; starting: Start pressed, the worker's answer awaited
     hasModel: false,
     modelSeq: 0,         // one more each time the model changes (a run, a loaded file, Reset): a late save can tell
     modelShuffled: false,
