@@ -56,10 +56,19 @@ test('full storage: every run of the experiment goes on, and each says it is not
     };
   });
   await page.getByLabel('Epochs', { exact: true }).fill('1');
+  // Start stays disabled from the first run to the last one's end: a run started between two
+  // of the experiment's would be replaced by its next (each moment Start is enabled: the runs then)
+  await page.evaluate(() => {
+    const start = [...document.querySelectorAll('[data-action="start"]')][0];
+    const seen = /** @type {any} */ (window).__startEnabled = [];
+    new MutationObserver(() => { if (!start.disabled) seen.push(document.querySelectorAll('[data-runs-table] tbody tr').length); })
+      .observe(start, { attributes: true, attributeFilter: ['disabled'] });
+  });
   await page.getByRole('button', { name: 'Run the shuffled-pixels experiment' }).click();
   await until(async () => (await runRows(page).count()) === 4
     && (await page.locator('[data-run-test]').allTextContents()).every((t) => /%/.test(t)), 'the four runs, tested', 120_000);
   await finished(page);
+  assert.deepEqual(await page.evaluate(() => /** @type {any} */ (window).__startEnabled), [4], 'Start enabled again only after the fourth run');
   const rows = await runRows(page).allTextContents();
   for (const r of rows) assert.match(r, /not kept after a reload: the browser’s storage is full/, r);
   // the runs and their curves stay on the page

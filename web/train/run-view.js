@@ -16,24 +16,27 @@ export function find(root = document) {
 
 /**
  * The controls for the page's state { phase (idle, running, paused,
- * finished), starting (a run asked of the worker, not begun yet), hasModel,
- * data, dataLoading, test }. `focus`: where the keyboard focus goes when the
- * button that had it just hid or disabled itself.
- * @param {{ phase: string, starting?: boolean, hasModel: boolean, data: any, dataLoading: boolean, test: any }} state
+ * finished), starting (a run asked of the worker, not begun yet), queue (the
+ * experiment's runs still to come), hasModel, data, dataLoading, test }.
+ * `focus`: where the keyboard focus goes when the button that had it just hid
+ * or disabled itself.
+ * @param {{ phase: string, starting?: boolean, queue?: any[], hasModel: boolean, data: any, dataLoading: boolean, test: any }} state
  * @param {ReturnType<typeof find>} els
  * @param {HTMLElement} [focus]
  */
 export function renderButtons(state, els, focus) {
   const p = state.phase, btn = els.buttons;
-  // from Start pressed to the worker's answer the page is as busy as in a run:
-  // a second press (a double click) would start a second run over the first
-  const busy = p === 'running' || Boolean(state.starting);
+  // from Start pressed to the worker's answer the page is as busy as in a run (a second
+  // press, a double click, would start a second run over the first), and so it is
+  // between two runs of the experiment (a run started there would be replaced by its next)
+  const queued = (state.queue?.length ?? 0) > 0;
+  const busy = p === 'running' || Boolean(state.starting) || queued;
   btn.start.disabled = busy;
   btn.pause.hidden = p === 'paused';
   btn.pause.disabled = p !== 'running';
   btn.resume.hidden = p !== 'paused';
   btn.step.disabled = busy;
-  btn.stop.disabled = p !== 'running' && p !== 'paused';
+  btn.stop.disabled = p !== 'running' && p !== 'paused' && !queued; // between runs: the experiment's rest
   btn.reset.disabled = busy || !state.hasModel;
   btn.experiment.disabled = busy;
   els.load.disabled = state.dataLoading || busy || p === 'paused';

@@ -119,9 +119,10 @@ export async function step(page) {
 }
 
 /** Stop: the run ends (its finished event follows), and the experiment with it. @param {Page} page */
-export async function stop({ state, call }) {
+export async function stop({ state, el, call }) {
   state.queue = [];
   await call('stop');
+  runView.renderButtons(state, el.run, el.run.buttons.start); // between two runs of the experiment no event follows
 }
 
 /** @param {Page} page */
