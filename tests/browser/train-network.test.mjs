@@ -263,7 +263,7 @@ test('an MLP and a drawing: the layers are vectors, there is no conv value to ex
 
 test('the network view follows a run live: refreshed by the worker every 200 batches, and frozen when not followed', async () => {
   const page = await env.newPage();
-  // two epochs of 1,250 batches of 8; each step below is taken paused, so the run's speed does not matter
+  // two epochs of batches of 8 (1,250 each on the Quick set); each step below is taken paused, so the run's speed does not matter
   await openTrain(page, env.url, '#arch=cnn&convs=2&filters=4,8&k=3&pool=max&dense=0&bs=8&epochs=2');
   await loadData(page);
   const follow = page.getByLabel(/Follow training live/);
@@ -274,8 +274,9 @@ test('the network view follows a run live: refreshed by the worker every 200 bat
   const following = async () => /^Following the training/.test(await message.textContent());
   // the view of the new model at once (0 steps), then again from the worker as the run goes
   const steps = async () => Number((/after ([\d,]+) training steps/.exec(await message.textContent()) ?? [, '-1'])[1].replace(/,/g, ''));
-  const stat = async (name) => Number(/^([\d,]+) of/.exec(await page.locator(`[data-stat="${name}"]`).textContent())?.[1].replace(/,/g, '') ?? 0);
-  const batches = async () => (await stat('epoch') - 1) * 1250 + await stat('batch');
+  // "e of E" and "b of B": the batches trained so far, (e - 1) B + b
+  const stat = async (name) => (/^([\d,]+) of ([\d,]+)/.exec(await page.locator(`[data-stat="${name}"]`).textContent()) ?? [, '0', '0']).slice(1).map((t) => Number(t.replace(/,/g, '')));
+  const batches = async () => { const [e] = await stat('epoch'), [b, per] = await stat('batch'); return (e - 1) * per + b; };
   const pause = async () => { await button('Pause').click(); await button('Resume').waitFor(); };
   const resume = async () => { await button('Resume').click(); await button('Pause').waitFor(); };
   await until(async () => (await steps()) >= 200, 'a live refresh after 200 batches', TIMEOUT);

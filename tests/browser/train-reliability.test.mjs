@@ -59,7 +59,7 @@ test('full storage: every run of the experiment goes on, and each says it is not
   // Start stays disabled from the first run to the last one's end: a run started between two
   // of the experiment's would be replaced by its next (each moment Start is enabled: the runs then)
   await page.evaluate(() => {
-    const start = [...document.querySelectorAll('[data-action="start"]')][0];
+    const start = /** @type {HTMLButtonElement} */ (document.querySelector('[data-action="start"]'));
     const seen = /** @type {any} */ (window).__startEnabled = [];
     new MutationObserver(() => { if (!start.disabled) seen.push(document.querySelectorAll('[data-runs-table] tbody tr').length); })
       .observe(start, { attributes: true, attributeFilter: ['disabled'] });

@@ -246,7 +246,6 @@ const handlers = {
     return mine;
   },
   async stop() {
-
     if (w.run) finish(w, w.run, 'stopped', {});
     return { result: { state: 'stopped' } };
   },
