@@ -6,7 +6,7 @@
 // does and takes the same optimiser step (exchange.js).
 // Requests (lib/worker-rpc.js):
 //
-//   init { simd }                -> { simd }   the worker's build (the steps must be the same bits)
+//   init { simd, relaxed }       -> { buildName }   the worker's build (every rank's part the same arithmetic)
 //   data { images, labels }      -> null   the training images (n * 784 bytes) and labels, copied into the engine
 //   model { spec, seed, loss, optimizer, lr, momentum, l2 } -> { floats }   a model for the run (cl_nn_param_floats)
 //   part { params, idx, batch }  -> { grads, loss, correct, n, diverged }   (messages: no shared memory)
@@ -39,13 +39,13 @@ function gradients(idx, batch) {
 }
 
 const handlers = {
-  async init({ simd }) {
-    loading ??= loadConvlab({ simd }).then((c) => {
+  async init({ simd, relaxed }) {
+    loading ??= loadConvlab({ simd, relaxed }).then((c) => {
       h.cl = c;
       h.idx = c.alloc(4 * MAX_BATCH);
     });
     await loading;
-    return { result: { simd: h.cl.simd } };
+    return { result: { buildName: h.cl.buildName } };
   },
   async data({ images, labels }) {
     await loading;

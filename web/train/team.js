@@ -108,8 +108,12 @@ async function detach() {
   team.attached = [];
 }
 
-/** count helpers, each loading the worker's build (simd): every rank's step must be the same bits. */
-async function resize(count, simd = true) {
+/**
+ * count helpers, each loading the worker's build (cl: its engine): every rank's
+ * part must be the same arithmetic (a relaxed build fuses multiply-adds). Throws
+ * when a helper runs another build.
+ */
+async function resize(count, cl) {
   await detach();
   while (team.helpers.length > count) team.helpers.pop().worker.terminate();
   const fresh = [];
@@ -117,7 +121,14 @@ async function resize(count, simd = true) {
     fresh.push(new WorkerClient(new URL('./helper.js', import.meta.url)));
   }
   if (fresh.length) {
-    await Promise.all(fresh.map((h) => h.call('init', { simd })));
+    try {
+      const builds = await Promise.all(fresh.map((h) => h.call('init', { simd: cl.simd, relaxed: cl.relaxed })));
+      const other = builds.find((b) => b.buildName !== cl.buildName);
+      if (other) throw new Error(`a helper runs ${other.buildName} where this worker runs ${cl.buildName}`);
+    } catch (e) {
+      fresh.forEach((h) => h.worker.terminate());
+      throw e;
+    }
     team.helpers.push(...fresh);
     team.dataKey = '';
     team.runId = null;
@@ -154,7 +165,7 @@ export async function ready(w, r) {
   const mode = r.exchange;
   if (team.runId === r.id && team.helpers.length === r.workers - 1 && team.mode === mode) return;
   try {
-    await resize(r.workers - 1, w.cl.simd);
+    await resize(r.workers - 1, w.cl);
     await detach();
     const key = `${r.images}|${r.labels}|${r.nTrain}|${r.settings.shufflePixels}`;
     if (team.dataKey !== key) {
@@ -194,7 +205,7 @@ export async function ready(w, r) {
     r.teamNote = `training in one worker: helpers could not start (${e.message})`;
     r.workers = 1;
     team.runId = null;
-    await resize(0).catch(() => {});
+    await resize(0, w.cl).catch(() => {});
   }
 }
 
