@@ -104,3 +104,64 @@ test('the layer mode on a photo goes bytes in, bytes out too', async () => {
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('morph (lib/dom.js) makes an element’s children exactly a fresh tree’s, keeping the nodes that stay', async () => {
+  const page = await env.newPage();
+  await open(env, page);
+  const cases = await page.evaluate(async () => {
+    const { h, morph } = await import('./lib/dom.js');
+    const table = (cells, style) => h('table', { className: 'matrix' }, h('tbody', {}, ...cells.map((row) => h('tr', {}, ...row.map((v, i) => h('td', {
+      className: i === 0 ? 'k-pad' : undefined, title: v === 0 ? 'zero' : undefined, style: style ? { background: style } : undefined,
+    }, String(v)))))));
+    const pairs = [
+      [[table([[1, 2], [3, 4]])], [table([[1, 2], [3, 5]])]],                    // one number
+      [[table([[0, 2]], 'rgb(1, 2, 3)')], [table([[7, 2]], 'rgb(4, 5, 6)')]],    // a title gone, a style (CSSOM) changed
+      [[h('p', {}, 'a'), h('p', {}, 'b'), 'c'], [h('h3', {}, 'a'), 'b']],        // a tag changed, an element now text, one fewer
+      [['x'], ['x', h('p', { dataset: { v: '1' } }, 'y'), h('output', { attrs: { 'aria-label': 'Z' } }, 'z')]], // more children
+      [[h('div', { hidden: true }, 'n')], [h('div', {}, 'n')]],                  // a boolean attribute removed
+    ];
+    return pairs.map(([before, after]) => {
+      const target = h('div', {}, ...before);
+      const fresh = h('div', {}, ...after);
+      const want = fresh.innerHTML;
+      const first = target.querySelector('td');
+      morph(target, fresh);
+      return { got: target.innerHTML, want, firstKept: first ? target.contains(first) : null };
+    });
+  });
+  for (const c of cases) assert.equal(c.got, c.want);
+  assert.equal(cases[0].firstKept, true, 'a cell whose number stays is the same node');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('an edit changes only the step-by-step’s numbers that change: its other cells stay the same nodes', async () => {
+  const page = await env.newPage();
+  await open(env, page, '#img=grid5&pad=zero&px=1,2');
+  await choose(page, 'Rows K1', '5');
+  await choose(page, 'Columns K2', '5');
+  await idle(page);
+  const step = page.locator('[data-step]');
+  const before = await step.textContent();
+  const kept = await page.evaluate(() => {
+    const cells = [...document.querySelectorAll('[data-step] td')];
+    cells.forEach((td) => { td.seen = true; }); // a property of the node, not an attribute (those follow the fresh tree)
+    return cells.length;
+  });
+  assert.ok(kept >= 3 * 25, `the 5 × 5 tables are shown (${kept} cells)`);
+  const cell = page.getByLabel('W[2, 2]', { exact: true });
+  const was = Number(await cell.inputValue());
+  await cell.fill(String(was + 3));
+  await page.waitForFunction((b) => document.querySelector('[data-step]').textContent !== b, before);
+  await idle(page);
+  const after = await page.evaluate(() => {
+    const cells = [...document.querySelectorAll('[data-step] td')];
+    return { cells: cells.length, same: cells.filter((td) => td.seen === true).length, text: document.querySelector('[data-step]').textContent };
+  });
+  assert.equal(after.cells, kept);
+  // the kernel's centre weight and its product changed, and the patch did not: nearly all cells stay
+  assert.equal(after.same, kept, 'every cell is the node it was (only texts changed)');
+  assert.match(after.text, new RegExp(`${was + 3}`));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -2,7 +2,7 @@
 // it: whether Z on screen is the current view, the last valid one, or none;
 // its caption and colour legend; the weights used, as coloured tables, with
 // what normalising did. Views: they read the page's state and never change it.
-import { h, say } from '../lib/dom.js';
+import { h, morph, say } from '../lib/dom.js';
 import { css, diverging, luminance, DIVERGING_GRADIENT } from '../lib/colour.js';
 import { fmt, weightText } from './arithmetic.js';
 import { CHANNEL_NAMES, PERCENTILE } from './state.js';
@@ -119,15 +119,15 @@ function renderUsed(state, el) {
   if (params.op === 'layer') {
     // the selected kernel's slices, one per channel, and its bias
     const n = Math.min(state.settings.map, used.length - 1), c = params.channels, size = params.k1 * params.k2;
-    el.used.replaceChildren(...Array.from({ length: c }, (_, ch) => heatTable(Array.from(used[n].slice(ch * size, (ch + 1) * size)),
-      params.k1, params.k2, `W_${n}[:, :, ${ch}]${c > 1 ? ` (${CHANNEL_NAMES[ch]})` : ''}`)));
+    morph(el.used, h('div', {}, ...Array.from({ length: c }, (_, ch) => heatTable(Array.from(used[n].slice(ch * size, (ch + 1) * size)),
+      params.k1, params.k2, `W_${n}[:, :, ${ch}]${c > 1 ? ` (${CHANNEL_NAMES[ch]})` : ''}`))));
     el.usedNote.textContent = `Kernel ${n}, with bias b_${n} = ${fmt(params.biases[n], 4)}${params.relu ? ', then ReLU' : ''}. `
       + 'Colours: negative weights blue, 0 white, positive red, strongest at the largest |weight|.'
       + (state.status.kind !== 'current' ? ' Not the kernels in the editor: the last ones that were all numbers, which made the result shown.' : '');
     return;
   }
   const names = params.op === 'magnitude' ? ['Gx', 'Gy'] : used.length === 1 ? ['W'] : CHANNEL_NAMES.map((c) => `W_${c}`);
-  el.used.replaceChildren(...used.map((k, i) => heatTable(Array.from(k), params.k1, params.k2, names[i])));
+  morph(el.used, h('div', {}, ...used.map((k, i) => heatTable(Array.from(k), params.k1, params.k2, names[i]))));
   const notes = [];
   if (params.normalise) {
     params.kernels.forEach((k, i) => {

@@ -2,7 +2,7 @@
 // exercise's tables): the patch of X under the kernel, the kernel, their
 // products and sums, next to the engine's value; and the one-line sum under
 // the result. Views: they read the page's state and never change it.
-import { h } from '../lib/dom.js';
+import { h, morph } from '../lib/dom.js';
 import { fmt, signedSum, patchOf, weightText } from './arithmetic.js';
 import { CHANNEL_NAMES, CHANNEL_COLOURS, valueLabel } from './state.js';
 import { stepFormula } from './formula.js';
@@ -128,8 +128,15 @@ function channelBlock(container, probe, view, image, ch, full) {
  * sums and the engine's value (section 5); without it only the patch and the
  * kernel (the exercise). Returns { pairs, sums, total } for the one-line summary.
  */
-export function renderWorkedSum(container, probe, view, image, { full }) {
-  container.replaceChildren();
+export function renderWorkedSum(target, probe, view, image, { full }) {
+  // built apart, then morphed in: an edit changes a few of its thousands of cells
+  const container = h('div');
+  const out = workedSum(container, probe, view, image, full);
+  morph(target, container);
+  return out;
+}
+
+function workedSum(container, probe, view, image, full) {
   const { params } = view;
   const { j1, j2 } = probe;
   const { top: r0, left: c0, k1, k2 } = patchOf(params.op === 'magnitude' ? { ...params, k1: 3, k2: 3 } : params, j1, j2);

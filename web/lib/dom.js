@@ -1,7 +1,8 @@
 // dom.js - building elements without innerHTML.
 //
-//   import { h } from './dom.js';
+//   import { h, morph } from './dom.js';
 //   const td = h('td', { className: 'num', style: { background: 'rgb(1,2,3)' } }, '42');
+//   morph(table, h('table', {}, ...rows));    // table's rows made these, changing only what differs
 //
 // Text children become text nodes, never markup, so data read from a file,
 // a link or storage cannot run as HTML. Styles are set through the CSSOM
@@ -34,6 +35,50 @@ export function h(tag, props = {}, ...children) {
     el.append(typeof c === 'string' || typeof c === 'number' ? String(c) : c);
   }
   return el;
+}
+
+/**
+ * Makes target's children like fresh's (fresh: a detached element built with
+ * h(), whose nodes it takes), changing only what differs: a node of the same
+ * kind and tag stays, its attributes and text brought up to date; any other is
+ * replaced. When one number changes among thousands of cells (a kernel's
+ * step-by-step tables), the browser lays out and paints again a few nodes, not
+ * all of them, and a focused element keeps its focus. Styles go through the
+ * CSSOM (cssText), as h() sets them: the pages' CSP blocks style attributes.
+ * @param {Element} target
+ * @param {Element} fresh
+ */
+export function morph(target, fresh) {
+  const olds = target.childNodes, news = [...fresh.childNodes];
+  for (let i = 0; i < news.length; i++) {
+    const o = olds[i], n = news[i];
+    if (!o) {
+      target.append(...news.slice(i));
+      return;
+    }
+    if (o.nodeType !== n.nodeType || o.nodeName !== n.nodeName || (o.nodeType !== Node.TEXT_NODE && o.nodeType !== Node.ELEMENT_NODE)) {
+      target.replaceChild(n, o);
+    } else if (o.nodeType === Node.TEXT_NODE) {
+      const text = /** @type {Text} */ (o), now = /** @type {Text} */ (n).data;
+      if (text.data !== now) text.data = now;
+    } else {
+      sameAttributes(/** @type {HTMLElement} */ (o), /** @type {HTMLElement} */ (n));
+      morph(/** @type {Element} */ (o), /** @type {Element} */ (n));
+    }
+  }
+  while (olds.length > news.length) target.lastChild.remove();
+}
+
+/** o's attributes made fresh's. @param {HTMLElement} o @param {HTMLElement} fresh */
+function sameAttributes(o, fresh) {
+  for (const { name } of [...o.attributes]) if (!fresh.hasAttribute(name)) o.removeAttribute(name);
+  for (const { name, value } of fresh.attributes) {
+    if (name === 'style') {
+      if (o.style.cssText !== fresh.style.cssText) o.style.cssText = fresh.style.cssText;
+    } else if (o.getAttribute(name) !== value) {
+      o.setAttribute(name, value);
+    }
+  }
 }
 
 /**
