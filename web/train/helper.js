@@ -75,8 +75,8 @@ const handlers = {
   async part({ params, idx, batch }) {
     h.net.paramsView().set(params);
     const out = gradients(idx, batch);
-    const grads = h.net.gradsView().slice();
-    return { result: { ...out, grads }, transfer: [grads.buffer] };
+    params.set(h.net.gradsView()); // the gradient goes back in the parameters' buffer (no allocation a batch)
+    return { result: { ...out, grads: params }, transfer: [params.buffer] };
   },
   /**
    * Batches through shared memory, blocking (Atomics.wait) between them,
