@@ -24,7 +24,8 @@ const FLAGS = [
 /**
  * /dev/shm has room for Chromium's shared memory (a container's default 64 MB
  * has not: there the flag sends it to /tmp, which costs system time; measured
- * here, the accessibility file 140 -> 127 s with a 24 GB /dev/shm used).
+ * on the Zen 5 machine of README's Performance, the accessibility file took
+ * 140 s with the flag and 127 s without it, /dev/shm being 24 GB there).
  */
 function shmRoomy() {
   try {

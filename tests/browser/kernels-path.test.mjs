@@ -159,7 +159,7 @@ test('an edit changes only the step-by-step’s numbers that change: its other c
     return { cells: cells.length, same: cells.filter((td) => td.seen === true).length, text: document.querySelector('[data-step]').textContent };
   });
   assert.equal(after.cells, kept);
-  // the kernel's centre weight and its product changed, and the patch did not: nearly all cells stay
+  // the kernel's centre weight and its product changed, the patch did not: every cell stays, two texts change
   assert.equal(after.same, kept, 'every cell is the node it was (only texts changed)');
   assert.match(after.text, new RegExp(`${was + 3}`));
   assert.deepEqual(page.problems, []);
