@@ -119,6 +119,7 @@ async function detach() {
 async function resize(count, cl) {
   await detach();
   while (team.helpers.length > count) team.helpers.pop().worker.terminate();
+  team.spare.length = Math.min(team.spare.length, count); // the buffers of helpers that are gone
   const fresh = [];
   while (team.helpers.length + fresh.length < count) {
     fresh.push(new WorkerClient(new URL('./helper.js', import.meta.url)));
