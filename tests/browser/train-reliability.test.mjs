@@ -228,6 +228,39 @@ test('Cancel pressed before the download has begun (the sizes still on their way
   await page.context().close();
 });
 
+test('Load pressed while the page is still opening: the opening\'s late word on the data does not cover the cancelled load', async () => {
+  const page = await env.newPage();
+  // the page's own first look at the data (what is kept, the sizes) is held until the load below has been cancelled
+  let asked, release;
+  const firstAsked = new Promise((resolve) => { asked = resolve; });
+  const held = new Promise((resolve) => { release = resolve; });
+  let first = true;
+  const holdFirst = async (route) => {
+    if (!first) return route.continue();
+    first = false;
+    asked();
+    await held;
+    await route.continue();
+  };
+  await page.context().route('**/data/sizes.json', holdFirst);
+  const hang = () => {};
+  await page.context().route('**/data/quick-train-images-idx3-ubyte.gz', hang);
+  await openTrain(page, env.url);
+  await firstAsked;
+  await page.getByRole('button', { name: /^Load the data/ }).click();
+  await page.getByRole('button', { name: 'Cancel the download' }).click();
+  const dataMessage = page.locator('[data-data-message]');
+  const cancelled = /^The download was cancelled\. Nothing was loaded\./;
+  await dataMessage.filter({ hasText: cancelled }).waitFor({ timeout: 20_000 });
+  release(); // the opening's answer now comes, after the load it knew nothing of
+  await page.waitForTimeout(1500);
+  assert.match(await dataMessage.textContent(), cancelled, 'the cancelled load\'s message stays');
+  assert.equal(await page.locator('[data-load-data]').textContent(), 'Retry the download');
+  await page.context().unroute('**/data/quick-train-images-idx3-ubyte.gz', hang);
+  await loadData(page);
+  await page.context().close();
+});
+
 test('settings: a conv count typed again keeps the filters typed, big numbers get the right words', async () => {
   const page = await env.newPage();
   await openTrain(page, env.url);

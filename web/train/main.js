@@ -72,11 +72,17 @@ const page = {
  * message and its Retry button stay until the student acts).
  */
 async function refreshDataStatus(render = true) {
+  const loads = state.dataLoads;
+  let status;
   try {
-    state.dataStatus = await page.call('dataStatus', { base: location.href });
+    status = await page.call('dataStatus', { base: location.href });
   } catch {
     return;
   }
+  // A load begun while this was asked (Load pressed while the page was still opening)
+  // says more than this answer: its own message (cancelled, failed) and Retry stay.
+  if (state.dataLoads !== loads) return;
+  state.dataStatus = status;
   if (render && !state.dataLoading) dataView.renderStatus(el.data, state.dataStatus, state.settings.quick, state.data);
 }
 
@@ -84,6 +90,7 @@ async function refreshDataStatus(render = true) {
 async function loadData() {
   if (state.dataLoading) return;
   state.dataLoading = true;
+  state.dataLoads += 1;
   dataView.renderLoading(el.data);
   let loaded = false;
   try {
@@ -268,8 +275,10 @@ async function main() {
     tasks: (v) => trainTasks({ arch: state.settings.arch, target: v.target }),
   });
   await models.restore(page, link.any ? link : null);
+  const loads = state.dataLoads;
   await refreshDataStatus();
-  if (state.dataStatus?.[state.settings.quick ? 'quick' : 'full'].kept) await loadData();
+  // the kept set loads by itself, unless the student has pressed Load meanwhile
+  if (state.dataLoads === loads && state.dataStatus?.[state.settings.quick ? 'quick' : 'full'].kept) await loadData();
 }
 
 main();

@@ -289,6 +289,7 @@ export function newPageState() {
     data: null,          // the set in use, once loaded: { train, validation, test, total, set: 'quick' | 'full' }
     dataStatus: null,    // what is kept and loaded of each set: { quick, full: { kept, missingBytes, loaded }, available }
     dataLoading: false,
+    dataLoads: 0,        // loads begun: a data status asked before the latest one began is out of date
     samples: null,       // the sample grid: { images, indices, labels }
     phase: 'idle', starting: false, // idle | running | paused | finished; starting: Start pressed, the worker's answer awaited
     hasModel: false,
