@@ -288,8 +288,7 @@ export function newPageState() {
     slowConfirmed: '',   // the slow network whose Start was pressed once already
     data: null,          // the set in use, once loaded: { train, validation, test, total, set: 'quick' | 'full' }
     dataStatus: null,    // what is kept and loaded of each set: { quick, full: { kept, missingBytes, loaded }, available }
-    dataLoading: false,
-    dataLoads: 0,        // loads begun: a data status asked before the latest one began is out of date
+    dataLoading: false, dataLoads: 0, // a load under way; loads begun (a data status asked before the last began is out of date)
     samples: null,       // the sample grid: { images, indices, labels }
     phase: 'idle', starting: false, // idle | running | paused | finished; starting: Start pressed, the worker's answer awaited
     hasModel: false,
