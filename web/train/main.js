@@ -69,7 +69,8 @@ const page = {
 /**
  * What is kept and loaded of each set, and the Load button and message that
  * follow from it; render false: only learnt (a failed or cancelled load's
- * message and its Retry button stay until the student acts).
+ * message and its Retry button stay until the student acts). Returns whether
+ * the answer was taken: not when it failed, nor when a load began meanwhile.
  */
 async function refreshDataStatus(render = true) {
   const loads = state.dataLoads;
@@ -77,13 +78,14 @@ async function refreshDataStatus(render = true) {
   try {
     status = await page.call('dataStatus', { base: location.href });
   } catch {
-    return;
+    return false;
   }
   // A load begun while this was asked (Load pressed while the page was still opening)
   // says more than this answer: its own message (cancelled, failed) and Retry stay.
-  if (state.dataLoads !== loads) return;
+  if (state.dataLoads !== loads) return false;
   state.dataStatus = status;
   if (render && !state.dataLoading) dataView.renderStatus(el.data, state.dataStatus, state.settings.quick, state.data);
+  return true;
 }
 
 /** Loads the set the Quick setting names (kept in the browser, or downloaded) and puts it in use. */
@@ -275,10 +277,8 @@ async function main() {
     tasks: (v) => trainTasks({ arch: state.settings.arch, target: v.target }),
   });
   await models.restore(page, link.any ? link : null);
-  const loads = state.dataLoads;
-  await refreshDataStatus();
   // the kept set loads by itself, unless the student has pressed Load meanwhile
-  if (state.dataLoads === loads && state.dataStatus?.[state.settings.quick ? 'quick' : 'full'].kept) await loadData();
+  if (await refreshDataStatus() && state.dataStatus[state.settings.quick ? 'quick' : 'full'].kept) await loadData();
 }
 
 main();
