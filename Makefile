@@ -40,7 +40,7 @@ $(SITE)/convlab-scalar.wasm: $(CORE_SRC) $(CORE_HDR) | $(SITE)
 
 # ---- the static site: web/ as it is, plus the modules and the sample images ----
 # every file of web/ as it is, but the service worker, which is stamped with the site's version
-WEB_FILES := $(filter-out web/sw.js,$(shell find web -type f 2>/dev/null))
+WEB_FILES := $(filter-out web/sw.js %.wat,$(shell find web -type f 2>/dev/null))
 SITE_WEB := $(patsubst web/%,$(SITE)/%,$(WEB_FILES))
 
 $(SITE):
@@ -50,7 +50,13 @@ $(SITE)/%: web/%
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
-WASM := $(SITE)/convlab-simd.wasm $(SITE)/convlab-scalar.wasm
+# The train page's copies into and out of shared memory (web/lib/shared-bridge.wat says why)
+$(SITE)/lib/shared-bridge.wasm: web/lib/shared-bridge.wat
+	@mkdir -p $(dir $@)
+	@echo "  WAT   $@"
+	$(Q)wat2wasm --enable-multi-memory --enable-threads $< -o $@
+
+WASM := $(SITE)/convlab-simd.wasm $(SITE)/convlab-scalar.wasm $(SITE)/lib/shared-bridge.wasm
 # After everything else is in place (mk/*.mk add the data): sw.js with the hash of the site.
 dist: $(WASM) $(SITE_WEB)
 	@node scripts/site-version.mjs --site $(SITE) --template web/sw.js

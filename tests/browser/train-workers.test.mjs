@@ -5,13 +5,17 @@
 // the same weights bit for bit, 2 workers stay close to 1 (the sums over the
 // batch in another order), and the run says how many workers train it. The
 // same on a cross-origin isolated page (the helpers trade through shared
-// memory, exchange.js): the same weights as through messages, bit for bit.
+// memory, exchange.js): the same weights as through messages, bit for bit;
+// and there the copies into and out of the shared memory by WebAssembly
+// (lib/shared-bridge.js) give the bits of the typed arrays' copies, for 2
+// and for 3 workers (the worker told of 4 cores), on the MLP's large gradient.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { useSiteAndBrowser, SITE } from './helpers.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { openTrain, loadData, runMessage, until } from './train-helpers.mjs';
+import { installTrainWorker } from './train-worker-driver.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -122,6 +126,56 @@ test('cross-origin isolated, the workers share memory: the same weights as throu
     await runMessage(page).filter({ hasText: /in one worker \(even through shared memory, trading this network’s large gradients/ }).waitFor();
     await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === '1', 'Workers 1 in the run’s numbers');
     await stopIfRunning(page);
+  } finally {
+    isolated.server.close();
+  }
+});
+
+test('shared memory: the copies by WebAssembly (lib/shared-bridge.js) give the typed arrays’ bits, with 2 and with 3 workers', async () => {
+  const isolated = await startServer({ root: SITE, isolate: true });
+  try {
+    // no service worker: it would answer worker.js before the route below could
+    const page = await env.newPage({ serviceWorkers: 'block' });
+    // 3 workers on a 2-core machine: the train worker is told of 4 cores
+    await page.route('**/train/worker.js', async (route) => {
+      const res = await route.fetch();
+      const body = `Object.defineProperty(WorkerNavigator.prototype, 'hardwareConcurrency', { get: () => 4 });\n${await res.text()}`;
+      await route.fulfill({ response: res, body });
+    });
+    await page.goto(`${isolated.url}train.html`);
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+    await installTrainWorker(page);
+    const runs = await page.evaluate(async () => {
+      const { worker, call, next } = globalThis.trainWorker();
+      await call('init');
+      await call('loadData', { base: new URL('./', location.href).href, quick: true });
+      const out = [];
+      let runId = 1;
+      for (const [workers, bridge] of [[2, true], [2, false], [3, true], [3, false], [2, true]]) {
+        const done = next('finished');
+        await call('start', { settings: {
+          runId: runId++, spec: 'dense128-relu-dense10-softmax', seed: 3, batch: 32, lr: 0.05, epochs: 1, l2: 0,
+          loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: 1600, workers, exchange: 'shared', bridge,
+        } });
+        const ev = await done;
+        const { bytes } = await call('save');
+        const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+        out.push({ asked: workers, bridge, how: ev.how, workers: ev.workers, exchange: ev.exchange, hash });
+      }
+      worker.terminate();
+      return out;
+    });
+    for (const r of runs) {
+      assert.equal(r.how, 'done', JSON.stringify(r));
+      assert.equal(r.workers, r.asked, JSON.stringify(r));
+      // Chromium compiles the bridge (multi-memory): it is used unless the run says not to
+      assert.equal(r.exchange, r.bridge ? 'shared, bridge' : 'shared', JSON.stringify(r));
+    }
+    const [two, twoTyped, three, threeTyped, twoAgain] = runs;
+    assert.equal(two.hash, twoTyped.hash, '2 workers: the bridge’s bits are the typed arrays’');
+    assert.equal(three.hash, threeTyped.hash, '3 workers: the bridge’s bits are the typed arrays’');
+    assert.equal(two.hash, twoAgain.hash, 'the same run again, the same bits');
+    assert.notEqual(two.hash, three.hash, 'a part of 11 examples is not one of 16: another sum');
   } finally {
     isolated.server.close();
   }

@@ -155,6 +155,8 @@ export class Network {
   paramsView() { return this.cl.f32(this.ex.cl_nn_params(this.ptr), this.paramFloats); }
   /** A view of the gradient buffer in WASM memory (detached when memory grows). */
   gradsView() { return this.cl.f32(this.ex.cl_nn_grads(this.ptr), this.paramFloats); }
+  /** Where the gradient buffer is in WASM memory (for lib/shared-bridge.js). */
+  get gradsPtr() { return this.ex.cl_nn_grads(this.ptr); }
 
   /**
    * Forward and backward on images[idx[i]], i < n, without the update: the

@@ -24,6 +24,9 @@
 // parities keep a slow rank's reading of step k apart from the writes of step
 // k + 1. Atomics' order makes the plain writes before each bump or arrival
 // seen after it.
+// The block is a shared WebAssembly.Memory where the browser makes one, so that
+// each rank's copies into and out of it are done by lib/shared-bridge.js (a
+// block copy) instead of typed arrays (element by element): the same bits.
 import { MAX_BATCH, MAX_WORKERS } from '../lib/limits.js';
 
 export { MAX_WORKERS };
@@ -65,6 +68,22 @@ export function exchangeBytes(workers, floats) {
   return HEAD_BYTES + 4 * MAX_BATCH + 4 * floats * (1 + 2 * workers);
 }
 
+/**
+ * The shared block for `workers` workers and P floats: { sab, memory }, memory
+ * the shared WebAssembly.Memory whose buffer sab is, or null where none can
+ * be made (a plain SharedArrayBuffer then: no bridge).
+ */
+export function exchangeMemory(workers, floats) {
+  const bytes = exchangeBytes(workers, floats);
+  try {
+    const pages = Math.ceil(bytes / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    return { sab: /** @type {SharedArrayBuffer} */ (/** @type {unknown} */ (memory.buffer)), memory };
+  } catch {
+    return { sab: new SharedArrayBuffer(bytes), memory: null };
+  }
+}
+
 export class Exchange {
   /** @param {SharedArrayBuffer} sab @param {number} workers @param {number} floats */
   constructor(sab, workers, floats) {
@@ -76,6 +95,8 @@ export class Exchange {
     this.params = new Float32Array(sab, at, floats);
     /** @type {Float32Array[][]} by parity, then rank */
     this.slots = [0, 1].map((p) => Array.from({ length: workers }, (_, r) => new Float32Array(sab, at + 4 * floats * (1 + p * workers + r), floats)));
+    /** This rank's copier between its engine and the block (lib/shared-bridge.js), or null: typed arrays. */
+    this.bridge = null;
   }
   generation() { return Atomics.load(this.ctrl, GEN); }
   arrivals() { return Atomics.load(this.ctrl, ARRIVED); }
@@ -150,19 +171,22 @@ export class Exchange {
  * @param {Exchange} x  @param {any} net  a Network (lib/convlab-nn.js)  @param {any} cl  its engine
  */
 export function combine(x, k, rank, own, net, cl, scratch) {
-  const p = k % 2, W = x.workers, P = net.paramFloats;
-  x.slots[p][rank].set(net.gradsView());
+  const p = k % 2, W = x.workers, P = net.paramFloats, b = x.bridge, slot = x.slots[p];
+  if (b) b.put(slot[rank].byteOffset, net.gradsPtr, 4 * P);
+  else slot[rank].set(net.gradsView());
   x.arrive(k, rank, own);
   const parts = x.gather(k);
   if (parts.some((q) => q.diverged)) return parts;
   const add = (r) => {
-    cl.f32(scratch, P).set(x.slots[p][r]);
+    if (b) return b.add(net.gradsPtr, slot[r].byteOffset, P);
+    cl.f32(scratch, P).set(slot[r]);
     net.addGradients(scratch);
   };
   if (rank === 0) for (let r = 1; r < W; r++) add(r);
   else if (W === 2) add(0); // g1 + g0: the same bits as g0 + g1 (one addition commutes)
   else {
-    net.gradsView().set(x.slots[p][0]);
+    if (b) b.get(net.gradsPtr, slot[0].byteOffset, 4 * P);
+    else net.gradsView().set(slot[0]);
     for (let r = 1; r < W; r++) add(r);
   }
   return parts;

@@ -10,13 +10,16 @@
 //   data { images, labels }      -> null   the training images (n * 784 bytes) and labels, copied into the engine
 //   model { spec, seed, loss, optimizer, lr, momentum, l2 } -> { floats }   a model for the run (cl_nn_param_floats)
 //   part { params, idx, batch }  -> { grads, loss, correct, n, diverged }   (messages: no shared memory)
-//   attach { sab, rank, workers } -> null once detached: the batches come through shared memory
+//   attach { sab, memory, rank, workers } -> null once detached: the batches come through shared memory
 //                                    (exchange.js) until the worker says quit; there every rank
-//                                    adds the parts and steps, so the helper's model follows the worker's
+//                                    adds the parts and steps, so the helper's model follows the worker's;
+//                                    memory: the block as a shared WebAssembly.Memory, when the worker
+//                                    copies through lib/shared-bridge.js (null: typed arrays)
 import { loadConvlab, ConvlabError, STATUS } from '../lib/convlab.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { IMAGE_SIDE, MAX_BATCH } from '../lib/limits.js';
 import { Exchange, partOf, combine, CMD_QUIT } from './exchange.js';
+import { sharedBridge } from '../lib/shared-bridge.js';
 
 const h = { cl: null, images: 0, labels: 0, count: 0, net: null, idx: 0, scratch: 0 };
 let loading = null;
@@ -83,9 +86,10 @@ const handlers = {
    * until quit: the worker's parameters once, then per batch its part, the
    * parts added in rank order and the optimiser step, as every rank.
    */
-  async attach({ sab, rank, workers }) {
+  async attach({ sab, memory, rank, workers }) {
     const { cl, net } = h;
     const x = new Exchange(sab, workers, net.paramFloats);
+    if (memory) x.bridge = await sharedBridge(cl.memory, memory);
     net.paramsView().set(x.params);
     let seen = x.generation(), lr = net.settings.lr;
     x.attached();

@@ -318,6 +318,7 @@ export function progress(r) {
     lastLoss: r.last?.loss ?? null,
     workers: r.workers,
     teamNote: r.teamNote,
+    exchange: r.workers > 1 ? team.exchangeWay(r) : null,
     points: r.points,
   };
   r.points = { train: [], validation: [] };

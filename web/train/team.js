@@ -20,7 +20,8 @@
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { ConvlabError, STATUS } from '../lib/convlab.js';
 import { IMAGE_PIXELS } from '../lib/limits.js';
-import { Exchange, exchangeBytes, partOf, combine, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
+import { Exchange, exchangeMemory, partOf, combine, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
+import { sharedBridge } from '../lib/shared-bridge.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -155,6 +156,12 @@ async function attachedAll(x, attached) {
   }
 }
 
+/** How run r's team trades its gradients: 'messages', 'shared' (typed arrays copy) or 'shared, bridge' (lib/shared-bridge.js). */
+export function exchangeWay(r) {
+  if (r.exchange !== 'shared') return r.exchange ?? null;
+  return team.x?.bridge ? 'shared, bridge' : 'shared';
+}
+
 /**
  * Makes the team of run r ready: W - 1 helpers with r's images and a model
  * of its spec, and the exchange: r.exchange, 'shared' where the page can
@@ -191,11 +198,14 @@ export async function ready(w, r) {
     team.scratch = w.cl.alloc(4 * team.floats);
     team.mode = mode;
     if (mode === 'shared') {
-      const sab = new SharedArrayBuffer(exchangeBytes(r.workers, team.floats));
+      const { sab, memory } = exchangeMemory(r.workers, team.floats);
+      // settings.bridge false (the bench, the tests): copies by typed arrays, to compare
+      const bridged = Boolean(memory) && r.settings.bridge !== false;
       team.x = new Exchange(sab, r.workers, team.floats);
+      team.x.bridge = bridged ? await sharedBridge(w.cl.memory, /** @type {WebAssembly.Memory} */ (memory)) : null;
       team.x.params.set(w.model.paramsView());
       team.k = 0;
-      team.attached = team.helpers.map((h, i) => h.call('attach', { sab, rank: i + 1, workers: r.workers }));
+      team.attached = team.helpers.map((h, i) => h.call('attach', { sab, memory: team.x.bridge ? memory : null, rank: i + 1, workers: r.workers }));
       await attachedAll(team.x, team.attached);
     }
   } catch (e) {
