@@ -4,7 +4,10 @@
 // MLP 784-128-10, with 1 and 2 workers, both ways of trading the gradients:
 //   messages  the page as any static host serves it (no shared memory)
 //   shared    the page cross-origin isolated (COOP/COEP, as `make serve
-//             ISOLATE=1` and the service worker send them): SharedArrayBuffer and Atomics
+//             ISOLATE=1` and the service worker send them): SharedArrayBuffer and Atomics;
+//             its copies into and out of the shared memory by lib/shared-bridge.js
+//             (WebAssembly memory.copy, where the browser has multi-memory), and
+//             once more by typed arrays (settings.bridge false), to compare
 // and 4 and 8 workers from a model of the measured costs: per batch,
 // T(W) = T(1) / W + (W - 1) * s, where s, the cost of one more worker
 // (copying the parameters out and its gradient in, adding it, waking it and
@@ -56,24 +59,24 @@ async function measure(page, { models, configs, images, rounds, blocks }) {
     let runId = 1;
     const train = async (spec, count, cfg) => {
       const done = next('finished');
-      const info = await call('start', { settings: { runId: runId++, spec, seed: 7, batch: 32, lr: 0.01, epochs: 1, l2: 0, loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: count, workers: cfg.workers, exchange: cfg.exchange } });
+      const info = await call('start', { settings: { runId: runId++, spec, seed: 7, batch: 32, lr: 0.01, epochs: 1, l2: 0, loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: count, workers: cfg.workers, exchange: cfg.exchange, bridge: cfg.bridge } });
       const ev = await done;
       if (ev.how !== 'done') throw new Error(`${spec}: ${ev.how} ${ev.message ?? ''}`);
-      return { steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], workers: ev.workers, note: ev.teamNote, asked: info.workers };
+      return { steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], workers: ev.workers, note: ev.teamNote, asked: info.workers, exchange: ev.exchange };
     };
     const out = { simd: init.simd, isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency, t: {} };
     for (const [name, spec] of models) {
       for (const cfg of configs) await train(spec, 3200, cfg); // warm-up: tiers up, starts the helpers
       for (let r = 0; r < rounds; r++) {
         for (const cfg of configs) {
-          const key = `${name} ${cfg.workers} ${cfg.exchange}`;
+          const key = `${name} ${cfg.workers} ${cfg.exchange}${cfg.bridge === false ? ' typed' : ''}`;
           (out.t[key] ??= []).push(await train(spec, images, cfg));
         }
       }
       // short blocks, many times: the least disturbed one is the machine without the others' load
       for (let r = 0; r < blocks.count; r++) {
         for (const cfg of configs) {
-          const key = `${name} ${cfg.workers} ${cfg.exchange} block`;
+          const key = `${name} ${cfg.workers} ${cfg.exchange}${cfg.bridge === false ? ' typed' : ''} block`;
           (out.t[key] ??= []).push(await train(spec, blocks.images, cfg));
         }
       }
@@ -134,6 +137,7 @@ export async function run({ siteUrl, newPage, quick, log }) {
       const page = await newPage();
       await page.goto(`${url}train.html`);
       const configs = [{ workers: 1, exchange }, { workers: 2, exchange }];
+      if (how === 'shared') configs.push({ workers: 2, exchange, bridge: false });
       const m = await measure(page, { models: MODELS, configs, images, rounds, blocks: quick ? { ...BLOCKS, count: 2 } : BLOCKS });
       await page.context().close();
       if (!m.simd) log('warning: the SIMD build did not load');
@@ -161,7 +165,13 @@ export async function run({ siteUrl, newPage, quick, log }) {
       rows.push({ name: `${name}, 2 workers, ${how}: one epoch, training steps`, unit: 's', ...stats(s2), note });
       rows.push({ name: `${name}, 2 workers, ${how}: one epoch, wall time (validation passes included)`, unit: 's', ...stats(two.map((x) => x.wall * scale)), note });
       const ratio = s1.map((v, i) => v / s2[i]);
-      rows.push({ name: `${name}, ${how}: speed-up of 2 workers over 1 (same round)`, unit: 'x', ...stats(ratio), note: '' });
+      rows.push({ name: `${name}, ${how}: speed-up of 2 workers over 1 (same round)`, unit: 'x', ...stats(ratio), note: two[0].exchange ? `trading: ${two[0].exchange}` : '' });
+      const typed = t[`${name} 2 ${how} typed`];
+      if (typed) {
+        const st = typed.map((x) => x.steps * scale);
+        rows.push({ name: `${name}, 2 workers, ${how}, copies by typed arrays: one epoch, training steps`, unit: 's', ...stats(st), note });
+        rows.push({ name: `${name}, ${how}: typed arrays' epoch over the bridge's (same round)`, unit: 'x', ...stats(st.map((v, i) => v / s2[i])), note: '' });
+      }
       // the least disturbed blocks: the fastest of BLOCKS.count, scaled to the epoch
       const bscale = 60000 / BLOCKS.images;
       const blocks = t[`${name} 1 ${how} block`].length;

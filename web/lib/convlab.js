@@ -1,5 +1,6 @@
 // convlab.js - the only code that touches the WebAssembly exports (with
-// lib/convlab-nn.js, its models and IDX files, which it calls).
+// lib/convlab-nn.js, its models and IDX files, which it calls, and
+// lib/shared-bridge.js, the train workers' copies through shared memory).
 //
 //   import { loadConvlab } from './convlab.js';
 //   const cl = await loadConvlab();            // relaxed SIMD, else SIMD, where the browser validates it

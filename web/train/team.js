@@ -57,7 +57,12 @@ export const MESSAGE_WORTH = 50;
  * of the gradient out, one in per other worker, an addition and the optimiser
  * step: measured in the train page's workers on the same machine (quiet), 2
  * workers took 1.0-1.45x the time of 1 for the MLP (32 per float), 0.86x for
- * the CNN preset (81) and 0.75x for the reference CNN (1,170).
+ * the CNN preset (81) and 0.75x for the reference CNN (1,170). Since the
+ * ranks watch before they sleep (exchange.js SPIN_MS) and copy through
+ * lib/shared-bridge.js, 2 workers take the MLP's epoch 1.30x faster on that
+ * machine (2026-12-02), but with more workers each adds one more gradient a
+ * batch (the bench's model: slower than 1 from 4 workers on), and on the Zen 3
+ * machine 2 cores ran it 0.69x: "all" keeps the MLP in one worker.
  */
 export const SHARED_WORTH = 50;
 
