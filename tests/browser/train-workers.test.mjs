@@ -145,13 +145,14 @@ test('shared memory: the copies by WebAssembly (lib/shared-bridge.js) give the t
     await page.goto(`${isolated.url}train.html`);
     assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
     await installTrainWorker(page);
-    const runs = await page.evaluate(async () => {
+    /** Runs of the MLP on a new train worker, one per [workers, bridge]: how each went and its weights' hash. */
+    const mlpRuns = (configs) => page.evaluate(async (list) => {
       const { worker, call, next } = globalThis.trainWorker();
       await call('init');
       await call('loadData', { base: new URL('./', location.href).href, quick: true });
       const out = [];
       let runId = 1;
-      for (const [workers, bridge] of [[2, true], [2, false], [3, true], [3, false], [2, true]]) {
+      for (const [workers, bridge] of list) {
         const done = next('finished');
         await call('start', { settings: {
           runId: runId++, spec: 'dense128-relu-dense10-softmax', seed: 3, batch: 32, lr: 0.05, epochs: 1, l2: 0,
@@ -164,7 +165,8 @@ test('shared memory: the copies by WebAssembly (lib/shared-bridge.js) give the t
       }
       worker.terminate();
       return out;
-    });
+    }, configs);
+    const runs = await mlpRuns([[2, true], [2, false], [3, true], [3, false], [2, true]]);
     for (const r of runs) {
       assert.equal(r.how, 'done', JSON.stringify(r));
       assert.equal(r.workers, r.asked, JSON.stringify(r));
@@ -176,6 +178,11 @@ test('shared memory: the copies by WebAssembly (lib/shared-bridge.js) give the t
     assert.equal(three.hash, threeTyped.hash, '3 workers: the bridge’s bits are the typed arrays’');
     assert.equal(two.hash, twoAgain.hash, 'the same run again, the same bits');
     assert.notEqual(two.hash, three.hash, 'a part of 11 examples is not one of 16: another sum');
+    // a bridge that cannot be loaded: the run goes on with typed arrays, the same bits
+    await page.route('**/lib/shared-bridge.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const [lost] = await mlpRuns([[2, true]]);
+    assert.deepEqual([lost.how, lost.workers, lost.exchange], ['done', 2, 'shared'], JSON.stringify(lost));
+    assert.equal(lost.hash, two.hash, 'without the bridge, the same bits');
   } finally {
     isolated.server.close();
   }

@@ -9,7 +9,7 @@
 //
 // Part of the glue layer: with lib/convlab.js the only code that calls WebAssembly exports.
 
-/** @type {Promise<WebAssembly.Module> | null} */
+/** The module, once: null where it cannot be had (fetched or compiled), asked once per worker. @type {Promise<WebAssembly.Module | null> | null} */
 let compiled = null;
 
 /**
@@ -19,12 +19,14 @@ let compiled = null;
  * @param {WebAssembly.Memory} engine @param {WebAssembly.Memory} shared
  */
 export async function sharedBridge(engine, shared) {
+  compiled ??= fetch(new URL('./shared-bridge.wasm', import.meta.url))
+    .then((res) => (res.ok ? res.arrayBuffer() : Promise.reject(new Error(`HTTP ${res.status}`))))
+    .then((bytes) => WebAssembly.compile(bytes))
+    .catch(() => null);
+  const module = await compiled;
+  if (!module) return null;
   try {
-    compiled ??= fetch(new URL('./shared-bridge.wasm', import.meta.url)).then((res) => {
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return res.arrayBuffer();
-    }).then((bytes) => WebAssembly.compile(bytes));
-    const instance = await WebAssembly.instantiate(await compiled, { env: { engine, shared } });
+    const instance = await WebAssembly.instantiate(module, { env: { engine, shared } });
     const ex = /** @type {any} */ (instance.exports);
     return {
       /** @param {number} dst @param {number} src @param {number} bytes */
@@ -35,7 +37,6 @@ export async function sharedBridge(engine, shared) {
       add: (dst, src, floats) => ex.add(dst, src, floats),
     };
   } catch {
-    compiled = null;
-    return null;
+    return null; // memories it cannot take (not shared, too large): typed arrays
   }
 }

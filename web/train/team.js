@@ -79,7 +79,9 @@ export function teamSize(s, macs, floats) {
   if (s.workers > 0 || workers === 1 || (macs * s.batch) / floats >= (shared ? SHARED_WORTH : MESSAGE_WORTH)) return { workers, note: '' };
   return {
     workers: 1,
-    note: `${shared ? 'even through shared memory' : 'without shared memory'}, trading this network’s large gradients every batch costs more than another core saves; choose a number of workers to try it`,
+    note: shared
+      ? 'even through shared memory, trading this network’s large gradients every batch can cost more than other cores save, depending on the device; choose a number of workers to try it'
+      : 'without shared memory, trading this network’s large gradients every batch costs more than another core saves; choose a number of workers to try it',
   };
 }
 
