@@ -65,19 +65,19 @@ async function measure(page, { models, configs, images, rounds, blocks }) {
       return { steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], workers: ev.workers, note: ev.teamNote, asked: info.workers, exchange: ev.exchange };
     };
     const out = { simd: init.simd, isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency, t: {} };
+    // 'MLP 2 shared', 'MLP 2 shared typed' (copies by typed arrays): the rows below read these keys
+    const keyOf = (name, cfg) => `${name} ${cfg.workers} ${cfg.exchange}${cfg.bridge === false ? ' typed' : ''}`;
     for (const [name, spec] of models) {
       for (const cfg of configs) await train(spec, 3200, cfg); // warm-up: tiers up, starts the helpers
       for (let r = 0; r < rounds; r++) {
         for (const cfg of configs) {
-          const key = `${name} ${cfg.workers} ${cfg.exchange}${cfg.bridge === false ? ' typed' : ''}`;
-          (out.t[key] ??= []).push(await train(spec, images, cfg));
+          (out.t[keyOf(name, cfg)] ??= []).push(await train(spec, images, cfg));
         }
       }
       // short blocks, many times: the least disturbed one is the machine without the others' load
       for (let r = 0; r < blocks.count; r++) {
         for (const cfg of configs) {
-          const key = `${name} ${cfg.workers} ${cfg.exchange}${cfg.bridge === false ? ' typed' : ''} block`;
-          (out.t[key] ??= []).push(await train(spec, blocks.images, cfg));
+          (out.t[`${keyOf(name, cfg)} block`] ??= []).push(await train(spec, blocks.images, cfg));
         }
       }
     }
