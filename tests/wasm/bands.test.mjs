@@ -219,3 +219,27 @@ test('what is split: a large kernel on a photo, not a small one', () => {
   assert.ok(f(3) < SPLIT_MIN_WORK && f(5) < SPLIT_MIN_WORK && f(11, 'gray') < SPLIT_MIN_WORK && f(3, 'magnitude') < SPLIT_MIN_WORK);
   assert.ok(f(7) >= SPLIT_MIN_WORK && f(15) >= SPLIT_MIN_WORK && f(13, 'gray') >= SPLIT_MIN_WORK && f(15, 'gray') >= SPLIT_MIN_WORK);
 });
+
+test('a helper keeps its arrays through messages: a band without values sends the last float array back for the next that has them', async () => {
+  const handlers = helperHandlers(async (simd) => loadConvlab({ simd, bytes: wasm(simd ? 'simd' : 'scalar') }));
+  await handlers.init({ simd: true });
+  const img = picture(30, 40, 8);
+  await handlers.setImage({ data: Uint8Array.from(img.data), width: 40, height: 30, serial: 1 });
+  const q = filterOf({ mode: 'per-channel', pad: 'zero', k1: 5, k2: 5, stride: 1 });
+  const band = (values, reuse) => handlers.band({ serial: 1, q, r0: 10, r1: 30, oh: 30, ow: 40, planes: 3, values, shared: null, reuse });
+  const first = (await band(true, null)).result;
+  assert.equal(first.z.length, 3 * 20 * 40);
+  const want = Float32Array.from(first.z);
+  // without values: the bytes are made in the last band's byte array, and its float array comes back unused
+  const plain = await band(false, { z: first.z, rgba: first.rgba });
+  assert.equal(plain.result.rgba, first.rgba);
+  assert.equal(plain.result.z, first.z);
+  assert.deepEqual(plain.transfer, [first.rgba.buffer, first.z.buffer]);
+  // and the next band with values is written into it, with the same values
+  first.z.fill(0);
+  const again = (await band(true, plain.result)).result;
+  assert.equal(again.z, first.z);
+  assert.equal(firstBitDiff(again.z, want), -1);
+  // a first band without values has no float array to give back
+  assert.equal((await band(false, null)).result.z, null);
+});

@@ -74,3 +74,39 @@ for (const build of ['simd', 'scalar']) {
     assert.throws(() => cl.viewPercentileAbs(cl.f32(cl.scratch('t', 16), 4), 0), /percentile/);
   });
 }
+
+// 'auto' decides a blur is shown clamped before computing it (no float values made) when
+// clampKnown() says no value can go above CLAMP_ABOVE: true of a box blur's float weights at
+// every size (a hair over 1 in sum), and true to its word on the engine's own float sums, in the
+// worst case (every input byte 255, the bound just under its limit), in both builds.
+test('clampKnown: a box blur of any size is known clamped, and what it says can be clamped never goes above the line', async () => {
+  const { clampKnown, CLAMP_ABOVE } = await import('../../web/kernels/state.js');
+  for (let k = 1; k <= 15; k++) {
+    const box = new Float32Array(k * k).fill(1 / (k * k));
+    assert.ok(clampKnown(box, 0), `${k}x${k} box blur`);
+    assert.ok(clampKnown(box.map((v, i) => (i === 0 ? 0 : v)), 0), `${k}x${k} box blur with a cell set to 0`);
+  }
+  assert.ok(!clampKnown(new Float32Array(9).fill(1 / 8), 0), 'weights summing to 9/8');
+  assert.ok(!clampKnown(new Float32Array(9).fill(1 / 9), 1), 'a box blur plus a bias of 1');
+  assert.ok(!clampKnown(Float32Array.of(-1, 0.5), 0), 'a negative weight counts by its size');
+  const white = { data: new Uint8ClampedArray(4 * 40 * 40).fill(255), width: 40, height: 40 };
+  for (const build of ['simd', 'scalar']) {
+    const cl = await loadConvlab({ simd: build === 'simd', bytes: wasm(build) });
+    let s = 7, checked = 0;
+    for (const k of [3, 5, 9, 15]) {
+      for (let trial = 0; trial < 20; trial++) {
+        // positive weights of uneven sizes, scaled in float so their bound lies just under 255.25
+        const w = Float32Array.from({ length: k * k }, () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return 0.05 + (s >>> 8) / 2 ** 24; });
+        let sum = w.reduce((a, v) => a + v, 0);
+        for (let i = 0; i < w.length; i++) w[i] = (w[i] / sum) * (255.25 / 255);
+        while (!clampKnown(w, 0)) w[trial % w.length] = Math.fround(w[trial % w.length] * (1 - 2 ** -20));
+        sum = w.reduce((a, v) => a + v, 0);
+        assert.ok(255 * sum > 255.2, `the bound ${255 * sum} is near the limit`);
+        const r = cl.filterImage(white, { kernels: w, k1: k, k2: k, mode: 'gray', pad: PAD.valid, display: DISPLAY.clamp });
+        assert.ok(r.maxAbs <= CLAMP_ABOVE, `${build} ${k}x${k}: ${r.maxAbs} above ${CLAMP_ABOVE}`);
+        checked++;
+      }
+    }
+    assert.equal(checked, 80);
+  }
+});

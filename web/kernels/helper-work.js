@@ -7,7 +7,8 @@
 //   setImage { data, width, height, serial }   -> null       data: RGBA bytes (a Uint8Array)
 //   band     { serial, q, r0, r1, oh, ow, planes, values, shared, reuse }
 //            -> { maxAbs, z, rgba }   output rows r0..r1-1 of filter q (bands.js filterBand), with
-//               their values when `values` (else z is null: bytes only). shared: { z, rgba }, the
+//               their values in z when `values` (else bytes only: z is then reuse's, unused, or
+//               null). shared: { z, rgba }, the
 //               whole output's arrays in shared memory, written in place (z, rgba null in the
 //               answer); or null: the band's own arrays come back (transferred), written into
 //               `reuse` (the last band's, sent back) when it has their sizes: a fresh array of
@@ -48,7 +49,10 @@ export function helperHandlers(load) {
         };
       const maxAbs = filterBand(h.cl, h.image, q, r0, r1, out);
       if (shared) return { result: { maxAbs, z: null, rgba: null } };
-      return { result: { maxAbs, z: out.z, rgba: out.rgba }, transfer: [out.rgba.buffer, ...(out.z ? [out.z.buffer] : [])] };
+      // a band without values sends the last band's float array back unused, kept for the next
+      // band that has them: a fresh array of megabytes is paid again page by page as it is written
+      const z = out.z ?? reuse?.z ?? null;
+      return { result: { maxAbs, z, rgba: out.rgba }, transfer: [out.rgba.buffer, ...(z ? [z.buffer] : [])] };
     },
   };
 }

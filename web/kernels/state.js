@@ -276,6 +276,26 @@ export function chooseScale(scale, edge, small) {
   return edge && !small ? 'typical' : 'max';
 }
 
+/** 'auto' shows a result clamped to 0-255 up to this largest |value| (255 and float rounding), else scaled. */
+export const CLAMP_ABOVE = 255.5;
+
+/**
+ * Whether 'auto' can show a filter's result clamped before computing it (so
+ * no float values are made): when no value can go above CLAMP_ABOVE on 0-255
+ * input, |bias| + 255 * sum |w| (of every kernel: a bound) at most 255.25. A
+ * blur's weights sum to 1, or to a hair over it in float (225 times
+ * fround(1/225) is 1 + 4e-8); the quarter left is room for the engine's float
+ * sums' rounding, at most 224 roundings of 2^-24 of 255.25 for a 15 x 15
+ * kernel (0.004).
+ * @param {ArrayLike<number>} weights  every kernel's
+ * @param {number} bias
+ */
+export function clampKnown(weights, bias) {
+  let s = 0;
+  for (let i = 0; i < weights.length; i++) s += Math.abs(weights[i]);
+  return Math.abs(bias) + 255 * s <= 255.25;
+}
+
 /** Whether a result has signs: shown diverging, or made with a negative weight or bias (before a ReLU). */
 export function resultSigned(display, params) {
   if (display === 'diverging') return true;

@@ -23,7 +23,7 @@
 import { loadConvlab } from '../lib/convlab.js';
 import { PAD, DISPLAY, KERNEL } from '../lib/limits.js';
 import { serveRequests, WorkerClient } from '../lib/worker-rpc.js';
-import { SMALL_SIDE, PERCENTILE, chooseScale } from './state.js';
+import { SMALL_SIDE, PERCENTILE, CLAMP_ABOVE, chooseScale, clampKnown } from './state.js';
 import { pixelAt } from './pixel.js';
 import { Team, filterWork, helperCount, SPLIT_MIN_WORK } from './team.js';
 
@@ -134,13 +134,6 @@ async function convolve(src, q, display, values, oh, ow) {
   return { rgba: r.rgba, values: r.values, maxAbs: r.maxAbs, width: r.width, height: r.height, workers: 1 };
 }
 
-/** The most |value| a filter of these weights and bias can give on 0-255 input: |bias| + 255 * sum |w| (of every kernel: a bound). */
-function valueBound(weights, bias) {
-  let s = 0;
-  for (const v of weights) s += Math.abs(v);
-  return Math.abs(bias) + 255 * s;
-}
-
 async function filter(params) {
   if (params.op === 'layer') return layerFilter(params);
   const { mode, op, k1, k2, bias, pad, stride, normalise } = params;
@@ -167,8 +160,8 @@ async function filter(params) {
     throw new Error('the diverging colour map shows one plane only: choose the grayscale or multi-channel mode, or |value| scaled');
   }
   // 'auto' on a result that cannot go above 255 (a blur's weights summing to 1, say): clamped,
-  // known before computing (255, not 255.5: room for the float sums' rounding)
-  if (display === null && op !== 'magnitude' && valueBound(flat, bias) <= 255) display = DISPLAY.clamp;
+  // known before computing, so no values are made
+  if (display === null && op !== 'magnitude' && clampKnown(flat, bias)) display = DISPLAY.clamp;
   const to = chooseScale(params.scale, params.edge, small);
   // The engine's gradient magnitude is of R, G and B: of a grayscale image, it
   // is taken of the luma bytes, whose three planes are the same; the first is Z.
@@ -195,7 +188,7 @@ async function filter(params) {
   const zOf = () => (grayMagnitude ? r.values.subarray(0, oh * ow) : r.values);
   const maxAbs = r.maxAbs;
   // 'auto' on a non-negative result: clamped unless it goes above 255
-  if (display === null) display = maxAbs > 255.5 ? DISPLAY.abs : DISPLAY.clamp;
+  if (display === null) display = maxAbs > CLAMP_ABOVE ? DISPLAY.abs : DISPLAY.clamp;
   // A small result is drawn as numbers: its floats go too (at most 3 x 16 x 16), read before the view can go stale.
   const values = ow <= SMALL_SIDE && oh <= SMALL_SIDE ? Array.from(zOf()) : null;
   const shown = r.values ? scaleView(zOf(), planes, oh, ow, display, to, maxAbs) : { scaled: { to: 'max' }, rgba: null };
