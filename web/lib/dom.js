@@ -69,15 +69,24 @@ export function morph(target, fresh) {
   while (olds.length > news.length) target.lastChild.remove();
 }
 
-/** o's attributes made fresh's. @param {HTMLElement} o @param {HTMLElement} fresh */
+/**
+ * o's attributes made fresh's: each of fresh's set where it differs (a style
+ * through the CSSOM), then, only when o has more than fresh (the usual case,
+ * the same names, allocates nothing), those fresh does not have removed.
+ * @param {HTMLElement} o @param {HTMLElement} fresh
+ */
 function sameAttributes(o, fresh) {
-  for (const { name } of [...o.attributes]) if (!fresh.hasAttribute(name)) o.removeAttribute(name);
-  for (const { name, value } of fresh.attributes) {
-    if (name === 'style') {
-      if (o.style.cssText !== fresh.style.cssText) o.style.cssText = fresh.style.cssText;
-    } else if (o.getAttribute(name) !== value) {
-      o.setAttribute(name, value);
-    }
+  const want = fresh.attributes;
+  for (let i = 0; i < want.length; i++) {
+    const { name, value } = want[i];
+    if (o.getAttribute(name) === value) continue;
+    if (name === 'style') o.style.cssText = fresh.style.cssText;
+    else o.setAttribute(name, value);
+  }
+  const have = o.attributes;
+  for (let i = have.length - 1; have.length > want.length && i >= 0; i--) {
+    const { name } = have[i];
+    if (!fresh.hasAttribute(name)) o.removeAttribute(name);
   }
 }
 
