@@ -105,10 +105,17 @@ static int few_columns(int ta, int tb, int n, int k)
 void cl_gemm(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b,
              int ldb, float beta, float *c, int ldc)
 {
+    cl_gemm_cols(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc, n);
+}
+
+void cl_gemm_cols(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b,
+                  int ldb, float beta, float *c, int ldc, int whole_n)
+{
+    (void)whole_n;
 #ifdef CL_HAVE_SIMD
     /* the vector kernels take beta 0 or 1 and k >= 1; the rare other forms go to plain C */
     if (k >= 1 && (beta == 0.0f || beta == 1.0f)) {
-        if (few_columns(ta, tb, n, k))
+        if (few_columns(ta, tb, whole_n, k))
             cl_f32_gemm_nt_dot_wasmsimd(m, n, k, a, lda, b, ldb, beta, c, ldc);
         else
             cl_f32_gemm_wasmsimd(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);

@@ -45,6 +45,12 @@ void cl_f32_gemm_nt_dot_wasmsimd(int m, int n, int k, const float *a, int lda, c
 /* The dispatcher: the fastest of the above that takes this call's form. */
 CL_API void cl_gemm(int ta, int tb, int m, int n, int k, const float *a, int lda,
                            const float *b, int ldb, float beta, float *c, int ldc);
+/* Columns of a product whole_n columns wide, by the kernel cl_gemm picks for
+ * the whole (each kernel sums every element in the same order wherever its
+ * column lies, so these columns are the whole call's bits; a kernel picked
+ * for n alone may sum in another order). */
+CL_API void cl_gemm_cols(int ta, int tb, int m, int n, int k, const float *a, int lda,
+                         const float *b, int ldb, float beta, float *c, int ldc, int whole_n);
 
 #ifdef __cplusplus
 }

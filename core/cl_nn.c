@@ -5,6 +5,7 @@
  * cl_activation.c), as are the losses (cl_loss.c), the optimisers
  * (cl_optimizer.c) and the spec parser (cl_nn_spec.c). */
 #include "cl_nn.h"
+#include "cl_gemm.h"
 
 #include "cl_activation.h"
 #include "cl_conv_layer.h"
@@ -40,6 +41,9 @@ struct cl_nn {
     float lr, mom, l2;
     int steps;
     double b1t, b2t;               /* Adam: beta1^t, beta2^t */
+    double undo_b1t, undo_b2t;     /* before the last update (cl_nn_split_undo) */
+
+    uint8_t split_labels[CL_NN_MAX_BATCH]; /* the batch of cl_nn_split_forward, in batch order */
 
     /* activations for up to cap examples */
     int cap;
@@ -428,46 +432,60 @@ static int loss_eval(cl_nn *m, const uint8_t *labels, int n, int batch, int delt
 
 /* -------------------------------------------------------------- optimisers */
 
-/* One optimiser step over all parameters: reads the current bank and writes
- * the other, l2 on the weights [0, Pw) only; on a value that is not finite
- * the current bank stays, unchanged. */
-static cl_status apply_update(cl_nn *m)
+/* The optimiser step on parameters [lo, hi) (l2: whether they are weights,
+ * which take the L2 term): reads the current bank, writes the other. b1t and
+ * b2t are Adam's beta^t of this step. Returns nonzero on a value that is not
+ * finite. */
+static int update_range(const cl_nn *m, size_t lo, size_t hi, int l2, double b1t, double b2t)
 {
-    const size_t P = m->P, Pw = m->Pw;
-    const float *src = bank(m, m->cur);
-    float *dst = bank(m, 1 - m->cur);
-    const float *g = m->grad;
-    int bad = 0;
-    double b1t = m->b1t, b2t = m->b2t;
+    const size_t P = m->P, n = hi - lo;
+    const float *src = bank(m, m->cur) + lo;
+    float *dst = bank(m, 1 - m->cur) + lo;
+    const float *g = m->grad + lo;
+    const float decay = l2 ? m->l2 : 0.0f;
     switch (m->opt) {
-    case CL_OPT_SGD:
-        bad |= cl_sgd_update(src, g, dst, Pw, m->lr, m->l2);
-        bad |= cl_sgd_update(src + Pw, g + Pw, dst + Pw, P - Pw, m->lr, 0.0f);
-        break;
-    case CL_OPT_MOMENTUM:
-        bad |= cl_momentum_update(src, src + P, g, dst, dst + P, Pw, m->lr, m->mom, m->l2);
-        bad |= cl_momentum_update(src + Pw, src + P + Pw, g + Pw, dst + Pw, dst + P + Pw, P - Pw, m->lr,
-                               m->mom, 0.0f);
-        break;
+    case CL_OPT_SGD: return cl_sgd_update(src, g, dst, n, m->lr, decay);
+    case CL_OPT_MOMENTUM: return cl_momentum_update(src, src + P, g, dst, dst + P, n, m->lr, m->mom, decay);
     default: {
-        b1t *= CL_ADAM_B1;
-        b2t *= CL_ADAM_B2;
         float lr_t, eps_t;
         cl_adam_step(m->lr, b1t, b2t, &lr_t, &eps_t);
-        bad |= cl_adam_update(src, src + P, src + 2 * P, g, dst, dst + P, dst + 2 * P, Pw, lr_t, eps_t,
-                           m->l2);
-        bad |= cl_adam_update(src + Pw, src + P + Pw, src + 2 * P + Pw, g + Pw, dst + Pw, dst + P + Pw,
-                           dst + 2 * P + Pw, P - Pw, lr_t, eps_t, 0.0f);
-        break;
+        return cl_adam_update(src, src + P, src + 2 * P, g, dst, dst + P, dst + 2 * P, n, lr_t, eps_t,
+                              decay);
     }
     }
+}
+
+/* One optimiser step over the parameter ranges r[0..count-1] ([lo, hi): the
+ * weights [0, Pw) take the L2 term, the biases [Pw, P) not; a range lies in
+ * one of the two): reads the current bank and writes the other, then makes it
+ * the current one; on a value that is not finite the current bank stays,
+ * unchanged. Parameters outside the ranges are not written in the new bank. */
+static cl_status apply_ranges(cl_nn *m, const size_t (*r)[2], int count)
+{
+    double b1t = m->b1t, b2t = m->b2t;
+    if (m->opt == CL_OPT_ADAM) {
+        b1t *= CL_ADAM_B1;
+        b2t *= CL_ADAM_B2;
+    }
+    int bad = 0;
+    for (int i = 0; i < count; i++)
+        if (r[i][1] > r[i][0]) bad |= update_range(m, r[i][0], r[i][1], r[i][0] < m->Pw, b1t, b2t);
     if (bad) return CL_ERR_DIVERGED; /* the current bank still holds the last good state */
+    m->undo_b1t = m->b1t;
+    m->undo_b2t = m->b2t;
     m->cur = 1 - m->cur;
     m->b1t = b1t;
     m->b2t = b2t;
     m->steps++;
     carve_params(m);
     return CL_OK;
+}
+
+/* One optimiser step over all parameters, l2 on the weights [0, Pw) only. */
+static cl_status apply_update(cl_nn *m)
+{
+    const size_t r[2][2] = {{0, m->Pw}, {m->Pw, m->P}};
+    return apply_ranges(m, r, 2);
 }
 
 /* ---------------------------------------------------------------- training */
@@ -568,6 +586,126 @@ cl_status cl_nn_gradients_idx(cl_nn *m, const uint8_t *images, const uint8_t *la
                               const int32_t *idx, int n, int batch)
 {
     return step_idx(m, images, labels, idx, n, batch, 0);
+}
+
+/* ------------------------------------------------ model-parallel training */
+
+/* Whether layer 1 is dense with an elementwise activation after it and more
+ * layers after that: the layers a split step divides. */
+static int splittable(const cl_nn *m)
+{
+    if (m->nl < 4 || m->layer[1].kind != CL_LAYER_DENSE) return 0;
+    const int a = m->layer[2].kind;
+    if (a != CL_LAYER_RELU && a != CL_LAYER_SIGMOID && a != CL_LAYER_TANH) return 0;
+    /* the layer where backward starts (loss_eval) lies after the activation */
+    const int fused = m->loss == CL_LOSS_XENT || m->loss == CL_LOSS_BCE;
+    return m->nl - 1 - fused >= 3;
+}
+
+int cl_nn_split_units(const cl_nn *m) { return m && splittable(m) ? m->layer[1].k : 0; }
+
+float *cl_nn_split_values(cl_nn *m) { return m && splittable(m) ? m->layer[2].out : NULL; }
+
+static cl_status split_args(const cl_nn *m, int u0, int u1)
+{
+    if (!m) return CL_ERR_NULL;
+    if (!splittable(m)) return CL_ERR_ARG;
+    if (u0 < 0 || u0 >= u1 || u1 > m->layer[1].k) return CL_ERR_ARG;
+    return CL_OK;
+}
+
+/* The activation of layer 2 on units [u0, u1) of each of the n rows. */
+static void split_activation(cl_nn *m, int n, int u0, int u1)
+{
+    const cl_nn_layer *L = &m->layer[1];
+    cl_nn_layer *A = &m->layer[2];
+    const int units = L->k;
+    for (int r = 0; r < n; r++) {
+        const size_t at = (size_t)r * units + u0, k = (size_t)(u1 - u0);
+        switch (A->kind) {
+        case CL_LAYER_RELU: cl_relu_forward(L->out + at, A->out + at, k); break;
+        case CL_LAYER_SIGMOID: cl_sigmoid_forward(L->out + at, A->out + at, k); break;
+        default: cl_tanh_forward(L->out + at, A->out + at, k); break;
+        }
+    }
+}
+
+cl_status cl_nn_split_forward(cl_nn *m, const uint8_t *images, const uint8_t *labels,
+                              const int32_t *idx, int n, int u0, int u1)
+{
+    cl_status st = split_args(m, u0, u1);
+    if (st != CL_OK) return st;
+    if ((st = check_batch(m, images, NULL, n)) != CL_OK) return st;
+    if (!labels || !idx) return CL_ERR_NULL;
+    for (int i = 0; i < n; i++) {
+        if (idx[i] < 0) return CL_ERR_ARG;
+        m->split_labels[i] = labels[idx[i]];
+    }
+    if ((st = check_batch(m, images, m->split_labels, n)) != CL_OK) return st;
+    if ((st = ensure_capacity(m, n)) != CL_OK) return st;
+    load_u8(m, images, idx, n);
+    /* layer 1's units [u0, u1): rows u0..u1-1 of its weights (out x in), the
+     * same sums in the same order as the whole layer's GEMM */
+    cl_nn_layer *L = &m->layer[1];
+    const int in = (int)m->layer[0].size, units = L->k;
+    for (int r = 0; r < n; r++)
+        memcpy(L->out + (size_t)r * units + u0, L->bias + u0, (size_t)(u1 - u0) * sizeof(float));
+    cl_gemm_cols(0, 1, n, u1 - u0, in, m->layer[0].out, in, L->wt + (size_t)u0 * in, in, 1.0f,
+                 L->out + u0, units, units);
+    split_activation(m, n, u0, u1);
+    m->n = n;
+    return CL_OK;
+}
+
+cl_status cl_nn_split_step(cl_nn *m, int n, int u0, int u1)
+{
+    cl_status st = split_args(m, u0, u1);
+    if (st != CL_OK) return st;
+    if (n != m->n) return CL_ERR_ARG;
+    for (int i = 3; i < m->nl; i++) layer_forward(m, i, n);
+    double sum;
+    int correct;
+    const int start = loss_eval(m, m->split_labels, n, n, 1, &sum, &correct, NULL);
+    m->last_loss = (float)(sum / n);
+    m->last_correct = correct;
+    if (!isfinite(sum) || !isfinite(m->last_loss)) return CL_ERR_DIVERGED;
+    memset(m->grad, 0, m->P * sizeof(float));
+    for (int i = start; i >= 3; i--) layer_backward(m, i, n);
+    /* the activation's and layer 1's backward on units [u0, u1) */
+    cl_nn_layer *L = &m->layer[1], *A = &m->layer[2];
+    const int in = (int)m->layer[0].size, units = L->k;
+    for (int r = 0; r < n; r++) {
+        const size_t at = (size_t)r * units + u0, k = (size_t)(u1 - u0);
+        switch (A->kind) {
+        case CL_LAYER_RELU: cl_relu_backward(A->out + at, A->dout + at, L->dout + at, k); break;
+        case CL_LAYER_SIGMOID: cl_sigmoid_backward(A->out + at, A->dout + at, L->dout + at, k); break;
+        default: cl_tanh_backward(A->out + at, A->dout + at, L->dout + at, k); break;
+        }
+    }
+    cl_gemm(1, 0, u1 - u0, in, n, L->dout + u0, units, m->layer[0].out, in, 1.0f,
+            L->dwt + (size_t)u0 * in, in);
+    for (int r = 0; r < n; r++) {
+        const float *d = L->dout + (size_t)r * units;
+        for (int o = u0; o < u1; o++) L->dbias[o] += d[o];
+    }
+    /* the update: layer 1's rows and biases u0..u1-1, and every other layer's
+     * parameters (weights first, then biases, as the block lays them out) */
+    const size_t w1 = L->w_off, b1 = L->b_off, wn = (size_t)units * in;
+    const size_t r[6][2] = {{0, w1}, {w1 + (size_t)u0 * in, w1 + (size_t)u1 * in}, {w1 + wn, m->Pw},
+                            {m->Pw, b1}, {b1 + u0, b1 + u1}, {b1 + units, m->P}};
+    return apply_ranges(m, r, 6);
+}
+
+cl_status cl_nn_split_undo(cl_nn *m)
+{
+    if (!m) return CL_ERR_NULL;
+    if (m->steps < 1) return CL_ERR_ARG;
+    m->cur = 1 - m->cur;
+    m->b1t = m->undo_b1t;
+    m->b2t = m->undo_b2t;
+    m->steps--;
+    carve_params(m);
+    return CL_OK;
 }
 
 int cl_nn_param_floats(const cl_nn *m) { return m ? (int)m->P : 0; }

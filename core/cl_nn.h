@@ -261,6 +261,51 @@ CL_API cl_status cl_nn_add_gradients(cl_nn *m, const float *g);
  * value is not finite. */
 CL_API cl_status cl_nn_apply_gradients(cl_nn *m);
 
+/* ---- model-parallel training ----
+ * One batch over W engines (workers), each with the same spec, seed, weights
+ * and settings, splitting the units of layer 1 instead of the examples: for a
+ * network whose layer 1 is dense with relu, sigmoid or tanh after it (an MLP),
+ * engine k owns units [u_k, u_{k+1}): it computes them for the whole batch,
+ * the engines trade those values (n rows of units floats at
+ * cl_nn_split_values, row-major: each writes its columns into the others'),
+ * then each runs the rest of the network on the whole batch (the same bits
+ * on every engine), the backward of its own units and the update of its rows
+ * of layer 1 and of every other parameter. No gradient is summed: each
+ * output's sums run in the same order as one engine's, so every engine's own
+ * rows and all the rest are cl_nn_train_step_idx's bits, whatever W. Its
+ * other rows of layer 1 go stale: collect them from their owners (rows u..u'
+ * of layer 1's weights, out x in, and of its biases) before reading the
+ * parameters whole.
+ *
+ *     for (k = 0; k < W; k++)   // in parallel, on engine k
+ *         cl_nn_split_forward(e[k], images, labels, order, B, u[k], u[k + 1]);
+ *     for (k = 0; k < W; k++)   // a copy, between workers: columns [u[k], u[k + 1]) of each row
+ *         for (j != k) copy those columns of cl_nn_split_values(e[k]) into cl_nn_split_values(e[j]);
+ *     for (k = 0; k < W; k++)   // in parallel
+ *         st[k] = cl_nn_split_step(e[k], B, u[k], u[k + 1]);
+ *     // CL_ERR_DIVERGED from one: the others that took the step take it back (cl_nn_split_undo)
+ */
+/* The units of layer 1 a split step divides: 0 when this network cannot be
+ * split (layer 1 not dense, no elementwise activation after it, or nothing
+ * after that but what the loss takes). */
+CL_API int cl_nn_split_units(const cl_nn *m);
+/* The activation's values of the last cl_nn_split_forward: n rows of
+ * cl_nn_split_units() floats; writable (the other engines' columns go in). */
+CL_API float *cl_nn_split_values(cl_nn *m);
+/* Loads the n examples idx[0..n-1] (and their labels) and computes units
+ * [u0, u1) of layer 1 and their activation. CL_ERR_ARG if the network cannot
+ * be split or the units are not 0 <= u0 < u1 <= cl_nn_split_units(). */
+CL_API cl_status cl_nn_split_forward(cl_nn *m, const uint8_t *images, const uint8_t *labels,
+                                     const int32_t *idx, int n, int u0, int u1);
+/* With every unit's values in place: the rest of the forward pass, the loss
+ * (cl_nn_loss, cl_nn_correct of the whole batch), the backward pass and the
+ * optimiser step of units [u0, u1) of layer 1 and of all the other layers.
+ * CL_ERR_DIVERGED, nothing changed, if the loss or a new value is not finite. */
+CL_API cl_status cl_nn_split_step(cl_nn *m, int n, int u0, int u1);
+/* Takes back the last optimiser step (the parameters, optimiser state and
+ * step count before it): once, right after it. */
+CL_API cl_status cl_nn_split_undo(cl_nn *m);
+
 /* ---- inference and inspection ---- */
 
 /* Runs the forward pass on n images; then cl_nn_layer_output(m, i) holds every

@@ -173,6 +173,28 @@ export class Network {
   /** The optimiser step from the gradient buffer; throws ConvlabError (STATUS.diverged: nothing changed). */
   applyGradients() { this.cl.check(this.ex.cl_nn_apply_gradients(this.ptr), 'training step'); }
 
+  // ---- model-parallel training (core/cl_nn.h): layer 1's units split over several engines ----
+
+  /** Units of layer 1 a split step divides; 0: this network cannot be split. */
+  get splitUnits() { return this.ex.cl_nn_split_units(this.ptr); }
+  /** A view of the activation's values of the last splitForward: n rows of splitUnits floats (detached when memory grows). */
+  splitValues(n) { return this.cl.f32(this.ex.cl_nn_split_values(this.ptr), n * this.splitUnits); }
+  /** Loads images[idx[i]], i < n, and computes units [u0, u1) of layer 1 and their activation. */
+  splitForward(imagesPtr, labelsPtr, idxPtr, n, u0, u1) {
+    this.cl.check(this.ex.cl_nn_split_forward(this.ptr, imagesPtr, labelsPtr, idxPtr, n, u0, u1), 'training step');
+  }
+  /**
+   * With every unit's values in place: the rest of the step, updating units
+   * [u0, u1) of layer 1 and every other layer. Returns { loss, correct, n } of
+   * the batch; throws ConvlabError (STATUS.diverged: nothing changed).
+   */
+  splitStep(n, u0, u1) {
+    this.cl.check(this.ex.cl_nn_split_step(this.ptr, n, u0, u1), 'training step');
+    return { loss: this.ex.cl_nn_loss(this.ptr), correct: this.ex.cl_nn_correct(this.ptr), n };
+  }
+  /** Takes back the last step (once, right after it). */
+  splitUndo() { this.cl.check(this.ex.cl_nn_split_undo(this.ptr), 'taking back a step'); }
+
   /** Loss, accuracy and the (K, K) confusion matrix [true][predicted] on n examples. */
   evaluate(imagesPtr, labelsPtr, n) {
     this.cl.check(this.ex.cl_nn_evaluate(this.ptr, imagesPtr, labelsPtr, n), 'evaluation');
