@@ -5,11 +5,11 @@
  * cl_activation.c), as are the losses (cl_loss.c), the optimisers
  * (cl_optimizer.c) and the spec parser (cl_nn_spec.c). */
 #include "cl_nn.h"
-#include "cl_gemm.h"
 
 #include "cl_activation.h"
 #include "cl_conv_layer.h"
 #include "cl_dense.h"
+#include "cl_gemm.h"
 #include "cl_loss.h"
 #include "cl_nn_spec.h"
 #include "cl_optimizer.h"

@@ -27,6 +27,22 @@ static inline float t_uniform(uint32_t *s, float lo, float hi)
     return lo + (hi - lo) * (float)(t_rand(s) >> 8) / 16777216.0f;
 }
 
+/* A data set of n 1x8x8 images in 4 classes (lab: 0-3): a bright 3x3 square in
+ * the quadrant of the class, moved by a pixel or not, on noise. */
+static inline void t_squares(uint8_t *img, uint8_t *lab, int n, uint32_t seed)
+{
+    uint32_t s = seed;
+    for (int e = 0; e < n; e++) {
+        int k = (int)(t_rand(&s) % 4);
+        lab[e] = (uint8_t)k;
+        uint8_t *p = img + e * 64;
+        for (int j = 0; j < 64; j++) p[j] = (uint8_t)(t_rand(&s) % 60);
+        int r0 = (k / 2) * 4 + (int)(t_rand(&s) % 2), c0 = (k % 2) * 4 + (int)(t_rand(&s) % 2);
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++) p[(r0 + a) * 8 + c0 + b] = (uint8_t)(200 + t_rand(&s) % 56);
+    }
+}
+
 /* n floats uniform in [lo, hi), malloc'ed (free them); n = 0 gives one float */
 static inline float *t_floats(size_t n, uint32_t *seed, float lo, float hi)
 {

@@ -286,27 +286,12 @@ static void test_grad_maxpool3_stride_conv(void **state)
 
 /* ------------------------------------------------------------- learning */
 
-/* 4 classes of 1x8x8 images: a bright 3x3 square in one quadrant, with noise. */
-static void make_squares(uint8_t *img, uint8_t *lab, int n, uint32_t seed)
-{
-    uint32_t s = seed;
-    for (int e = 0; e < n; e++) {
-        int k = (int)(t_rand(&s) % 4);
-        lab[e] = (uint8_t)k;
-        uint8_t *p = img + e * 64;
-        for (int j = 0; j < 64; j++) p[j] = (uint8_t)(t_rand(&s) % 60);
-        int r0 = (k / 2) * 4 + (int)(t_rand(&s) % 2), c0 = (k % 2) * 4 + (int)(t_rand(&s) % 2);
-        for (int a = 0; a < 3; a++)
-            for (int b = 0; b < 3; b++) p[(r0 + a) * 8 + c0 + b] = (uint8_t)(200 + t_rand(&s) % 56);
-    }
-}
-
 static void learn(const char *spec, int loss, int opt, float lr, int steps)
 {
     enum { N = 256, TEST = 200, B = 16 };
     uint8_t img[N * 64], lab[N], timg[TEST * 64], tlab[TEST];
-    make_squares(img, lab, N, 11);
-    make_squares(timg, tlab, TEST, 99);
+    t_squares(img, lab, N, 11);
+    t_squares(timg, tlab, TEST, 99);
     cl_nn *m;
     char err[200];
     assert_int_equal(cl_nn_create(&m, spec, 1, 8, 8, 3, err, sizeof err), CL_OK);
@@ -362,7 +347,7 @@ static cl_nn *train_some(uint32_t seed, int opt)
 {
     enum { N = 64 };
     uint8_t img[N * 64], lab[N];
-    make_squares(img, lab, N, 5);
+    t_squares(img, lab, N, 5);
     cl_nn *m;
     assert_int_equal(cl_nn_create(&m, "conv3x3x3p1-relu-avgpool2-dense8-tanh-dense4-softmax", 1, 8, 8,
                                   seed, NULL, 0),
@@ -433,7 +418,7 @@ static void test_u8_idx_and_f32_steps_agree(void **state)
     enum { N = 8 };
     uint8_t img[N * 64], lab[N], gathered[N * 64], glab[N];
     float x[N * 64];
-    make_squares(img, lab, N, 21);
+    t_squares(img, lab, N, 21);
     const int32_t idx[N] = {5, 2, 7, 0, 1, 6, 3, 4};
     for (int e = 0; e < N; e++) {
         memcpy(gathered + e * 64, img + idx[e] * 64, 64);
@@ -515,7 +500,7 @@ static void test_divergence_keeps_last_good_weights(void **state)
     (void)state;
     enum { N = 32 };
     uint8_t img[N * 64], lab[N];
-    make_squares(img, lab, N, 3);
+    t_squares(img, lab, N, 3);
     for (int opt = CL_OPT_SGD; opt <= CL_OPT_ADAM; opt++) {
         cl_nn *m;
         assert_int_equal(cl_nn_create(&m, "conv3x3x2-relu-dense8-relu-dense4-softmax", 1, 8, 8, 2, NULL, 0),
@@ -625,7 +610,7 @@ static void test_predict_and_evaluate_agree(void **state)
     enum { N = 233 };
     static uint8_t img[N * 64], lab[N];
     static float probs[N * 4];
-    make_squares(img, lab, N, 8);
+    t_squares(img, lab, N, 8);
     cl_nn *m;
     assert_int_equal(cl_nn_create(&m, "dense5-relu-dense4-softmax", 1, 8, 8, 9, NULL, 0), CL_OK);
     assert_int_equal(cl_nn_predict(m, img, N, probs), CL_OK);

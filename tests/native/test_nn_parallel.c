@@ -11,21 +11,6 @@
 
 enum { N = 96, SIDE = 8, PIX = SIDE * SIDE };
 
-/* 4 classes of 1x8x8 images: a bright 3x3 square in one quadrant, with noise. */
-static void make_squares(uint8_t *img, uint8_t *lab, int n, uint32_t seed)
-{
-    uint32_t s = seed;
-    for (int e = 0; e < n; e++) {
-        int k = (int)(t_rand(&s) % 4);
-        lab[e] = (uint8_t)k;
-        uint8_t *p = img + e * PIX;
-        for (int j = 0; j < PIX; j++) p[j] = (uint8_t)(t_rand(&s) % 60);
-        int r0 = (k / 2) * 4 + (int)(t_rand(&s) % 2), c0 = (k % 2) * 4 + (int)(t_rand(&s) % 2);
-        for (int a = 0; a < 3; a++)
-            for (int b = 0; b < 3; b++) p[(r0 + a) * SIDE + c0 + b] = (uint8_t)(200 + t_rand(&s) % 56);
-    }
-}
-
 static const char *SPECS[] = {
     "conv3x3x4-relu-maxpool2-dense4-softmax",
     "dense16-relu-dense4-softmax",
@@ -70,7 +55,7 @@ static cl_status parallel_step(cl_nn **e, int w, const uint8_t *img, const uint8
 static void run(cl_nn **e, int w, int steps_per_epoch_short)
 {
     uint8_t img[N * PIX], lab[N];
-    make_squares(img, lab, N, 5);
+    t_squares(img, lab, N, 5);
     int32_t order[N];
     for (int ep = 0; ep < 3; ep++) {
         cl_nn_shuffle(e[0], order, N);
@@ -107,7 +92,7 @@ static void test_parts_sum_to_batch_gradient(void **state)
 {
     (void)state;
     uint8_t img[N * PIX], lab[N];
-    make_squares(img, lab, N, 8);
+    t_squares(img, lab, N, 8);
     int32_t idx[16];
     for (int i = 0; i < 16; i++) idx[i] = (i * 37) % N;
     for (int s = 0; s < NSPECS; s++) {

@@ -13,21 +13,6 @@
 
 enum { N = 96, SIDE = 8, PIX = SIDE * SIDE, MAXW = 5 };
 
-/* 4 classes of 1x8x8 images: a bright 3x3 square in one quadrant, with noise. */
-static void make_squares(uint8_t *img, uint8_t *lab, int n, uint32_t seed)
-{
-    uint32_t s = seed;
-    for (int e = 0; e < n; e++) {
-        int k = (int)(t_rand(&s) % 4);
-        lab[e] = (uint8_t)k;
-        uint8_t *p = img + e * PIX;
-        for (int j = 0; j < PIX; j++) p[j] = (uint8_t)(t_rand(&s) % 60);
-        int r0 = (k / 2) * 4 + (int)(t_rand(&s) % 2), c0 = (k % 2) * 4 + (int)(t_rand(&s) % 2);
-        for (int a = 0; a < 3; a++)
-            for (int b = 0; b < 3; b++) p[(r0 + a) * SIDE + c0 + b] = (uint8_t)(200 + t_rand(&s) % 56);
-    }
-}
-
 static const char *SPECS[] = {
     "dense19-relu-dense4-softmax",
     "dense13-tanh-dense4",
@@ -99,7 +84,7 @@ static void test_split_is_train_step(void **state)
 {
     (void)state;
     uint8_t img[N * PIX], lab[N];
-    make_squares(img, lab, N, 5);
+    t_squares(img, lab, N, 5);
     int checked = 0;
     for (int s = 0; s < NSPECS; s++)
         for (int opt = CL_OPT_SGD; opt <= CL_OPT_ADAM; opt++)
@@ -141,7 +126,7 @@ static void test_split_arguments(void **state)
 {
     (void)state;
     uint8_t img[N * PIX], lab[N];
-    make_squares(img, lab, N, 9);
+    t_squares(img, lab, N, 9);
     int32_t idx[16];
     for (int i = 0; i < 16; i++) idx[i] = i;
     /* what cannot be split: a convolution first, no activation after layer 1, nothing after it */
@@ -173,7 +158,7 @@ static void test_split_diverged_and_undo(void **state)
 {
     (void)state;
     uint8_t img[N * PIX], lab[N];
-    make_squares(img, lab, N, 3);
+    t_squares(img, lab, N, 3);
     int32_t idx[16];
     for (int i = 0; i < 16; i++) idx[i] = i;
     cl_nn *m = make("dense16-relu-dense4-softmax", CL_OPT_ADAM);
