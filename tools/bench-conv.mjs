@@ -13,6 +13,7 @@
 // A convolution output needs K1*K2 multiplications and K1*K2 - 1 additions
 // (no bias); those are the flops counted, the padding's skipped taps included.
 import { readFileSync } from 'node:fs';
+import { PEAK_FORMS } from '../tests/bench/peak-forms.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -52,7 +53,7 @@ function round(fn) {
 // The peak: the fastest of the loops of tests/bench/peak.wat (make bench builds it), 19.2 MFLOP a call each.
 const PEAK_FLOPS = 19.2e6;
 const peakLoops = (await WebAssembly.instantiate(readFileSync(new URL('../build/bench/peak.wasm', import.meta.url)))).instance.exports;
-const peakCalls = [['chains', 96], ['sums10', 80], ['sums8', 64]].map(([form, flops]) => () => peakLoops[form](PEAK_FLOPS / flops));
+const peakCalls = PEAK_FORMS.map(([form, flops]) => () => peakLoops[form](PEAK_FLOPS / flops));
 for (let i = 0; i < 5; i++) peakCalls.forEach((f) => f());
 const gf = (flops, ms) => flops / (ms * 1e6);
 const rounds = quick ? 40 : 150;

@@ -9,6 +9,7 @@
 // The last rows give the convolution on float planes as a share of the vector
 // peak measured in the same page, in alternate rounds.
 import fs from 'node:fs';
+import { PEAK_FORMS } from './peak-forms.mjs';
 
 export const title = 'Convolution, 1050 x 700 RGB, RGBA bytes in and out (Chromium)';
 
@@ -19,7 +20,7 @@ export async function run({ siteUrl, newPage, quick }) {
   const peakFile = new URL('../../build/bench/peak.wasm', import.meta.url);
   if (!fs.existsSync(peakFile)) throw new Error('build/bench/peak.wasm is missing: make bench builds it (wat2wasm)');
   const peakWasm = Array.from(fs.readFileSync(peakFile));
-  const rows = await page.evaluate(async ({ runs, peakWasm }) => {
+  const rows = await page.evaluate(async ({ runs, peakWasm, peakForms }) => {
     const { loadConvlab, PAD, KERNEL, DISPLAY } = await import('./lib/convlab.js');
     const { FILTER_PARAMS_BYTES } = await import('./lib/limits.js');
     const W = 1050, H = 700, n = W * H;
@@ -117,8 +118,8 @@ export async function run({ siteUrl, newPage, quick }) {
       const { timeRound } = await import('./lib/timing.js');
       const roundMs = (fn) => timeRound(fn, 30);
       const peakModule = (await WebAssembly.instantiate(Uint8Array.from(peakWasm))).instance.exports;
-      // 96 MFLOP a call each: the forms' flops a round (peak.wat)
-      const peakCalls = [['chains', 96], ['sums10', 80], ['sums8', 64]].map(([form, flops]) => [form, () => peakModule[form](96e6 / flops)]);
+      // 96 MFLOP a call each: the forms' flops a round (peak-forms.mjs)
+      const peakCalls = peakForms.map(([form, flops]) => [form, () => peakModule[form](96e6 / flops)]);
       for (let i = 0; i < 20; i++) peakCalls.forEach(([, f]) => f());
       // the memory floor: copying the input planes to the output planes moves the
       // bytes a convolution must read and write at least once
@@ -157,7 +158,7 @@ export async function run({ siteUrl, newPage, quick }) {
       }
     }
     return out;
-  }, { runs: quick ? 9 : 31, peakWasm });
+  }, { runs: quick ? 9 : 31, peakWasm, peakForms: PEAK_FORMS });
   await page.context().close();
   return rows;
 }

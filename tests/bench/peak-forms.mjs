@@ -1,0 +1,4 @@
+// The loops of tests/bench/peak.wat and the flops each does a round (4 lanes
+// times its multiplications and additions): the vector peak is the fastest of
+// them (tests/bench/conv.bench.mjs in Chromium, tools/bench-conv.mjs in node).
+export const PEAK_FORMS = [['chains', 96], ['sums10', 80], ['sums8', 64]];
