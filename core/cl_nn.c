@@ -708,6 +708,51 @@ cl_status cl_nn_split_undo(cl_nn *m)
     return CL_OK;
 }
 
+/* Optimiser state arrays in use beside the weights: 0 (SGD), 1 (momentum), 2 (Adam). */
+static int state_arrays(const cl_nn *m)
+{
+    return m->opt == CL_OPT_SGD ? 0 : m->opt == CL_OPT_MOMENTUM ? 1 : 2;
+}
+
+int cl_nn_split_rows_floats(const cl_nn *m, int u0, int u1)
+{
+    if (split_args(m, u0, u1) != CL_OK) return 0;
+    return (1 + state_arrays(m)) * (u1 - u0) * ((int)m->layer[0].size + 1);
+}
+
+/* Copies units [u0, u1)'s rows out of the current bank into dst, or (dst
+ * NULL) from src into it; CL_ERR_NULL when both are NULL. */
+static cl_status split_rows(const cl_nn *m, int u0, int u1, float *dst, const float *src)
+{
+    cl_status st = split_args(m, u0, u1);
+    if (st != CL_OK) return st;
+    if (!dst && !src) return CL_ERR_NULL;
+    const cl_nn_layer *L = &m->layer[1];
+    const size_t in = m->layer[0].size, k = (size_t)(u1 - u0), rows = k * (in + 1);
+    float *p = bank(m, m->cur);
+    for (int s = 0; s <= state_arrays(m); s++) {
+        float *w = p + (size_t)s * m->P + L->w_off + (size_t)u0 * in, *b = p + (size_t)s * m->P + L->b_off + u0;
+        if (dst) {
+            memcpy(dst + s * rows, w, k * in * sizeof(float));
+            memcpy(dst + s * rows + k * in, b, k * sizeof(float));
+        } else {
+            memcpy(w, src + s * rows, k * in * sizeof(float));
+            memcpy(b, src + s * rows + k * in, k * sizeof(float));
+        }
+    }
+    return CL_OK;
+}
+
+cl_status cl_nn_split_get_rows(const cl_nn *m, int u0, int u1, float *dst)
+{
+    return split_rows(m, u0, u1, dst, NULL);
+}
+
+cl_status cl_nn_split_set_rows(cl_nn *m, int u0, int u1, const float *src)
+{
+    return split_rows(m, u0, u1, NULL, src);
+}
+
 int cl_nn_param_floats(const cl_nn *m) { return m ? (int)m->P : 0; }
 float *cl_nn_params(cl_nn *m) { return m ? bank(m, m->cur) : NULL; }
 float *cl_nn_grads(cl_nn *m) { return m ? m->grad : NULL; }

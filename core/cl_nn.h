@@ -273,9 +273,9 @@ CL_API cl_status cl_nn_apply_gradients(cl_nn *m);
  * of layer 1 and of every other parameter. No gradient is summed: each
  * output's sums run in the same order as one engine's, so every engine's own
  * rows and all the rest are cl_nn_train_step_idx's bits, whatever W. Its
- * other rows of layer 1 go stale: collect them from their owners (rows u..u'
- * of layer 1's weights, out x in, and of its biases) before reading the
- * parameters whole.
+ * other rows of layer 1 go stale: collect them from their owners
+ * (cl_nn_split_get_rows, cl_nn_split_set_rows) before reading the parameters
+ * whole.
  *
  *     for (k = 0; k < W; k++)   // in parallel, on engine k
  *         cl_nn_split_forward(e[k], images, labels, order, B, u[k], u[k + 1]);
@@ -305,6 +305,15 @@ CL_API cl_status cl_nn_split_step(cl_nn *m, int n, int u0, int u1);
 /* Takes back the last optimiser step (the parameters, optimiser state and
  * step count before it): once, right after it. */
 CL_API cl_status cl_nn_split_undo(cl_nn *m);
+/* The rows of units [u0, u1) of layer 1, to bring an engine's own rows to
+ * another (before the parameters are read whole, or one engine trains on
+ * alone): per optimiser state array in use (the weights, then momentum's
+ * velocity or Adam's two moments), that many rows of layer 1's weights (out x
+ * in), then their biases. cl_nn_split_rows_floats: how many floats, 0 for
+ * units that are not 0 <= u0 < u1 <= cl_nn_split_units(). */
+CL_API int cl_nn_split_rows_floats(const cl_nn *m, int u0, int u1);
+CL_API cl_status cl_nn_split_get_rows(const cl_nn *m, int u0, int u1, float *dst);
+CL_API cl_status cl_nn_split_set_rows(cl_nn *m, int u0, int u1, const float *src);
 
 /* ---- inference and inspection ---- */
 

@@ -79,7 +79,22 @@ static float *collected(cl_nn **e, int w, const int *u)
     return all;
 }
 
-/* 3 epochs of batches of 16, the last of each 10: W engines against one. */
+/* Engine 0 takes every other engine's rows of layer 1 with their optimiser
+ * state (cl_nn_split_get_rows, cl_nn_split_set_rows). */
+static void gather_rows(cl_nn **e, int w, const int *u)
+{
+    for (int k = 1; k < w; k++) {
+        const int n = cl_nn_split_rows_floats(e[k], u[k], u[k + 1]);
+        assert_int_equal(n, cl_nn_split_rows_floats(e[0], u[k], u[k + 1]));
+        float *rows = malloc((size_t)n * sizeof(float));
+        assert_int_equal(cl_nn_split_get_rows(e[k], u[k], u[k + 1], rows), CL_OK);
+        assert_int_equal(cl_nn_split_set_rows(e[0], u[k], u[k + 1], rows), CL_OK);
+        free(rows);
+    }
+}
+
+/* 3 epochs of batches of 16, the last of each 10: W engines against one;
+ * then engine 0, given the others' rows, trains on alone as the one would. */
 static void test_split_is_train_step(void **state)
 {
     (void)state;
@@ -112,8 +127,16 @@ static void test_split_is_train_step(void **state)
                 float *all = collected(e, w, u);
                 assert_same_f32(all, cl_nn_params(a), (size_t)cl_nn_param_floats(a));
                 free(all);
+                /* the rows and their optimiser state: the next steps alone are the one's too */
+                gather_rows(e, w, u);
+                assert_same_f32(cl_nn_params(e[0]), cl_nn_params(a), (size_t)cl_nn_param_floats(a));
+                for (int i = 0; i < N; i += 16) {
+                    assert_int_equal(cl_nn_train_step_idx(a, img, lab, order + i, 16), CL_OK);
+                    assert_int_equal(cl_nn_train_step_idx(e[0], img, lab, order + i, 16), CL_OK);
+                }
+                assert_same_f32(cl_nn_params(e[0]), cl_nn_params(a), (size_t)cl_nn_param_floats(a));
                 for (int k = 0; k < w; k++) {
-                    assert_int_equal(cl_nn_steps(e[k]), 18);
+                    assert_int_equal(cl_nn_steps(e[k]), k ? 18 : 24);
                     cl_nn_free(e[k]);
                 }
                 cl_nn_free(a);
@@ -136,6 +159,9 @@ static void test_split_arguments(void **state)
         assert_int_equal(cl_nn_split_units(m), 0);
         assert_null(cl_nn_split_values(m));
         assert_int_equal(cl_nn_split_forward(m, img, lab, idx, 16, 0, 1), CL_ERR_ARG);
+        float row[8 * 8 + 1];
+        assert_int_equal(cl_nn_split_rows_floats(m, 0, 1), 0);
+        assert_int_equal(cl_nn_split_get_rows(m, 0, 1, row), CL_ERR_ARG);
         cl_nn_free(m);
     }
     cl_nn *m = make("dense16-relu-dense4-softmax", CL_OPT_SGD);
@@ -149,6 +175,28 @@ static void test_split_arguments(void **state)
     assert_int_equal(cl_nn_split_undo(m), CL_ERR_ARG); /* no step to take back */
     assert_int_equal(cl_nn_split_forward(m, img, lab, idx, 16, 0, 16), CL_OK);
     assert_int_equal(cl_nn_split_step(m, 15, 0, 16), CL_ERR_ARG); /* not the batch forward had */
+    /* the rows: weights (64 inputs) and bias per unit, once per state array in use */
+    assert_int_equal(cl_nn_split_rows_floats(m, 0, 16), 16 * 65);
+    assert_int_equal(cl_nn_split_rows_floats(m, 3, 5), 2 * 65);
+    assert_int_equal(cl_nn_split_rows_floats(m, 5, 5), 0);
+    assert_int_equal(cl_nn_split_rows_floats(m, 0, 17), 0);
+    assert_int_equal(cl_nn_split_rows_floats(NULL, 0, 1), 0);
+    assert_int_equal(cl_nn_set_optimizer(m, CL_OPT_MOMENTUM, 0.01f, 0.9f, 0.0f), CL_OK);
+    assert_int_equal(cl_nn_split_rows_floats(m, 3, 5), 2 * 2 * 65);
+    assert_int_equal(cl_nn_set_optimizer(m, CL_OPT_ADAM, 0.01f, 0.9f, 0.0f), CL_OK);
+    assert_int_equal(cl_nn_split_rows_floats(m, 3, 5), 3 * 2 * 65);
+    float rows[3 * 2 * 65];
+    assert_int_equal(cl_nn_split_get_rows(m, 3, 5, NULL), CL_ERR_NULL);
+    assert_int_equal(cl_nn_split_set_rows(m, 3, 5, NULL), CL_ERR_NULL);
+    assert_int_equal(cl_nn_split_get_rows(m, 5, 3, rows), CL_ERR_ARG);
+    assert_int_equal(cl_nn_split_get_rows(NULL, 3, 5, rows), CL_ERR_NULL);
+    /* out and back in: rows 3 and 4 of the weights, their biases */
+    assert_int_equal(cl_nn_split_get_rows(m, 3, 5, rows), CL_OK);
+    assert_true(rows[0] == cl_nn_layer_weights(m, 1)[3 * 64]);
+    assert_true(rows[2 * 64 + 1] == cl_nn_layer_bias(m, 1)[4]);
+    rows[2 * 64 + 1] = 0.5f;
+    assert_int_equal(cl_nn_split_set_rows(m, 3, 5, rows), CL_OK);
+    assert_true(cl_nn_layer_bias(m, 1)[4] == 0.5f);
     cl_nn_free(m);
 }
 

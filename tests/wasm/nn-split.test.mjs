@@ -7,7 +7,8 @@
 // parameters are the one-call step's (trainStepIdx) bit for bit, for W = 1, 2
 // and 3 (an uneven split: 43, 43 and 42 units), SGD, momentum and Adam with L2,
 // relu and tanh; the loss and the count of correct answers are the batch's.
-// Whatever W: no gradient is summed, so nothing is reordered.
+// Whatever W: no gradient is summed, so nothing is reordered. Engine 0 given
+// the others' rows (splitGetRows, splitSetRows) holds those parameters itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -93,6 +94,15 @@ for (const simd of [true, false]) {
         }
         const diff = firstBitDiff(collected(es, u), want);
         assert.equal(diff, -1, `${spec}, optimiser ${opt}, ${W} engines (units ${u.join(', ')}): parameter ${diff} differs`);
+        // the engine's own copy: each engine's rows (and optimiser state) into engine 0, through a buffer as a worker's
+        for (let k = 1; k < W; k++) {
+          const floats = es[k].net.splitRowsFloats(u[k], u[k + 1]);
+          const from = es[k].cl.alloc(4 * floats), to = es[0].cl.alloc(4 * floats);
+          es[k].net.splitGetRows(u[k], u[k + 1], from);
+          es[0].cl.f32(to, floats).set(es[k].cl.f32(from, floats));
+          es[0].net.splitSetRows(u[k], u[k + 1], to);
+        }
+        assert.equal(firstBitDiff(es[0].net.paramsView(), want), -1, `${spec}, ${W} engines: engine 0 given the others' rows`);
         checked++;
       }
     }

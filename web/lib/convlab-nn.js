@@ -194,6 +194,12 @@ export class Network {
   }
   /** Takes back the last step (once, right after it). */
   splitUndo() { this.cl.check(this.ex.cl_nn_split_undo(this.ptr), 'taking back a step'); }
+  /** Floats of units [u0, u1)'s rows of layer 1 with their optimiser state (splitGetRows, splitSetRows). */
+  splitRowsFloats(u0, u1) { return this.ex.cl_nn_split_rows_floats(this.ptr, u0, u1); }
+  /** Units [u0, u1)'s rows of layer 1 and their optimiser state, copied to dstPtr (splitRowsFloats floats). */
+  splitGetRows(u0, u1, dstPtr) { this.cl.check(this.ex.cl_nn_split_get_rows(this.ptr, u0, u1, dstPtr), 'collecting the weights'); }
+  /** The same rows, copied in from srcPtr: the model's own from then on. */
+  splitSetRows(u0, u1, srcPtr) { this.cl.check(this.ex.cl_nn_split_set_rows(this.ptr, u0, u1, srcPtr), 'collecting the weights'); }
 
   /** Loss, accuracy and the (K, K) confusion matrix [true][predicted] on n examples. */
   evaluate(imagesPtr, labelsPtr, n) {
