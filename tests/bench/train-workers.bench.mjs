@@ -7,7 +7,9 @@
 //             ISOLATE=1` and the service worker send them): SharedArrayBuffer and Atomics;
 //             its copies into and out of the shared memory by lib/shared-bridge.js
 //             (WebAssembly memory.copy, where the browser has multi-memory), and
-//             once more by typed arrays (settings.bridge false), to compare
+//             once more by typed arrays (settings.bridge false), to compare;
+//             and for the MLP, layer 1's units split instead of the batch
+//             (train/split.js, what the isolated page picks for it)
 // and 4 and 8 workers from a model of the measured costs: per batch,
 // T(W) = T(1) / W + (W - 1) * s, where s, the cost of one more worker
 // (copying the parameters out and its gradient in, adding it, waking it and
@@ -68,15 +70,16 @@ async function measure(page, { models, configs, images, rounds, blocks }) {
     // 'MLP 2 shared', 'MLP 2 shared typed' (copies by typed arrays): the rows below read these keys
     const keyOf = (name, cfg) => `${name} ${cfg.workers} ${cfg.exchange}${cfg.bridge === false ? ' typed' : ''}`;
     for (const [name, spec] of models) {
-      for (const cfg of configs) await train(spec, 3200, cfg); // warm-up: tiers up, starts the helpers
+      const mine = configs.filter((cfg) => !cfg.only || cfg.only === name);
+      for (const cfg of mine) await train(spec, 3200, cfg); // warm-up: tiers up, starts the helpers
       for (let r = 0; r < rounds; r++) {
-        for (const cfg of configs) {
+        for (const cfg of mine) {
           (out.t[keyOf(name, cfg)] ??= []).push(await train(spec, images, cfg));
         }
       }
       // short blocks, many times: the least disturbed one is the machine without the others' load
       for (let r = 0; r < blocks.count; r++) {
-        for (const cfg of configs) {
+        for (const cfg of mine) {
           (out.t[`${keyOf(name, cfg)} block`] ??= []).push(await train(spec, blocks.images, cfg));
         }
       }
@@ -137,7 +140,7 @@ export async function run({ siteUrl, newPage, quick, log }) {
       const page = await newPage();
       await page.goto(`${url}train.html`);
       const configs = [{ workers: 1, exchange }, { workers: 2, exchange }];
-      if (how === 'shared') configs.push({ workers: 2, exchange, bridge: false });
+      if (how === 'shared') configs.push({ workers: 2, exchange, bridge: false }, { workers: 2, exchange: 'split', only: 'MLP' });
       const m = await measure(page, { models: MODELS, configs, images, rounds, blocks: quick ? { ...BLOCKS, count: 2 } : BLOCKS });
       await page.context().close();
       if (!m.simd) log('warning: the SIMD build did not load');
@@ -154,39 +157,47 @@ export async function run({ siteUrl, newPage, quick, log }) {
     isolated.server.close();
   }
   log(`machine: ${machine()}`);
+  const bscale = 60000 / BLOCKS.images;
   for (const [name] of MODELS) {
     for (const how of ['messages', 'shared']) {
       const t = results[how].t;
-      const one = t[`${name} 1 ${how}`], two = t[`${name} 2 ${how}`];
-      const fell = two.find((x) => x.workers !== 2);
-      if (fell) log(`warning: ${name} ${how}: trained with ${fell.workers} worker(s): ${fell.note}`);
-      const s1 = one.map((x) => x.steps * scale), s2 = two.map((x) => x.steps * scale);
+      const one = t[`${name} 1 ${how}`];
+      const s1 = one.map((x) => x.steps * scale);
       rows.push({ name: `${name}, 1 worker (${how} page): one epoch, training steps`, unit: 's', ...stats(s1), note });
-      rows.push({ name: `${name}, 2 workers, ${how}: one epoch, training steps`, unit: 's', ...stats(s2), note });
-      rows.push({ name: `${name}, 2 workers, ${how}: one epoch, wall time (validation passes included)`, unit: 's', ...stats(two.map((x) => x.wall * scale)), note });
-      const ratio = s1.map((v, i) => v / s2[i]);
-      rows.push({ name: `${name}, ${how}: speed-up of 2 workers over 1 (same round)`, unit: 'x', ...stats(ratio), note: two[0].exchange ? `trading: ${two[0].exchange}` : '' });
+      // the least disturbed blocks: the fastest of BLOCKS.count, scaled to the epoch
+      const blocks = t[`${name} 1 ${how} block`].length;
+      const b1 = Math.min(...t[`${name} 1 ${how} block`].map((x) => x.steps)) * bscale;
+      const bnote = `fastest of ${blocks} blocks of ${BLOCKS.images / 32} batches, x${bscale.toFixed(2)}`;
+      rows.push({ name: `${name}, 1 worker, ${how}: one epoch from the least disturbed block`, unit: 's', median: b1, min: b1, max: b1, runs: blocks, note: bnote });
+      /** The rows of a 2-worker team (key: its configuration's) against 1 worker, way: what the rows call it. */
+      const teamRows = (key, way) => {
+        const two = t[key];
+        const fell = two.find((x) => x.workers !== 2);
+        if (fell) log(`warning: ${name} ${way}: trained with ${fell.workers} worker(s): ${fell.note}`);
+        const s2 = two.map((x) => x.steps * scale);
+        rows.push({ name: `${name}, 2 workers, ${way}: one epoch, training steps`, unit: 's', ...stats(s2), note });
+        rows.push({ name: `${name}, 2 workers, ${way}: one epoch, wall time (validation passes included)`, unit: 's', ...stats(two.map((x) => x.wall * scale)), note });
+        rows.push({ name: `${name}, ${way}: speed-up of 2 workers over 1 (same round)`, unit: 'x', ...stats(s1.map((v, i) => v / s2[i])), note: two[0].exchange ? `trading: ${two[0].exchange}` : '' });
+        const b2 = Math.min(...t[`${key} block`].map((x) => x.steps)) * bscale;
+        rows.push({ name: `${name}, 2 workers, ${way}: one epoch from the least disturbed block`, unit: 's', median: b2, min: b2, max: b2, runs: blocks, note: `${bnote}; speed-up ${(b1 / b2).toFixed(2)}x` });
+        // the model: T(W) = T1 / W + (W - 1) s, s from the blocks
+        const sw = b2 - b1 / 2;
+        for (const W of [4, 8]) {
+          const T = b1 / W + (W - 1) * sw;
+          rows.push({ name: `${name}, ${W} workers, ${way}: one epoch, modelled`, unit: 's', median: T, min: T, max: T, runs: 0,
+            note: `T(1)/${W} + ${W - 1} x ${(sw * 1000).toFixed(0)} ms (the cost of one more worker per epoch, from the blocks); speed-up ${(b1 / T).toFixed(2)}x` });
+        }
+        return s2;
+      };
+      const s2 = teamRows(`${name} 2 ${how}`, how);
       const typed = t[`${name} 2 ${how} typed`];
       if (typed) {
         const st = typed.map((x) => x.steps * scale);
         rows.push({ name: `${name}, 2 workers, ${how}, copies by typed arrays: one epoch, training steps`, unit: 's', ...stats(st), note });
         rows.push({ name: `${name}, ${how}: typed arrays' epoch over the bridge's (same round)`, unit: 'x', ...stats(st.map((v, i) => v / s2[i])), note: '' });
       }
-      // the least disturbed blocks: the fastest of BLOCKS.count, scaled to the epoch
-      const bscale = 60000 / BLOCKS.images;
-      const blocks = t[`${name} 1 ${how} block`].length;
-      const b1 = Math.min(...t[`${name} 1 ${how} block`].map((x) => x.steps)) * bscale;
-      const b2 = Math.min(...t[`${name} 2 ${how} block`].map((x) => x.steps)) * bscale;
-      const bnote = `fastest of ${blocks} blocks of ${BLOCKS.images / 32} batches, x${bscale.toFixed(2)}`;
-      rows.push({ name: `${name}, 1 worker, ${how}: one epoch from the least disturbed block`, unit: 's', median: b1, min: b1, max: b1, runs: blocks, note: bnote });
-      rows.push({ name: `${name}, 2 workers, ${how}: one epoch from the least disturbed block`, unit: 's', median: b2, min: b2, max: b2, runs: blocks, note: `${bnote}; speed-up ${(b1 / b2).toFixed(2)}x` });
-      // the model: T(W) = T1 / W + (W - 1) s, s from the blocks
-      const sw = b2 - b1 / 2;
-      for (const W of [4, 8]) {
-        const T = b1 / W + (W - 1) * sw;
-        rows.push({ name: `${name}, ${W} workers, ${how}: one epoch, modelled`, unit: 's', median: T, min: T, max: T, runs: 0,
-          note: `T(1)/${W} + ${W - 1} x ${(sw * 1000).toFixed(0)} ms (the cost of one more worker per epoch, from the blocks); speed-up ${(b1 / T).toFixed(2)}x` });
-      }
+      // layer 1's units split instead of the batch (train/split.js): an MLP on the isolated page
+      if (t[`${name} 2 split`]) teamRows(`${name} 2 split`, 'split units (shared page)');
     }
   }
   rows.push(...results.tfjs);

@@ -15,6 +15,8 @@
 //   int32 idx          MAX_BATCH: the batch's example indices
 //   float32 params     P: the parameters every worker starts from (written once, at attach)
 //   float32 slots      2 parities x W x P: the gradient of each rank's part
+//                      (a team that splits layer 1's units instead, split.js:
+//                      its own region there, the batch's values and the rows)
 // Per step k (1, 2, ...), parity k % 2: the worker writes idx and the rate and
 // bumps the generation; every rank computes its part, writes its slot and its
 // numbers, and arrives (adds 1 to arrivals); once arrivals reach
@@ -32,6 +34,8 @@ import { MAX_BATCH, MAX_WORKERS } from '../lib/limits.js';
 export { MAX_WORKERS };
 export const CMD_STEP = 1;
 export const CMD_QUIT = 2;
+export const CMD_SPLIT = 3; // a batch of a team that splits the units (split.js)
+export const CMD_ROWS = 4;  // the helpers' rows of layer 1 to the worker (split.js)
 
 const STALL_MS = 60000; // a rank silent this long has failed (one batch of the largest network takes seconds)
 /**
@@ -63,9 +67,13 @@ export function partOf(batch, workers, rank) {
   return [Math.ceil((rank * batch) / workers), Math.ceil(((rank + 1) * batch) / workers)];
 }
 
-/** Bytes of the shared memory for `workers` workers and P floats of parameters. */
-export function exchangeBytes(workers, floats) {
-  return HEAD_BYTES + 4 * MAX_BATCH + 4 * floats * (1 + 2 * workers);
+/**
+ * Bytes of the shared memory for `workers` workers and P floats of
+ * parameters; `split`: the floats of a split team's region (split.js) in
+ * place of the gradients' slots.
+ */
+export function exchangeBytes(workers, floats, split = 0) {
+  return HEAD_BYTES + 4 * MAX_BATCH + 4 * floats + 4 * (split || 2 * workers * floats);
 }
 
 /**
@@ -73,8 +81,8 @@ export function exchangeBytes(workers, floats) {
  * the shared WebAssembly.Memory whose buffer sab is, or null where none can
  * be made (a plain SharedArrayBuffer then: no bridge).
  */
-export function exchangeMemory(workers, floats) {
-  const bytes = exchangeBytes(workers, floats);
+export function exchangeMemory(workers, floats, split = 0) {
+  const bytes = exchangeBytes(workers, floats, split);
   try {
     const pages = Math.ceil(bytes / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
@@ -85,16 +93,18 @@ export function exchangeMemory(workers, floats) {
 }
 
 export class Exchange {
-  /** @param {SharedArrayBuffer} sab @param {number} workers @param {number} floats */
-  constructor(sab, workers, floats) {
+  /** @param {SharedArrayBuffer} sab @param {number} workers @param {number} floats @param {number} [split] exchangeBytes' */
+  constructor(sab, workers, floats, split = 0) {
     this.workers = workers;
     this.ctrl = new Int32Array(sab, 0, 128);
     this.num = new Float64Array(sab, NUM, 2 * MAX_WORKERS + 1);
     this.idx = new Int32Array(sab, HEAD_BYTES, MAX_BATCH);
     const at = HEAD_BYTES + 4 * MAX_BATCH;
     this.params = new Float32Array(sab, at, floats);
-    /** @type {Float32Array[][]} by parity, then rank */
-    this.slots = [0, 1].map((p) => Array.from({ length: workers }, (_, r) => new Float32Array(sab, at + 4 * floats * (1 + p * workers + r), floats)));
+    /** @type {Float32Array[][]} by parity, then rank (none in a split team) */
+    this.slots = split ? [] : [0, 1].map((p) => Array.from({ length: workers }, (_, r) => new Float32Array(sab, at + 4 * floats * (1 + p * workers + r), floats)));
+    /** A split team's region (split.js), or null. */
+    this.region = split ? new Float32Array(sab, at + 4 * floats, split) : null;
     /** This rank's copier between its engine and the block (lib/shared-bridge.js), or null: typed arrays. */
     this.bridge = null;
   }

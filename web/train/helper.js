@@ -10,15 +10,18 @@
 //   data { images, labels }      -> null   the training images (n * 784 bytes) and labels, copied into the engine
 //   model { spec, seed, loss, optimizer, lr, momentum, l2 } -> { floats }   a model for the run (cl_nn_param_floats)
 //   part { params, idx, batch }  -> { grads, loss, correct, n, diverged }   (messages: no shared memory)
-//   attach { sab, memory, rank, workers } -> null once detached: the batches come through shared memory
+//   attach { sab, memory, rank, workers, split } -> null once detached: the batches come through shared memory
 //                                    (exchange.js) until the worker says quit; there every rank
 //                                    adds the parts and steps, so the helper's model follows the worker's;
 //                                    memory: the block as a shared WebAssembly.Memory, when the worker
-//                                    copies through lib/shared-bridge.js (null: typed arrays)
+//                                    copies through lib/shared-bridge.js (null: typed arrays);
+//                                    split: the run's batch, when the team splits layer 1's units
+//                                    instead (split.js): then its rows go to the worker when it asks
 import { loadConvlab, ConvlabError, STATUS } from '../lib/convlab.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { IMAGE_SIDE, MAX_BATCH } from '../lib/limits.js';
-import { Exchange, partOf, combine, CMD_QUIT } from './exchange.js';
+import { Exchange, partOf, combine, CMD_QUIT, CMD_SPLIT, CMD_ROWS } from './exchange.js';
+import { regionFloats, regionViews, splitBatch, putRows } from './split.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 
 const h = { cl: null, images: 0, labels: 0, count: 0, net: null, idx: 0, scratch: 0 };
@@ -72,7 +75,7 @@ const handlers = {
     net.setLoss(loss);
     h.net = net;
     h.cl.free(h.scratch);
-    h.scratch = h.cl.alloc(4 * net.paramFloats);
+    h.scratch = h.cl.alloc(4 * Math.max(net.paramFloats, net.splitRowsFloats(0, net.splitUnits)));
     return { result: { floats: net.paramFloats } };
   },
   async part({ params, idx, batch }) {
@@ -84,20 +87,34 @@ const handlers = {
   /**
    * Batches through shared memory, blocking (Atomics.wait) between them,
    * until quit: the worker's parameters once, then per batch its part, the
-   * parts added in rank order and the optimiser step, as every rank.
+   * parts added in rank order and the optimiser step, as every rank. Split
+   * (split.js): per batch its units, the values traded and the step; its
+   * rows to the worker when asked.
    */
-  async attach({ sab, memory, rank, workers }) {
+  async attach({ sab, memory, rank, workers, split = 0 }) {
     const { cl, net } = h;
-    const x = new Exchange(sab, workers, net.paramFloats);
+    const x = new Exchange(sab, workers, net.paramFloats, split ? regionFloats(net, split) : 0);
+    const region = split ? regionViews(x, net, split) : null;
     if (memory) x.bridge = await sharedBridge(cl.memory, memory);
     net.paramsView().set(x.params);
     let seen = x.generation(), lr = net.settings.lr;
     x.attached();
-    for (let k = 1; ; k++) {
+    for (let k = 1; ; k++) { // k: the arrivals' phase (exchange.js), one a batch split, two split units
       seen = x.waitCommand(seen);
-      if (x.command() === CMD_QUIT) break;
+      const command = x.command();
+      if (command === CMD_QUIT) break;
+      if (command === CMD_ROWS) {
+        putRows(x, k - 1, rank, net, cl, h.scratch, region.rows);
+        continue;
+      }
       if (x.lr() !== lr) net.setLr(lr = x.lr());
       const batch = x.batch();
+      if (command === CMD_SPLIT) {
+        cl.i32(h.idx, batch).set(x.idx.subarray(0, batch));
+        splitBatch(x, k - 1, rank, net, h.images, h.labels, h.idx, batch, region.values);
+        k++;
+        continue;
+      }
       const [lo, hi] = partOf(batch, workers, rank);
       const parts = combine(x, k, rank, gradients(x.idx.subarray(lo, hi), batch), net, cl, h.scratch);
       if (parts.some((p) => p.diverged)) continue;

@@ -7,6 +7,7 @@
 // Every function takes the worker's state object (dataset.js's WorkerState).
 import { IMAGE_PIXELS } from '../lib/limits.js';
 import { imagePointers, labelsOf, permutation } from './dataset.js';
+import { whole } from './team.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 /**
@@ -86,6 +87,7 @@ function imageOf(w, source) {
  */
 export function networkView(w, watch) {
   if (!w.model) throw new Error('there is no model yet: start training or load a model');
+  whole(w); // a split team's helpers' rows of layer 1
   const net = w.model;
   const { ptr, label } = imageOf(w, watch.source);
   net.forward(ptr, 1);

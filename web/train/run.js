@@ -14,7 +14,6 @@ import { betterRate, formatRate } from './advice.js';
 import { split, needData, imagePointers } from './dataset.js';
 import { batchesDone } from './network.js';
 import * as team from './team.js';
-import { multiplyAdds } from './cost.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -35,9 +34,14 @@ export function setModel(w, net, shuffled) {
   w.modelShuffled = Boolean(shuffled);
 }
 
-/** @param {WorkerState} w */
+/**
+ * The model, before it is read: there is one, and it is whole (a split
+ * team's helpers' rows in it: team.js whole).
+ * @param {WorkerState} w
+ */
 export function needModel(w) {
   if (!w.model) throw new Error('there is no model yet: start training or load a model');
+  team.whole(w);
 }
 
 function configure(net, s) {
@@ -94,7 +98,7 @@ export function startRun(w, s) {
   const order = w.cl.alloc(4 * nTrain);
   const batches = Math.ceil(nTrain / s.batch);
   const device = team.deviceWorkers();
-  const crew = team.teamSize(s, multiplyAdds(net.layers()), net.paramFloats);
+  const crew = team.teamSize(s, net);
   w.run = {
     id: s.runId,
     settings: s,
@@ -126,9 +130,9 @@ export function startRun(w, s) {
     viewMs: 0,       // time in the live network view (network.js batchesDone)
     workers: crew.workers, // workers that train each batch (team.js teamSize)
     teamNote: crew.note,   // why fewer workers train than were asked for
-    exchange: undefined,   // how the team trades gradients, once it is ready: 'shared' | 'messages' (team.js)
+    exchange: crew.split ? 'split' : undefined, // how the team trades, once it is ready: 'split' | 'shared' | 'messages' (team.js)
   };
-  return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal, workers: w.run.workers, deviceWorkers: device, teamNote: crew.note };
+  return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal, workers: w.run.workers, deviceWorkers: device, teamNote: crew.note, splitUnits: crew.split ? net.splitUnits : 0 };
 }
 
 /** Ends the run under way without a word to the page (a reset, a new model). @param {WorkerState} w */
@@ -197,6 +201,7 @@ export async function evaluateChunked(w, net, images, labels, n, alive = () => w
 
 async function evaluateValidation(w, r) {
   if (!r.nVal) return;
+  team.whole(w);
   const e = await evaluateChunked(w, w.model, r.valImages, r.valLabels, r.nVal, () => w.run === r);
   r.points.validation.push({ x: r.epoch + r.pos / r.nTrain, loss: e.loss, acc: e.accuracy });
   r.lastValAcc = e.accuracy;
@@ -210,6 +215,7 @@ async function evaluateValidation(w, r) {
  */
 function endEpoch(w, r) {
   const s = r.settings;
+  team.whole(w);
   if (s.keepBest && r.nVal && !(r.best && r.best.acc >= r.lastValAcc)) {
     r.best = { epoch: r.epoch + 1, acc: r.lastValAcc, bytes: w.model.save() };
   }
@@ -336,6 +342,7 @@ export function postProgress(r) {
  * @param {WorkerState} w
  */
 export function finish(w, r, how, extra) {
+  team.whole(w); // what the page reads of the model from now on
   r.state = how;
   const best = how === 'done' || how === 'stopped' ? keepBestEpoch(w, r) : null;
   const msg = { ...progress(r), event: 'finished', how, best, ...extra };

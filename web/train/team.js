@@ -17,11 +17,17 @@
 //             worker adds them and steps
 // README.md (Performance) has what each costs and why both are kept. Where
 // a helper cannot start, the run trains in the worker alone, and says so.
+// A third, for an MLP on a page that can share memory: split layer 1's units
+// instead of the batch (split.js): 16 KB of values a batch instead of the
+// gradient, and one worker's weights bit for bit whatever W; the worker's
+// model then lacks the helpers' rows until whole(w) brings them.
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { ConvlabError, STATUS } from '../lib/convlab.js';
 import { IMAGE_PIXELS } from '../lib/limits.js';
-import { Exchange, exchangeMemory, partOf, combine, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
+import { Exchange, exchangeMemory, partOf, combine, CMD_STEP, CMD_QUIT, CMD_SPLIT, CMD_ROWS, MAX_WORKERS } from './exchange.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
+import { multiplyAdds } from './cost.js';
+import { SPLIT_SHARE, regionFloats, regionViews, splitBatch, takeRows } from './split.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -67,17 +73,25 @@ export const MESSAGE_WORTH = 50;
 export const SHARED_WORTH = 50;
 
 /**
- * How many workers train run r: the settings' count, at most the device's;
- * "all" (0) falls to 1 for a network whose gradient is large for its compute
- * (MESSAGE_WORTH, SHARED_WORTH). { workers, note }: note says why fewer.
- * @param {{ workers?: number, batch: number }} s  @param {number} macs  multiply-adds per example  @param {number} floats  of the gradient
+ * How many workers train run r, and how: the settings' count, at most the
+ * device's; split (split.js) where the page can share memory and the network
+ * is an MLP that has a unit of layer 1 for each worker and most of its work
+ * there (SPLIT_SHARE), unless settings.exchange asks for another way (the
+ * bench, the tests); else "all" (0) falls to 1 for a network whose gradient
+ * is large for its compute (MESSAGE_WORTH, SHARED_WORTH). { workers, note,
+ * split }: note says why fewer.
+ * @param {{ workers?: number, batch: number, exchange?: string }} s  @param {any} net  a Network (lib/convlab-nn.js)
  */
-export function teamSize(s, macs, floats) {
+export function teamSize(s, net) {
   const device = deviceWorkers();
   const workers = Math.max(1, Math.min(s.workers > 0 ? s.workers : device, device));
   const shared = canShare();
-  if (s.workers > 0 || workers === 1 || (macs * s.batch) / floats >= (shared ? SHARED_WORTH : MESSAGE_WORTH)) return { workers, note: '' };
+  const layers = net.layers(), macs = multiplyAdds(layers), floats = net.paramFloats;
+  const split = workers > 1 && shared && (s.exchange ?? 'split') === 'split' && net.splitUnits >= workers
+    && multiplyAdds(layers.slice(1, 2)) >= SPLIT_SHARE * macs;
+  if (s.workers > 0 || workers === 1 || split || (macs * s.batch) / floats >= (shared ? SHARED_WORTH : MESSAGE_WORTH)) return { workers, note: '', split };
   return {
+    split: false,
     workers: 1,
     note: shared
       ? 'even through shared memory, trading this network’s large gradients every batch can cost more than other cores save, depending on the device; choose a number of workers to try it'
@@ -103,6 +117,9 @@ const team = {
   k: 0,            // steps through the shared memory since the helpers attached
   /** @type {(Float32Array | null)[]} */
   spare: [],       // by helper, through messages: its last gradient's buffer, to carry its next parameters
+  /** @type {{ values: Float32Array, rows: Float32Array } | null} */
+  region: null,    // split: the shared region's parts (split.js)
+  stale: null,     // split: the model whose helpers' rows of layer 1 are newer than its own (whole)
 };
 
 /** The helpers lose their images (the data in use changed). */
@@ -163,7 +180,10 @@ async function attachedAll(x, attached) {
   }
 }
 
-/** How run r's team trades its gradients: 'messages', 'shared' (typed arrays copy) or 'shared, bridge' (lib/shared-bridge.js). */
+/**
+ * How run r's team trades: 'messages', 'shared' (gradients, typed arrays
+ * copy), 'shared, bridge' (gradients, lib/shared-bridge.js) or 'split' (layer 1's units).
+ */
 export function exchangeWay(r) {
   if (r.exchange !== 'shared') return r.exchange ?? null;
   return team.x?.bridge ? 'shared, bridge' : 'shared';
@@ -179,9 +199,12 @@ export function exchangeWay(r) {
  */
 export async function ready(w, r) {
   if (r.workers <= 1) return;
-  r.exchange ??= r.settings.exchange ?? (canShare() ? 'shared' : 'messages');
+  // a split asked for where the network cannot split (teamSize): the batch is split
+  const asked = r.settings.exchange === 'split' ? undefined : r.settings.exchange;
+  r.exchange ??= asked ?? (canShare() ? 'shared' : 'messages');
   const mode = r.exchange;
   if (team.runId === r.id && team.helpers.length === r.workers - 1 && team.mode === mode) return;
+  whole(w); // the helpers leave their models: the rows they own first
   try {
     await resize(r.workers - 1, w.cl);
     await detach();
@@ -195,16 +218,26 @@ export async function ready(w, r) {
       }));
       team.dataKey = key;
     }
-    const s = r.settings, now = w.model.settings;
+    const s = r.settings, net = w.model, now = net.settings;
     await Promise.all(team.helpers.map((h) => h.call('model', {
       spec: s.spec, seed: s.seed, loss: now.loss, optimizer: now.optimizer, lr: now.lr, momentum: now.momentum, l2: now.l2,
     })));
     team.runId = r.id;
-    team.floats = w.model.paramFloats;
+    team.floats = net.paramFloats;
     w.cl.free(team.scratch);
-    team.scratch = w.cl.alloc(4 * team.floats);
+    team.scratch = w.cl.alloc(4 * Math.max(team.floats, net.splitRowsFloats(0, net.splitUnits)));
     team.mode = mode;
-    if (mode === 'shared') {
+    team.stale = null;
+    if (mode === 'split') {
+      const floats = regionFloats(net, s.batch);
+      const { sab } = exchangeMemory(r.workers, team.floats, floats);
+      team.x = new Exchange(sab, r.workers, team.floats, floats);
+      team.region = regionViews(team.x, net, s.batch);
+      team.x.params.set(net.paramsView());
+      team.k = 0;
+      team.attached = team.helpers.map((h, i) => h.call('attach', { sab, memory: null, rank: i + 1, workers: r.workers, split: s.batch }));
+      await attachedAll(team.x, team.attached);
+    } else if (mode === 'shared') {
       const { sab, memory } = exchangeMemory(r.workers, team.floats);
       // settings.bridge false (the bench, the tests): copies by typed arrays, to compare
       const bridged = Boolean(memory) && r.settings.bridge !== false;
@@ -216,6 +249,13 @@ export async function ready(w, r) {
       await attachedAll(team.x, team.attached);
     }
   } catch (e) {
+    if (mode === 'split') {
+      // the helpers could not take the shared memory this way: they split the batch instead
+      team.runId = null;
+      r.exchange = 'shared';
+      r.teamNote ||= `the workers split each batch: ${e.message}`;
+      return ready(w, r);
+    }
     if (mode === 'shared') {
       // memory that cannot be shared with them: the helpers take messages instead
       team.runId = null;
@@ -241,6 +281,15 @@ export async function step(w, r, idxPtr, n) {
   const { cl, model: net } = w;
   const W = r.workers;
   const idx = cl.i32(idxPtr, n);
+  if (team.mode === 'split') {
+    team.x.idx.set(idx);
+    team.x.send(CMD_SPLIT, n, net.settings.lr);
+    team.stale = net;
+    const out = splitBatch(team.x, team.k, 0, net, r.images, r.labels, idxPtr, n, team.region.values);
+    team.k += 2;
+    if (out.diverged) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
+    return { loss: out.loss, correct: out.correct, n };
+  }
   /** @type {Promise<any>[]} */
   let calls = [];
   if (team.mode === 'shared') {
@@ -288,4 +337,19 @@ export async function step(w, r, idxPtr, n) {
   let loss = 0, correct = 0;
   for (const p of parts) if (p.n) { loss += p.loss * p.n; correct += p.correct; }
   return { loss: loss / n, correct, n };
+}
+
+/**
+ * Makes w's model whole before it is read (evaluated, shown, saved,
+ * exported, or trained on alone): after a split team's steps, its rows of
+ * layer 1 that the helpers own, and their optimiser state, come from them.
+ * Nothing to do for another team, or once done until the next step.
+ * @param {WorkerState} w
+ */
+export function whole(w) {
+  if (!team.stale || team.stale !== w.model || team.mode !== 'split' || !team.x) return;
+  team.x.send(CMD_ROWS);
+  takeRows(team.x, team.k, w.model, w.cl, team.scratch, team.region.rows);
+  team.k += 1;
+  team.stale = null;
 }

@@ -64,7 +64,7 @@ export async function start(page, values = null, name = null) {
     state.phase = 'running';
     modelReplaced(page, v.shuffle);
     run.info = info;
-    page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch, ${workersWords(info.workers)}${info.teamNote ? ` (${info.teamNote})` : ''}.`);
+    page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch, ${workersWords(info.workers, info.splitUnits)}${info.teamNote ? ` (${info.teamNote})` : ''}.`);
     keepRunStart(page, run);
     network.follow(page);
   } catch (e) {
@@ -78,7 +78,11 @@ export async function start(page, values = null, name = null) {
 }
 
 /** How many workers train a run, in words. */
-const workersWords = (n) => (n > 1 ? `each split over ${n} workers` : 'in one worker');
+/** How the run's batches are shared: split (units: layer 1's units divided instead of the batch, team.js), or not. */
+const workersWords = (n, units = 0) => {
+  if (n <= 1) return 'in one worker';
+  return units ? `layer 1’s ${fmtInt(units)} units split over ${n} workers (the same weights as one worker)` : `each split over ${n} workers`;
+};
 
 /** @param {Page} page */
 export async function pause({ state, el, call, tell }) {

@@ -15,7 +15,7 @@
 //   images { set, indices }     -> Uint8Array (n * 784): train or test images
 //   samples { perClass }        -> { images, labels, indices } the first perClass of each class
 //   describe { spec }           -> { ok, layers, params, macs } | { ok: false, message }
-//   start { settings }          -> { layers, params, spec, workers, deviceWorkers }; the loop then runs on its own;
+//   start { settings }          -> { layers, params, spec, workers, deviceWorkers, teamNote, splitUnits }; the loop then runs on its own;
 //                                  settings.workers: how many workers train each batch (0: one per core; team.js)
 //   pause, resume, stop, reset  -> { state }
 //   step                        -> one batch; { loss, correct, n }

@@ -1,0 +1,100 @@
+// train/split.js - a team that splits the units of layer 1 instead of the
+// batch (core/cl_nn.h, "model-parallel training"), for a network whose layer 1
+// is dense with relu, sigmoid or tanh after it (an MLP), on a cross-origin
+// isolated page. Rank k owns the units partOf(units, W, k): each batch, every
+// rank computes its units' values for all the batch's examples, the ranks
+// trade those values through shared memory (batch x units floats: 16 KB for
+// the MLP's 32 x 128, where the batch-split team trades a 400 KB gradient),
+// then each runs the rest of the network itself, the same bits on every rank,
+// and updates its own rows of layer 1 and all the other parameters. No
+// gradient is summed, so the weights are one worker's bit for bit, whatever W.
+//
+// The worker's own model then holds stale rows of layer 1 (the helpers'):
+// team.js asks for them (CMD_ROWS) before anything reads the model whole.
+//
+// The shared region (Exchange.region, after exchange.js's header, idx and params):
+//   float32 values   batch x units: row i's columns [u0, u1) written by their owner
+//   float32 rows     cl_nn_split_rows_floats(0, units): rank k's rows (the
+//                    engine's layout of a range) from u0 times a unit's floats
+// Per batch, two arrivals (exchange.js arrive/gather, the phase counting
+// them): the values written; then each rank's step taken (or diverged: the
+// ranks that took theirs take them back, so all stay equal).
+import { ConvlabError, STATUS } from '../lib/convlab.js';
+import { partOf } from './exchange.js';
+
+/**
+ * The least share of a forward pass's multiply-adds in layer 1 for a split:
+ * each of W workers computes layer 1 / W and all the rest (measured, the MLP
+ * 784-128-10: 0.99).
+ */
+export const SPLIT_SHARE = 0.5;
+
+const NONE = { diverged: false, correct: 0, n: 0, loss: 0 };
+
+/** Floats of the shared region for a split of net's units, batches of up to `batch`. */
+export function regionFloats(net, batch) {
+  const units = net.splitUnits;
+  return batch * units + net.splitRowsFloats(0, units);
+}
+
+/** The region's parts: { values, rows } (Float32Array views of the shared memory). */
+export function regionViews(x, net, batch) {
+  const at = batch * net.splitUnits;
+  return { values: x.region.subarray(0, at), rows: x.region.subarray(at) };
+}
+
+/** Units [u0, u1) of layer 1 that rank `rank` of W owns. */
+export const unitsOf = (net, W, rank) => partOf(net.splitUnits, W, rank);
+
+/**
+ * Rank `rank`'s part of one batch, phases phase + 1 and phase + 2: the
+ * examples at idxPtr (n, in its engine) forward through its units, the values
+ * traded, the step. Returns { loss, correct, n, diverged } (the batch's: every
+ * rank's the same); diverged: no rank's model changed.
+ * @param {import('./exchange.js').Exchange} x  @param {any} net  a Network (lib/convlab-nn.js)
+ */
+export function splitBatch(x, phase, rank, net, images, labels, idxPtr, n, values) {
+  const units = net.splitUnits;
+  const [u0, u1] = unitsOf(net, x.workers, rank);
+  net.splitForward(images, labels, idxPtr, n, u0, u1);
+  const mine = net.splitValues(n);
+  for (let i = 0; i < n; i++) values.set(mine.subarray(i * units + u0, i * units + u1), i * units + u0);
+  x.arrive(phase + 1, rank, NONE);
+  x.gather(phase + 1);
+  mine.set(values.subarray(0, n * units)); // every rank's columns (its own come back as they went)
+  let own;
+  try {
+    own = { ...net.splitStep(n, u0, u1), diverged: false };
+  } catch (e) {
+    if (!(e instanceof ConvlabError && e.status === STATUS.diverged)) throw e;
+    own = { loss: NaN, correct: 0, n, diverged: true };
+  }
+  x.arrive(phase + 2, rank, own);
+  const diverged = x.gather(phase + 2).some((p) => p.diverged);
+  if (diverged && !own.diverged) net.splitUndo();
+  return { ...own, diverged };
+}
+
+/**
+ * A helper, phase + 1: its rows of layer 1 and their optimiser state into
+ * the region, for the worker (takeRows). scratch: rowsFloats of its engine.
+ */
+export function putRows(x, phase, rank, net, cl, scratch, rows) {
+  const [u0, u1] = unitsOf(net, x.workers, rank);
+  const floats = net.splitRowsFloats(u0, u1);
+  net.splitGetRows(u0, u1, scratch);
+  rows.set(cl.f32(scratch, floats), u0 * net.splitRowsFloats(0, 1));
+  x.arrive(phase + 1, rank, NONE);
+}
+
+/** The worker, phase + 1 (CMD_ROWS sent): every helper's rows into its own model, which is then whole. */
+export function takeRows(x, phase, net, cl, scratch, rows) {
+  x.arrive(phase + 1, 0, NONE);
+  x.gather(phase + 1);
+  for (let r = 1; r < x.workers; r++) {
+    const [u0, u1] = unitsOf(net, x.workers, r);
+    const at = u0 * net.splitRowsFloats(0, 1), floats = net.splitRowsFloats(u0, u1);
+    cl.f32(scratch, floats).set(rows.subarray(at, at + floats));
+    net.splitSetRows(u0, u1, scratch);
+  }
+}
