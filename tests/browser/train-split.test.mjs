@@ -5,7 +5,8 @@
 // in the middle of a run (saved, tested, shown in the network view, then
 // trained on: the helpers' rows of layer 1 come in first and training goes on
 // as before), and a run that diverges stops at the same batch with the same
-// last good weights. "All cores" splits the MLP, and the page says so.
+// last good weights. "All cores" splits the MLP, and the page says so; an
+// MLP too small to gain from it trains in one worker, and the page says why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSiteAndBrowser, SITE } from './helpers.mjs';
@@ -131,11 +132,11 @@ test('split: a learning rate that diverges stops 2 workers at one worker’s bat
   }
 });
 
-test('all cores on an isolated page: the MLP’s layer 1 split over the cores, said in the run’s message', async () => {
+test('all cores on an isolated page: the MLP’s layer 1 split over the cores, a small one in one worker, said in the run’s message', async () => {
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
     const page = await env.newPage();
-    await openTrain(page, isolated.url, '#arch=custom&spec=dense128-relu-dense10-softmax&bs=32&lr=0.05&opt=sgd&epochs=1&seed=5&best=0&workers=all');
+    await openTrain(page, isolated.url, '#arch=custom&spec=dense128-relu-dense10-softmax&bs=32&lr=0.05&opt=sgd&epochs=20&seed=5&best=0&workers=all');
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     await loadData(page);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -143,6 +144,13 @@ test('all cores on an isolated page: the MLP’s layer 1 split over the cores, s
       await runMessage(page).filter({ hasText: new RegExp(`layer 1’s 128 units split over ${cores} workers \\(the same weights as one worker\\)\\.`) }).waitFor();
       await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === String(cores), `Workers ${cores} in the run’s numbers`);
     }
+    await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2000 }).catch(() => {});
+    await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor();
+    // an MLP too small for a split to pay (split.js SPLIT_WORTH): one worker, and why
+    await page.getByLabel('Model spec').fill('dense16-relu-dense10-softmax');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    if (cores > 1) await runMessage(page).filter({ hasText: /in one worker \(a batch of this network is too small for its layer 1 to be worth splitting over cores;/ }).waitFor();
+    await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === '1', 'Workers 1 in the run’s numbers');
     await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2000 }).catch(() => {});
   } finally {
     isolated.server.close();

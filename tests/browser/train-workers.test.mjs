@@ -47,7 +47,10 @@ async function stepsAndSave(page) {
   return weightsOf(fs.readFileSync(await d.path()));
 }
 
-/** Stop, unless the run has already ended (a Quick epoch can end before the click on a quiet machine). */
+/**
+ * Stop, unless the run has already ended. (The links train 20 epochs: a run's
+ * message, which its end replaces, stays while the test reads it.)
+ */
 async function stopIfRunning(page) {
   await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2000 }).catch(() => {});
   await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor();
@@ -55,7 +58,7 @@ async function stopIfRunning(page) {
 
 test('the Workers chooser: all cores or 1..N, in the link; the same count gives the same weights, 2 stay close to 1', async () => {
   const page = await env.newPage();
-  await openTrain(page, env.url, `#arch=custom&spec=${SPEC}&bs=32&lr=0.05&opt=sgd&epochs=1&seed=5&best=0`);
+  await openTrain(page, env.url, `#arch=custom&spec=${SPEC}&bs=32&lr=0.05&opt=sgd&epochs=20&seed=5&best=0`);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const chooser = page.getByLabel('Workers', { exact: true });
   const options = await chooser.locator('option').allTextContents();
@@ -114,7 +117,7 @@ test('cross-origin isolated, the workers share memory: the same weights as throu
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
     const page = await env.newPage();
-    await openTrain(page, isolated.url, `#arch=custom&spec=${SPEC}&bs=32&lr=0.05&opt=sgd&epochs=1&seed=5&best=0&workers=2`);
+    await openTrain(page, isolated.url, `#arch=custom&spec=${SPEC}&bs=32&lr=0.05&opt=sgd&epochs=20&seed=5&best=0&workers=2`);
     assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
     await loadData(page);
     const w = await stepsAndSave(page);

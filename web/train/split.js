@@ -24,10 +24,22 @@ import { partOf } from './exchange.js';
 
 /**
  * The least share of a forward pass's multiply-adds in layer 1 for a split:
- * each of W workers computes layer 1 / W and all the rest (measured, the MLP
+ * each of W workers computes layer 1 / W and all the rest (the MLP
  * 784-128-10: 0.99).
  */
 export const SPLIT_SHARE = 0.5;
+
+/**
+ * The least multiply-adds of layer 1 in a batch for which "all cores" splits:
+ * a batch costs a split team about 40 us more than one worker (two arrivals,
+ * the copies, the cores shared with the page). Measured in the train page's
+ * workers (AMD EPYC Zen 5, 2 cores, 2026-12-03), one 60,000-image epoch, batch
+ * 32, 1 worker against 2 split: 784-16-10 (0.4 M a batch) 0.11-0.13 s against
+ * 0.14-0.21 s; 784-48-10 (1.2 M) 0.26 s against 0.20-0.26 s; 784-128-10 (3.2
+ * M) 0.62-0.65 s against 0.40-0.49 s. A chosen number of workers splits any
+ * MLP that has a unit for each.
+ */
+export const SPLIT_WORTH = 2e6;
 
 const NONE = { diverged: false, correct: 0, n: 0, loss: 0 };
 

@@ -27,7 +27,7 @@ import { IMAGE_PIXELS } from '../lib/limits.js';
 import { Exchange, exchangeMemory, partOf, combine, CMD_STEP, CMD_QUIT, CMD_SPLIT, CMD_ROWS, MAX_WORKERS } from './exchange.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 import { multiplyAdds } from './cost.js';
-import { SPLIT_SHARE, regionFloats, regionViews, splitBatch, takeRows } from './split.js';
+import { SPLIT_SHARE, SPLIT_WORTH, regionFloats, regionViews, splitBatch, takeRows } from './split.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -68,7 +68,8 @@ export const MESSAGE_WORTH = 50;
  * lib/shared-bridge.js, 2 workers take the MLP's epoch 1.30x faster on that
  * machine (2026-12-02), but with more workers each adds one more gradient a
  * batch (the bench's model: slower than 1 from 4 workers on), and on the Zen 3
- * machine 2 cores ran it 0.69x: "all" keeps the MLP in one worker.
+ * machine 2 cores ran it 0.69x: "all" splits the MLP's units instead (split.js),
+ * and keeps in one worker what cannot split.
  */
 export const SHARED_WORTH = 50;
 
@@ -76,10 +77,10 @@ export const SHARED_WORTH = 50;
  * How many workers train run r, and how: the settings' count, at most the
  * device's; split (split.js) where the page can share memory and the network
  * is an MLP that has a unit of layer 1 for each worker and most of its work
- * there (SPLIT_SHARE), unless settings.exchange asks for another way (the
- * bench, the tests); else "all" (0) falls to 1 for a network whose gradient
- * is large for its compute (MESSAGE_WORTH, SHARED_WORTH). { workers, note,
- * split }: note says why fewer.
+ * there (SPLIT_SHARE; for "all", enough of it: SPLIT_WORTH), unless
+ * settings.exchange asks for another way (the bench, the tests); else "all"
+ * (0) falls to 1 for a network whose gradient is large for its compute
+ * (MESSAGE_WORTH, SHARED_WORTH). { workers, note, split }: note says why fewer.
  * @param {{ workers?: number, batch: number, exchange?: string }} s  @param {any} net  a Network (lib/convlab-nn.js)
  */
 export function teamSize(s, net) {
@@ -87,16 +88,14 @@ export function teamSize(s, net) {
   const workers = Math.max(1, Math.min(s.workers > 0 ? s.workers : device, device));
   const shared = canShare();
   const layers = net.layers(), macs = multiplyAdds(layers), floats = net.paramFloats;
-  const split = workers > 1 && shared && (s.exchange ?? 'split') === 'split' && net.splitUnits >= workers
-    && multiplyAdds(layers.slice(1, 2)) >= SPLIT_SHARE * macs;
-  if (s.workers > 0 || workers === 1 || split || (macs * s.batch) / floats >= (shared ? SHARED_WORTH : MESSAGE_WORTH)) return { workers, note: '', split };
-  return {
-    split: false,
-    workers: 1,
-    note: shared
-      ? 'even through shared memory, trading this network’s large gradients every batch can cost more than other cores save, depending on the device; choose a number of workers to try it'
-      : 'without shared memory, trading this network’s large gradients every batch costs more than another core saves; choose a number of workers to try it',
-  };
+  const first = multiplyAdds(layers.slice(1, 2)); // layer 1's, a split's to divide
+  const splits = workers > 1 && shared && (s.exchange ?? 'split') === 'split' && net.splitUnits >= workers && first >= SPLIT_SHARE * macs;
+  const split = splits && (s.workers > 0 || first * s.batch >= SPLIT_WORTH);
+  if (s.workers > 0 || workers === 1 || split || (!splits && (macs * s.batch) / floats >= (shared ? SHARED_WORTH : MESSAGE_WORTH))) return { workers, note: '', split };
+  let note = 'without shared memory, trading this network’s large gradients every batch costs more than another core saves; choose a number of workers to try it';
+  if (splits) note = 'a batch of this network is too small for its layer 1 to be worth splitting over cores; choose a number of workers to try it';
+  else if (shared) note = 'even through shared memory, trading this network’s large gradients every batch can cost more than other cores save, depending on the device; choose a number of workers to try it';
+  return { split: false, workers: 1, note };
 }
 
 /**
