@@ -263,8 +263,10 @@ test('an MLP and a drawing: the layers are vectors, there is no conv value to ex
 
 test('the network view follows a run live: refreshed by the worker every 200 batches, and frozen when not followed', async () => {
   const page = await env.newPage();
-  // two epochs of batches of 8 (1,250 each on the Quick set); each step below is taken paused, so the run's speed does not matter
-  await openTrain(page, env.url, '#arch=cnn&convs=2&filters=4,8&k=3&pool=max&dense=0&bs=8&epochs=2');
+  // 20 epochs of batches of 8 (1,250 each on the Quick set): a run far longer than the test, however
+  // fast the machine (with 2 epochs, a run that went on 2,000 batches between a check and a Pause
+  // ended before the 450 batches below); each step below is taken paused
+  await openTrain(page, env.url, '#arch=cnn&convs=2&filters=4,8&k=3&pool=max&dense=0&bs=8&epochs=20');
   await loadData(page);
   const follow = page.getByLabel(/Follow training live/);
   assert.ok(await follow.isChecked(), 'followed by default');
@@ -297,6 +299,7 @@ test('the network view follows a run live: refreshed by the worker every 200 bat
   assert.deepEqual(await bars(page), frozen, 'no refresh while not followed');
   assert.equal(await following(), false);
   await page.getByRole('img', { name: 'The input: test image 0, an Ankle boot' }).waitFor();
+  await button('Stop').click();
   await button('Start').and(page.locator(':enabled')).waitFor({ timeout: TIMEOUT });
   assert.deepEqual(page.problems, []);
   await page.context().close();
