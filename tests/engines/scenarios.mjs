@@ -19,6 +19,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { until } from './page.mjs';
 import { chunk, decodePng, pixelAt, pngFromRows, rgbPng } from '../lib/png.mjs';
+import { startServer } from '../../scripts/serve.mjs';
 
 const TRAIN_TIMEOUT = 180_000;
 const percent = (text) => Number(/([\d.]+)%/.exec(text)?.[1] ?? NaN);
@@ -517,6 +518,48 @@ export const SCENARIOS = [
       await page.getByLabel('Load a model file').setInputFiles({ name: 'notes.txt', buffer: Buffer.from('these are not weights') });
       await page.locator('#tr-model-file-error').waitFor({ hasText: /refused: not a convlab model file/ });
       await noProblems(page);
+    },
+  },
+  {
+    name: 'cross-origin isolated, the train page splits the MLP’s units over 2 workers: one worker’s weights, bit for bit (where the engine shares memory)',
+    async run({ page, site, note }) {
+      // the site as `make serve` sends it (COOP/COEP): the workers share memory (train/split.js)
+      const isolated = await startServer({ root: site, isolate: true });
+      try {
+        await page.goto(`${isolated.url}train.html#arch=custom&spec=dense128-relu-dense10-softmax&bs=32&lr=0.05&opt=sgd&epochs=20&seed=5&best=0&workers=1`);
+        await page.locator('[data-engine-badge]').waitFor({ hasText: 'WebAssembly' });
+        const env = await page.evaluate(() => ({ isolated: self.crossOriginIsolated === true, cores: navigator.hardwareConcurrency, sab: typeof SharedArrayBuffer === 'function' }));
+        assert.ok(env.isolated, 'the page is cross-origin isolated');
+        // WebKitGTK 2.50, isolated, has no SharedArrayBuffer constructor, and its shared WebAssembly
+        // memories cannot be sent to a worker ("The object can not be cloned"): no shared memory, so
+        // the page splits each batch and trades by messages (Safari has it since 15.2)
+        if (!env.sab) note('no SharedArrayBuffer on a cross-origin isolated page: the workers split the batch and trade by messages');
+        await page.getByRole('button', { name: 'Load the data' }).click();
+        await page.locator('[data-data-message]').waitFor({ hasText: /^Using the Quick set/, timeout: TRAIN_TIMEOUT });
+        await catchDownloads(page);
+        const files = {};
+        // 2 workers on a device of fewer cores: the link asks for 2, and 2 train (more than the cores)
+        for (const workers of ['1', '2']) {
+          await page.getByLabel('Workers', { exact: true }).selectOption(workers);
+          const reset = page.getByRole('button', { name: 'Reset' });
+          if (!(await reset.isDisabled())) await reset.click();
+          for (let i = 1; i <= 5; i++) {
+            await page.getByRole('button', { name: 'One step' }).click();
+            await page.locator('[data-stat="batch"]').waitFor({ hasText: new RegExp(`^${i} of`), timeout: TRAIN_TIMEOUT });
+            await until(async () => ((await page.getByRole('button', { name: 'One step' }).isDisabled()) ? undefined : true), 'One step again');
+          }
+          assert.equal(await page.locator('[data-stat="workers"]').textContent(), workers);
+          await page.getByRole('button', { name: 'Save the model to a file' }).click();
+          files[workers] = (await takeDownload(page)).bytes;
+        }
+        if (env.cores < 2) note(`${env.cores} core: the 2 workers share it`);
+        // the batch split over 2 workers adds its halves' sums in another order: only the units' split gives these bits
+        if (env.sab) assert.ok(files['2'].equals(files['1']), '2 workers, split units: the same model file as 1 worker');
+        else assert.ok(!files['2'].equals(files['1']) && files['2'].length === files['1'].length, '2 workers, the batch split: a model of the same size, other bits');
+        await noProblems(page);
+      } finally {
+        isolated.server.close();
+      }
     },
   },
 ];

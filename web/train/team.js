@@ -252,7 +252,7 @@ export async function ready(w, r) {
       // the helpers could not take the shared memory this way: they split the batch instead
       team.runId = null;
       r.exchange = 'shared';
-      r.teamNote ||= `the workers split each batch: ${e.message}`;
+      r.teamNote ||= `layer 1 could not be split over the workers (${e.message}): they split each batch`;
       return ready(w, r);
     }
     if (mode === 'shared') {
