@@ -284,7 +284,15 @@ export async function step(w, r, idxPtr, n) {
     team.x.idx.set(idx);
     team.x.send(CMD_SPLIT, n, net.settings.lr);
     team.stale = net;
-    const out = splitBatch(team.x, team.k, 0, net, r.images, r.labels, idxPtr, n, team.region.values);
+    let out;
+    try {
+      out = splitBatch(team.x, team.k, 0, net, r.images, r.labels, idxPtr, n, team.region.values);
+    } catch (e) {
+      // a helper stopped answering (or an engine call failed): its rows cannot be had; the next run starts anew
+      team.stale = null;
+      team.runId = null;
+      throw e;
+    }
     team.k += 2;
     if (out.diverged) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
     return { loss: out.loss, correct: out.correct, n };
