@@ -13,8 +13,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
-import { Exchange, exchangeMemory, CMD_SPLIT, CMD_ROWS, CMD_QUIT } from '../../web/train/exchange.js';
-import { regionFloats, regionViews, splitBatch, takeRows, unitsOf } from '../../web/train/split.js';
+import { Exchange, exchangeMemory, CMD_QUIT } from '../../web/train/exchange.js';
+import { regionFloats, regionViews, leadBatch, takeRows, unitsOf } from '../../web/train/split.js';
 import { ConvlabError, STATUS } from '../../web/lib/convlab.js';
 import { OPTIMIZER, LOSS } from '../../web/lib/limits.js';
 import { engine, N } from './split-engine.mjs';
@@ -47,15 +47,13 @@ async function team(W, model, tamper = () => {}) {
   return {
     zero,
     step(order) {
-      cl.i32(zero.idx, order.length).set(order);
-      x.idx.set(order);
-      x.send(CMD_SPLIT, order.length, net.settings.lr);
-      const out = splitBatch(x, phase, 0, net, zero.images, zero.labels, zero.idx, order.length, region.values);
+      const idx = cl.i32(zero.idx, order.length);
+      idx.set(order);
+      const out = leadBatch(x, phase, net, zero.images, zero.labels, zero.idx, idx, region.values);
       phase += 2;
       return out;
     },
     whole() {
-      x.send(CMD_ROWS);
       takeRows(x, phase, net, cl, scratch, region.rows);
       phase += 1;
       return Float32Array.from(net.paramsView());

@@ -20,8 +20,8 @@
 import { loadConvlab, ConvlabError, STATUS } from '../lib/convlab.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { IMAGE_SIDE, MAX_BATCH } from '../lib/limits.js';
-import { Exchange, partOf, combine, CMD_QUIT, CMD_SPLIT, CMD_ROWS } from './exchange.js';
-import { regionFloats, regionViews, splitBatch, putRows } from './split.js';
+import { Exchange, partOf, combine, CMD_QUIT, CMD_ROWS } from './exchange.js';
+import { regionFloats, regionViews, helperCommand } from './split.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 
 const h = { cl: null, images: 0, labels: 0, count: 0, net: null, idx: 0, scratch: 0 };
@@ -94,29 +94,24 @@ const handlers = {
   async attach({ sab, memory, rank, workers, split = 0 }) {
     const { cl, net } = h;
     const x = new Exchange(sab, workers, net.paramFloats, split ? regionFloats(net, split) : 0);
-    const region = split ? regionViews(x, net, split) : null;
+    const own = split ? { images: h.images, labels: h.labels, idx: h.idx, scratch: h.scratch, region: regionViews(x, net, split) } : null;
     if (memory) x.bridge = await sharedBridge(cl.memory, memory);
     net.paramsView().set(x.params);
     let seen = x.generation(), lr = net.settings.lr;
     x.attached();
-    for (let k = 1; ; k++) { // k: the arrivals' phase (exchange.js), one a batch split, two split units
+    // phase: the arrivals so far (exchange.js): one a batch split, two a batch of split units, one for rows
+    for (let phase = 0; ;) {
       seen = x.waitCommand(seen);
       const command = x.command();
       if (command === CMD_QUIT) break;
-      if (command === CMD_ROWS) {
-        putRows(x, k - 1, rank, net, cl, h.scratch, region.rows);
+      if (command !== CMD_ROWS && x.lr() !== lr) net.setLr(lr = x.lr());
+      if (own) {
+        phase = helperCommand(x, command, phase, rank, net, cl, own);
         continue;
       }
-      if (x.lr() !== lr) net.setLr(lr = x.lr());
       const batch = x.batch();
-      if (command === CMD_SPLIT) {
-        cl.i32(h.idx, batch).set(x.idx.subarray(0, batch));
-        splitBatch(x, k - 1, rank, net, h.images, h.labels, h.idx, batch, region.values);
-        k++;
-        continue;
-      }
       const [lo, hi] = partOf(batch, workers, rank);
-      const parts = combine(x, k, rank, gradients(x.idx.subarray(lo, hi), batch), net, cl, h.scratch);
+      const parts = combine(x, ++phase, rank, gradients(x.idx.subarray(lo, hi), batch), net, cl, h.scratch);
       if (parts.some((p) => p.diverged)) continue;
       try {
         net.applyGradients();

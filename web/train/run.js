@@ -215,8 +215,8 @@ async function evaluateValidation(w, r) {
  */
 function endEpoch(w, r) {
   const s = r.settings;
-  team.whole(w);
   if (s.keepBest && r.nVal && !(r.best && r.best.acc >= r.lastValAcc)) {
+    team.whole(w); // whole since the validation pass, unless a step came between
     r.best = { epoch: r.epoch + 1, acc: r.lastValAcc, bytes: w.model.save() };
   }
   if (s.lrDecay && s.lrDecay !== 1) w.model.setLr(s.lr * s.lrDecay ** (r.epoch + 1));

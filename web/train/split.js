@@ -20,7 +20,7 @@
 // them): the values written; then each rank's step taken (or diverged: the
 // ranks that took theirs take them back, so all stay equal).
 import { ConvlabError, STATUS } from '../lib/convlab.js';
-import { partOf } from './exchange.js';
+import { partOf, CMD_SPLIT, CMD_ROWS } from './exchange.js';
 
 /**
  * The least share of a forward pass's multiply-adds in layer 1 for a split:
@@ -99,8 +99,9 @@ export function putRows(x, phase, rank, net, cl, scratch, rows) {
   x.arrive(phase + 1, rank, NONE);
 }
 
-/** The worker, phase + 1 (CMD_ROWS sent): every helper's rows into its own model, which is then whole. */
+/** The worker, phase + 1: every helper's rows into its own model (CMD_ROWS), which is then whole. */
 export function takeRows(x, phase, net, cl, scratch, rows) {
+  x.send(CMD_ROWS);
   x.arrive(phase + 1, 0, NONE);
   x.gather(phase + 1);
   for (let r = 1; r < x.workers; r++) {
@@ -109,4 +110,33 @@ export function takeRows(x, phase, net, cl, scratch, rows) {
     cl.f32(scratch, floats).set(rows.subarray(at, at + floats));
     net.splitSetRows(u0, u1, scratch);
   }
+}
+
+/**
+ * The worker, phases phase + 1 and phase + 2: the batch whose indices are idx
+ * (an Int32Array view of idxPtr in its engine) sent to every rank
+ * (CMD_SPLIT, at the worker's rate) and its own part of it: splitBatch's result.
+ */
+export function leadBatch(x, phase, net, images, labels, idxPtr, idx, values) {
+  x.idx.set(idx);
+  x.send(CMD_SPLIT, idx.length, net.settings.lr);
+  return splitBatch(x, phase, 0, net, images, labels, idxPtr, idx.length, values);
+}
+
+/**
+ * A helper's answer to a split team's command after `phase` arrivals: a batch
+ * (CMD_SPLIT: its indices copied into its engine at own.idx) or its rows
+ * (CMD_ROWS). Returns the arrivals after it.
+ * @param {{ images: number, labels: number, idx: number, scratch: number, region: { values: Float32Array, rows: Float32Array } }} own
+ *   its engine's images, labels, room for a batch's indices and for its rows; the region's views
+ */
+export function helperCommand(x, command, phase, rank, net, cl, own) {
+  if (command === CMD_ROWS) {
+    putRows(x, phase, rank, net, cl, own.scratch, own.region.rows);
+    return phase + 1;
+  }
+  const n = x.batch();
+  cl.i32(own.idx, n).set(x.idx.subarray(0, n));
+  splitBatch(x, phase, rank, net, own.images, own.labels, own.idx, n, own.region.values);
+  return phase + 2;
 }

@@ -24,10 +24,10 @@
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { ConvlabError, STATUS } from '../lib/convlab.js';
 import { IMAGE_PIXELS } from '../lib/limits.js';
-import { Exchange, exchangeMemory, partOf, combine, CMD_STEP, CMD_QUIT, CMD_SPLIT, CMD_ROWS, MAX_WORKERS } from './exchange.js';
+import { Exchange, exchangeMemory, partOf, combine, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 import { multiplyAdds } from './cost.js';
-import { SPLIT_SHARE, SPLIT_WORTH, regionFloats, regionViews, splitBatch, takeRows } from './split.js';
+import { SPLIT_SHARE, SPLIT_WORTH, regionFloats, regionViews, leadBatch, takeRows } from './split.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -281,12 +281,10 @@ export async function step(w, r, idxPtr, n) {
   const W = r.workers;
   const idx = cl.i32(idxPtr, n);
   if (team.mode === 'split') {
-    team.x.idx.set(idx);
-    team.x.send(CMD_SPLIT, n, net.settings.lr);
     team.stale = net;
     let out;
     try {
-      out = splitBatch(team.x, team.k, 0, net, r.images, r.labels, idxPtr, n, team.region.values);
+      out = leadBatch(team.x, team.k, net, r.images, r.labels, idxPtr, idx, team.region.values);
     } catch (e) {
       // a helper stopped answering (or an engine call failed): its rows cannot be had; the next run starts anew
       team.stale = null;
@@ -355,7 +353,6 @@ export async function step(w, r, idxPtr, n) {
  */
 export function whole(w) {
   if (!team.stale || team.stale !== w.model || team.mode !== 'split' || !team.x) return;
-  team.x.send(CMD_ROWS);
   takeRows(team.x, team.k, w.model, w.cl, team.scratch, team.region.rows);
   team.k += 1;
   team.stale = null;
