@@ -5,8 +5,9 @@
  * columns, where every tap is inside the row: those are done 12 then 4 at a
  * time, with the accumulators in registers and the kernel rows that fall into
  * zero padding skipped. The 3 x 3, stride-1 case, the one the pages use most,
- * keeps its nine weights in registers and makes two output rows at once, so
- * each input vector loaded serves both. Additions follow the reference's order
+ * keeps its nine weights in registers and makes four output rows at once, so
+ * each input vector loaded serves all that read it, and does their border
+ * columns with the rows as a vector's lanes. Additions follow the reference's order
  * (kernel rows k1, then columns k2), so results match it bit for bit. */
 #include "cl_conv.h"
 #include "cl_simd.h"
@@ -23,20 +24,6 @@ static inline v128_t load_strided(const float *p, int s)
 }
 
 #define MAC(acc, wv, p) acc = CL_F32X4_MADD(acc, wv, wasm_v128_load(p))
-/* one loaded vector t into two accumulators */
-#define MAC2(acc0, wv0, acc1, wv1, t)                      \
-    do {                                                   \
-        acc0 = CL_F32X4_MADD(acc0, wv0, t);                \
-        acc1 = CL_F32X4_MADD(acc1, wv1, t);                \
-    } while (0)
-
-/* 3 x 3, stride 1: output rows z0 (input rows r0 r1 r2) and z1 (r1 r2 r3),
- * columns lo..hi-1 of the interior, 4 at a time; off = -p2. Returns the first
- * column not done. z1 may be NULL for a single row (r3 unused).
- * Each input vector of r1 and r2 is loaded once and used at once for both
- * rows, and there is one accumulator per row: with few values live, V8 keeps
- * the nine weights in registers (wider loops made it spill them, and ran
- * slower). */
 /* How an output's sum starts: from the bias, from what z holds (accumulate),
  * or at its first term, when the bias is -0, the identity of addition (see
  * NO_BIAS in cl_conv.c): the same result, one addition fewer. */
@@ -49,62 +36,62 @@ static inline v128_t first_term(int start, v128_t vb, const float *zp, v128_t wv
     return CL_F32X4_MADD(start == START_Z ? wasm_v128_load(zp) : vb, wv, t);
 }
 
+/* 3 x 3, stride 1: R output rows at once, row i at z + i * zs from input
+ * rows x + (i + a) * xs, a = 0, 1, 2, columns lo..hi-1 of the interior, 4 at
+ * a time; off = -p2. Returns the first column not done. Input rows are taken
+ * in order and each vector loaded serves every output row that reads it:
+ * input row q is kernel row q - i of output row i, so each output still gets
+ * its terms kernel row by kernel row, then column by column, as in the
+ * reference. A step of 4 rows is 18 loads for 36 multiply-adds (one row: 9
+ * for 9). The rows are reached from one pointer and a stride: with a pointer
+ * per row V8 ran out of registers for them. */
 static inline __attribute__((always_inline)) int
-interior_3x3_body(const float *r0, const float *r1, const float *r2, const float *r3, int off,
-                  const float *wt, int lo, int hi, int start, float bias, float *z0, float *z1)
+interior_3x3_body(const float *x, ptrdiff_t xs, int off, const float *wt, int lo, int hi, int start,
+                  float bias, float *z, size_t zs, const int R)
 {
-    const v128_t w00 = wasm_f32x4_splat(wt[0]), w01 = wasm_f32x4_splat(wt[1]),
-                 w02 = wasm_f32x4_splat(wt[2]), w10 = wasm_f32x4_splat(wt[3]),
-                 w11 = wasm_f32x4_splat(wt[4]), w12 = wasm_f32x4_splat(wt[5]),
-                 w20 = wasm_f32x4_splat(wt[6]), w21 = wasm_f32x4_splat(wt[7]),
-                 w22 = wasm_f32x4_splat(wt[8]);
+    v128_t w[9];
+    for (int t = 0; t < 9; t++) w[t] = wasm_f32x4_splat(wt[t]);
     const v128_t vb = wasm_f32x4_splat(bias);
     int j = lo;
-    if (z1) {
-        for (; j + 4 <= hi; j += 4) {
-            const int c = j + off;
-            v128_t a0, a1, t;
-            /* per output the order stays k1-major: row a of the kernel on input row j1 + a */
-            a0 = first_term(start, vb, z0 + j, w00, wasm_v128_load(r0 + c));
-            MAC(a0, w01, r0 + c + 1); MAC(a0, w02, r0 + c + 2);
-            t = wasm_v128_load(r1 + c);
-            a0 = CL_F32X4_MADD(a0, w10, t);
-            a1 = first_term(start, vb, z1 + j, w00, t);
-            t = wasm_v128_load(r1 + c + 1); MAC2(a0, w11, a1, w01, t);
-            t = wasm_v128_load(r1 + c + 2); MAC2(a0, w12, a1, w02, t);
-            t = wasm_v128_load(r2 + c);     MAC2(a0, w20, a1, w10, t);
-            t = wasm_v128_load(r2 + c + 1); MAC2(a0, w21, a1, w11, t);
-            t = wasm_v128_load(r2 + c + 2); MAC2(a0, w22, a1, w12, t);
-            wasm_v128_store(z0 + j, a0);
-            MAC(a1, w20, r3 + c); MAC(a1, w21, r3 + c + 1); MAC(a1, w22, r3 + c + 2);
-            wasm_v128_store(z1 + j, a1);
-        }
-        return j;
-    }
     for (; j + 4 <= hi; j += 4) {
-        const int c = j + off;
-        v128_t a0 = first_term(start, vb, z0 + j, w00, wasm_v128_load(r0 + c));
-        MAC(a0, w01, r0 + c + 1); MAC(a0, w02, r0 + c + 2);
-        MAC(a0, w10, r1 + c); MAC(a0, w11, r1 + c + 1); MAC(a0, w12, r1 + c + 2);
-        MAC(a0, w20, r2 + c); MAC(a0, w21, r2 + c + 1); MAC(a0, w22, r2 + c + 2);
-        wasm_v128_store(z0 + j, a0);
+        const float *p = x + (j + off);
+        float *zp = z + j;
+        v128_t a[4] = {vb, vb, vb, vb}; /* each set at its first term */
+        for (int q = 0; q < R + 2; q++, p += xs)
+            for (int b = 0; b < 3; b++) {
+                const v128_t t = wasm_v128_load(p + b);
+                for (int i = 0; i < R; i++) {
+                    const int ka = q - i; /* the kernel row input row q is for output row i */
+                    if (ka < 0 || ka > 2) continue;
+                    if (ka == 0 && b == 0)
+                        a[i] = first_term(start, vb, zp + i * zs, w[0], t);
+                    else
+                        a[i] = CL_F32X4_MADD(a[i], w[3 * ka + b], t);
+                    if (ka == 2 && b == 2) wasm_v128_store(zp + i * zs, a[i]);
+                }
+            }
     }
     return j;
 }
 
-/* One copy of the loops for each way of starting: a test inside them slows them. */
-__attribute__((noinline)) static int interior_3x3(const float *r0, const float *r1, const float *r2,
-                                                  const float *r3, int off, const float *wt, int lo,
-                                                  int hi, int start, float bias, float *z0,
-                                                  float *z1)
+/* One copy of the loops for each way of starting and each number of rows: a
+ * test inside them slows them. */
+#define INTERIOR_3X3_ROWS(start)                                                         \
+    (R == 4   ? interior_3x3_body(x, xs, off, wt, lo, hi, start, bias, z, zs, 4)           \
+     : R == 2 ? interior_3x3_body(x, xs, off, wt, lo, hi, start, bias, z, zs, 2)           \
+              : interior_3x3_body(x, xs, off, wt, lo, hi, start, bias, z, zs, 1))
+__attribute__((noinline)) static int interior_3x3(const float *x, ptrdiff_t xs, int R, int off,
+                                                  const float *wt, int lo, int hi, int start,
+                                                  float bias, float *z, size_t zs)
 {
+    assert(R == 1 || R == 2 || R == 4);
     switch (start) {
     case START_Z:
-        return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, START_Z, bias, z0, z1);
+        return INTERIOR_3X3_ROWS(START_Z);
     case START_FIRST:
-        return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, START_FIRST, bias, z0, z1);
+        return INTERIOR_3X3_ROWS(START_FIRST);
     default:
-        return interior_3x3_body(r0, r1, r2, r3, off, wt, lo, hi, START_BIAS, bias, z0, z1);
+        return INTERIOR_3X3_ROWS(START_BIAS);
     }
 }
 
@@ -257,6 +244,10 @@ typedef struct edge_cols {
     int col[CL_EDGE_GROUPS], lanes[CL_EDGE_GROUPS];
     int ix[CL_EDGE_GROUPS][CL_MAX_KERNEL][4];
     v128_t take[CL_EDGE_GROUPS][CL_MAX_KERNEL];
+    /* the same columns one by one, for 3 x 3 (rows_edges_3x3): column col3[n]
+     * reads input column ix3[n][b] at tap b, -1 where it is zero padding */
+    int n3;
+    int col3[4 * CL_EDGE_GROUPS], ix3[4 * CL_EDGE_GROUPS][3];
 } edge_cols;
 
 static void edge_run(const cl_plane_job *job, int p2, int from, int to, edge_cols *e)
@@ -279,6 +270,8 @@ static void edge_run(const cl_plane_job *job, int p2, int from, int to, edge_col
              * on along the row where it goes on, so that one load may serve */
             for (int l = lanes; l < 4; l++)
                 if (ix[0] >= 0 && ix[0] + l < job->w) ix[l] = ix[0] + l;
+            if (job->k2 == 3)
+                for (int l = 0; l < lanes; l++) e->ix3[e->n3 + l][b] = ix[l];
             int run = 1;
             for (int l = 0; l < 4; l++) {
                 run = run && ix[l] == ix[0] + l && ix[0] >= 0;
@@ -288,12 +281,14 @@ static void edge_run(const cl_plane_job *job, int p2, int from, int to, edge_col
             if (run) e->ix[g][b][0] = -1 - ix[0];
             e->take[g][b] = wasm_i32x4_make(m[0], m[1], m[2], m[3]);
         }
+        for (int l = 0; l < lanes; l++) e->col3[e->n3++] = c + l;
     }
 }
 
 static void edge_setup(const cl_plane_job *job, int p2, int lo, int right, edge_cols *e)
 {
     e->ng = 0;
+    e->n3 = 0;
     if (right > lo) {
         edge_run(job, p2, 0, lo, e);
         edge_run(job, p2, right, job->ow, e);
@@ -359,6 +354,39 @@ static void row_edges(const cl_plane_job *job, const edge_cols *e, const float *
     }
 }
 
+/* The border columns of 4 output rows of a 3 x 3 kernel, z[i] from input
+ * rows in[i .. i + 2]: the rows are the vector's lanes. Each input column
+ * read is gathered once for the 6 rows and shifted by one and two rows for
+ * the kernel's rows 1 and 2; per output the terms come in the reference's
+ * order, the taps in zero padding skipped. */
+static void rows_edges_3x3(const cl_plane_job *job, const edge_cols *e, const float *const *in,
+                           float *const *z)
+{
+    v128_t w[9];
+    for (int t = 0; t < 9; t++) w[t] = wasm_f32x4_splat(job->wt[t]);
+    for (int n = 0; n < e->n3; n++) {
+        const int c = e->col3[n], *ix = e->ix3[n];
+        v128_t x[3][3]; /* x[b][a]: tap b of kernel row a, for the 4 rows */
+        for (int b = 0; b < 3; b++) {
+            const int k = ix[b] < 0 ? 0 : ix[b];
+            const v128_t top = wasm_f32x4_make(in[0][k], in[1][k], in[2][k], in[3][k]);
+            const v128_t below = wasm_f32x4_make(in[4][k], in[5][k], 0.0f, 0.0f);
+            x[b][0] = top;
+            x[b][1] = wasm_i32x4_shuffle(top, below, 1, 2, 3, 4);
+            x[b][2] = wasm_i32x4_shuffle(top, below, 2, 3, 4, 5);
+        }
+        v128_t acc = job->accumulate ? wasm_f32x4_make(z[0][c], z[1][c], z[2][c], z[3][c])
+                                     : wasm_f32x4_splat(job->bias);
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++)
+                if (ix[b] >= 0) acc = CL_F32X4_MADD(acc, w[3 * a + b], x[b][a]);
+        z[0][c] = wasm_f32x4_extract_lane(acc, 0);
+        z[1][c] = wasm_f32x4_extract_lane(acc, 1);
+        z[2][c] = wasm_f32x4_extract_lane(acc, 2);
+        z[3][c] = wasm_f32x4_extract_lane(acc, 3);
+    }
+}
+
 /* Whether output rows j1 + 1 .. j1 + ROWS - 1 read every row (no zero
  * padding) and each the rows of the one before moved down by one, as output
  * row j1 (rows: its k1 input rows) does inside the image. */
@@ -419,26 +447,33 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
     for (int j1 = row0; j1 < row1;) {
         float *zr = job->z + (size_t)(j1 - job->z_row0) * ow;
         const int nrows = row_inputs(&g, j1, rows, wrow);
-        if (fast3 && nrows == 3) {
-            /* two rows at once when the next row slides down by exactly one input row */
-            if (j1 + 1 < row1 && row_inputs(&g, j1 + 1, rows2, wrow2) == 3 && rows2[0] == rows[1] &&
-                rows2[1] == rows[2]) {
-                float *zr2 = zr + ow;
-                int j = interior_3x3(rows[0], rows[1], rows[2], rows2[2], -p2, wt, lo, hi, start,
-                                     bias, zr, zr2);
-                assert(j == lo + (hi - lo) / 4 * 4);
-                (void)j;
-                row_edges(job, &edges, rows, wrow, nrows, zr);
-                row_edges(job, &edges, rows2, wrow2, 3, zr2);
-                j1 += 2;
-                continue;
+        if (fast3 && nrows == 3 && rows[2] - rows[1] == rows[1] - rows[0]) {
+            /* 4, 2 or 1 rows at once: as many as slide down by exactly one
+             * input row each, the input rows evenly spaced (not across the
+             * wrap of a ring of rows) */
+            const float *in[4 + 2] = {rows[0], rows[1], rows[2]};
+            float *zs[4] = {zr};
+            const ptrdiff_t xs = rows[1] - rows[0];
+            int R = 1;
+            for (int i = 1; i < 4 && j1 + i < row1; i++) {
+                if (row_inputs(&g, j1 + i, rows2, wrow2) != 3 || rows2[0] != in[i] ||
+                    rows2[1] != in[i + 1] || rows2[2] - rows2[1] != xs)
+                    break;
+                in[i + 2] = rows2[2];
+                zs[i] = zr + (size_t)i * ow;
+                R = i + 1;
             }
-            int j = interior_3x3(rows[0], rows[1], rows[2], NULL, -p2, wt, lo, hi, start, bias,
-                                 zr, NULL);
+            if (R == 3) R = 2;
+            int j = interior_3x3(rows[0], xs, R, -p2, wt, lo, hi, start, bias, zr, (size_t)ow);
             assert(j == lo + (hi - lo) / 4 * 4);
             (void)j;
-            row_edges(job, &edges, rows, wrow, nrows, zr);
-            j1++;
+            if (R == 4) {
+                rows_edges_3x3(job, &edges, in, zs);
+            } else {
+                static const int wrow3[3] = {0, 1, 2};
+                for (int i = 0; i < R; i++) row_edges(job, &edges, in + i, wrow3, 3, zs[i]);
+            }
+            j1 += R;
             continue;
         }
         if (s == 1 && !fast3 && nrows == k1 && k1 >= ROWS && j1 + ROWS <= row1 &&

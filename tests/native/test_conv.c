@@ -278,6 +278,52 @@ static void test_large_image_matches_reference(void **state)
     check_case(&seed, 1, 16, 523, 15, 15, CL_PAD_EDGE, 2);
 }
 
+/* A window of rows kept in a ring (x_ring rows, row iy at iy % x_ring), as the
+ * pages' strips do: the vector loops take several output rows at once where
+ * their input rows lie evenly spaced in memory, so the ring's wrap is put at
+ * every place inside such a group of rows, for 3 x 3 and larger kernels,
+ * fresh and accumulating, against the reference. */
+static void test_ring_wrap_inside_row_groups(void **state)
+{
+    (void)state;
+    enum { H = 14, W = 23 };
+    uint32_t seed = 4242;
+    float x[H * W], wt[49], ring[H * W], zref[H * W], zgot[H * W];
+    for (int i = 0; i < H * W; i++) x[i] = (float)(t_rand(&seed) % 256);
+    for (int i = 0; i < 49; i++) wt[i] = t_uniform(&seed, -1.0f, 1.0f);
+    const cl_plane_fn fns[2] = {cl_f32_conv2d_plane_scalar, cl_f32_conv2d_plane_wasmsimd};
+    int cases = 0;
+    for (int k = 3; k <= 7; k += 2)
+        for (int pad = 0; pad < 4; pad++)
+            for (int acc = 0; acc < 2; acc++) {
+                int oh, ow;
+                assert_int_equal(cl_conv_out_size(H, W, k, k, pad, 1, &oh, &ow), CL_OK);
+                for (int r0 = 0; r0 < oh; r0++) {
+                    int lo, hi;
+                    rows_read(H, k, pad, 1, r0, oh, &lo, &hi);
+                    /* exactly the rows read: lo lands at lo % n, and the
+                     * rows after it wrap to the ring's start */
+                    const int n = hi - lo;
+                    for (int i = 0; i < H * W; i++) ring[i] = NAN;
+                    for (int iy = lo; iy < hi; iy++)
+                        memcpy(ring + (size_t)(iy % n) * W, x + (size_t)iy * W, W * sizeof *x);
+                    for (int i = 0; i < oh * ow; i++) zref[i] = zgot[i] = (float)i - 7.5f;
+                    const cl_plane_job ref = {x, H, W, H, wt, k, k, pad, 1, acc, 0.25f,
+                                              zref, oh, ow, 0, r0, oh};
+                    cl_f32_conv2d_plane_ref(&ref);
+                    for (int f = 0; f < 2; f++) {
+                        for (int i = 0; i < oh * ow; i++) zgot[i] = (float)i - 7.5f;
+                        const cl_plane_job win = {ring, H, W, n, wt, k, k, pad, 1, acc, 0.25f,
+                                                  zgot + (size_t)r0 * ow, oh, ow, r0, r0, oh};
+                        fns[f](&win);
+                        assert_same_f32(zgot, zref, (size_t)oh * ow);
+                        cases++;
+                    }
+                }
+            }
+    assert_true(cases > 300);
+}
+
 /* Signed zeros: on a black image with negative weights every product is -0.
  * A bias of +0 makes each sum +0; no bias (-0) leaves it -0, in all three
  * implementations, on the border and inside, for 3 x 3 and other sizes. */
@@ -356,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_fast_matches_reference_all_sizes),
         cmocka_unit_test(test_fast_matches_reference_all_kernels),
         cmocka_unit_test(test_large_image_matches_reference),
+        cmocka_unit_test(test_ring_wrap_inside_row_groups),
         cmocka_unit_test(test_signed_zero_sums),
         cmocka_unit_test(test_bad_arguments),
     };
