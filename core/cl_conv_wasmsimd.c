@@ -57,9 +57,13 @@ interior_3x3_body(const float *x, ptrdiff_t xs, int off, const float *wt, int lo
         const float *p = x + (j + off);
         float *zp = z + j;
         v128_t a[4] = {vb, vb, vb, vb}; /* each set at its first term */
+        /* unrolled (GCC, natively, keeps the sums in memory otherwise) */
+#pragma GCC unroll 6
         for (int q = 0; q < R + 2; q++, p += xs)
+#pragma GCC unroll 3
             for (int b = 0; b < 3; b++) {
                 const v128_t t = wasm_v128_load(p + b);
+#pragma GCC unroll 4
                 for (int i = 0; i < R; i++) {
                     const int ka = q - i; /* the kernel row input row q is for output row i */
                     if (ka < 0 || ka > 2) continue;
