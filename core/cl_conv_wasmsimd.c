@@ -24,6 +24,16 @@ static inline v128_t load_strided(const float *p, int s)
 }
 
 #define MAC(acc, wv, p) acc = CL_F32X4_MADD(acc, wv, wasm_v128_load(p))
+
+/* Loops GCC must unroll (natively it keeps an array of sums in memory
+ * otherwise); clang unrolls them itself, and the same pragma made its wasm
+ * slower (3x3: 0.87 -> 1.19 ms). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define CL_GCC_UNROLL_(n) _Pragma(#n)
+#define CL_GCC_UNROLL(n) CL_GCC_UNROLL_(GCC unroll n)
+#else
+#define CL_GCC_UNROLL(n)
+#endif
 /* How an output's sum starts: from the bias, from what z holds (accumulate),
  * or at its first term, when the bias is -0, the identity of addition (see
  * NO_BIAS in cl_conv.c): the same result, one addition fewer. */
@@ -36,42 +46,44 @@ static inline v128_t first_term(int start, v128_t vb, const float *zp, v128_t wv
     return CL_F32X4_MADD(start == START_Z ? wasm_v128_load(zp) : vb, wv, t);
 }
 
-/* 3 x 3, stride 1: R output rows at once, row i at z + i * zs from input
- * rows x + (i + a) * xs, a = 0, 1, 2, columns lo..hi-1 of the interior, 4 at
- * a time; off = -p2. Returns the first column not done. Input rows are taken
- * in order and each vector loaded serves every output row that reads it:
- * input row q is kernel row q - i of output row i, so each output still gets
- * its terms kernel row by kernel row, then column by column, as in the
- * reference. A step of 4 rows is 18 loads for 36 multiply-adds (one row: 9
- * for 9). The rows are reached from one pointer and a stride: with a pointer
- * per row V8 ran out of registers for them. */
+/* 3 x 3, stride 1: R output rows at once, row i (z[i]) from input rows
+ * in[i], in[i + 1], in[i + 2], columns lo..hi-1 of the interior, 4 at a time;
+ * off = -p2. Returns the first column not done. Input rows are taken in
+ * order and each vector loaded serves every output row that reads it: input
+ * row q is kernel row q - i of output row i, so each output still gets its
+ * terms kernel row by kernel row, then column by column, as in the reference.
+ * A step of 4 rows is 18 loads for 36 multiply-adds (one row: 9 for 9). The
+ * rows may lie anywhere (a ring of rows, as cl_filter_rgba's strips keep,
+ * wraps inside a group). */
 static inline __attribute__((always_inline)) int
-interior_3x3_body(const float *x, ptrdiff_t xs, int off, const float *wt, int lo, int hi, int start,
-                  float bias, float *z, size_t zs, const int R)
+interior_3x3_body(const float *const *in, int off, const float *wt, int lo, int hi, int start,
+                  float bias, float *const *zs, const int R)
 {
+    const float *r[4 + 2];
+    float *z[4];
+    for (int q = 0; q < R + 2; q++) r[q] = in[q];
+    for (int i = 0; i < R; i++) z[i] = zs[i];
     v128_t w[9];
     for (int t = 0; t < 9; t++) w[t] = wasm_f32x4_splat(wt[t]);
     const v128_t vb = wasm_f32x4_splat(bias);
     int j = lo;
     for (; j + 4 <= hi; j += 4) {
-        const float *p = x + (j + off);
-        float *zp = z + j;
+        const int c = j + off;
         v128_t a[4] = {vb, vb, vb, vb}; /* each set at its first term */
-        /* unrolled (GCC, natively, keeps the sums in memory otherwise) */
-#pragma GCC unroll 6
-        for (int q = 0; q < R + 2; q++, p += xs)
-#pragma GCC unroll 3
+        CL_GCC_UNROLL(6)
+        for (int q = 0; q < R + 2; q++)
+            CL_GCC_UNROLL(3)
             for (int b = 0; b < 3; b++) {
-                const v128_t t = wasm_v128_load(p + b);
-#pragma GCC unroll 4
+                const v128_t t = wasm_v128_load(r[q] + c + b);
+                CL_GCC_UNROLL(4)
                 for (int i = 0; i < R; i++) {
                     const int ka = q - i; /* the kernel row input row q is for output row i */
                     if (ka < 0 || ka > 2) continue;
                     if (ka == 0 && b == 0)
-                        a[i] = first_term(start, vb, zp + i * zs, w[0], t);
+                        a[i] = first_term(start, vb, z[i] + j, w[0], t);
                     else
                         a[i] = CL_F32X4_MADD(a[i], w[3 * ka + b], t);
-                    if (ka == 2 && b == 2) wasm_v128_store(zp + i * zs, a[i]);
+                    if (ka == 2 && b == 2) wasm_v128_store(z[i] + j, a[i]);
                 }
             }
     }
@@ -81,12 +93,12 @@ interior_3x3_body(const float *x, ptrdiff_t xs, int off, const float *wt, int lo
 /* One copy of the loops for each way of starting and each number of rows: a
  * test inside them slows them. */
 #define INTERIOR_3X3_ROWS(start)                                                         \
-    (R == 4   ? interior_3x3_body(x, xs, off, wt, lo, hi, start, bias, z, zs, 4)           \
-     : R == 2 ? interior_3x3_body(x, xs, off, wt, lo, hi, start, bias, z, zs, 2)           \
-              : interior_3x3_body(x, xs, off, wt, lo, hi, start, bias, z, zs, 1))
-__attribute__((noinline)) static int interior_3x3(const float *x, ptrdiff_t xs, int R, int off,
+    (R == 4   ? interior_3x3_body(in, off, wt, lo, hi, start, bias, z, 4)                  \
+     : R == 2 ? interior_3x3_body(in, off, wt, lo, hi, start, bias, z, 2)                  \
+              : interior_3x3_body(in, off, wt, lo, hi, start, bias, z, 1))
+__attribute__((noinline)) static int interior_3x3(const float *const *in, int R, int off,
                                                   const float *wt, int lo, int hi, int start,
-                                                  float bias, float *z, size_t zs)
+                                                  float bias, float *const *z)
 {
     assert(R == 1 || R == 2 || R == 4);
     switch (start) {
@@ -451,24 +463,21 @@ void cl_f32_conv2d_plane_wasmsimd(const cl_plane_job *job)
     for (int j1 = row0; j1 < row1;) {
         float *zr = job->z + (size_t)(j1 - job->z_row0) * ow;
         const int nrows = row_inputs(&g, j1, rows, wrow);
-        if (fast3 && nrows == 3 && rows[2] - rows[1] == rows[1] - rows[0]) {
-            /* 4, 2 or 1 rows at once: as many as slide down by exactly one
-             * input row each, the input rows evenly spaced (not across the
-             * wrap of a ring of rows) */
+        if (fast3 && nrows == 3) {
+            /* 4, 2 or 1 rows at once: as many as slide down by exactly one input row each */
             const float *in[4 + 2] = {rows[0], rows[1], rows[2]};
             float *zs[4] = {zr};
-            const ptrdiff_t xs = rows[1] - rows[0];
             int R = 1;
             for (int i = 1; i < 4 && j1 + i < row1; i++) {
                 if (row_inputs(&g, j1 + i, rows2, wrow2) != 3 || rows2[0] != in[i] ||
-                    rows2[1] != in[i + 1] || rows2[2] - rows2[1] != xs)
+                    rows2[1] != in[i + 1])
                     break;
                 in[i + 2] = rows2[2];
                 zs[i] = zr + (size_t)i * ow;
                 R = i + 1;
             }
             if (R == 3) R = 2;
-            int j = interior_3x3(rows[0], xs, R, -p2, wt, lo, hi, start, bias, zr, (size_t)ow);
+            int j = interior_3x3(in, R, -p2, wt, lo, hi, start, bias, zs);
             assert(j == lo + (hi - lo) / 4 * 4);
             (void)j;
             if (R == 4) {
