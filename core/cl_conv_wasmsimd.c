@@ -75,7 +75,8 @@ interior_3x3_body(const float *const *in, ptrdiff_t xs, int off, const float *wt
         const float *p = r[0] + c;
         v128_t a[4] = {vb, vb, vb, vb}; /* each set at its first term */
         CL_GCC_UNROLL(6)
-        for (int q = 0; q < R + 2; q++, p += even ? xs : 0)
+        for (int q = 0; q < R + 2; q++) {
+            if (even && q > 0) p += xs; /* input row q (not past the last) */
             CL_GCC_UNROLL(3)
             for (int b = 0; b < 3; b++) {
                 const v128_t t = wasm_v128_load((even ? p : r[q] + c) + b);
@@ -91,6 +92,7 @@ interior_3x3_body(const float *const *in, ptrdiff_t xs, int off, const float *wt
                     if (ka == 2 && b == 2) wasm_v128_store(zp, a[i]);
                 }
             }
+        }
     }
     return j;
 }
