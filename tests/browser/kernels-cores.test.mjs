@@ -7,7 +7,8 @@
 // how many computed it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSiteAndBrowser } from './helpers.mjs';
+import { useSiteAndBrowser, SITE } from './helpers.mjs';
+import { startServer } from '../../scripts/serve.mjs';
 import { idle, open, choose, upload } from './kernels-helpers.mjs';
 import { rgbPngOf } from '../lib/png.mjs';
 
@@ -63,8 +64,14 @@ const SETTINGS = [
 ];
 
 /** The page, on the photo, through every setting: what it shows after each. */
-async function walk(page, { team }) {
-  await open(env, page);
+async function walk(page, { team, url = null }) {
+  if (url) {
+    // a cross-origin isolated site: the bands through shared memory, taken in turn (team.js QUEUE_BANDS)
+    await open({ url }, page);
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+  } else {
+    await open(env, page);
+  }
   if (!team) {
     const worker = page.workers().find((w) => w.url().endsWith('/kernels/worker.js'));
     assert.ok(worker, 'the page\'s worker runs');
@@ -100,8 +107,20 @@ test('a large kernel split over the cores shows the same picture and numbers as 
   const alone = await walk(page, { team: false });
   for (const s of alone) assert.equal(s.workers, 1, 'one worker');
 
+  // the same through shared memory, on a cross-origin isolated site
+  const isolated = await startServer({ root: SITE, isolate: true });
+  let shared;
+  try {
+    shared = await walk(await env.newPage(), { team: true, url: isolated.url });
+  } finally {
+    isolated.server.close();
+  }
+  for (const s of shared) assert.ok(s.workers >= 2, `the work is split through shared memory (${s.workers} workers)`);
+
   for (let i = 0; i < SETTINGS.length; i++) {
     assert.deepEqual(split[i].pixels, alone[i].pixels, `setting ${i}: the same pixels`);
+    assert.deepEqual(shared[i].pixels, alone[i].pixels, `setting ${i}: the same pixels through shared memory`);
+    assert.equal(shared[i].legend, alone[i].legend, `setting ${i}: the same colour scale through shared memory`);
     assert.equal(split[i].legend, alone[i].legend, `setting ${i}: the same colour scale`);
     assert.equal(split[i].caption, alone[i].caption, `setting ${i}: the same shape`);
   }

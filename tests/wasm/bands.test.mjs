@@ -10,6 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { loadConvlab, PAD, DISPLAY } from '../../web/lib/convlab.js';
 import { splitRows, filterBand } from '../../web/kernels/bands.js';
 import { Team, filterWork, helperCount, SPLIT_MIN_WORK } from '../../web/kernels/team.js';
@@ -112,7 +113,7 @@ function localHelper(build, { failBand = false } = {}) {
   const handlers = helperHandlers(async (simd) => loadConvlab({ simd, bytes: wasm(simd ? 'simd' : 'scalar') }));
   return (/** @type {any} */ _onError) => ({
     async call(type, args = {}) {
-      if (failBand && type === 'band') throw new Error('the helper failed');
+      if (failBand && (type === 'band' || type === 'bands')) throw new Error('the helper failed');
       return (await handlers[type](structuredClone(args))).result;
     },
     terminate() { this.ended = true; },
@@ -183,6 +184,67 @@ for (const shared of [true, false]) {
   });
 }
 
+/** A helper in a node worker thread (band-thread.mjs), which computes at the same time as this one; `made` collects its answers' bands. */
+function threadHelper(made) {
+  return (/** @type {any} */ _onError) => {
+    const w = new Worker(new URL('./band-thread.mjs', import.meta.url));
+    const waiting = new Map();
+    let id = 0;
+    w.on('message', ({ id: i, result, error }) => {
+      const p = waiting.get(i);
+      waiting.delete(i);
+      if (error) p.reject(new Error(error));
+      else p.resolve(result);
+    });
+    return {
+      call(type, args = {}) {
+        const i = ++id;
+        return new Promise((resolve, reject) => {
+          waiting.set(i, { resolve, reject });
+          w.postMessage({ id: i, type, args });
+        }).then((r) => { if (type === 'bands') made.push(...r.done); return r; });
+      },
+      terminate() { w.terminate(); },
+    };
+  };
+}
+
+test('through shared memory the engines take the bands in turn, at the same time: whoever makes which, one call\'s values, bytes and scale', async () => {
+  const cl = await loadConvlab({ simd: true, bytes: wasm('simd') });
+  const img = picture(320, 240, 11);
+  const kept = cl.keepRGBA(img);
+  const made = [];
+  const team = await readyTeam(cl, kept, { helpers: 2, makeHelper: threadHelper(made), shared: true });
+  for (let i = 0; i < 400 && team.state === 'starting'; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(team.state, 'ready', team.why);
+  try {
+    let runs = 0;
+    for (const c of [{ mode: 'per-channel', pad: 'zero', k1: 15, k2: 15, stride: 1 }, { mode: 'sum', pad: 'reflect', k1: 9, k2: 7, stride: 2 },
+      { mode: 'gray', pad: 'edge', k1: 11, k2: 11, stride: 1 }]) {
+      const q = filterOf(c);
+      const planes = c.mode === 'per-channel' ? 3 : 1;
+      for (const display of [DISPLAY.clamp, DISPLAY.abs]) {
+        const r = cl.filterImage(kept, { ...q, display });
+        const want = { z: Float32Array.from(r.values), rgba: Uint8Array.from(r.rgba), maxAbs: r.maxAbs };
+        for (let rep = 0; rep < 4; rep++, runs++) {
+          const got = await team.filter(cl, kept, q, display, r.height, r.width, planes, new Uint8ClampedArray(4 * r.height * r.width));
+          const what = `${c.mode} ${c.pad} ${c.k1}x${c.k2}/${c.stride}, display ${display}, run ${rep}`;
+          assert.ok(got, `${what}: the team computed it`);
+          assert.equal(got.workers, 3);
+          assert.equal(firstBitDiff(got.values, want.z), -1, `${what}: values`);
+          assert.equal(firstByteDiff(got.rgba, want.rgba), -1, `${what}: bytes`);
+          assert.equal(got.maxAbs, want.maxAbs, `${what}: largest |value|`);
+        }
+      }
+    }
+    // the helpers, in threads of their own, made some of the bands (4 an engine, 3 engines, each filter)
+    assert.ok(made.length > 0 && made.length < 12 * runs, `the helpers made ${made.length} of ${12 * runs} bands`);
+  } finally {
+    team.fail(new Error('done'));
+    cl.releaseKept(kept);
+  }
+});
+
 test('where helpers cannot start or one fails, the team answers null and the worker computes alone from then on', async () => {
   const cl = await loadConvlab({ simd: true, bytes: wasm('simd') });
   const img = cl.keepRGBA(picture(30, 30, 3));
@@ -226,7 +288,7 @@ test('a helper keeps its arrays through messages: a band without values sends th
   const img = picture(30, 40, 8);
   await handlers.setImage({ data: Uint8Array.from(img.data), width: 40, height: 30, serial: 1 });
   const q = filterOf({ mode: 'per-channel', pad: 'zero', k1: 5, k2: 5, stride: 1 });
-  const band = (values, reuse) => handlers.band({ serial: 1, q, r0: 10, r1: 30, oh: 30, ow: 40, planes: 3, values, shared: null, reuse });
+  const band = (values, reuse) => handlers.band({ serial: 1, q, r0: 10, r1: 30, ow: 40, planes: 3, values, reuse });
   const first = (await band(true, null)).result;
   assert.equal(first.z.length, 3 * 20 * 40);
   const want = Float32Array.from(first.z);

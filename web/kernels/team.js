@@ -11,9 +11,10 @@
 // first band meanwhile, and assembles the bytes and, when the display needs
 // them (a colour scale of the whole output), the values, in its WASM memory;
 // a picture clamped to 0-255 needs only the bytes and each band's largest
-// |value|, so no float planes are made or sent. The bands come back through
-// shared memory where the worker is cross-origin isolated, else as
-// transferred buffers.
+// |value|, so no float planes are made or sent. Where the worker is
+// cross-origin isolated the bands are written in place in shared memory, 4
+// an engine taken in turn (QUEUE_BANDS: a slower core takes fewer); else
+// each engine makes one band and sends it back as transferred buffers.
 import { DISPLAY } from '../lib/limits.js';
 import { splitRows, filterBand } from './bands.js';
 
@@ -43,6 +44,15 @@ export function filterWork(q, oh, ow) {
   if (q.mode === 'magnitude') return 2 * 9 * 3 * oh * ow;
   return q.k1 * q.k2 * oh * ow * (q.mode === 'gray' ? 1 : 3);
 }
+
+/**
+ * Through shared memory, the bands an engine of the team has to take in turn
+ * (Atomics on one counter): a core that is slower (a little core of an ARM
+ * Chromebook, one shared with other work) takes fewer, and the others do
+ * the rest. Messages keep one band an engine: a band is asked for before it
+ * is computed.
+ */
+export const QUEUE_BANDS = 4;
 
 /** Helpers for a device of `cores` logical cores: one per core beyond the worker's. @param {number} cores */
 export function helperCount(cores) {
@@ -75,6 +85,8 @@ export class Team {
     this.arrays = null; // the shared { z, rgba } of the last output size
     /** @type {({ z: Float32Array, rgba: Uint8ClampedArray } | null)[]} each helper's last band, sent back for its next */
     this.returned = [];
+    /** @type {Int32Array | null} the next band to take, through shared memory */
+    this.next = null;
     this.why = '';      // why the team failed, for tests and benchmarks
   }
 
@@ -145,23 +157,39 @@ export class Team {
    */
   async filter(cl, image, q, display, oh, ow, planes, into, values = true) {
     if (this.state !== 'ready' || this.busy) return null;
-    const bands = splitRows(oh, 1 + this.helpers.length);
-    if (bands.length < 2) return null;
+    const engines = 1 + this.helpers.length;
+    if (splitRows(oh, engines).length < 2) return null;
     if (display !== DISPLAY.clamp) values = true;
     this.busy = true;
     try {
       const shared = this.shared ? this.sharedArrays(planes, oh, ow, values) : null;
       const serial = this.serial;
-      const asks = bands.slice(1).map(([r0, r1], i) => {
-        const reuse = shared ? null : this.returned[i] ?? null;
-        this.returned[i] = null;
-        const transfer = reuse ? [reuse.rgba.buffer, ...(reuse.z ? [reuse.z.buffer] : [])] : [];
-        return this.helpers[i].call('band', { serial, q, r0, r1, oh, ow, planes, values, shared, reuse }, transfer);
-      });
+      const bands = splitRows(oh, shared ? QUEUE_BANDS * engines : engines);
       const n = planes * oh * ow;
       const pZ = values ? cl.scratch('bands-z', 4 * n) : 0;
-      // the worker's band, while the helpers compute theirs (z: a view made after the engine call)
-      let maxAbs = filterBand(cl, image, q, bands[0][0], bands[0][1], { get z() { return values ? cl.f32(pZ, n) : null; }, rgba: into, row0: 0, rows: oh });
+      // the worker's bands go straight into its memory (z: a view made after each engine call)
+      const own = { get z() { return values ? cl.f32(pZ, n) : null; }, rgba: into, row0: 0, rows: oh };
+      let asks, maxAbs = 0;
+      if (shared) {
+        // every engine takes the next band until none is left; each helper answers with the ones it made
+        const next = this.next ??= new Int32Array(new SharedArrayBuffer(4));
+        Atomics.store(next, 0, 0);
+        asks = this.helpers.map((h) => h.call('bands', { serial, q, bands, oh, ow, planes, values, shared, next }));
+        for (let k; (k = Atomics.add(next, 0, 1)) < bands.length;) {
+          const m = filterBand(cl, image, q, bands[k][0], bands[k][1], own);
+          if (m > maxAbs) maxAbs = m;
+        }
+      } else {
+        asks = bands.slice(1).map(([r0, r1], i) => {
+          const reuse = this.returned[i] ?? null;
+          this.returned[i] = null;
+          const transfer = reuse ? [reuse.rgba.buffer, ...(reuse.z ? [reuse.z.buffer] : [])] : [];
+          return this.helpers[i].call('band', { serial, q, r0, r1, ow, planes, values, reuse }, transfer)
+            .then((a) => ({ ...a, done: [i + 1] }));
+        });
+        // the worker's band, while the helpers compute theirs
+        maxAbs = filterBand(cl, image, q, bands[0][0], bands[0][1], own);
+      }
       let answers;
       try {
         answers = await Promise.all(asks);
@@ -171,21 +199,23 @@ export class Team {
       }
       const z = values ? cl.f32(pZ, n) : null;
       answers.forEach((a, i) => {
-        const [r0, r1] = bands[i + 1], rows = r1 - r0;
         if (a.maxAbs > maxAbs) maxAbs = a.maxAbs;
-        const from = shared ?? a;
-        for (let p = 0; z && p < planes; p++) {
-          const at = shared ? (p * oh + r0) * ow : p * rows * ow;
-          z.set(from.z.subarray(at, at + rows * ow), (p * oh + r0) * ow);
+        for (const k of a.done) {
+          const [r0, r1] = bands[k], rows = r1 - r0;
+          const from = shared ?? a;
+          for (let p = 0; z && p < planes; p++) {
+            const at = shared ? (p * oh + r0) * ow : p * rows * ow;
+            z.set(from.z.subarray(at, at + rows * ow), (p * oh + r0) * ow);
+          }
+          const at = shared ? 4 * r0 * ow : 0;
+          into.set(from.rgba.subarray(at, at + 4 * rows * ow), 4 * r0 * ow);
         }
-        const at = shared ? 4 * r0 * ow : 0;
-        into.set(from.rgba.subarray(at, at + 4 * rows * ow), 4 * r0 * ow);
         if (!shared) this.returned[i] = { z: a.z, rgba: a.rgba };
       });
       const rgba = display === DISPLAY.clamp ? into : cl.viewToRGBA(z, planes, oh, ow, display, into);
       // values: made at each read, as a call that grows WASM memory (a display mapping of the
       // whole output, whose buffer the bands did not need) detaches any view made before it
-      return { rgba, get values() { return values ? cl.f32(pZ, n) : null; }, maxAbs, width: ow, height: oh, planes, workers: bands.length };
+      return { rgba, get values() { return values ? cl.f32(pZ, n) : null; }, maxAbs, width: ow, height: oh, planes, workers: Math.min(engines, bands.length) };
     } finally {
       this.busy = false;
     }
