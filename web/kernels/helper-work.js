@@ -11,7 +11,7 @@
 //               is then reuse's, unused, or null); the band's own arrays come back (transferred),
 //               written into `reuse` (the last band's, sent back) when it has their sizes: a
 //               fresh array of megabytes costs more than the copy into it
-//   bands    { serial, q, bands, oh, ow, planes, values, shared, next }
+//   bands    { serial, q, bands, oh, values, shared, next }
 //            -> { maxAbs, done }  through shared memory: bands [[r0, r1], ...] taken in turn
 //               with the worker and the other helpers (k = Atomics.add(next, 0, 1) until none is
 //               left), each written in place in `shared`; done: the indices of those it made

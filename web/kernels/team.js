@@ -174,7 +174,7 @@ export class Team {
         // every engine takes the next band until none is left; each helper answers with the ones it made
         const next = this.next ??= new Int32Array(new SharedArrayBuffer(4));
         Atomics.store(next, 0, 0);
-        asks = this.helpers.map((h) => h.call('bands', { serial, q, bands, oh, ow, planes, values, shared, next }));
+        asks = this.helpers.map((h) => h.call('bands', { serial, q, bands, oh, values, shared, next }));
         for (let k; (k = Atomics.add(next, 0, 1)) < bands.length;) {
           const m = filterBand(cl, image, q, bands[k][0], bands[k][1], own);
           if (m > maxAbs) maxAbs = m;
@@ -215,6 +215,7 @@ export class Team {
       const rgba = display === DISPLAY.clamp ? into : cl.viewToRGBA(z, planes, oh, ow, display, into);
       // values: made at each read, as a call that grows WASM memory (a display mapping of the
       // whole output, whose buffer the bands did not need) detaches any view made before it
+      // workers: the engines the work was shared out to (through shared memory, a late one may have found none left)
       return { rgba, get values() { return values ? cl.f32(pZ, n) : null; }, maxAbs, width: ow, height: oh, planes, workers: Math.min(engines, bands.length) };
     } finally {
       this.busy = false;
