@@ -5,7 +5,7 @@
 //
 //   init     { simd }                          -> { simd }   the worker's build: the same bits
 //   setImage { data, width, height, serial }   -> null       data: RGBA bytes (a Uint8Array)
-//   band     { serial, q, r0, r1, oh, ow, planes, values, reuse }
+//   band     { serial, q, r0, r1, ow, planes, values, reuse }
 //            -> { maxAbs, z, rgba }   through messages: output rows r0..r1-1 of filter q
 //               (bands.js filterBand), with their values in z when `values` (else bytes only: z
 //               is then reuse's, unused, or null); the band's own arrays come back (transferred),
