@@ -120,10 +120,11 @@ function localHelper(build, { failBand = false } = {}) {
   });
 }
 
-async function readyTeam(cl, img, opts) {
+/** A team started on img, once its helpers are ready (or after `tries` waits of 5 ms). */
+async function readyTeam(cl, img, opts, tries = 200) {
   const team = new Team(opts);
   team.start(cl.simd, cl.keptBytes(img).slice(), img.width, img.height);
-  for (let i = 0; i < 200 && team.state === 'starting'; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < tries && team.state === 'starting'; i++) await new Promise((r) => setTimeout(r, 5));
   return team;
 }
 
@@ -190,18 +191,19 @@ function threadHelper(made) {
     const w = new Worker(new URL('./band-thread.mjs', import.meta.url));
     const waiting = new Map();
     let id = 0;
-    w.on('message', ({ id: i, result, error }) => {
+    // lib/worker-rpc.js's answers: { id, ok, result } or { id, ok: false, error: { message } }
+    w.on('message', ({ id: i, ok, result, error }) => {
       const p = waiting.get(i);
       waiting.delete(i);
-      if (error) p.reject(new Error(error));
-      else p.resolve(result);
+      if (ok) p.resolve(result);
+      else p.reject(new Error(error.message));
     });
     return {
       call(type, args = {}) {
         const i = ++id;
         return new Promise((resolve, reject) => {
           waiting.set(i, { resolve, reject });
-          w.postMessage({ id: i, type, args });
+          w.postMessage({ id: i, type, ...args });
         }).then((r) => { if (type === 'bands') made.push(...r.done); return r; });
       },
       terminate() { w.terminate(); },
@@ -214,8 +216,8 @@ test('through shared memory the engines take the bands in turn, at the same time
   const img = picture(320, 240, 11);
   const kept = cl.keepRGBA(img);
   const made = [];
-  const team = await readyTeam(cl, kept, { helpers: 2, makeHelper: threadHelper(made), shared: true });
-  for (let i = 0; i < 400 && team.state === 'starting'; i++) await new Promise((r) => setTimeout(r, 5));
+  // threads load their engines: more time than helpers in this thread
+  const team = await readyTeam(cl, kept, { helpers: 2, makeHelper: threadHelper(made), shared: true }, 600);
   assert.equal(team.state, 'ready', team.why);
   try {
     let runs = 0;

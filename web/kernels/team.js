@@ -158,7 +158,7 @@ export class Team {
   async filter(cl, image, q, display, oh, ow, planes, into, values = true) {
     if (this.state !== 'ready' || this.busy) return null;
     const engines = 1 + this.helpers.length;
-    if (splitRows(oh, engines).length < 2) return null;
+    if (Math.min(engines, oh) < 2) return null; // one band: the caller's one call
     if (display !== DISPLAY.clamp) values = true;
     this.busy = true;
     try {
