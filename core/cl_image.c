@@ -51,6 +51,11 @@ void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int sc, int to_gray, floa
     }
 }
 
+void cl_u8_scale_ref(const uint8_t *src, size_t n, float s, float *dst)
+{
+    for (size_t i = 0; i < n; i++) dst[i] = (float)src[i] * s;
+}
+
 cl_status cl_image_from_u8(const uint8_t *src, int h, int w, int sc, int to_gray, float *dst)
 {
     size_t n;
@@ -177,6 +182,15 @@ void cl_u8_to_planar(const uint8_t *src, size_t n, int sc, int to_gray, float *d
     }
 #endif
     cl_u8_to_planar_ref(src, n, sc, to_gray, dst, plane);
+}
+
+void cl_u8_scale(const uint8_t *src, size_t n, float s, float *dst)
+{
+#ifdef CL_HAVE_SIMD
+    cl_u8_scale_wasmsimd(src, n, s, dst);
+#else
+    cl_u8_scale_ref(src, n, s, dst);
+#endif
 }
 
 void cl_planar_to_rgba(const float *src, int c, size_t n, size_t plane, float scale, int use_abs,

@@ -84,6 +84,9 @@ void cl_u8_to_planar_ref(const uint8_t *src, size_t n, int src_channels, int to_
 void cl_planar_to_rgba_ref(const float *src, int c, size_t n, size_t plane, float scale,
                            int use_abs, uint8_t *dst);
 float cl_f32_max_abs_ref(const float *src, size_t n);
+/* dst[i] = src[i] * s: each byte as a float (exact), then one product (a
+ * network's input: the pixels times 1/255). */
+void cl_u8_scale_ref(const uint8_t *src, size_t n, float s, float *dst);
 /* The diverging map of n values, t = v * inv, to RGBA. */
 void cl_f32_diverging_ref(const float *src, size_t n, float inv, uint8_t *dst);
 #define CL_DIVERGING_WHITE 247, 247, 247
@@ -95,6 +98,7 @@ float cl_f32_max_abs_wasmsimd(const float *src, size_t n);
 /* RGBA input only (src_channels = 4: what a canvas gives) */
 void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int src_channels, int to_gray,
                               float *dst, size_t plane);
+void cl_u8_scale_wasmsimd(const uint8_t *src, size_t n, float s, float *dst);
 void cl_planar_to_rgba_wasmsimd(const float *src, int c, size_t n, size_t plane, float scale,
                                 int use_abs, uint8_t *dst);
 /* The clamped map (scale 1, no |v|) for values known to be numbers within
@@ -113,6 +117,7 @@ void cl_u8_to_planar(const uint8_t *src, size_t n, int src_channels, int to_gray
                      size_t plane);
 void cl_planar_to_rgba(const float *src, int c, size_t n, size_t plane, float scale, int use_abs,
                        uint8_t *dst);
+void cl_u8_scale(const uint8_t *src, size_t n, float s, float *dst);
 void cl_planar_to_rgba_bounded(const float *src, int c, size_t n, size_t plane, uint8_t *dst);
 
 #ifdef __cplusplus

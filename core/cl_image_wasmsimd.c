@@ -43,6 +43,24 @@ void cl_u8_to_planar_wasmsimd(const uint8_t *src, size_t n, int sc, int to_gray,
     if (i < n) cl_u8_to_planar_ref(src + 4 * i, n - i, 4, to_gray, dst + i, plane);
 }
 
+/* 16 bytes a step, widened to four vectors of 32-bit lanes (exact), converted
+ * (exact) and multiplied: the reference's one product each. (Clang makes the
+ * plain loop a lane-by-lane conversion: 3 to 4 times slower.) */
+void cl_u8_scale_wasmsimd(const uint8_t *src, size_t n, float s, float *dst)
+{
+    const v128_t vs = wasm_f32x4_splat(s);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const v128_t b = wasm_v128_load(src + i);
+        const v128_t lo = wasm_u16x8_extend_low_u8x16(b), hi = wasm_u16x8_extend_high_u8x16(b);
+        wasm_v128_store(dst + i, wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_low_u16x8(lo)), vs));
+        wasm_v128_store(dst + i + 4, wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_high_u16x8(lo)), vs));
+        wasm_v128_store(dst + i + 8, wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_low_u16x8(hi)), vs));
+        wasm_v128_store(dst + i + 12, wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_high_u16x8(hi)), vs));
+    }
+    if (i < n) cl_u8_scale_ref(src + i, n - i, s, dst + i);
+}
+
 /* Floats already scaled -> whole numbers 0..255 in 32-bit lanes, as to_byte():
  * pmax(0, v) is 0 for negatives and NaN, pmin(255, v) caps (each a single
  * instruction, unlike min/max with their NaN rules); adding 2^23 then rounds

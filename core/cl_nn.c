@@ -10,6 +10,7 @@
 #include "cl_conv_layer.h"
 #include "cl_dense.h"
 #include "cl_gemm.h"
+#include "cl_image.h"
 #include "cl_loss.h"
 #include "cl_nn_spec.h"
 #include "cl_optimizer.h"
@@ -55,6 +56,7 @@ struct cl_nn {
     int last_correct;
     float eval_loss, eval_acc;
     int32_t *confusion;
+    volatile unsigned touched; /* load_u8's early reads, kept */
 };
 
 /* --------------------------------------------------------------------- rng */
@@ -506,10 +508,22 @@ static void load_u8(cl_nn *m, const uint8_t *images, const int32_t *idx, int n)
 {
     const size_t sz = m->layer[0].size;
     float *x = m->layer[0].out;
+    if (idx) {
+        /* a shuffled batch's rows lie anywhere in the training set (47 MB for
+         * Fashion-MNIST's): each one's first read misses the caches and the
+         * TLB. A byte of each of their cache lines read first puts all those
+         * misses in flight at once, instead of one row's after the last's. */
+        unsigned seen = 0;
+        for (int r = 0; r < n; r++) {
+            const uint8_t *src = images + (size_t)idx[r] * sz;
+            for (size_t j = 0; j < sz; j += 64) seen += src[j];
+        }
+        m->touched = seen;
+    }
     for (int r = 0; r < n; r++) {
         const uint8_t *src = images + (idx ? (size_t)idx[r] : (size_t)r) * sz;
         float *dst = x + (size_t)r * sz;
-        for (size_t j = 0; j < sz; j++) dst[j] = (float)src[j] * (1.0f / 255.0f);
+        cl_u8_scale(src, sz, 1.0f / 255.0f, dst);
     }
 }
 
@@ -669,11 +683,18 @@ cl_status cl_nn_split_step(cl_nn *m, int n, int u0, int u1)
     m->last_loss = (float)(sum / n);
     m->last_correct = correct;
     if (!isfinite(sum) || !isfinite(m->last_loss)) return CL_ERR_DIVERGED;
-    memset(m->grad, 0, m->P * sizeof(float));
-    for (int i = start; i >= 3; i--) layer_backward(m, i, n);
-    /* the activation's and layer 1's backward on units [u0, u1) */
+    /* what this engine updates: layer 1's rows and biases u0..u1-1, and every
+     * other layer's parameters (weights first, then biases, as the block lays
+     * them out); only their gradient is made (the other rows' is not read) */
     cl_nn_layer *L = &m->layer[1], *A = &m->layer[2];
     const int in = (int)m->layer[0].size, units = L->k;
+    const size_t w1 = L->w_off, b1 = L->b_off, wn = (size_t)units * in;
+    const size_t own[6][2] = {{0, w1}, {w1 + (size_t)u0 * in, w1 + (size_t)u1 * in}, {w1 + wn, m->Pw},
+                              {m->Pw, b1}, {b1 + u0, b1 + u1}, {b1 + units, m->P}};
+    for (int i = 0; i < 6; i++)
+        if (own[i][1] > own[i][0]) memset(m->grad + own[i][0], 0, (own[i][1] - own[i][0]) * sizeof(float));
+    for (int i = start; i >= 3; i--) layer_backward(m, i, n);
+    /* the activation's and layer 1's backward on units [u0, u1) */
     for (int r = 0; r < n; r++) {
         const size_t at = (size_t)r * units + u0, k = (size_t)(u1 - u0);
         switch (A->kind) {
@@ -688,12 +709,7 @@ cl_status cl_nn_split_step(cl_nn *m, int n, int u0, int u1)
         const float *d = L->dout + (size_t)r * units;
         for (int o = u0; o < u1; o++) L->dbias[o] += d[o];
     }
-    /* the update: layer 1's rows and biases u0..u1-1, and every other layer's
-     * parameters (weights first, then biases, as the block lays them out) */
-    const size_t w1 = L->w_off, b1 = L->b_off, wn = (size_t)units * in;
-    const size_t r[6][2] = {{0, w1}, {w1 + (size_t)u0 * in, w1 + (size_t)u1 * in}, {w1 + wn, m->Pw},
-                            {m->Pw, b1}, {b1 + u0, b1 + u1}, {b1 + units, m->P}};
-    return apply_ranges(m, r, 6);
+    return apply_ranges(m, own, 6);
 }
 
 cl_status cl_nn_split_undo(cl_nn *m)

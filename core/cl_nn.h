@@ -299,7 +299,8 @@ CL_API cl_status cl_nn_split_forward(cl_nn *m, const uint8_t *images, const uint
                                      const int32_t *idx, int n, int u0, int u1);
 /* With every unit's values in place: the rest of the forward pass, the loss
  * (cl_nn_loss, cl_nn_correct of the whole batch), the backward pass and the
- * optimiser step of units [u0, u1) of layer 1 and of all the other layers.
+ * optimiser step of units [u0, u1) of layer 1 and of all the other layers
+ * (cl_nn_grads then holds their gradient; the other rows' is left as it was).
  * CL_ERR_DIVERGED, nothing changed, if the loss or a new value is not finite. */
 CL_API cl_status cl_nn_split_step(cl_nn *m, int n, int u0, int u1);
 /* Takes back the last optimiser step (the parameters, optimiser state and

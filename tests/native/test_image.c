@@ -198,6 +198,39 @@ static void test_vector_matches_reference(void **state)
     }
 }
 
+/* A network's input (cl_nn's batches): each byte times a scale, one product,
+ * the vector version against the reference and against the rule written out,
+ * every byte value, every length to 50 at every start of 16-byte alignment
+ * (tails after the 16-wide loop) and a long run. */
+static void test_bytes_scaled(void **state)
+{
+    (void)state;
+    uint8_t src[1100];
+    float want[1100], got[1100];
+    for (int i = 0; i < 1100; i++) src[i] = (uint8_t)(i < 256 ? i : i * 37 + i / 256); /* every value first */
+    const float scales[3] = {1.0f / 255.0f, 1.0f, -0.7f};
+    for (int k = 0; k < 3; k++) {
+        for (size_t off = 0; off < 16; off++)
+            for (size_t n = 0; n <= 50; n++) {
+                cl_u8_scale_ref(src + off, n, scales[k], want);
+                for (size_t i = 0; i < n; i++) assert_true(want[i] == (float)src[off + i] * scales[k]);
+                memset(got, 0xff, sizeof got);
+                cl_u8_scale_wasmsimd(src + off, n, scales[k], got);
+                assert_close_f32(got, want, n, 0, 0);
+                uint32_t nan_bits;
+                memcpy(&nan_bits, &got[n], 4);
+                assert_int_equal(nan_bits, 0xffffffffu); /* nothing written past the end */
+            }
+        cl_u8_scale_ref(src, 1099, scales[k], want);
+        cl_u8_scale(src, 1099, scales[k], got);
+        assert_close_f32(got, want, 1099, 0, 0);
+    }
+    float v;
+    const uint8_t max = 255;
+    cl_u8_scale(&max, 1, 1.0f / 255.0f, &v);
+    assert_true(v == 1.0f);
+}
+
 /* The bounded byte mapping: the same bytes as the reference's clamp for every
  * number within +-CL_BOUNDED_MAX, halves (ties go to even), both ends and
  * beyond them, 1 and 3 planes, lengths that leave a scalar tail. */
@@ -361,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_display_by_hand),
         cmocka_unit_test(test_vector_matches_reference),
         cmocka_unit_test(test_bounded_bytes_match_reference),
+        cmocka_unit_test(test_bytes_scaled),
         cmocka_unit_test(test_max_abs_by_hand),
         cmocka_unit_test(test_display_to_a_given_scale),
         cmocka_unit_test(test_abs_percentile_against_sorting),
