@@ -1,7 +1,8 @@
 // Training on every core by splitting layer 1's units (train/split.js), on a
 // cross-origin isolated page, in the train page's own workers: the MLP with
 // 2 and 3 workers (the worker told of 4 cores) gives one worker's weights bit
-// for bit (SGD; Adam with L2; momentum with tanh), also when the model is read
+// for bit (SGD; Adam with L2; momentum with tanh; the values traded through
+// lib/shared-bridge.js and by typed arrays), also when the model is read
 // in the middle of a run (saved, tested, shown in the network view, then
 // trained on: the helpers' rows of layer 1 come in first and training goes on
 // as before), and a run that diverges stops at the same batch with the same
@@ -79,14 +80,16 @@ test('split over 2 and 3 workers: one worker’s weights bit for bit, read in th
       { optimizer: 'adam', lr: 0.002, l2: 1e-4 },
       { optimizer: 'momentum', momentum: 0.9, lr: 0.02, spec: 'dense96-tanh-dense10-softmax' },
     ];
-    const list = settings.flatMap((s) => [[1, s], [2, s], [3, s]]);
+    // the values copied through lib/shared-bridge.js (what Chromium does), and once by typed arrays
+    const list = settings.flatMap((s) => [[1, s], [2, s], [3, s], [2, { ...s, bridge: false }]]);
     const got = await runs(page, list);
-    for (let i = 0; i < got.length; i += 3) {
-      const [one, two, three] = got.slice(i, i + 3);
-      const what = JSON.stringify(settings[i / 3]);
+    for (let i = 0; i < got.length; i += 4) {
+      const [one, two, three, typed] = got.slice(i, i + 4);
+      const what = JSON.stringify(settings[i / 4]);
       assert.deepEqual([one.how, one.ranWith, one.split, one.exchange], ['done', 1, 0, null], what);
-      for (const r of [two, three]) {
-        assert.deepEqual([r.how, r.ranWith, r.exchange], ['done', r.workers, 'split'], `${what}: ${JSON.stringify(r)}`);
+      for (const r of [two, three, typed]) {
+        const way = r === typed ? 'split' : 'split, bridge';
+        assert.deepEqual([r.how, r.ranWith, r.exchange], ['done', r.workers, way], `${what}: ${JSON.stringify(r)}`);
         assert.ok(r.split >= 96, `${what}: layer 1's units split (${r.split})`);
         assert.deepEqual(r.reads, one.reads, `${what}, ${r.workers} workers: the model file after 5, 10 and 50 batches`);
         assert.equal(r.test, one.test, `${what}, ${r.workers} workers: the test accuracy after 5 batches`);

@@ -178,7 +178,9 @@ export class Network {
   /** Units of layer 1 a split step divides; 0: this network cannot be split. */
   get splitUnits() { return this.ex.cl_nn_split_units(this.ptr); }
   /** A view of the activation's values of the last splitForward: n rows of splitUnits floats (detached when memory grows). */
-  splitValues(n) { return this.cl.f32(this.ex.cl_nn_split_values(this.ptr), n * this.splitUnits); }
+  splitValues(n) { return this.cl.f32(this.splitValuesPtr, n * this.splitUnits); }
+  /** Where those values are in the engine's memory. */
+  get splitValuesPtr() { return this.ex.cl_nn_split_values(this.ptr); }
   /** Loads images[idx[i]], i < n, and computes units [u0, u1) of layer 1 and their activation. */
   splitForward(imagesPtr, labelsPtr, idxPtr, n, u0, u1) {
     this.cl.check(this.ex.cl_nn_split_forward(this.ptr, imagesPtr, labelsPtr, idxPtr, n, u0, u1), 'training step');

@@ -5,6 +5,7 @@
 //   const bridge = await sharedBridge(cl.memory, shared);   // null where it cannot run
 //   bridge.put(sharedOffset, enginePtr, bytes);              // engine -> shared
 //   bridge.get(enginePtr, sharedOffset, bytes);              // shared -> engine
+//   bridge.putRows(sharedOffset, enginePtr, bytes, stride, rows); // engine -> shared, rows bytes long, stride apart
 //   bridge.add(enginePtr, sharedOffset, floats);             // engine floats += shared floats
 //
 // Part of the glue layer: with lib/convlab.js the only code that calls WebAssembly exports.
@@ -33,6 +34,8 @@ export async function sharedBridge(engine, shared) {
       put: (dst, src, bytes) => ex.put(dst, src, bytes),
       /** @param {number} dst @param {number} src @param {number} bytes */
       get: (dst, src, bytes) => ex.get(dst, src, bytes),
+      /** @param {number} dst @param {number} src @param {number} bytes @param {number} stride @param {number} rows */
+      putRows: (dst, src, bytes, stride, rows) => ex.put_rows(dst, src, bytes, stride, rows),
       /** @param {number} dst @param {number} src @param {number} floats */
       add: (dst, src, floats) => ex.add(dst, src, floats),
     };

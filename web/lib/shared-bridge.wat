@@ -23,6 +23,18 @@
   (func (export "get") (param $dst i32) (param $src i32) (param $bytes i32)
     (memory.copy $engine $shared (local.get $dst) (local.get $src) (local.get $bytes)))
 
+  ;; shared[dst + i stride, + bytes) = engine[src + i stride, + bytes) for i < rows:
+  ;; columns of a row-major table (a split team's values, train/split.js)
+  (func (export "put_rows") (param $dst i32) (param $src i32) (param $bytes i32) (param $stride i32) (param $rows i32)
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (memory.copy $shared $engine (local.get $dst) (local.get $src) (local.get $bytes))
+        (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+        (local.set $src (i32.add (local.get $src) (local.get $stride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
   ;; engine floats [dst, dst + 4n) += shared floats [src, src + 4n), element by
   ;; element: each a single float addition, the bits of cl_nn_add_gradients.
   ;; 16 floats a step, then one at a time.

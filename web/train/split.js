@@ -69,11 +69,15 @@ export function splitBatch(x, phase, rank, net, images, labels, idxPtr, n, value
   const units = net.splitUnits;
   const [u0, u1] = unitsOf(net, x.workers, rank);
   net.splitForward(images, labels, idxPtr, n, u0, u1);
-  const mine = net.splitValues(n);
-  for (let i = 0; i < n; i++) values.set(mine.subarray(i * units + u0, i * units + u1), i * units + u0);
+  const b = x.bridge, at = net.splitValuesPtr;
+  const mine = b ? null : net.splitValues(n);
+  if (b) b.putRows(values.byteOffset + 4 * u0, at + 4 * u0, 4 * (u1 - u0), 4 * units, n);
+  else for (let i = 0; i < n; i++) values.set(mine.subarray(i * units + u0, i * units + u1), i * units + u0);
   x.arrive(phase + 1, rank, NONE);
   x.gather(phase + 1);
-  mine.set(values.subarray(0, n * units)); // every rank's columns (its own come back as they went)
+  // every rank's columns (its own come back as they went)
+  if (b) b.get(at, values.byteOffset, 4 * n * units);
+  else mine.set(values.subarray(0, n * units));
   let own;
   try {
     own = { ...net.splitStep(n, u0, u1), diverged: false };

@@ -181,11 +181,12 @@ async function attachedAll(x, attached) {
 
 /**
  * How run r's team trades: 'messages', 'shared' (gradients, typed arrays
- * copy), 'shared, bridge' (gradients, lib/shared-bridge.js) or 'split' (layer 1's units).
+ * copy), 'shared, bridge' (gradients, lib/shared-bridge.js), 'split' (layer
+ * 1's units, typed arrays copy) or 'split, bridge'.
  */
 export function exchangeWay(r) {
-  if (r.exchange !== 'shared') return r.exchange ?? null;
-  return team.x?.bridge ? 'shared, bridge' : 'shared';
+  if (r.exchange !== 'shared' && r.exchange !== 'split') return r.exchange ?? null;
+  return team.x?.bridge ? `${r.exchange}, bridge` : r.exchange;
 }
 
 /**
@@ -229,12 +230,13 @@ export async function ready(w, r) {
     team.stale = null;
     if (mode === 'split') {
       const floats = regionFloats(net, s.batch);
-      const { sab } = exchangeMemory(r.workers, team.floats, floats);
+      const { sab, memory } = exchangeMemory(r.workers, team.floats, floats);
       team.x = new Exchange(sab, r.workers, team.floats, floats);
+      team.x.bridge = memory && r.settings.bridge !== false ? await sharedBridge(w.cl.memory, memory) : null;
       team.region = regionViews(team.x, net, s.batch);
       team.x.params.set(net.paramsView());
       team.k = 0;
-      team.attached = team.helpers.map((h, i) => h.call('attach', { sab, memory: null, rank: i + 1, workers: r.workers, split: s.batch }));
+      team.attached = team.helpers.map((h, i) => h.call('attach', { sab, memory: team.x.bridge ? memory : null, rank: i + 1, workers: r.workers, split: s.batch }));
       await attachedAll(team.x, team.attached);
     } else if (mode === 'shared') {
       const { sab, memory } = exchangeMemory(r.workers, team.floats);
