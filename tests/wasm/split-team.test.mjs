@@ -13,8 +13,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
-import { Exchange, exchangeMemory, CMD_QUIT } from '../../web/train/exchange.js';
-import { regionFloats, regionViews, leadBatch, takeRows, unitsOf } from '../../web/train/split.js';
+import { Exchange, exchangeMemory, exchangeBytes, CMD_QUIT, MAX_WORKERS } from '../../web/train/exchange.js';
+import { regionFloats, regionViews, leadBatch, takeRows, repartition, balance, unitsOf } from '../../web/train/split.js';
 import { ConvlabError, STATUS } from '../../web/lib/convlab.js';
 import { OPTIMIZER, LOSS } from '../../web/lib/limits.js';
 import { engine, N } from './split-engine.mjs';
@@ -58,6 +58,12 @@ async function team(W, model, tamper = () => {}) {
       phase += 1;
       return Float32Array.from(net.paramsView());
     },
+    /** The units dealt out as `bounds` say, from the next batch on. */
+    deal(bounds) {
+      repartition(x, phase, net, cl, scratch, region.rows, bounds);
+      phase += 1;
+    },
+    parts: () => x.parts(),
     async quit() {
       x.send(CMD_QUIT);
       await Promise.all(threads.map((t) => once(t, 'exit')));
@@ -67,7 +73,7 @@ async function team(W, model, tamper = () => {}) {
 
 const sameBits = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
-test('a split team of 2 and 3 threads trains the one-call step’s model bit for bit, made whole in the middle and at the end', async () => {
+test('a split team of 2 and 3 threads trains the one-call step’s model bit for bit, made whole in the middle and at the end, its units dealt out again twice', async () => {
   const model = { spec: 'dense128-relu-dense10-softmax', seed: 11, opt: OPTIMIZER.adam, lr: 0.002, momentum: 0.9, l2: 1e-4, loss: LOSS.xent };
   for (const W of [2, 3]) {
     const one = await engine(model);
@@ -77,7 +83,13 @@ test('a split team of 2 and 3 threads trains the one-call step’s model bit for
     const t = await team(W, model);
     try {
       let checked = 0;
+      // the units dealt out unevenly after 5 and 25 batches (a slower rank given fewer): the same bits
+      const deals = W === 2 ? { 5: [0, 100, 128], 25: [0, 7, 128] } : { 5: [0, 10, 90, 128], 25: [0, 60, 61, 128] };
       for (let s = 0; s < 40; s++) {
+        if (deals[s]) {
+          t.deal(deals[s]);
+          assert.deepEqual(t.parts(), deals[s]);
+        }
         const batch = all.subarray(s * B, (s + 1) * B);
         one.cl.i32(one.idx, B).set(batch);
         const want = one.net.trainStepIdx(one.images, one.labels, one.idx, B);
@@ -121,4 +133,41 @@ test('a step that overflows in a helper’s rows only is taken back by every ran
   } finally {
     await t.quit();
   }
+});
+
+test('the units dealt out again in proportion to each rank\'s speed, at least one each, only when the slowest gains', () => {
+  // rank 1 twice as slow: 6.4 and 3.2 units a millisecond, 128 in proportion
+  assert.deepEqual(balance([0, 64, 128], [10, 20]), [0, 85, 128]);
+  assert.deepEqual(balance([0, 85, 128], [10, 10.1]), null, 'as good as even');
+  assert.deepEqual(balance([0, 64, 128], [10, 10.3]), null, 'a 3% difference: not worth moving rows');
+  assert.deepEqual(balance([0, 43, 86, 128], [10, 10, 30]), [0, 55, 110, 128]);
+  assert.deepEqual(balance([0, 64, 128], [1, 1000]), [0, 127, 128], 'at least one unit each');
+  assert.deepEqual(balance([0, 64, 128], [1000, 1]), [0, 1, 128]);
+  assert.equal(balance([0, 64, 128], [10, 0]), null, 'no time measured');
+  assert.equal(balance([0, 64, 128], [10, NaN]), null);
+  assert.equal(balance([0, 128], [10]), null, 'one rank');
+});
+
+test('the shared header holds every rank\'s numbers, parts and time, up to MAX_WORKERS ranks on both parities', () => {
+  const W = MAX_WORKERS;
+  const x = new Exchange(new SharedArrayBuffer(exchangeBytes(W, 10)), W, 10);
+  for (let r = 1; r < W; r++) x.attached();
+  for (const k of [1, 2]) for (let r = 0; r < W; r++) x.arrive(k, r, { diverged: r % 5 === 1, correct: 100 * k + r, n: r + 1, loss: k + r / 64 });
+  for (const k of [1, 2]) {
+    const got = x.gather(k);
+    assert.equal(got.length, W);
+    got.forEach((p, r) => assert.deepEqual(p, { diverged: r % 5 === 1, correct: 100 * k + r, n: r + 1, loss: k + r / 64 }, `step ${k}, rank ${r}`));
+  }
+  const bounds = Array.from({ length: W + 1 }, (_, r) => 4 * r);
+  assert.equal(x.parts(), null);
+  x.setParts(bounds);
+  x.setParts(bounds.map((b) => 2 * b), true);
+  for (let r = 0; r < W; r++) x.addMs(r, r + 0.5);
+  assert.deepEqual(x.parts(), bounds);
+  assert.deepEqual(x.parts(true), bounds.map((b) => 2 * b));
+  assert.deepEqual(x.ms(), bounds.slice(0, W).map((b) => b / 4 + 0.5));
+  // none of it overwrote another's: the numbers of both parities are still there
+  assert.equal(x.gather(2)[W - 1].correct, 200 + W - 1);
+  x.send(3, 32, 0.125);
+  assert.deepEqual([x.command(), x.batch(), x.lr()], [3, 32, 0.125]);
 });

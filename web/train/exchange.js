@@ -8,10 +8,13 @@
 // never empty; a helper's is when the batch is smaller than the team).
 //
 // Shared memory, an all-reduce (P = the model's cl_nn_param_floats):
-//   int32 [0, 128)     generation (bumped for each command), arrivals, command,
+//   int32 [0, 266)     generation (bumped for each command), arrivals, command,
 //                      batch size; then per parity p and rank r, at
-//                      8 + 3 (p MAX_WORKERS + r): diverged, correct, n
-//   float64 [64, 128)  per parity p and rank r: its part's mean loss; [128]: the learning rate
+//                      8 + 3 (p MAX_WORKERS + r): diverged, correct, n; then at
+//                      PARTS, PARTS_NEXT (MAX_WORKERS + 1 each): a split team's
+//                      units of layer 1 by rank, and those it moves to (split.js)
+//   float64 from byte 1088: per parity p and rank r, its part's mean loss; the
+//                      learning rate; per rank, milliseconds of computing (split.js)
 //   int32 idx          MAX_BATCH: the batch's example indices
 //   float32 params     P: the parameters every worker starts from (written once, at attach)
 //   float32 slots      2 parities x W x P: the gradient of each rank's part
@@ -36,6 +39,7 @@ export const CMD_STEP = 1;
 export const CMD_QUIT = 2;
 export const CMD_SPLIT = 3; // a batch of a team that splits the units (split.js)
 export const CMD_ROWS = 4;  // the helpers' rows of layer 1 to the worker (split.js)
+export const CMD_PART = 5;  // a split team's units dealt out again (split.js)
 
 const STALL_MS = 60000; // a rank silent this long has failed (one batch of the largest network takes seconds)
 /**
@@ -59,8 +63,11 @@ function spin(ctrl, i, value) {
   return false;
 }
 const GEN = 0, ARRIVED = 1, CMD = 2, BATCH = 3, STATS = 8;
-const NUM = 512, LR = 2 * MAX_WORKERS; // float64 region; the rate after the losses
+const PARTS = STATS + 6 * MAX_WORKERS, PARTS_NEXT = PARTS + MAX_WORKERS + 1, CTRL = PARTS_NEXT + MAX_WORKERS + 1;
+// float64 region: the losses, the rate after them, then each rank's milliseconds
+const NUM = 1088, LR = 2 * MAX_WORKERS, MS = LR + 1, NUMS = MS + MAX_WORKERS;
 const HEAD_BYTES = 2048;
+if (4 * CTRL > NUM || NUM + 8 * NUMS > HEAD_BYTES) throw new Error('exchange.js: the header does not fit');
 
 /** The examples [lo, hi) of a batch of `batch` that worker `rank` of `workers` computes. */
 export function partOf(batch, workers, rank) {
@@ -96,8 +103,8 @@ export class Exchange {
   /** @param {SharedArrayBuffer} sab @param {number} workers @param {number} floats @param {number} [split] exchangeBytes' */
   constructor(sab, workers, floats, split = 0) {
     this.workers = workers;
-    this.ctrl = new Int32Array(sab, 0, 128);
-    this.num = new Float64Array(sab, NUM, 2 * MAX_WORKERS + 1);
+    this.ctrl = new Int32Array(sab, 0, CTRL);
+    this.num = new Float64Array(sab, NUM, NUMS);
     this.idx = new Int32Array(sab, HEAD_BYTES, MAX_BATCH);
     const at = HEAD_BYTES + 4 * MAX_BATCH;
     this.params = new Float32Array(sab, at, floats);
@@ -113,6 +120,24 @@ export class Exchange {
   command() { return Atomics.load(this.ctrl, CMD); }
   batch() { return this.ctrl[BATCH]; }
   lr() { return this.num[LR]; }
+
+  /**
+   * A split team's units of layer 1: bounds[r], bounds[r + 1] are rank r's
+   * (`next`: those a repartition moves to); null when none were set.
+   */
+  parts(next = false) {
+    const at = next ? PARTS_NEXT : PARTS, W = this.workers;
+    if (this.ctrl[at + W] === 0) return null;
+    return Array.from(this.ctrl.subarray(at, at + W + 1));
+  }
+  /** Sets them (the worker, between commands). @param {number[]} bounds @param {boolean} [next] */
+  setParts(bounds, next = false) {
+    this.ctrl.set(bounds, next ? PARTS_NEXT : PARTS);
+  }
+  /** Rank r has computed `ms` more milliseconds (its own counter, read by the worker). */
+  addMs(rank, ms) { this.num[MS + rank] += ms; }
+  /** Every rank's milliseconds so far. */
+  ms() { return Array.from(this.num.subarray(MS, MS + this.workers)); }
 
   /** The worker: starts a command (idx written before); the helpers wake. */
   send(command, batch = 0, lr = 0) {

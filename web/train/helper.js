@@ -20,7 +20,7 @@
 import { loadConvlab, ConvlabError, STATUS } from '../lib/convlab.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { IMAGE_SIDE, MAX_BATCH } from '../lib/limits.js';
-import { Exchange, partOf, combine, CMD_QUIT, CMD_ROWS } from './exchange.js';
+import { Exchange, partOf, combine, CMD_QUIT, CMD_ROWS, CMD_PART } from './exchange.js';
 import { regionFloats, regionViews, helperCommand } from './split.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 
@@ -100,11 +100,12 @@ const handlers = {
     let seen = x.generation(), lr = net.settings.lr;
     x.attached();
     // phase: the arrivals so far (exchange.js): one a batch split, two a batch of split units, one for rows
+    // or for the units dealt out again
     for (let phase = 0; ;) {
       seen = x.waitCommand(seen);
       const command = x.command();
       if (command === CMD_QUIT) break;
-      if (command !== CMD_ROWS && x.lr() !== lr) net.setLr(lr = x.lr());
+      if (command !== CMD_ROWS && command !== CMD_PART && x.lr() !== lr) net.setLr(lr = x.lr());
       if (own) {
         phase = helperCommand(x, command, phase, rank, net, cl, own);
         continue;

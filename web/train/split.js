@@ -14,13 +14,22 @@
 //
 // The shared region (Exchange.region, after exchange.js's header, idx and params):
 //   float32 values   batch x units: row i's columns [u0, u1) written by their owner
-//   float32 rows     cl_nn_split_rows_floats(0, units): rank k's rows (the
-//                    engine's layout of a range) from u0 times a unit's floats
+//   float32 rows     cl_nn_split_rows_floats(0, units): the rows of layer 1 and
+//                    their optimiser state, unit by unit (the engine's layout of one)
 // Per batch, two arrivals (exchange.js arrive/gather, the phase counting
 // them): the values written; then each rank's step taken (or diverged: the
 // ranks that took theirs take them back, so all stay equal).
+//
+// The units are dealt out evenly at first (the header's parts, exchange.js).
+// Each rank counts the milliseconds it computes (its units forward, its step:
+// not the waiting); every REBALANCE batches the worker compares the ranks'
+// speeds and, where one is slower (a core shared with other work, a little
+// core), deals the units out again in proportion (balance): one arrival, each
+// rank's rows and their optimiser state through the region's rows
+// (repartition). Each unit's sums are the same whoever computes it, so the
+// bits do not change, only who waits.
 import { ConvlabError, STATUS } from '../lib/convlab.js';
-import { partOf, CMD_SPLIT, CMD_ROWS } from './exchange.js';
+import { partOf, CMD_SPLIT, CMD_ROWS, CMD_PART } from './exchange.js';
 
 /**
  * The least share of a forward pass's multiply-adds in layer 1 for a split:
@@ -55,8 +64,48 @@ export function regionViews(x, net, batch) {
   return { values: x.region.subarray(0, at), rows: x.region.subarray(at) };
 }
 
-/** Units [u0, u1) of layer 1 that rank `rank` of W owns. */
+/** Units [u0, u1) of layer 1 that rank `rank` of W owns when they are dealt out evenly. */
 export const unitsOf = (net, W, rank) => partOf(net.splitUnits, W, rank);
+
+/**
+ * Units [u0, u1) of layer 1 that rank `rank` owns now (the header's, else evenly).
+ * @returns {number[]}
+ */
+function ownedBy(x, net, rank) {
+  const b = x.parts();
+  return b ? [b[rank], b[rank + 1]] : unitsOf(net, x.workers, rank);
+}
+
+/** Batches between two looks at the ranks' speeds (about 20 ms of the MLP's training on 2 cores). */
+export const REBALANCE = 300;
+/** The least gain (the slowest rank's time, predicted) worth dealing the units out again. */
+export const REBALANCE_GAIN = 0.1;
+
+/**
+ * The units dealt out again from how fast each rank went: rank r had
+ * bounds[r + 1] - bounds[r] of `units` and computed for ms[r] milliseconds;
+ * new counts in proportion to its units a millisecond, each at least one.
+ * Returns the new bounds, or null when the slowest rank's time would not
+ * drop by REBALANCE_GAIN (or a time is not a positive number).
+ * @param {number[]} bounds @param {number[]} ms
+ */
+export function balance(bounds, ms) {
+  const W = ms.length, units = bounds[W];
+  if (W < 2 || !ms.every((t) => t > 0 && Number.isFinite(t))) return null;
+  const speed = ms.map((t, r) => (bounds[r + 1] - bounds[r]) / t);
+  const total = speed.reduce((a, b) => a + b, 0);
+  const next = [0];
+  let sum = 0;
+  for (let r = 0; r < W; r++) {
+    sum += speed[r];
+    const want = r === W - 1 ? units : Math.round((units * sum) / total);
+    // at least one unit each, and room for one for each rank after
+    next.push(Math.min(units - (W - 1 - r), Math.max(next[r] + 1, want)));
+  }
+  const slowest = (b) => Math.max(...speed.map((v, r) => (b[r + 1] - b[r]) / v));
+  if (next.every((v, r) => v === bounds[r]) || slowest(next) > (1 - REBALANCE_GAIN) * slowest(bounds)) return null;
+  return next;
+}
 
 /**
  * Rank `rank`'s part of one batch, phases phase + 1 and phase + 2: the
@@ -67,8 +116,10 @@ export const unitsOf = (net, W, rank) => partOf(net.splitUnits, W, rank);
  */
 export function splitBatch(x, phase, rank, net, images, labels, idxPtr, n, values) {
   const units = net.splitUnits;
-  const [u0, u1] = unitsOf(net, x.workers, rank);
+  const [u0, u1] = ownedBy(x, net, rank);
+  const t0 = performance.now();
   net.splitForward(images, labels, idxPtr, n, u0, u1);
+  const t1 = performance.now();
   const b = x.bridge, at = net.splitValuesPtr;
   const mine = b ? null : net.splitValues(n);
   if (b) b.putRows(values.byteOffset + 4 * u0, at + 4 * u0, 4 * (u1 - u0), 4 * units, n);
@@ -79,12 +130,14 @@ export function splitBatch(x, phase, rank, net, images, labels, idxPtr, n, value
   if (b) b.get(at, values.byteOffset, 4 * n * units);
   else mine.set(values.subarray(0, n * units));
   let own;
+  const t2 = performance.now();
   try {
     own = { ...net.splitStep(n, u0, u1), diverged: false };
   } catch (e) {
     if (!(e instanceof ConvlabError && e.status === STATUS.diverged)) throw e;
     own = { loss: NaN, correct: 0, n, diverged: true };
   }
+  x.addMs(rank, t1 - t0 + performance.now() - t2);
   x.arrive(phase + 2, rank, own);
   const diverged = x.gather(phase + 2).some((p) => p.diverged);
   if (diverged && !own.diverged) net.splitUndo();
@@ -96,11 +149,31 @@ export function splitBatch(x, phase, rank, net, images, labels, idxPtr, n, value
  * the region, for the worker (takeRows). scratch: rowsFloats of its engine.
  */
 export function putRows(x, phase, rank, net, cl, scratch, rows) {
-  const [u0, u1] = unitsOf(net, x.workers, rank);
-  const floats = net.splitRowsFloats(u0, u1);
-  net.splitGetRows(u0, u1, scratch);
-  rows.set(cl.f32(scratch, floats), u0 * net.splitRowsFloats(0, 1));
+  writeRows(ownedBy(x, net, rank), net, cl, scratch, rows);
   x.arrive(phase + 1, rank, NONE);
+}
+
+/**
+ * Rows [u0, u1) of layer 1 and their optimiser state into the region's rows,
+ * a unit at a time (the engine lays a range out array by array: unit by unit,
+ * any rank can read any units back, whoever wrote them).
+ * @param {number[]} units
+ */
+function writeRows([u0, u1], net, cl, scratch, rows) {
+  const floats = net.splitRowsFloats(0, 1), mine = cl.f32(scratch, floats);
+  for (let u = u0; u < u1; u++) {
+    net.splitGetRows(u, u + 1, scratch);
+    rows.set(mine, u * floats);
+  }
+}
+
+/** Rows [u0, u1) from the region's rows into net (writeRows' layout). @param {number[]} units */
+function readRows([u0, u1], net, cl, scratch, rows) {
+  const floats = net.splitRowsFloats(0, 1), mine = cl.f32(scratch, floats);
+  for (let u = u0; u < u1; u++) {
+    mine.set(rows.subarray(u * floats, (u + 1) * floats));
+    net.splitSetRows(u, u + 1, scratch);
+  }
 }
 
 /** The worker, phase + 1: every helper's rows into its own model (CMD_ROWS), which is then whole. */
@@ -108,12 +181,53 @@ export function takeRows(x, phase, net, cl, scratch, rows) {
   x.send(CMD_ROWS);
   x.arrive(phase + 1, 0, NONE);
   x.gather(phase + 1);
-  for (let r = 1; r < x.workers; r++) {
-    const [u0, u1] = unitsOf(net, x.workers, r);
-    const at = u0 * net.splitRowsFloats(0, 1), floats = net.splitRowsFloats(u0, u1);
-    cl.f32(scratch, floats).set(rows.subarray(at, at + floats));
-    net.splitSetRows(u0, u1, scratch);
-  }
+  for (let r = 1; r < x.workers; r++) readRows(ownedBy(x, net, r), net, cl, scratch, rows);
+}
+
+/**
+ * Rank `rank`, phase + 1 (CMD_PART): the units dealt out again as the
+ * header's next parts say: its rows (and their optimiser state) into the
+ * region, then, once every rank's are there, those of its new units from it.
+ */
+export function movedRows(x, phase, rank, net, cl, scratch, rows) {
+  writeRows(ownedBy(x, net, rank), net, cl, scratch, rows);
+  x.arrive(phase + 1, rank, NONE);
+  x.gather(phase + 1);
+  const next = /** @type {number[]} */ (x.parts(true));
+  readRows([next[rank], next[rank + 1]], net, cl, scratch, rows);
+}
+
+/**
+ * The worker, phase + 1: the units dealt out as `bounds` say (every rank's
+ * rows moved, movedRows), from the next batch on.
+ * @param {number[]} bounds
+ */
+export function repartition(x, phase, net, cl, scratch, rows, bounds) {
+  x.setParts(bounds, true);
+  x.send(CMD_PART);
+  movedRows(x, phase, 0, net, cl, scratch, rows);
+  // every rank has read its new rows (the gather above waited for all to write theirs, and
+  // nothing writes the region's rows again before the next batch's arrivals)
+  x.setParts(bounds);
+}
+
+/**
+ * The worker, after a batch: every REBALANCE batches since the last look
+ * (`look`: { batches, ms }, its state), the units dealt out again when the
+ * ranks' speeds say so (balance). Returns the arrivals it took (0 or 1).
+ * @param {{ batches: number, ms: number[] | null }} look
+ */
+export function rebalance(x, phase, net, cl, scratch, rows, look) {
+  if (++look.batches < REBALANCE) return 0;
+  const now = x.ms(), before = look.ms;
+  look.batches = 0;
+  look.ms = now;
+  if (!before) return 0; // the first window: warming up
+  const bounds = x.parts() ?? Array.from({ length: x.workers + 1 }, (_, r) => partOf(net.splitUnits, x.workers, r)[0]);
+  const next = balance(bounds, now.map((t, r) => t - before[r]));
+  if (!next) return 0;
+  repartition(x, phase, net, cl, scratch, rows, next);
+  return 1;
 }
 
 /**
@@ -129,14 +243,18 @@ export function leadBatch(x, phase, net, images, labels, idxPtr, idx, values) {
 
 /**
  * A helper's answer to a split team's command after `phase` arrivals: a batch
- * (CMD_SPLIT: its indices copied into its engine at own.idx) or its rows
- * (CMD_ROWS). Returns the arrivals after it.
+ * (CMD_SPLIT: its indices copied into its engine at own.idx), its rows
+ * (CMD_ROWS) or its units dealt out again (CMD_PART). Returns the arrivals after it.
  * @param {{ images: number, labels: number, idx: number, scratch: number, region: { values: Float32Array, rows: Float32Array } }} own
  *   its engine's images, labels, room for a batch's indices and for its rows; the region's views
  */
 export function helperCommand(x, command, phase, rank, net, cl, own) {
   if (command === CMD_ROWS) {
     putRows(x, phase, rank, net, cl, own.scratch, own.region.rows);
+    return phase + 1;
+  }
+  if (command === CMD_PART) {
+    movedRows(x, phase, rank, net, cl, own.scratch, own.region.rows);
     return phase + 1;
   }
   const n = x.batch();

@@ -27,7 +27,7 @@ import { IMAGE_PIXELS } from '../lib/limits.js';
 import { Exchange, exchangeMemory, partOf, combine, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 import { multiplyAdds } from './cost.js';
-import { SPLIT_SHARE, SPLIT_WORTH, regionFloats, regionViews, leadBatch, takeRows } from './split.js';
+import { SPLIT_SHARE, SPLIT_WORTH, regionFloats, regionViews, leadBatch, takeRows, rebalance } from './split.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -118,6 +118,7 @@ const team = {
   spare: [],       // by helper, through messages: its last gradient's buffer, to carry its next parameters
   /** @type {{ values: Float32Array, rows: Float32Array } | null} */
   region: null,    // split: the shared region's parts (split.js)
+  look: { batches: 0, ms: null }, // split: the ranks' speeds since the units were last dealt out (split.js rebalance)
   stale: null,     // split: the model whose helpers' rows of layer 1 are newer than its own (whole)
 };
 
@@ -234,6 +235,7 @@ export async function ready(w, r) {
       team.x = new Exchange(sab, r.workers, team.floats, floats);
       team.x.bridge = memory && r.settings.bridge !== false ? await sharedBridge(w.cl.memory, memory) : null;
       team.region = regionViews(team.x, net, s.batch);
+      team.look = { batches: 0, ms: null };
       team.x.params.set(net.paramsView());
       team.k = 0;
       team.attached = team.helpers.map((h, i) => h.call('attach', { sab, memory: team.x.bridge ? memory : null, rank: i + 1, workers: r.workers, split: s.batch }));
@@ -295,6 +297,8 @@ export async function step(w, r, idxPtr, n) {
     }
     team.k += 2;
     if (out.diverged) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
+    // a rank that computes slower (a core shared with other work) is given fewer units
+    team.k += rebalance(team.x, team.k, net, cl, team.scratch, team.region.rows, team.look);
     return { loss: out.loss, correct: out.correct, n };
   }
   /** @type {Promise<any>[]} */
