@@ -41,7 +41,7 @@ async function run(slow, balanced) {
   while (x.arrivals() < W - 1) await new Promise((r) => setTimeout(r, 5));
   const order = cl.alloc(4 * N);
   net.shuffle(order, N);
-  const look = { batches: 0, ms: null };
+  const look = { batches: 0, wall: 0 };
   let phase = 0, moves = 0;
   const t0 = performance.now();
   for (let p = 0; p < PASSES; p++) {
@@ -49,9 +49,9 @@ async function run(slow, balanced) {
       leadBatch(x, phase, net, zero.images, zero.labels, order + 4 * i, cl.i32(order + 4 * i, B), region.values);
       phase += 2;
       if (!balanced) continue;
-      const m = rebalance(x, phase, net, cl, scratch, region.rows, look);
-      phase += m;
-      moves += m;
+      const { arrivals } = rebalance(x, phase, net, cl, scratch, region.rows, look);
+      phase += arrivals;
+      moves += arrivals;
     }
   }
   const ms = performance.now() - t0;

@@ -102,6 +102,46 @@ test('split over 2 and 3 workers: one worker’s weights bit for bit, read in th
   }
 });
 
+test('split: a team that loses to one worker leaves the run to it mid-way, with one worker’s weights bit for bit', async () => {
+  const isolated = await startServer({ root: SITE, isolate: true });
+  try {
+    const page = await isolatedPage(isolated.url);
+    const got = await page.evaluate(async () => {
+      const { worker, call, next } = globalThis.trainWorker();
+      await call('init');
+      await call('loadData', { base: new URL('./', location.href).href, quick: true });
+      const hash = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const out = [];
+      // splitLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 10
+      for (const [workers, splitLook] of [[1, undefined], [2, { every: 10, ratio: 0 }], [2, undefined]]) {
+        const seen = [];
+        const onProgress = (e) => { if (e.data?.event === 'progress') seen.push(e.data.workers); };
+        worker.addEventListener('message', onProgress);
+        const done = next('finished');
+        await call('start', { settings: {
+          runId: out.length + 1, spec: 'dense128-relu-dense10-softmax', seed: 6, batch: 32, lr: 0.05, epochs: 2, l2: 0,
+          loss: 'xent', optimizer: 'adam', momentum: 0, shufflePixels: false, trainCount: 1600, workers, splitLook,
+        } });
+        const ev = await done;
+        worker.removeEventListener('message', onProgress);
+        out.push({ workers, how: ev.how, ranWith: ev.workers, note: ev.teamNote, seen, file: await hash((await call('save')).bytes) });
+      }
+      worker.terminate();
+      return out;
+    });
+    const [one, alone, team] = got;
+    assert.deepEqual([one.how, one.ranWith], ['done', 1]);
+    assert.deepEqual([team.how, team.ranWith], ['done', 2], 'a quiet team keeps its workers');
+    assert.deepEqual([alone.how, alone.ranWith], ['done', 1], JSON.stringify(alone));
+    assert.match(alone.note, /slower than one worker alone.*training goes on in one worker, with the same weights/);
+    assert.ok(alone.seen.includes(2), `it trained with 2 workers first: ${alone.seen}`);
+    assert.equal(alone.file, one.file, 'the model file of one worker, bit for bit');
+    assert.equal(team.file, one.file);
+  } finally {
+    isolated.server.close();
+  }
+});
+
 test('split: a learning rate that diverges stops 2 workers at one worker’s batch, with its last good weights', async () => {
   const isolated = await startServer({ root: SITE, isolate: true });
   try {

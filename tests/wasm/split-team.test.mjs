@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { Exchange, exchangeMemory, exchangeBytes, CMD_QUIT, MAX_WORKERS } from '../../web/train/exchange.js';
-import { regionFloats, regionViews, leadBatch, takeRows, repartition, balance, unitsOf } from '../../web/train/split.js';
+import { regionFloats, regionViews, leadBatch, takeRows, repartition, balance, losing, ALONE_RATIO, unitsOf } from '../../web/train/split.js';
 import { ConvlabError, STATUS } from '../../web/lib/convlab.js';
 import { OPTIMIZER, LOSS } from '../../web/lib/limits.js';
 import { engine, N } from './split-engine.mjs';
@@ -170,4 +170,15 @@ test('the shared header holds every rank\'s numbers, parts and time, up to MAX_W
   assert.equal(x.gather(2)[W - 1].correct, 200 + W - 1);
   x.send(3, 32, 0.125);
   assert.deepEqual([x.command(), x.batch(), x.lr()], [3, 32, 0.125]);
+});
+
+test('a split team loses to one worker when its batches take more than ALONE_RATIO times one worker\'s estimate', () => {
+  // the worker computed its 64 of 128 units in 100 ms: one worker alone, about 200 ms
+  assert.equal(losing(130, 100, 64, 128), false, 'a team 1.5x faster than alone');
+  assert.equal(losing(250, 100, 64, 128), false, 'slower than the estimate, within the ratio');
+  assert.equal(losing(ALONE_RATIO * 200 + 1, 100, 64, 128), true);
+  assert.equal(losing(2100, 100, 64, 128), true, 'the team held up by a busy core');
+  assert.equal(losing(400, 100, 100, 128), true, 'the worker owning more units: a smaller estimate');
+  assert.equal(losing(5000, 0, 64, 128), false, 'nothing measured');
+  assert.equal(losing(130, 100, 64, 128, 0), true, 'ratio 0 (the tests): always');
 });

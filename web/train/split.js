@@ -22,8 +22,9 @@
 //
 // The units are dealt out evenly at first (the header's parts, exchange.js).
 // Each rank counts the milliseconds it computes (its units forward, its step:
-// not the waiting); every REBALANCE batches the worker compares the ranks'
-// speeds and, where one is slower (a core shared with other work, a little
+// not the waiting); every LOOK batches the worker checks that the team is not
+// slower than one worker would be (losing: else it trains alone), and every
+// REBALANCE batches it compares the ranks' speeds and, where one is slower (a core shared with other work, a little
 // core), deals the units out again in proportion (balance): one arrival, each
 // rank's rows and their optimiser state through the region's rows
 // (repartition). Each unit's sums are the same whoever computes it, so the
@@ -76,7 +77,9 @@ function ownedBy(x, net, rank) {
   return b ? [b[rank], b[rank + 1]] : unitsOf(net, x.workers, rank);
 }
 
-/** Batches between two looks at the ranks' speeds (about 20 ms of the MLP's training on 2 cores). */
+/** Batches between two looks at the team's speed (about 20 ms of the MLP's training on 2 cores). */
+export const LOOK = 100;
+/** Batches between two comparisons of the ranks' speeds (REBALANCE_GAIN is above their noise over as many). */
 export const REBALANCE = 300;
 /** The least gain (the slowest rank's time, predicted) worth dealing the units out again. */
 export const REBALANCE_GAIN = 0.1;
@@ -212,22 +215,59 @@ export function repartition(x, phase, net, cl, scratch, rows, bounds) {
 }
 
 /**
- * The worker, after a batch: every REBALANCE batches since the last look
- * (`look`: { batches, ms }, its state), the units dealt out again when the
- * ranks' speeds say so (balance). Returns the arrivals it took (0 or 1).
- * @param {{ batches: number, ms: number[] | null }} look
+ * How many times one worker's time (estimated from the worker's own speed
+ * on its units) a split team's batches may take before the worker trains
+ * alone: where other work holds the cores, each of a batch's two arrivals
+ * can wait for a time slice of the scheduler (milliseconds, for a batch of
+ * a tenth of one). Measured (Zen 5 VM, 2 cores, one busy with a loop of
+ * another program): the MLP's epoch split over 2 workers 2.1 s, in one 0.87
+ * s; quiet, the team takes about 0.65 of the estimate.
+ */
+export const ALONE_RATIO = 1.5;
+
+/**
+ * Whether a split team loses to one worker: its batches took wallMs (the
+ * worker's time from a batch's start to its end, waits included) while the
+ * worker computed its own `own` of `units` units in ownMs.
+ */
+export function losing(wallMs, ownMs, own, units, ratio = ALONE_RATIO) {
+  return ownMs > 0 && wallMs > (ratio * ownMs * units) / own;
+}
+
+/**
+ * @typedef {object} Look  the worker's view of its split team since it last looked
+ * @property {number} batches  since the team started
+ * @property {number} wall  the worker's milliseconds in its batches since the last look (team.js adds them)
+ * @property {number[] | null} [seen]  every rank's milliseconds of computing at the last look
+ * @property {number[] | null} [ms]  the same, at the last comparison of the ranks' speeds
+ * @property {number} [every]  batches between two looks (LOOK); the ranks' speeds compared every third
+ * @property {number} [ratio]  ALONE_RATIO
+ */
+
+/**
+ * The worker, after a batch: every LOOK batches, whether the team loses to
+ * one worker (losing: then `alone`, and the caller trains alone); every
+ * REBALANCE batches, the units dealt out again when the ranks' speeds say so
+ * (balance). Returns { arrivals: those it took (0 or 1), alone }.
+ * @param {Look} look
  */
 export function rebalance(x, phase, net, cl, scratch, rows, look) {
-  if (++look.batches < REBALANCE) return 0;
-  const now = x.ms(), before = look.ms;
-  look.batches = 0;
-  look.ms = now;
-  if (!before) return 0; // the first window: warming up
+  const none = { arrivals: 0, alone: false };
+  const every = look.every ?? LOOK;
+  if (++look.batches % every !== 0) return none;
+  const now = x.ms(), wall = look.wall, seen = look.seen ?? now.map(() => 0);
+  look.seen = now;
+  look.wall = 0;
   const bounds = x.parts() ?? Array.from({ length: x.workers + 1 }, (_, r) => partOf(net.splitUnits, x.workers, r)[0]);
+  if (wall > 0 && losing(wall, now[0] - seen[0], bounds[1] - bounds[0], net.splitUnits, look.ratio)) return { arrivals: 0, alone: true };
+  if (look.batches % ((every * REBALANCE) / LOOK) !== 0) return none;
+  const before = look.ms;
+  look.ms = now;
+  if (!before) return none; // the first comparison's counters include the code warming up: none yet
   const next = balance(bounds, now.map((t, r) => t - before[r]));
-  if (!next) return 0;
+  if (!next) return none;
   repartition(x, phase, net, cl, scratch, rows, next);
-  return 1;
+  return { arrivals: 1, alone: false };
 }
 
 /**

@@ -118,7 +118,8 @@ const team = {
   spare: [],       // by helper, through messages: its last gradient's buffer, to carry its next parameters
   /** @type {{ values: Float32Array, rows: Float32Array } | null} */
   region: null,    // split: the shared region's parts (split.js)
-  look: { batches: 0, ms: null }, // split: the ranks' speeds since the units were last dealt out (split.js rebalance)
+  /** @type {import('./split.js').Look} */
+  look: { batches: 0, wall: 0 }, // split: the ranks' speeds since the worker last looked (split.js rebalance)
   stale: null,     // split: the model whose helpers' rows of layer 1 are newer than its own (whole)
 };
 
@@ -235,7 +236,8 @@ export async function ready(w, r) {
       team.x = new Exchange(sab, r.workers, team.floats, floats);
       team.x.bridge = memory && r.settings.bridge !== false ? await sharedBridge(w.cl.memory, memory) : null;
       team.region = regionViews(team.x, net, s.batch);
-      team.look = { batches: 0, ms: null };
+      // settings.splitLook (the tests): { every, ratio } in place of LOOK and ALONE_RATIO
+      team.look = { batches: 0, wall: 0, ...(s.splitLook ?? {}) };
       team.x.params.set(net.paramsView());
       team.k = 0;
       team.attached = team.helpers.map((h, i) => h.call('attach', { sab, memory: team.x.bridge ? memory : null, rank: i + 1, workers: r.workers, split: s.batch }));
@@ -287,6 +289,7 @@ export async function step(w, r, idxPtr, n) {
   if (team.mode === 'split') {
     team.stale = net;
     let out;
+    const t0 = performance.now();
     try {
       out = leadBatch(team.x, team.k, net, r.images, r.labels, idxPtr, idx, team.region.values);
     } catch (e) {
@@ -297,8 +300,17 @@ export async function step(w, r, idxPtr, n) {
     }
     team.k += 2;
     if (out.diverged) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
-    // a rank that computes slower (a core shared with other work) is given fewer units
-    team.k += rebalance(team.x, team.k, net, cl, team.scratch, team.region.rows, team.look);
+    team.look.wall += performance.now() - t0;
+    // a rank that computes slower (a core shared with other work) is given fewer units; a team
+    // that loses to one worker (cores busy with other programs) leaves the rest of the run to it
+    const looked = rebalance(team.x, team.k, net, cl, team.scratch, team.region.rows, team.look);
+    team.k += looked.arrivals;
+    if (looked.alone) {
+      whole(w); // the same weights as the team's: one worker's step is a split step's bits
+      team.runId = null; // the next run starts its team anew
+      r.workers = 1;
+      r.teamNote = 'the helper workers were slower than one worker alone (the device\'s cores are busy with other work): training goes on in one worker, with the same weights';
+    }
     return { loss: out.loss, correct: out.correct, n };
   }
   /** @type {Promise<any>[]} */

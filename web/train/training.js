@@ -165,6 +165,11 @@ export function onProgress(page, ev) {
   run.validation.push(...ev.points.validation);
   run.epochSeconds = ev.epochSeconds;
   if (run !== state.currentRun) return;
+  // fewer workers than it started with (its helpers lost to one worker): said once
+  if (run.info && ev.workers < run.info.workers && ev.teamNote && ev.teamNote !== run.info.teamNote) {
+    run.info.teamNote = ev.teamNote;
+    page.tell('run', `Training ${run.name}: ${ev.teamNote}.`);
+  }
   showAdvice(page, run);
   runView.renderStats(el.run, ev);
   page.drawSoon();
