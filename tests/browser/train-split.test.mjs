@@ -71,6 +71,36 @@ const runs = (page, list) => page.evaluate(async (list) => {
   return out;
 }, list);
 
+/**
+ * In the page, one train worker: each run of `list` (settings over the MLP's
+ * defaults below) started and awaited to its end; returns for each how it
+ * ended ({ how, batch, message, ranWith, note }), the workers of its progress
+ * events (seen), its layer 1's split units and a hash of its model file.
+ */
+const finishedRuns = (page, list) => page.evaluate(async (list) => {
+  const { worker, call, next } = globalThis.trainWorker();
+  await call('init');
+  await call('loadData', { base: new URL('./', location.href).href, quick: true });
+  const hash = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const out = [];
+  for (const extra of list) {
+    const seen = [];
+    const onProgress = (e) => { if (e.data?.event === 'progress') seen.push(e.data.workers); };
+    worker.addEventListener('message', onProgress);
+    const done = next('finished');
+    const info = await call('start', { settings: {
+      runId: out.length + 1, spec: 'dense128-relu-dense10-softmax', seed: 6, batch: 32, lr: 0.05, epochs: 1, l2: 0,
+      loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: 1600, ...extra,
+    } });
+    const ev = await done;
+    worker.removeEventListener('message', onProgress);
+    out.push({ split: info.splitUnits, how: ev.how, batch: ev.batch, message: ev.message, ranWith: ev.workers, note: ev.teamNote, seen,
+      file: await hash((await call('save')).bytes) });
+  }
+  worker.terminate();
+  return out;
+}, list);
+
 test('split over 2 and 3 workers: one worker’s weights bit for bit, read in the middle of a run or at its end', async () => {
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
@@ -106,29 +136,9 @@ test('split: a team that loses to one worker leaves the run to it mid-way, with 
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
     const page = await isolatedPage(isolated.url);
-    const got = await page.evaluate(async () => {
-      const { worker, call, next } = globalThis.trainWorker();
-      await call('init');
-      await call('loadData', { base: new URL('./', location.href).href, quick: true });
-      const hash = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-      const out = [];
-      // splitLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20
-      for (const [workers, splitLook] of [[1, undefined], [2, { every: 10, ratio: 0 }]]) {
-        const seen = [];
-        const onProgress = (e) => { if (e.data?.event === 'progress') seen.push(e.data.workers); };
-        worker.addEventListener('message', onProgress);
-        const done = next('finished');
-        await call('start', { settings: {
-          runId: out.length + 1, spec: 'dense128-relu-dense10-softmax', seed: 6, batch: 32, lr: 0.05, epochs: 2, l2: 0,
-          loss: 'xent', optimizer: 'adam', momentum: 0, shufflePixels: false, trainCount: 1600, workers, splitLook,
-        } });
-        const ev = await done;
-        worker.removeEventListener('message', onProgress);
-        out.push({ workers, how: ev.how, ranWith: ev.workers, note: ev.teamNote, seen, file: await hash((await call('save')).bytes) });
-      }
-      worker.terminate();
-      return out;
-    });
+    // splitLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20
+    const common = { seed: 6, epochs: 2, optimizer: 'adam' };
+    const got = await finishedRuns(page, [{ ...common, workers: 1 }, { ...common, workers: 2, splitLook: { every: 10, ratio: 0 } }]);
     const [one, alone] = got;
     assert.deepEqual([one.how, one.ranWith], ['done', 1]);
     assert.deepEqual([alone.how, alone.ranWith], ['done', 1], JSON.stringify(alone));
@@ -165,30 +175,14 @@ test('split: a learning rate that diverges stops 2 workers at one worker’s bat
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
     const page = await isolatedPage(isolated.url);
-    const got = await page.evaluate(async () => {
-      const { worker, call, next } = globalThis.trainWorker();
-      await call('init');
-      await call('loadData', { base: new URL('./', location.href).href, quick: true });
-      const out = [];
-      for (const workers of [1, 2]) {
-        const done = next('finished');
-        const info = await call('start', { settings: {
-          runId: workers, spec: 'dense128-relu-dense10-softmax', seed: 4, batch: 32, lr: 1e20, epochs: 1, l2: 0,
-          loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: 3200, workers,
-        } });
-        const ev = await done;
-        const { bytes } = await call('save');
-        out.push({ split: info.splitUnits, how: ev.how, batch: ev.batch, message: ev.message, bytes: Array.from(bytes) });
-      }
-      worker.terminate();
-      return out;
-    });
+    const common = { seed: 4, lr: 1e20, trainCount: 3200 };
+    const got = await finishedRuns(page, [{ ...common, workers: 1 }, { ...common, workers: 2 }]);
     const [one, two] = got;
     assert.equal(one.how, 'diverged', one.message);
     assert.equal(two.split, 128);
     assert.deepEqual([two.how, two.batch, two.message], [one.how, one.batch, one.message]);
     assert.ok(one.batch > 0 && one.batch < 100, `diverged at batch ${one.batch}`);
-    assert.deepEqual(two.bytes, one.bytes, 'the same last good weights');
+    assert.equal(two.file, one.file, 'the same last good weights');
   } finally {
     isolated.server.close();
   }

@@ -11,65 +11,13 @@
 //     and the model is the one from before it, as the one-call step leaves it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Worker } from 'node:worker_threads';
-import { once } from 'node:events';
-import { Exchange, exchangeMemory, exchangeBytes, CMD_QUIT, MAX_WORKERS } from '../../web/train/exchange.js';
-import { regionFloats, regionViews, leadBatch, takeRows, repartition, balance, losing, ALONE_RATIO, unitsOf } from '../../web/train/split.js';
+import { Exchange, exchangeBytes, MAX_WORKERS } from '../../web/train/exchange.js';
+import { balance, losing, ALONE_RATIO, unitsOf } from '../../web/train/split.js';
 import { ConvlabError, STATUS } from '../../web/lib/convlab.js';
 import { OPTIMIZER, LOSS } from '../../web/lib/limits.js';
-import { engine, N } from './split-engine.mjs';
+import { engine, splitTeam, N } from './split-engine.mjs';
 
 const B = 32;
-
-/** W ranks of model (tamper(net): a change to the parameters before the helpers copy them). */
-async function team(W, model, tamper = () => {}) {
-  const zero = await engine(model);
-  const { cl, net } = zero;
-  tamper(net);
-  const floats = regionFloats(net, B);
-  const { sab } = exchangeMemory(W, net.paramFloats, floats);
-  const x = new Exchange(sab, W, net.paramFloats, floats);
-  const region = regionViews(x, net, B);
-  const scratch = cl.alloc(4 * net.splitRowsFloats(0, net.splitUnits));
-  x.params.set(net.paramsView());
-  let failed = null;
-  const threads = Array.from({ length: W - 1 }, (_, i) => {
-    const t = new Worker(new URL('./split-rank.mjs', import.meta.url), { workerData: { sab, rank: i + 1, workers: W, batch: B, model } });
-    t.on('error', (e) => { failed = e; });
-    return t;
-  });
-  for (const t0 = Date.now(); x.arrivals() < W - 1;) {
-    if (failed) throw failed;
-    assert.ok(Date.now() - t0 < 30000, 'the helper threads attached');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  let phase = 0;
-  return {
-    zero,
-    step(order) {
-      const idx = cl.i32(zero.idx, order.length);
-      idx.set(order);
-      const out = leadBatch(x, phase, net, zero.images, zero.labels, zero.idx, idx, region.values);
-      phase += 2;
-      return out;
-    },
-    whole() {
-      takeRows(x, phase, net, cl, scratch, region.rows);
-      phase += 1;
-      return Float32Array.from(net.paramsView());
-    },
-    /** The units dealt out as `bounds` say, from the next batch on. */
-    deal(bounds) {
-      repartition(x, phase, net, cl, scratch, region.rows, bounds);
-      phase += 1;
-    },
-    parts: () => x.parts(),
-    async quit() {
-      x.send(CMD_QUIT);
-      await Promise.all(threads.map((t) => once(t, 'exit')));
-    },
-  };
-}
 
 const sameBits = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
@@ -80,7 +28,7 @@ test('a split team of 2 and 3 threads trains the one-call step’s model bit for
     const order = one.cl.alloc(4 * N);
     one.net.shuffle(order, N);
     const all = Int32Array.from(one.cl.i32(order, N));
-    const t = await team(W, model);
+    const t = await splitTeam(W, model);
     try {
       let checked = 0;
       // the units dealt out unevenly after 5 and 25 batches (a slower rank given fewer): the same bits
@@ -119,7 +67,7 @@ test('a step that overflows in a helper’s rows only is taken back by every ran
   };
   const one = await engine(model);
   tamper(one.net);
-  const t = await team(2, model, tamper);
+  const t = await splitTeam(2, model, { tamper });
   try {
     const before = Float32Array.from(one.net.paramsView());
     const batch = Int32Array.from({ length: B }, (_, i) => i);

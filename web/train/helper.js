@@ -20,8 +20,8 @@
 import { loadConvlab, ConvlabError, STATUS } from '../lib/convlab.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { IMAGE_SIDE, MAX_BATCH } from '../lib/limits.js';
-import { Exchange, partOf, combine, CMD_QUIT, CMD_ROWS, CMD_PART } from './exchange.js';
-import { regionFloats, regionViews, helperCommand } from './split.js';
+import { Exchange, partOf, combine, CMD_QUIT } from './exchange.js';
+import { regionFloats, regionViews, serveRank } from './split.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 
 const h = { cl: null, images: 0, labels: 0, count: 0, net: null, idx: 0, scratch: 0 };
@@ -97,19 +97,17 @@ const handlers = {
     const own = split ? { images: h.images, labels: h.labels, idx: h.idx, scratch: h.scratch, region: regionViews(x, net, split) } : null;
     if (memory) x.bridge = await sharedBridge(cl.memory, memory);
     net.paramsView().set(x.params);
+    if (own) {
+      serveRank(x, rank, net, cl, own);
+      return { result: null };
+    }
     let seen = x.generation(), lr = net.settings.lr;
     x.attached();
-    // phase: the arrivals so far (exchange.js): one a batch split, two a batch of split units, one for rows
-    // or for the units dealt out again
+    // phase: the arrivals so far (exchange.js), one a batch
     for (let phase = 0; ;) {
       seen = x.waitCommand(seen);
-      const command = x.command();
-      if (command === CMD_QUIT) break;
-      if (command !== CMD_ROWS && command !== CMD_PART && x.lr() !== lr) net.setLr(lr = x.lr());
-      if (own) {
-        phase = helperCommand(x, command, phase, rank, net, cl, own);
-        continue;
-      }
+      if (x.command() === CMD_QUIT) break;
+      if (x.lr() !== lr) net.setLr(lr = x.lr());
       const batch = x.batch();
       const [lo, hi] = partOf(batch, workers, rank);
       const parts = combine(x, ++phase, rank, gradients(x.idx.subarray(lo, hi), batch), net, cl, h.scratch);

@@ -30,7 +30,7 @@
 // (repartition). Each unit's sums are the same whoever computes it, so the
 // bits do not change, only who waits.
 import { ConvlabError, STATUS } from '../lib/convlab.js';
-import { partOf, CMD_SPLIT, CMD_ROWS, CMD_PART } from './exchange.js';
+import { partOf, CMD_SPLIT, CMD_ROWS, CMD_PART, CMD_QUIT } from './exchange.js';
 
 /**
  * The least share of a forward pass's multiply-adds in layer 1 for a split:
@@ -304,4 +304,23 @@ export function helperCommand(x, command, phase, rank, net, cl, own) {
   cl.i32(own.idx, n).set(x.idx.subarray(0, n));
   splitBatch(x, phase, rank, net, own.images, own.labels, own.idx, n, own.region.values);
   return phase + 2;
+}
+
+/**
+ * A helper of a split team, once its model holds the team's parameters:
+ * says it is attached, then answers each command (helperCommand, the rate
+ * of each batch taken first) until the worker says quit.
+ * @param {import('./exchange.js').Exchange} x @param {any} net @param {any} cl
+ * @param {Parameters<typeof helperCommand>[6]} own
+ */
+export function serveRank(x, rank, net, cl, own) {
+  let seen = x.generation(), lr = net.settings.lr;
+  x.attached();
+  for (let phase = 0; ;) {
+    seen = x.waitCommand(seen);
+    const command = x.command();
+    if (command === CMD_QUIT) return;
+    if (command === CMD_SPLIT && x.lr() !== lr) net.setLr(lr = x.lr());
+    phase = helperCommand(x, command, phase, rank, net, cl, own);
+  }
 }
