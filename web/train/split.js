@@ -24,11 +24,11 @@
 // Each rank counts the milliseconds it computes (its units forward, its step:
 // not the waiting); every LOOK batches the worker checks that the team is not
 // slower than one worker would be (losing: else it trains alone), and every
-// REBALANCE batches it compares the ranks' speeds and, where one is slower (a core shared with other work, a little
-// core), deals the units out again in proportion (balance): one arrival, each
-// rank's rows and their optimiser state through the region's rows
-// (repartition). Each unit's sums are the same whoever computes it, so the
-// bits do not change, only who waits.
+// REBALANCE batches it compares the ranks' speeds and, where one is slower (a
+// core shared with other work, a little core), deals the units out again in
+// proportion (balance): one arrival, each rank's rows and their optimiser
+// state through the region's rows (repartition). Each unit's sums are the
+// same whoever computes it, so the bits do not change, only who waits.
 import { ConvlabError, STATUS } from '../lib/convlab.js';
 import { partOf, CMD_SPLIT, CMD_ROWS, CMD_PART, CMD_QUIT } from './exchange.js';
 
@@ -219,9 +219,10 @@ export function repartition(x, phase, net, cl, scratch, rows, bounds) {
  * on its units) a split team's batches may take before the worker trains
  * alone: where other work holds the cores, each of a batch's two arrivals
  * can wait for a time slice of the scheduler (milliseconds, for a batch of
- * a tenth of one). Measured (Zen 5 VM, 2 cores, one busy with a loop of
- * another program): the MLP's epoch split over 2 workers 2.1 s, in one 0.87
- * s; quiet, the team takes about 0.65 of the estimate.
+ * a tenth of one). Measured in the train page (Zen 5 VM, 2 cores, one busy
+ * with a loop of another program): the MLP's epoch split over 2 workers 1.78
+ * s, in one 0.64 s. Quiet, the team's batches take 0.52-1.13 of the estimate
+ * (median 0.59, 55 looks over 3 epochs).
  */
 export const ALONE_RATIO = 1.5;
 
@@ -247,9 +248,9 @@ export function losing(wallMs, ownMs, own, units, ratio = ALONE_RATIO) {
 
 /**
  * The worker, after a batch: every LOOK batches, whether the team loses to
- * one worker (losing, at two looks in a row: then `alone`, and the caller trains alone); every
- * REBALANCE batches, the units dealt out again when the ranks' speeds say so
- * (balance). Returns { arrivals: those it took (0 or 1), alone }.
+ * one worker (losing, at two looks in a row: then `alone`, and the caller
+ * trains alone); every REBALANCE batches, the units dealt out again when the
+ * ranks' speeds say so (balance). Returns { arrivals: those it took (0 or 1), alone }.
  * @param {Look} look
  */
 export function rebalance(x, phase, net, cl, scratch, rows, look) {
