@@ -309,7 +309,7 @@ export async function step(w, r, idxPtr, n) {
       whole(w); // the same weights as the team's: one worker's step is a split step's bits
       team.runId = null; // the next run starts its team anew
       r.workers = 1;
-      r.teamNote = 'the helper workers were slower than one worker alone (the device\'s cores are busy with other work): training goes on in one worker, with the same weights';
+      r.teamNote = 'the helper workers were slower than one worker alone (the device’s cores are busy with other work): training goes on in one worker, with the same weights';
     }
     return { loss: out.loss, correct: out.correct, n };
   }
