@@ -41,26 +41,58 @@ function storeError(e, doing) {
   return new StoreError('failed', `${doing} failed (${e?.message || name || 'unknown error'})`, { cause: e });
 }
 
-/** Opens the database: resolves to the IDBDatabase or rejects with a StoreError (never hangs on 'blocked'). */
-function openDb(factory, name) {
+/**
+ * WebKit's first indexedDB.open() can stay pending for ever (webkit.org/b/226547:
+ * iPads on iOS 14.6, Safari 14.1; seen once in WebKitGTK under load), which
+ * would hold up everything kept, the training data first. After OPEN_RETRY_MS
+ * without an answer a second open is asked (the one that answers in that
+ * bug); after OPEN_GIVE_UP_MS the page goes on without storage.
+ */
+export const OPEN_RETRY_MS = 2000;
+export const OPEN_GIVE_UP_MS = 10000;
+
+/**
+ * Opens the database: resolves to the IDBDatabase or rejects with a StoreError
+ * (never hangs: not on 'blocked', not on an open that does not answer).
+ */
+function openDb(factory, name, { retryMs = OPEN_RETRY_MS, giveUpMs = OPEN_GIVE_UP_MS } = {}) {
   return new Promise((resolve, reject) => {
-    let open;
-    try {
-      open = factory.open(name, DB_VERSION);
-    } catch (e) {
-      reject(storeError(e, 'opening the storage'));
-      return;
-    }
-    open.onupgradeneeded = () => open.result.createObjectStore(DB_STORE);
-    open.onsuccess = () => {
-      const db = open.result;
-      db.onversionchange = () => db.close(); // another tab upgrades: let it
-      resolve(db);
+    let settled = false;
+    /** @type {any[]} */
+    const timers = [];
+    const settle = (/** @type {(v: any) => void} */ fn, /** @type {any} */ v) => {
+      if (settled) return false;
+      settled = true;
+      timers.forEach(clearTimeout);
+      fn(v);
+      return true;
     };
-    open.onerror = () => reject(storeError(open.error, 'opening the storage'));
-    // Another tab holds an older version open: it closes on versionchange, so
-    // this rarely lasts; if it does, the page goes on without storage.
-    open.onblocked = () => reject(new StoreError('unavailable', 'another tab of this lab is keeping the storage busy'));
+    const ask = () => {
+      let open;
+      try {
+        open = factory.open(name, DB_VERSION);
+      } catch (e) {
+        settle(reject, storeError(e, 'opening the storage'));
+        return;
+      }
+      open.onupgradeneeded = () => open.result.createObjectStore(DB_STORE);
+      open.onsuccess = () => {
+        const db = open.result;
+        // an answer after another (the second open's, or after giving up): not kept open
+        if (!settle(resolve, db)) {
+          db.close();
+          return;
+        }
+        db.onversionchange = () => db.close(); // another tab upgrades: let it
+      };
+      open.onerror = () => settle(reject, storeError(open.error, 'opening the storage'));
+      // Another tab holds an older version open: it closes on versionchange, so
+      // this rarely lasts; if it does, the page goes on without storage.
+      open.onblocked = () => settle(reject, new StoreError('unavailable', 'another tab of this lab is keeping the storage busy'));
+    };
+    ask();
+    timers.push(setTimeout(ask, retryMs));
+    timers.push(setTimeout(() => settle(reject, new StoreError('unavailable', `the browser’s storage did not answer in ${giveUpMs / 1000} s`)), giveUpMs));
   });
 }
 
@@ -118,9 +150,10 @@ class Store {
  * Opens the train page's store. Never throws: when IndexedDB cannot be used
  * the store's `available` is false and `why` says so; its calls then reject.
  * factory: the IDBFactory (default: the browser's indexedDB); name: the database
- * (default the train page's; the data has its own, lib/limits.js DATA_DB).
+ * (default the train page's; the data has its own, lib/limits.js DATA_DB);
+ * timing: { retryMs, giveUpMs } in place of OPEN_RETRY_MS and OPEN_GIVE_UP_MS (the tests).
  */
-export async function openStore(factory, name = DB_NAME) {
+export async function openStore(factory, name = DB_NAME, timing = {}) {
   let f = factory;
   try {
     f ??= globalThis.indexedDB;
@@ -129,7 +162,7 @@ export async function openStore(factory, name = DB_NAME) {
   }
   if (!f) return new Store(null, 'this browser gives the page no storage (IndexedDB)');
   try {
-    return new Store(await openDb(f, name));
+    return new Store(await openDb(f, name, timing));
   } catch (e) {
     return new Store(null, storeError(e, 'opening the storage').message);
   }
