@@ -69,12 +69,18 @@ export function regionViews(x, net, batch) {
 export const unitsOf = (net, W, rank) => partOf(net.splitUnits, W, rank);
 
 /**
- * Units [u0, u1) of layer 1 that rank `rank` owns now (the header's, else evenly).
+ * The team's units of layer 1 now, as bounds (rank r's: [b[r], b[r + 1])):
+ * the header's, else dealt out evenly.
  * @returns {number[]}
  */
+function currentBounds(x, net) {
+  return x.parts() ?? Array.from({ length: x.workers + 1 }, (_, r) => partOf(net.splitUnits, x.workers, r)[0]);
+}
+
+/** Units [u0, u1) of layer 1 that rank `rank` owns now. @returns {number[]} */
 function ownedBy(x, net, rank) {
-  const b = x.parts();
-  return b ? [b[rank], b[rank + 1]] : unitsOf(net, x.workers, rank);
+  const b = currentBounds(x, net);
+  return [b[rank], b[rank + 1]];
 }
 
 /** Batches between two looks at the team's speed (about 20 ms of the MLP's training on 2 cores). */
@@ -260,15 +266,15 @@ export function rebalance(x, phase, net, cl, scratch, rows, look) {
   const now = x.ms(), wall = look.wall, seen = look.seen ?? now.map(() => 0);
   look.seen = now;
   look.wall = 0;
-  const bounds = x.parts() ?? Array.from({ length: x.workers + 1 }, (_, r) => partOf(net.splitUnits, x.workers, r)[0]);
+  const b = currentBounds(x, net);
   // two looks in a row: a moment's pause (a collection of garbage, another tab's burst) is not a loss
-  look.lost = wall > 0 && losing(wall, now[0] - seen[0], bounds[1] - bounds[0], net.splitUnits, look.ratio) ? (look.lost ?? 0) + 1 : 0;
+  look.lost = wall > 0 && losing(wall, now[0] - seen[0], b[1] - b[0], net.splitUnits, look.ratio) ? (look.lost ?? 0) + 1 : 0;
   if (look.lost >= 2) return { arrivals: 0, alone: true };
   if (look.batches % ((every * REBALANCE) / LOOK) !== 0) return none;
   const before = look.ms;
   look.ms = now;
   if (!before) return none; // the first comparison's counters include the code warming up: none yet
-  const next = balance(bounds, now.map((t, r) => t - before[r]));
+  const next = balance(b, now.map((t, r) => t - before[r]));
   if (!next) return none;
   repartition(x, phase, net, cl, scratch, rows, next);
   return { arrivals: 1, alone: false };
