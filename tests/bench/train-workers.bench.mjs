@@ -61,7 +61,7 @@ async function measure(page, { models, configs, images, rounds, blocks }) {
     let runId = 1;
     const train = async (spec, count, cfg) => {
       const done = next('finished');
-      const info = await call('start', { settings: { runId: runId++, spec, seed: 7, batch: 32, lr: 0.01, epochs: 1, l2: 0, loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: count, workers: cfg.workers, exchange: cfg.exchange, bridge: cfg.bridge } });
+      const info = await call('start', { settings: { runId: runId++, spec, seed: 7, batch: 32, lr: 0.01, epochs: 1, l2: 0, loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: count, workers: cfg.workers, exchange: cfg.exchange, bridge: cfg.bridge, teamLook: cfg.teamLook } });
       const ev = await done;
       if (ev.how !== 'done') throw new Error(`${spec}: ${ev.how} ${ev.message ?? ''}`);
       return { steps: ev.epochSeconds[0], wall: ev.epochWallSeconds[0], workers: ev.workers, note: ev.teamNote, asked: info.workers, exchange: ev.exchange };
@@ -70,7 +70,7 @@ async function measure(page, { models, configs, images, rounds, blocks }) {
     // 'MLP 2 shared', 'MLP 2 shared typed' (copies by typed arrays): the rows below read these keys
     const keyOf = (name, cfg) => `${name} ${cfg.workers} ${cfg.exchange}${cfg.bridge === false ? ' typed' : ''}`;
     for (const [name, spec] of models) {
-      const mine = configs.filter((cfg) => !cfg.only || cfg.only === name);
+      const mine = configs.filter((cfg) => (!cfg.only || cfg.only === name) && cfg.except !== name);
       for (const cfg of mine) await train(spec, 3200, cfg); // warm-up: tiers up, starts the helpers
       for (let r = 0; r < rounds; r++) {
         for (const cfg of mine) {
@@ -139,8 +139,11 @@ export async function run({ siteUrl, newPage, quick, log }) {
     for (const [how, url, exchange] of [['messages', siteUrl, 'messages'], ['shared', isolated.url, 'shared']]) {
       const page = await newPage();
       await page.goto(`${url}train.html`);
-      const configs = [{ workers: 1, exchange }, { workers: 2, exchange }];
-      if (how === 'shared') configs.push({ workers: 2, exchange, bridge: false }, { workers: 2, exchange: 'split', only: 'MLP' });
+      // the MLP's batch split loses to one worker (which the page then trains alone: team.js, split.js
+      // batchLook): teamLook every 0 keeps its team, to measure what a batch's trade costs
+      const keep = (cfg) => [{ ...cfg, except: 'MLP' }, { ...cfg, only: 'MLP', teamLook: { every: 0 } }];
+      const configs = [{ workers: 1, exchange }, ...keep({ workers: 2, exchange })];
+      if (how === 'shared') configs.push(...keep({ workers: 2, exchange, bridge: false }), { workers: 2, exchange: 'split', only: 'MLP' });
       const m = await measure(page, { models: MODELS, configs, images, rounds, blocks: quick ? { ...BLOCKS, count: 2 } : BLOCKS });
       await page.context().close();
       if (!m.simd) log('warning: the SIMD build did not load');

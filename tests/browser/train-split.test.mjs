@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { useSiteAndBrowser, SITE } from './helpers.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { openTrain, loadData, runMessage, until } from './train-helpers.mjs';
-import { installTrainWorker } from './train-worker-driver.mjs';
+import { installTrainWorker, finishedRuns as finishedRunsOf } from './train-worker-driver.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -71,35 +71,12 @@ const runs = (page, list) => page.evaluate(async (list) => {
   return out;
 }, list);
 
-/**
- * In the page, one train worker: each run of `list` (settings over the MLP's
- * defaults below) started and awaited to its end; returns for each how it
- * ended ({ how, batch, message, ranWith, note }), the workers of its progress
- * events (seen), its layer 1's split units and a hash of its model file.
- */
-const finishedRuns = (page, list) => page.evaluate(async (list) => {
-  const { worker, call, next } = globalThis.trainWorker();
-  await call('init');
-  await call('loadData', { base: new URL('./', location.href).href, quick: true });
-  const hash = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-  const out = [];
-  for (const extra of list) {
-    const seen = [];
-    const onProgress = (e) => { if (e.data?.event === 'progress') seen.push(e.data.workers); };
-    worker.addEventListener('message', onProgress);
-    const done = next('finished');
-    const info = await call('start', { settings: {
-      runId: out.length + 1, spec: 'dense128-relu-dense10-softmax', seed: 6, batch: 32, lr: 0.05, epochs: 1, l2: 0,
-      loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: 1600, ...extra,
-    } });
-    const ev = await done;
-    worker.removeEventListener('message', onProgress);
-    out.push({ split: info.splitUnits, how: ev.how, batch: ev.batch, message: ev.message, ranWith: ev.workers, note: ev.teamNote, seen,
-      file: await hash((await call('save')).bytes) });
-  }
-  worker.terminate();
-  return out;
-}, list);
+/** finishedRuns (train-worker-driver.mjs) of runs of the MLP. */
+const MLP_RUN = {
+  spec: 'dense128-relu-dense10-softmax', seed: 6, batch: 32, lr: 0.05, epochs: 1, l2: 0,
+  loss: 'xent', optimizer: 'sgd', momentum: 0, shufflePixels: false, trainCount: 1600,
+};
+const finishedRuns = (page, list) => finishedRunsOf(page, list, MLP_RUN);
 
 test('split over 2 and 3 workers: one worker’s weights bit for bit, read in the middle of a run or at its end', async () => {
   const isolated = await startServer({ root: SITE, isolate: true });
@@ -136,9 +113,9 @@ test('split: a team that loses to one worker leaves the run to it mid-way, with 
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
     const page = await isolatedPage(isolated.url);
-    // splitLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20
+    // teamLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20
     const common = { seed: 6, epochs: 2, optimizer: 'adam' };
-    const got = await finishedRuns(page, [{ ...common, workers: 1 }, { ...common, workers: 2, splitLook: { every: 10, ratio: 0 } }]);
+    const got = await finishedRuns(page, [{ ...common, workers: 1 }, { ...common, workers: 2, teamLook: { every: 10, ratio: 0 } }]);
     const [one, alone] = got;
     assert.deepEqual([one.how, one.ranWith], ['done', 1]);
     assert.deepEqual([alone.how, alone.ranWith], ['done', 1], JSON.stringify(alone));
@@ -157,7 +134,7 @@ test('split: the page says when a team that lost to one worker hands the run to 
     // every team loses: the worker looks every 10 batches, against a ratio of 0
     await page.route('**/train/team.js', async (route) => {
       const res = await route.fetch();
-      const body = (await res.text()).replace('...(s.splitLook ?? {})', '...(s.splitLook ?? { every: 10, ratio: 0 })');
+      const body = (await res.text()).replace('...(s.teamLook ?? {})', '...(s.teamLook ?? { every: 10, ratio: 0 })');
       await route.fulfill({ response: res, body });
     });
     await openTrain(page, isolated.url, '#arch=custom&spec=dense128-relu-dense10-softmax&bs=32&lr=0.05&opt=sgd&epochs=20&seed=5&best=0&workers=2');

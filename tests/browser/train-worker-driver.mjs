@@ -40,3 +40,33 @@ function trainWorker() {
   });
   return { worker, call, next, on };
 }
+
+/**
+ * In the page (trainWorker installed), one train worker: each run of `list`
+ * (settings over `defaults`) started and awaited to its end; returns for each
+ * how it ended ({ how, batch, message, ranWith, note, exchange }), the
+ * workers of its progress events (seen), its layer 1's split units and a hash
+ * of its model file.
+ */
+export function finishedRuns(page, list, defaults) {
+  return page.evaluate(async ({ list, defaults }) => {
+    const { worker, call, next } = globalThis.trainWorker();
+    await call('init');
+    await call('loadData', { base: new URL('./', location.href).href, quick: true });
+    const hash = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const out = [];
+    for (const extra of list) {
+      const seen = [];
+      const onProgress = (e) => { if (e.data?.event === 'progress') seen.push(e.data.workers); };
+      worker.addEventListener('message', onProgress);
+      const done = next('finished');
+      const info = await call('start', { settings: { runId: out.length + 1, ...defaults, ...extra } });
+      const ev = await done;
+      worker.removeEventListener('message', onProgress);
+      out.push({ split: info.splitUnits, how: ev.how, batch: ev.batch, message: ev.message, ranWith: ev.workers, note: ev.teamNote,
+        exchange: ev.exchange, seen, file: await hash((await call('save')).bytes) });
+    }
+    worker.terminate();
+    return out;
+  }, { list, defaults });
+}

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { useSiteAndBrowser, SITE } from './helpers.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { openTrain, loadData, runMessage, until } from './train-helpers.mjs';
-import { installTrainWorker } from './train-worker-driver.mjs';
+import { installTrainWorker, finishedRuns } from './train-worker-driver.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -188,6 +188,43 @@ test('shared memory: the copies by WebAssembly (lib/shared-bridge.js) give the t
     const [lost] = await mlpRuns([[2, true]]);
     assert.deepEqual([lost.how, lost.workers, lost.exchange], ['done', 2, 'shared'], JSON.stringify(lost));
     assert.equal(lost.hash, two.hash, 'without the bridge, the same bits');
+  } finally {
+    isolated.server.close();
+  }
+});
+
+test('a team that splits the batch and loses to one worker leaves the run to it mid-way: the team’s weights bit for bit, through messages and through shared memory', async () => {
+  // teamLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20 of 100
+  // (the note says so: only a team's step gives it); every 0: the team is kept to the end
+  const common = { spec: SPEC, seed: 4, batch: 32, lr: 0.002, epochs: 2, l2: 1e-4, loss: 'xent', optimizer: 'adam', momentum: 0, shufflePixels: false, trainCount: 1600 };
+  const losing = { every: 10, ratio: 0 }, kept = { every: 0 };
+  const check = (got, W, way) => {
+    const [team, alone, one] = got;
+    assert.deepEqual([team.how, team.ranWith, team.exchange], ['done', W, way], JSON.stringify(team));
+    assert.deepEqual([alone.how, alone.ranWith, alone.exchange], ['done', 1, null], JSON.stringify(alone));
+    assert.match(alone.note, new RegExp(`slower than one worker alone .*training goes on in one worker, which computes each batch’s ${W} parts in turn, for the same weights as ${W} workers`));
+    assert.equal(alone.file, team.file, `${way}: the model file of ${W} workers, bit for bit`);
+    assert.notEqual(one.file, team.file, `${way}: ${W} workers sum each batch in another order than one`);
+  };
+  // a page as a plain host serves it: messages
+  const plain = await env.newPage({ serviceWorkers: 'block' });
+  await plain.goto(`${env.url}train.html`);
+  assert.equal(await plain.evaluate(() => self.crossOriginIsolated), false);
+  await installTrainWorker(plain);
+  check(await finishedRuns(plain, [{ workers: 2, teamLook: kept }, { workers: 2, teamLook: losing }, { workers: 1 }], common), 2, 'messages');
+  const isolated = await startServer({ root: SITE, isolate: true });
+  try {
+    // shared memory, 3 workers (the train worker told of 4 cores)
+    const page = await env.newPage({ serviceWorkers: 'block' });
+    await page.route('**/train/worker.js', async (route) => {
+      const res = await route.fetch();
+      const body = `Object.defineProperty(WorkerNavigator.prototype, 'hardwareConcurrency', { get: () => 4 });\n${await res.text()}`;
+      await route.fulfill({ response: res, body });
+    });
+    await page.goto(`${isolated.url}train.html`);
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+    await installTrainWorker(page);
+    check(await finishedRuns(page, [{ workers: 3, teamLook: kept }, { workers: 3, teamLook: losing }, { workers: 1 }], common), 3, 'shared, bridge');
   } finally {
     isolated.server.close();
   }

@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { loadConvlab } from '../../web/lib/convlab.js';
-import { partOf } from '../../web/train/exchange.js';
+import { partOf, soloGradients } from '../../web/train/exchange.js';
 import { OPTIMIZER, LOSS } from '../../web/lib/limits.js';
 
 const SITE = new URL('../../build/site/', import.meta.url);
@@ -48,20 +48,29 @@ async function team(simd, W, spec, n, opt = OPTIMIZER.sgd, lr = 0.05) {
 }
 
 /**
- * One epoch of n images in batches of 32, shuffled by engine 0's generator:
- * W = 0 the one-call step; W >= 1 the team's calls (team.js step).
+ * One epoch of n images in batches of `size`, shuffled by engine 0's
+ * generator: W = 0 the one-call step; W >= 1 the team's calls (team.js step);
+ * `solo`: engine 0 alone computing the W parts in turn (exchange.js
+ * soloGradients: team.js soloStep, a team's run left to its worker).
  */
-function epoch(engines, W, n) {
+function epoch(engines, W, n, { solo = false, size = 32 } = {}) {
   const e0 = engines[0];
   const order = e0.cl.alloc(4 * n);
   e0.net.shuffle(order, n);
   const all = Int32Array.from(e0.cl.i32(order, n));
-  for (let pos = 0; pos < n; pos += 32) {
-    const b = Math.min(32, n - pos);
+  for (let pos = 0; pos < n; pos += size) {
+    const b = Math.min(size, n - pos);
     const batch = all.subarray(pos, pos + b);
     if (W === 0) {
       e0.cl.i32(e0.idx, b).set(batch);
       e0.net.trainStepIdx(e0.images, e0.labels, e0.idx, b);
+      continue;
+    }
+    if (solo) {
+      e0.cl.i32(e0.idx, b).set(batch);
+      const parts = soloGradients(e0.net, e0.cl, e0.images, e0.labels, e0.idx, b, W, e0.scratch);
+      assert.deepEqual(parts.map((p) => p.n), Array.from({ length: W }, (_, k) => partOf(b, W, k)[1] - partOf(b, W, k)[0]));
+      e0.net.applyGradients();
       continue;
     }
     const params = Float32Array.from(e0.net.paramsView());
@@ -118,6 +127,21 @@ for (const simd of [false, true]) {
       same(a, b, `${W} workers`);
       const one = epoch(await team(simd, 1, CNN, 1001), 1, 1001);
       assert.ok(a.some((v, i) => v !== one[i]), `${W} workers sum each batch in another order than 1`);
+    }
+  });
+
+  test(`one engine computing a team's parts in turn (a run the team left to its worker) gives the team's weights bit for bit (${build})`, async () => {
+    // 1001 images: the last batch of 9; batches of 2 for 3 and 4 workers: parts of each batch are empty
+    // (of 4: the second and the fourth)
+    for (const [spec, opt, W, size] of [[CNN, OPTIMIZER.sgd, 2, 32], [CNN, OPTIMIZER.adam, 3, 32], [MLP, OPTIMIZER.momentum, 4, 32], [CNN, OPTIMIZER.sgd, 3, 2], [MLP, OPTIMIZER.adam, 4, 2]]) {
+      const lr = opt === OPTIMIZER.adam ? 0.002 : 0.05;
+      const n = size === 2 ? 301 : 1001;
+      const team_ = epoch(await team(simd, W, spec, n, opt, lr), W, n, { size });
+      const solo = epoch(await team(simd, 1, spec, n, opt, lr), W, n, { size, solo: true });
+      same(solo, team_, `${spec} optimiser ${opt}, ${W} parts of batches of ${size}`);
+      if (size === 2) continue; // one example a part: the sums of two are one worker's too
+      const one = epoch(await team(simd, 1, spec, n, opt, lr), 0, n, { size });
+      assert.ok(one.some((v, i) => v !== team_[i]), `${W} workers sum each batch in another order than 1`);
     }
   });
 

@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Exchange, exchangeBytes, MAX_WORKERS } from '../../web/train/exchange.js';
-import { balance, losing, ALONE_RATIO, unitsOf } from '../../web/train/split.js';
+import { balance, losing, batchLook, ALONE_RATIO, SOLO_RATIO, LOOK, unitsOf } from '../../web/train/split.js';
 import { ConvlabError, STATUS } from '../../web/lib/convlab.js';
 import { OPTIMIZER, LOSS } from '../../web/lib/limits.js';
 import { engine, splitTeam, N } from './split-engine.mjs';
@@ -129,4 +129,25 @@ test('a split team loses to one worker when its batches take more than ALONE_RAT
   assert.equal(losing(400, 100, 100, 128), true, 'the worker owning more units: a smaller estimate');
   assert.equal(losing(5000, 0, 64, 128), false, 'nothing measured');
   assert.equal(losing(130, 100, 64, 128, 0), true, 'ratio 0 (the tests): always');
+});
+
+test('a batch-split team leaves the run to its worker after two looks in a row slower than its estimate of one worker', () => {
+  const look = () => ({ batches: 0, wall: 0, own: 0, ownN: 0, n: 0 });
+  /** batchLook over `batches` batches of 32 (16 the worker's), each taking wall ms, the worker's part own ms: the batches it said true after. */
+  const feed = (l, batches, wall, own) => {
+    const said = [];
+    for (let i = 1; i <= batches; i++) if (batchLook(l, wall, own, 16, 32)) said.push(i);
+    return said;
+  };
+  // one worker alone: about 2 x 1 ms a batch
+  assert.deepEqual(feed(look(), 1000, 1.2, 1), [], 'quiet: the team 1.7x faster than one worker');
+  assert.deepEqual(feed(look(), 3 * LOOK, 2.6, 1), [2 * LOOK, 3 * LOOK], 'slower than one worker: true at the second look, and after');
+  assert.deepEqual(feed(look(), 3 * LOOK, SOLO_RATIO * 2 - 0.01, 1), [], 'just within the ratio');
+  const l = look();
+  assert.deepEqual(feed(l, LOOK, 2.6, 1), [], 'one look lost: a pause, not a loss');
+  assert.deepEqual(feed(l, LOOK, 1.2, 1), []);
+  assert.deepEqual(feed(l, LOOK, 2.6, 1), [], 'a look won between two lost ones');
+  assert.deepEqual(feed(l, LOOK, 2.6, 1), [LOOK]);
+  assert.deepEqual(feed({ ...look(), every: 0 }, 10 * LOOK, 100, 1), [], 'every 0: never');
+  assert.deepEqual(feed({ ...look(), every: 10, ratio: 0 }, 30, 1, 1), [20, 30], 'the tests\' knob: every 10, ratio 0');
 });

@@ -32,7 +32,7 @@
 // The block is a shared WebAssembly.Memory where the browser makes one, so that
 // each rank's copies into and out of it are done by lib/shared-bridge.js (a
 // block copy) instead of typed arrays (element by element): the same bits.
-import { MAX_BATCH, MAX_WORKERS } from '../lib/limits.js';
+import { MAX_BATCH, MAX_WORKERS, STATUS } from '../lib/limits.js';
 
 export { MAX_WORKERS };
 export const CMD_STEP = 1;
@@ -201,8 +201,10 @@ export class Exchange {
 /**
  * Rank `rank`'s part of step k is in its model's gradient buffer (zeros for
  * an empty part): writes it to its slot, arrives, waits for every rank, and
- * leaves g0 + g1 + ... (in rank order) in the gradient buffer, unless a part
- * diverged. `scratch`: P floats in the rank's engine. Returns every part's numbers.
+ * leaves g0 + g1 + ... (in rank order; an empty part adds nothing, as
+ * through messages and in soloGradients) in the gradient buffer, unless a
+ * part diverged. `scratch`: P floats in the rank's engine. Returns every
+ * part's numbers.
  * @param {Exchange} x  @param {any} net  a Network (lib/convlab-nn.js)  @param {any} cl  its engine
  */
 export function combine(x, k, rank, own, net, cl, scratch) {
@@ -213,16 +215,52 @@ export function combine(x, k, rank, own, net, cl, scratch) {
   const parts = x.gather(k);
   if (parts.some((q) => q.diverged)) return parts;
   const add = (r) => {
+    if (!parts[r].n) return;
     if (b) return b.add(net.gradsPtr, slot[r].byteOffset, P);
     cl.f32(scratch, P).set(slot[r]);
     net.addGradients(scratch);
   };
   if (rank === 0) for (let r = 1; r < W; r++) add(r);
-  else if (W === 2) add(0); // g1 + g0: the same bits as g0 + g1 (one addition commutes)
+  else if (W === 2 && parts[rank].n) add(0); // g1 + g0: the same bits as g0 + g1 (one addition commutes)
   else {
     if (b) b.get(net.gradsPtr, slot[0].byteOffset, 4 * P);
     else net.gradsView().set(slot[0]);
     for (let r = 1; r < W; r++) add(r);
+  }
+  return parts;
+}
+
+/**
+ * One engine computes a batch as a team of W would: part after part
+ * (partOf), each part's gradient added to the sum of those before it, so
+ * the gradient buffer ends with g0 + g1 + ... made by the same additions as
+ * combine's (g1 + g0 is g0 + g1's bits: one addition commutes), and the
+ * optimiser step after it gives the team's weights bit for bit. The batch's
+ * examples are at idxPtr (n int32s), `scratch` P floats in the engine.
+ * Returns every part's { loss, correct, n, diverged }; stops at a part that
+ * diverges.
+ * @param {any} net  a Network (lib/convlab-nn.js)  @param {any} cl  its engine
+ */
+export function soloGradients(net, cl, images, labels, idxPtr, n, W, scratch) {
+  const P = net.paramFloats, sum = scratch >> 2;
+  const parts = [];
+  let summed = false; // the gradient buffer holds the sum of the parts so far
+  for (let r = 0; r < W; r++) {
+    const [lo, hi] = partOf(n, W, r);
+    if (hi === lo) { parts.push({ loss: 0, correct: 0, n: 0, diverged: false }); continue; }
+    if (summed) { // kept in scratch (a view made now: the engine's calls may grow the memory)
+      const grads = net.gradsPtr >> 2;
+      new Float32Array(cl.memory.buffer).copyWithin(sum, grads, grads + P);
+    }
+    try {
+      parts.push({ ...net.gradientsIdx(images, labels, idxPtr + 4 * lo, hi - lo, n), diverged: false });
+    } catch (e) {
+      if (e?.status !== STATUS.diverged) throw e;
+      parts.push({ loss: NaN, correct: 0, n: hi - lo, diverged: true });
+      return parts;
+    }
+    if (summed) net.addGradients(scratch); // g_r + (g0 + ... + g_r-1)
+    summed = true;
   }
   return parts;
 }

@@ -131,6 +131,7 @@ export function startRun(w, s) {
     workers: crew.workers, // workers that train each batch (team.js teamSize)
     teamNote: crew.note,   // why fewer workers train than were asked for
     exchange: crew.split ? 'split' : undefined, // how the team trades, once it is ready: 'split' | 'shared' | 'messages' (team.js)
+    parts: 1,        // a batch-split team's run left to the worker: the team's workers, whose parts it computes (team.js soloStep)
   };
   return { spec: net.spec, layers: net.layers(), params: net.paramCount, batches, nTrain, nVal: w.run.nVal, workers: w.run.workers, deviceWorkers: device, teamNote: crew.note, splitUnits: crew.split ? net.splitUnits : 0 };
 }
@@ -260,9 +261,10 @@ export async function stepOnce(w, r) {
   const t0 = performance.now();
   let out;
   try {
-    out = r.workers > 1
-      ? await team.step(w, r, r.order + 4 * r.pos, n)
-      : w.model.trainStepIdx(r.images, r.labels, r.order + 4 * r.pos, n);
+    const at = r.order + 4 * r.pos;
+    if (r.workers > 1) out = await team.step(w, r, at, n);
+    else if (r.parts > 1) out = team.soloStep(w, r, at, n); // a team's run left to the worker: its parts in turn
+    else out = w.model.trainStepIdx(r.images, r.labels, at, n);
   } catch (e) {
     if (e instanceof ConvlabError && e.status === STATUS.diverged) {
       finish(w, r, 'diverged', {

@@ -235,7 +235,8 @@ export const ALONE_RATIO = 1.5;
 /**
  * Whether a split team loses to one worker: its batches took wallMs (the
  * worker's time from a batch's start to its end, waits included) while the
- * worker computed its own `own` of `units` units in ownMs.
+ * worker computed its own `own` of `units` units in ownMs (a batch-split
+ * team: its examples of the batches').
  */
 export function losing(wallMs, ownMs, own, units, ratio = ALONE_RATIO) {
   return ownMs > 0 && wallMs > (ratio * ownMs * units) / own;
@@ -278,6 +279,54 @@ export function rebalance(x, phase, net, cl, scratch, rows, look) {
   if (!next) return none;
   repartition(x, phase, net, cl, scratch, rows, next);
   return { arrivals: 1, alone: false };
+}
+
+/**
+ * The same watch over a team that splits the batch (team.js, exchange.js):
+ * how many times the worker's estimate of one worker's time (its own part's
+ * time, scaled to the whole batch) the team's batches may take before the
+ * worker computes the team's parts alone (exchange.js soloGradients: the
+ * team's weights bit for bit). Measured in the train page (Zen 5 VM, 2 cores,
+ * 2026-12-03; the CNN preset, 2 workers through shared memory, looks of 100
+ * batches): quiet 0.55-0.66, the team 1.7x faster than one worker; with a
+ * loop of another program on one core 1.06-1.32, the team 1.28x slower than
+ * one worker alone (the worker waits for the helper's part as long as it
+ * computes its own). The estimate is high where the worker itself shares a
+ * core (its own part takes longer), so a ratio over 1 is a loss; at a tie one
+ * worker is the better choice too (the other cores left to the device).
+ */
+export const SOLO_RATIO = 1;
+
+/**
+ * @typedef {object} BatchLook  the worker's view of its batch-split team since it last looked
+ * @property {number} batches  since the team started
+ * @property {number} wall  the worker's milliseconds in its batches (waits included)
+ * @property {number} own  of them, computing its own parts
+ * @property {number} ownN  the examples of its parts
+ * @property {number} n  the examples of the batches
+ * @property {number} [every]  batches between two looks (LOOK; 0: none, the team kept whatever it costs)
+ * @property {number} [ratio]  SOLO_RATIO
+ * @property {number} [lost]  looks in a row at which the team lost to one worker
+ */
+
+/**
+ * The worker, after a batch of a batch-split team: the batch took wallMs,
+ * of which ownMs computing its own ownN of the batch's n examples. Every
+ * LOOK batches, whether the team loses to one worker (losing); true at two
+ * looks in a row: then the worker trains alone.
+ * @param {BatchLook} look
+ */
+export function batchLook(look, wallMs, ownMs, ownN, n) {
+  look.wall += wallMs;
+  look.own += ownMs;
+  look.ownN += ownN;
+  look.n += n;
+  const every = look.every ?? LOOK;
+  if (!every || ++look.batches % every !== 0) return false;
+  const lost = losing(look.wall, look.own, look.ownN, look.n, look.ratio ?? SOLO_RATIO);
+  look.lost = lost ? (look.lost ?? 0) + 1 : 0;
+  look.wall = look.own = look.ownN = look.n = 0;
+  return look.lost >= 2;
 }
 
 /**

@@ -17,6 +17,12 @@
 //             worker adds them and steps
 // README.md (Performance) has what each costs and why both are kept. Where
 // a helper cannot start, the run trains in the worker alone, and says so.
+// Every LOOK batches the worker compares the team's time with its estimate
+// of one worker's (split.js batchLook); a team slower at two looks in a row
+// (another program on a core, or a gradient too large for its compute)
+// leaves the rest of the run to the worker, which computes the W parts of
+// each batch in turn and adds them in the same order (soloStep): the same
+// weights as W workers, and the run says so.
 // A third, for an MLP on a page that can share memory: split layer 1's units
 // instead of the batch (split.js): 16 KB of values a batch instead of the
 // gradient, and one worker's weights bit for bit whatever W; the worker's
@@ -24,10 +30,10 @@
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { ConvlabError, STATUS } from '../lib/convlab.js';
 import { IMAGE_PIXELS } from '../lib/limits.js';
-import { Exchange, exchangeMemory, partOf, combine, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
+import { Exchange, exchangeMemory, partOf, combine, soloGradients, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 import { multiplyAdds } from './cost.js';
-import { SPLIT_SHARE, SPLIT_WORTH, regionFloats, regionViews, leadBatch, takeRows, rebalance } from './split.js';
+import { SPLIT_SHARE, SPLIT_WORTH, regionFloats, regionViews, leadBatch, takeRows, rebalance, batchLook } from './split.js';
 
 /** @typedef {import('./dataset.js').WorkerState} WorkerState */
 
@@ -118,8 +124,8 @@ const team = {
   spare: [],       // by helper, through messages: its last gradient's buffer, to carry its next parameters
   /** @type {{ values: Float32Array, rows: Float32Array } | null} */
   region: null,    // split: the shared region's parts (split.js)
-  /** @type {import('./split.js').Look} */
-  look: { batches: 0, wall: 0 }, // split: the ranks' speeds since the worker last looked (split.js rebalance)
+  /** @type {import('./split.js').Look & import('./split.js').BatchLook} */
+  look: { batches: 0, wall: 0, own: 0, ownN: 0, n: 0 }, // the team's speed since the worker last looked (split.js rebalance, batchLook)
   stale: null,     // split: the model whose helpers' rows of layer 1 are newer than its own (whole)
 };
 
@@ -230,14 +236,14 @@ export async function ready(w, r) {
     team.scratch = w.cl.alloc(4 * Math.max(team.floats, net.splitRowsFloats(0, net.splitUnits)));
     team.mode = mode;
     team.stale = null;
+    // settings.teamLook (the tests): { every, ratio } in place of LOOK and ALONE_RATIO or SOLO_RATIO
+    team.look = { batches: 0, wall: 0, own: 0, ownN: 0, n: 0, ...(s.teamLook ?? {}) };
     if (mode === 'split') {
       const floats = regionFloats(net, s.batch);
       const { sab, memory } = exchangeMemory(r.workers, team.floats, floats);
       team.x = new Exchange(sab, r.workers, team.floats, floats);
       team.x.bridge = memory && r.settings.bridge !== false ? await sharedBridge(w.cl.memory, memory) : null;
       team.region = regionViews(team.x, net, s.batch);
-      // settings.splitLook (the tests): { every, ratio } in place of LOOK and ALONE_RATIO
-      team.look = { batches: 0, wall: 0, ...(s.splitLook ?? {}) };
       team.x.params.set(net.paramsView());
       team.k = 0;
       team.attached = team.helpers.map((h, i) => h.call('attach', { sab, memory: team.x.bridge ? memory : null, rank: i + 1, workers: r.workers, split: s.batch }));
@@ -313,6 +319,7 @@ export async function step(w, r, idxPtr, n) {
     }
     return { loss: out.loss, correct: out.correct, n };
   }
+  const t0 = performance.now();
   /** @type {Promise<any>[]} */
   let calls = [];
   if (team.mode === 'shared') {
@@ -335,12 +342,14 @@ export async function step(w, r, idxPtr, n) {
   }
   const [lo, hi] = partOf(n, W, 0);
   let own;
+  const t1 = performance.now();
   try {
     own = { ...net.gradientsIdx(r.images, r.labels, idxPtr + 4 * lo, hi - lo, n), diverged: false };
   } catch (e) {
     if (!(e instanceof ConvlabError && e.status === STATUS.diverged)) throw e;
     own = { loss: NaN, correct: 0, n: hi - lo, diverged: true };
   }
+  const ownMs = performance.now() - t1;
   let parts;
   if (team.mode === 'shared') {
     parts = combine(team.x, ++team.k, 0, own, net, cl, team.scratch);
@@ -357,9 +366,39 @@ export async function step(w, r, idxPtr, n) {
   }
   if (parts.some((p) => p.diverged)) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
   net.applyGradients();
+  // a team that loses to one worker (cores busy with other programs) leaves the rest of the run to it,
+  // which computes the team's parts in turn (soloStep): the same weights
+  if (batchLook(team.look, performance.now() - t0, ownMs, hi - lo, n)) {
+    r.parts = W;
+    r.workers = 1;
+    team.runId = null; // the next run starts its team anew
+    r.teamNote = `the helper workers were slower than one worker alone (other work on the device’s cores, or the cost of trading the gradients): training goes on in one worker, which computes each batch’s ${W} parts in turn, for the same weights as ${W} workers`;
+    await detach(); // helpers in shared memory go back to their message loops
+  }
+  return merged(parts, n);
+}
+
+/** A batch's { loss, correct, n } from its parts'. */
+function merged(parts, n) {
   let loss = 0, correct = 0;
   for (const p of parts) if (p.n) { loss += p.loss * p.n; correct += p.correct; }
   return { loss: loss / n, correct, n };
+}
+
+/**
+ * One batch of run r, which a team of r.parts workers started and left to
+ * the worker (step): the worker computes the team's parts in turn
+ * (exchange.js soloGradients) and steps: the team's weights bit for bit.
+ * Returns and throws as step.
+ * @param {WorkerState} w
+ */
+export function soloStep(w, r, idxPtr, n) {
+  const net = w.model;
+  if (team.floats !== net.paramFloats) throw new Error('soloStep: no room for the parts’ sum');
+  const parts = soloGradients(net, w.cl, r.images, r.labels, idxPtr, n, r.parts, team.scratch);
+  if (parts.some((p) => p.diverged)) throw new ConvlabError(STATUS.diverged, 'the loss is not finite', 'training step');
+  net.applyGradients();
+  return merged(parts, n);
 }
 
 /**
