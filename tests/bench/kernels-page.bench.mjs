@@ -9,12 +9,14 @@
 // The minimum is given too: on a shared machine it is the least disturbed run.
 // A large kernel is split over the cores (web/kernels/team.js): each row says
 // how many workers computed it. The helpers trade the bands through shared
-// memory when the page is cross-origin isolated: KERNELS_ISOLATED=1 reloads
-// the page under the lab's service worker, which isolates it, as on a
-// student's second visit; by default the page is not (messages).
+// memory when the page is cross-origin isolated. Both are measured in one
+// run: the page as a plain host serves it (a school's plain-http server:
+// bands through messages), then reloaded under the lab's service worker,
+// which isolates it (`make serve`, a host over https from a student's second
+// visit: shared memory). KERNELS_ISOLATED=0 or 1 measures only one of them.
 import { rgbPngOf } from '../lib/png.mjs';
 
-const ISOLATED = process.env.KERNELS_ISOLATED === '1';
+const ONLY = process.env.KERNELS_ISOLATED;
 export const title = 'Kernels page: kernel edit to pixels, 1050 x 700 colour image (Chromium, SIMD)';
 
 const W = 1050, H = 700;
@@ -50,16 +52,25 @@ function photoPng() {
 }
 
 export async function run({ siteUrl, newPage, quick, log }) {
+  const rows = [];
+  for (const isolated of [false, true]) {
+    if (ONLY === undefined || ONLY === (isolated ? '1' : '0')) rows.push(...await edits({ siteUrl, newPage, quick, log, isolated }));
+  }
+  return rows;
+}
+
+/** The edits' rows on the page, cross-origin isolated or not (their names say which when it is). */
+async function edits({ siteUrl, newPage, quick, log, isolated: want }) {
   const page = await newPage();
   await page.goto(`${siteUrl}kernels.html`);
   await idle(page);
-  if (ISOLATED) {
+  if (want) {
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.reload();
     await idle(page);
   }
   const isolated = await page.evaluate(() => self.crossOriginIsolated);
-  if (isolated !== ISOLATED) throw new Error(`the page is ${isolated ? '' : 'not '}cross-origin isolated`);
+  if (isolated !== want) throw new Error(`the page is ${isolated ? '' : 'not '}cross-origin isolated`);
   log(`cross-origin isolated: ${isolated} (a split kernel's bands through ${isolated ? 'shared memory' : 'messages'})`);
   await page.getByLabel('Your own image').setInputFiles({ name: 'photo-1050x700.png', mimeType: 'image/png', buffer: photoPng() });
   await idle(page);
@@ -114,7 +125,7 @@ export async function run({ siteUrl, newPage, quick, log }) {
     times.sort((a, b) => a - b);
     engine.sort((a, b) => a - b);
     const display = (await page.locator('[data-display-hint]').textContent()).replace(/^Now: |\.$/g, '');
-    const name = `${c.k}x${c.k} ${c.preset === 'box' ? 'blur' : 'Sobel Gx'}, ${c.mode}`;
+    const name = `${c.k}x${c.k} ${c.preset === 'box' ? 'blur' : 'Sobel Gx'}, ${c.mode}${isolated ? ', page isolated' : ''}`;
     const row = {
       name, unit: 'ms',
       median: times[times.length >> 1], min: times[0], max: times[times.length - 1], runs: times.length,
