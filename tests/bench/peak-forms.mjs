@@ -2,3 +2,5 @@
 // times its multiplications and additions): the vector peak is the fastest of
 // them (tests/bench/conv.bench.mjs in Chromium, tools/bench-conv.mjs in node).
 export const PEAK_FORMS = [['chains', 96], ['sums10', 80], ['sums8', 64]];
+// tests/bench/peak-relaxed.wat's, fused (relaxed SIMD): 8 flops a vector multiply-add
+export const PEAK_FORMS_RELAXED = [['fsums10', 80], ['fsums16', 128]];
