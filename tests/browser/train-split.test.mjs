@@ -13,22 +13,14 @@ import assert from 'node:assert/strict';
 import { useSiteAndBrowser, SITE } from './helpers.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { openTrain, loadData, runMessage, until } from './train-helpers.mjs';
-import { installTrainWorker, finishedRuns as finishedRunsOf } from './train-worker-driver.mjs';
+import { trainPageWithCores, finishedRuns as finishedRunsOf } from './train-worker-driver.mjs';
 
 const env = useSiteAndBrowser();
 
 /** A page of the isolated site whose train worker is told of 4 cores, with the worker driver. */
 async function isolatedPage(url) {
-  // no service worker: it would answer worker.js before the route below could
-  const page = await env.newPage({ serviceWorkers: 'block' });
-  await page.route('**/train/worker.js', async (route) => {
-    const res = await route.fetch();
-    const body = `Object.defineProperty(WorkerNavigator.prototype, 'hardwareConcurrency', { get: () => 4 });\n${await res.text()}`;
-    await route.fulfill({ response: res, body });
-  });
-  await page.goto(`${url}train.html`);
+  const page = await trainPageWithCores(env.newPage, url);
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
-  await installTrainWorker(page);
   return page;
 }
 

@@ -9,6 +9,24 @@
 //
 // (The function runs in the page: it may use nothing from this module.)
 
+/**
+ * A new page (newPage: the test's env.newPage) of the train page at `url`,
+ * its train worker told of `cores` cores (3 workers on a 2-core machine), with
+ * the worker driver installed. No service worker: it would answer worker.js
+ * before the route could.
+ */
+export async function trainPageWithCores(newPage, url, cores = 4) {
+  const page = await newPage({ serviceWorkers: 'block' });
+  await page.route('**/train/worker.js', async (route) => {
+    const res = await route.fetch();
+    const body = `Object.defineProperty(WorkerNavigator.prototype, 'hardwareConcurrency', { get: () => ${cores} });\n${await res.text()}`;
+    await route.fulfill({ response: res, body });
+  });
+  await page.goto(`${url}train.html`);
+  await installTrainWorker(page);
+  return page;
+}
+
 /** Defines globalThis.trainWorker() in the page. */
 export async function installTrainWorker(page) {
   await page.evaluate(`globalThis.trainWorker = ${trainWorker.toString()}`);

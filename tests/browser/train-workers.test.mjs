@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { useSiteAndBrowser, SITE } from './helpers.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { openTrain, loadData, runMessage, until } from './train-helpers.mjs';
-import { installTrainWorker, finishedRuns } from './train-worker-driver.mjs';
+import { installTrainWorker, finishedRuns, trainPageWithCores } from './train-worker-driver.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -139,17 +139,9 @@ test('cross-origin isolated, the workers share memory: the same weights as throu
 test('shared memory: the copies by WebAssembly (lib/shared-bridge.js) give the typed arrays’ bits, with 2 and with 3 workers', async () => {
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
-    // no service worker: it would answer worker.js before the route below could
-    const page = await env.newPage({ serviceWorkers: 'block' });
     // 3 workers on a 2-core machine: the train worker is told of 4 cores
-    await page.route('**/train/worker.js', async (route) => {
-      const res = await route.fetch();
-      const body = `Object.defineProperty(WorkerNavigator.prototype, 'hardwareConcurrency', { get: () => 4 });\n${await res.text()}`;
-      await route.fulfill({ response: res, body });
-    });
-    await page.goto(`${isolated.url}train.html`);
+    const page = await trainPageWithCores(env.newPage, isolated.url);
     assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
-    await installTrainWorker(page);
     /** Runs of the MLP on a new train worker, one per [workers, bridge]: how each went and its weights' hash. */
     const mlpRuns = (configs) => page.evaluate(async (list) => {
       const { worker, call, next } = globalThis.trainWorker();
@@ -215,15 +207,8 @@ test('a team that splits the batch and loses to one worker leaves the run to it 
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
     // shared memory, 3 workers (the train worker told of 4 cores)
-    const page = await env.newPage({ serviceWorkers: 'block' });
-    await page.route('**/train/worker.js', async (route) => {
-      const res = await route.fetch();
-      const body = `Object.defineProperty(WorkerNavigator.prototype, 'hardwareConcurrency', { get: () => 4 });\n${await res.text()}`;
-      await route.fulfill({ response: res, body });
-    });
-    await page.goto(`${isolated.url}train.html`);
+    const page = await trainPageWithCores(env.newPage, isolated.url);
     assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
-    await installTrainWorker(page);
     check(await finishedRuns(page, [{ workers: 3, teamLook: kept }, { workers: 3, teamLook: losing }, { workers: 1 }], common), 3, 'shared, bridge');
   } finally {
     isolated.server.close();
