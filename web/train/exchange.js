@@ -29,6 +29,8 @@
 // parities keep a slow rank's reading of step k apart from the writes of step
 // k + 1. Atomics' order makes the plain writes before each bump or arrival
 // seen after it.
+// soloGradients: one engine computing a batch as a team of W would (its parts
+// in turn, added in the same order): the run a team leaves to its worker.
 // The block is a shared WebAssembly.Memory where the browser makes one, so that
 // each rank's copies into and out of it are done by lib/shared-bridge.js (a
 // block copy) instead of typed arrays (element by element): the same bits.

@@ -29,6 +29,7 @@
 // proportion (balance): one arrival, each rank's rows and their optimiser
 // state through the region's rows (repartition). Each unit's sums are the
 // same whoever computes it, so the bits do not change, only who waits.
+// batchLook is the same watch for a team that splits the batch (team.js).
 import { ConvlabError, STATUS } from '../lib/convlab.js';
 import { partOf, CMD_SPLIT, CMD_ROWS, CMD_PART, CMD_QUIT } from './exchange.js';
 
