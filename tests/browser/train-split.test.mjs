@@ -105,15 +105,23 @@ test('split: a team that loses to one worker leaves the run to it mid-way, with 
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
     const page = await isolatedPage(isolated.url);
-    // teamLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20
+    // teamLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20, where
+    // the team had won a look before (won: other work slowed it since) or "all cores" chose it (the
+    // worker told of 4 cores: 4 workers); 2 chosen by the student that never won train to the end
     const common = { seed: 6, epochs: 2, optimizer: 'adam' };
-    const got = await finishedRuns(page, [{ ...common, workers: 1 }, { ...common, workers: 2, teamLook: { every: 10, ratio: 0 } }]);
-    const [one, alone] = got;
+    const losing = { every: 10, ratio: 0 };
+    const got = await finishedRuns(page, [{ ...common, workers: 1 }, { ...common, workers: 2, teamLook: { ...losing, won: true } },
+      { ...common, workers: 0, teamLook: losing }, { ...common, workers: 2, teamLook: losing }]);
+    const [one, alone, all, chosen] = got;
     assert.deepEqual([one.how, one.ranWith], ['done', 1]);
-    assert.deepEqual([alone.how, alone.ranWith], ['done', 1], JSON.stringify(alone));
-    assert.match(alone.note, /slower than one worker alone.*training goes on in one worker, with the same weights/);
-    assert.ok(alone.seen.includes(2), `it trained with 2 workers first: ${alone.seen}`);
-    assert.equal(alone.file, one.file, 'the model file of one worker, bit for bit');
+    for (const [r, W] of [[alone, 2], [all, 4]]) {
+      assert.deepEqual([r.how, r.ranWith], ['done', 1], JSON.stringify(r));
+      assert.match(r.note, /slower than one worker alone.*training goes on in one worker, with the same weights/);
+      assert.ok(r.seen.includes(W), `it trained with ${W} workers first: ${r.seen}`);
+      assert.equal(r.file, one.file, 'the model file of one worker, bit for bit');
+    }
+    assert.deepEqual([chosen.how, chosen.ranWith, chosen.note], ['done', 2, ''], '2 workers chosen, never faster: kept');
+    assert.equal(chosen.file, one.file);
   } finally {
     isolated.server.close();
   }
@@ -123,10 +131,10 @@ test('split: the page says when a team that lost to one worker hands the run to 
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
     const page = await env.newPage({ serviceWorkers: 'block' });
-    // every team loses: the worker looks every 10 batches, against a ratio of 0
+    // every team loses: the worker looks every 10 batches, against a ratio of 0, a team that had won before
     await page.route('**/train/team.js', async (route) => {
       const res = await route.fetch();
-      const body = (await res.text()).replace('...(s.teamLook ?? {})', '...(s.teamLook ?? { every: 10, ratio: 0 })');
+      const body = (await res.text()).replace('...(s.teamLook ?? {})', '...(s.teamLook ?? { every: 10, ratio: 0, won: true })');
       await route.fulfill({ response: res, body });
     });
     await openTrain(page, isolated.url, '#arch=custom&spec=dense128-relu-dense10-softmax&bs=32&lr=0.05&opt=sgd&epochs=20&seed=5&best=0&workers=2');

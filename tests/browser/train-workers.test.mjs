@@ -185,31 +185,38 @@ test('shared memory: the copies by WebAssembly (lib/shared-bridge.js) give the t
   }
 });
 
-test('a team that splits the batch and loses to one worker leaves the run to it mid-way: the team’s weights bit for bit, through messages and through shared memory', async () => {
+test('a team that splits the batch and loses to one worker leaves the run to it mid-way: the team’s weights bit for bit, through messages and through shared memory; a number chosen that never won trains to the end', async () => {
   // teamLook: the worker looks every 10 batches, and ratio 0 makes any team lose: alone after 20 of 100
-  // (the note says so: only a team's step gives it); every 0: the team is kept to the end
+  // (the note says so: only a team's step gives it) where "all cores" chose the team, or where the
+  // student chose it and it had won a look before (won); every 0: the team is kept to the end
   const common = { spec: SPEC, seed: 4, batch: 32, lr: 0.002, epochs: 2, l2: 1e-4, loss: 'xent', optimizer: 'adam', momentum: 0, shufflePixels: false, trainCount: 1600 };
-  const losing = { every: 10, ratio: 0 }, kept = { every: 0 };
+  const kept = { every: 0 }, losing = { every: 10, ratio: 0 }, wonThenLost = { ...losing, won: true };
   const check = (got, W, way) => {
-    const [team, alone, one] = got;
+    const [team, ...alone] = got.slice(0, -2), [chosen, one] = got.slice(-2);
     assert.deepEqual([team.how, team.ranWith, team.exchange], ['done', W, way], JSON.stringify(team));
-    assert.deepEqual([alone.how, alone.ranWith, alone.exchange], ['done', 1, null], JSON.stringify(alone));
-    assert.match(alone.note, new RegExp(`slower than one worker alone .*training goes on in one worker, which computes each batch’s ${W} parts in turn, for the same weights as ${W} workers`));
-    assert.equal(alone.file, team.file, `${way}: the model file of ${W} workers, bit for bit`);
+    for (const a of alone) {
+      assert.deepEqual([a.how, a.ranWith, a.exchange], ['done', 1, null], JSON.stringify(a));
+      assert.match(a.note, new RegExp(`slower than one worker alone .*training goes on in one worker, which computes each batch’s ${W} parts in turn, for the same weights as ${W} workers`));
+      assert.equal(a.file, team.file, `${way}: the model file of ${W} workers, bit for bit`);
+    }
+    assert.deepEqual([chosen.how, chosen.ranWith, chosen.exchange, chosen.note], ['done', W, way, ''], `${way}: ${W} workers chosen, never faster: kept`);
+    assert.equal(chosen.file, team.file);
     assert.notEqual(one.file, team.file, `${way}: ${W} workers sum each batch in another order than one`);
   };
-  // a page as a plain host serves it: messages
-  const plain = await env.newPage({ serviceWorkers: 'block' });
-  await plain.goto(`${env.url}train.html`);
+  // a page as a plain host serves it, on 2 cores: messages
+  const plain = await trainPageWithCores(env.newPage, env.url, 2);
   assert.equal(await plain.evaluate(() => self.crossOriginIsolated), false);
-  await installTrainWorker(plain);
-  check(await finishedRuns(plain, [{ workers: 2, teamLook: kept }, { workers: 2, teamLook: losing }, { workers: 1 }], common), 2, 'messages');
+  check(await finishedRuns(plain, [
+    { workers: 2, teamLook: kept }, { workers: 2, teamLook: wonThenLost }, { workers: 0, teamLook: losing }, { workers: 2, teamLook: losing }, { workers: 1 },
+  ], common), 2, 'messages');
   const isolated = await startServer({ root: SITE, isolate: true });
   try {
-    // shared memory, 3 workers (the train worker told of 4 cores)
-    const page = await trainPageWithCores(env.newPage, isolated.url);
+    // shared memory, 3 workers (the train worker told of 3 cores)
+    const page = await trainPageWithCores(env.newPage, isolated.url, 3);
     assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
-    check(await finishedRuns(page, [{ workers: 3, teamLook: kept }, { workers: 3, teamLook: losing }, { workers: 1 }], common), 3, 'shared, bridge');
+    check(await finishedRuns(page, [
+      { workers: 3, teamLook: kept }, { workers: 3, teamLook: wonThenLost }, { workers: 0, teamLook: losing }, { workers: 3, teamLook: losing }, { workers: 1 },
+    ], common), 3, 'shared, bridge');
   } finally {
     isolated.server.close();
   }

@@ -252,12 +252,14 @@ export function losing(wallMs, ownMs, own, units, ratio = ALONE_RATIO) {
  * @property {number} [every]  batches between two looks (LOOK); the ranks' speeds compared every third
  * @property {number} [ratio]  ALONE_RATIO
  * @property {number} [lost]  looks in a row at which the team lost to one worker
+ * @property {boolean} [won]  a look at which it did not
+ * @property {boolean} [chosen]  its size chosen by the student (lostAgain)
  */
 
 /**
  * The worker, after a batch: every LOOK batches, whether the team loses to
  * one worker (losing, at two looks in a row: then `alone`, and the caller
- * trains alone); every REBALANCE batches, the units dealt out again when the
+ * trains alone; lostAgain); every REBALANCE batches, the units dealt out again when the
  * ranks' speeds say so (balance). Returns { arrivals: those it took (0 or 1), alone }.
  * @param {Look} look
  */
@@ -270,8 +272,7 @@ export function rebalance(x, phase, net, cl, scratch, rows, look) {
   look.wall = 0;
   const b = currentBounds(x, net);
   // two looks in a row: a moment's pause (a collection of garbage, another tab's burst) is not a loss
-  look.lost = wall > 0 && losing(wall, now[0] - seen[0], b[1] - b[0], net.splitUnits, look.ratio) ? (look.lost ?? 0) + 1 : 0;
-  if (look.lost >= 2) return { arrivals: 0, alone: true };
+  if (lostAgain(look, wall > 0 && losing(wall, now[0] - seen[0], b[1] - b[0], net.splitUnits, look.ratio))) return { arrivals: 0, alone: true };
   if (look.batches % ((every * REBALANCE) / LOOK) !== 0) return none;
   const before = look.ms;
   look.ms = now;
@@ -308,13 +309,15 @@ export const SOLO_RATIO = 1;
  * @property {number} [every]  batches between two looks (LOOK; 0: none, the team kept whatever it costs)
  * @property {number} [ratio]  SOLO_RATIO
  * @property {number} [lost]  looks in a row at which the team lost to one worker
+ * @property {boolean} [won]  a look at which it did not
+ * @property {boolean} [chosen]  its size chosen by the student (lostAgain)
  */
 
 /**
  * The worker, after a batch of a batch-split team: the batch took wallMs,
  * of which ownMs computing its own ownN of the batch's n examples. Every
  * LOOK batches, whether the team loses to one worker (losing); true at two
- * looks in a row: then the worker trains alone.
+ * looks in a row (lostAgain): then the worker trains alone.
  * @param {BatchLook} look
  */
 export function batchLook(look, wallMs, ownMs, ownN, n) {
@@ -325,9 +328,25 @@ export function batchLook(look, wallMs, ownMs, ownN, n) {
   const every = look.every ?? LOOK;
   if (!every || ++look.batches % every !== 0) return false;
   const lost = losing(look.wall, look.own, look.ownN, look.n, look.ratio ?? SOLO_RATIO);
-  look.lost = lost ? (look.lost ?? 0) + 1 : 0;
   look.wall = look.own = look.ownN = look.n = 0;
-  return look.lost >= 2;
+  return lostAgain(look, lost);
+}
+
+/**
+ * A look's verdict kept (lost: the team slower than one worker at it);
+ * whether the worker now trains alone: two looks lost in a row (a moment's
+ * pause, a collection of garbage or another tab's burst, is not a loss), by
+ * a team whose size the lab chose ("all cores"), or by one the student chose
+ * that has been faster than one worker at a look before: other work on the
+ * device has slowed it since. A number chosen by the student that never was
+ * faster (a network whose trade costs more than its parts save) is the
+ * student's experiment: it trains to the end as chosen.
+ * @param {{ lost?: number, won?: boolean, chosen?: boolean }} look
+ */
+function lostAgain(look, lost) {
+  look.lost = lost ? (look.lost ?? 0) + 1 : 0;
+  if (!lost) look.won = true;
+  return look.lost >= 2 && (!look.chosen || look.won === true);
 }
 
 /**
