@@ -252,8 +252,7 @@ export function losing(wallMs, ownMs, own, units, ratio = ALONE_RATIO) {
  * @property {number} [every]  batches between two looks (LOOK); the ranks' speeds compared every third
  * @property {number} [ratio]  ALONE_RATIO
  * @property {number} [lost]  looks in a row at which the team lost to one worker
- * @property {boolean} [won]  a look at which it did not
- * @property {boolean} [chosen]  its size chosen by the student (lostAgain)
+ * @property {boolean} [chosen]  its size chosen by the student: kept (lostAgain)
  */
 
 /**
@@ -309,8 +308,7 @@ export const SOLO_RATIO = 1;
  * @property {number} [every]  batches between two looks (LOOK; 0: none, the team kept whatever it costs)
  * @property {number} [ratio]  SOLO_RATIO
  * @property {number} [lost]  looks in a row at which the team lost to one worker
- * @property {boolean} [won]  a look at which it did not
- * @property {boolean} [chosen]  its size chosen by the student (lostAgain)
+ * @property {boolean} [chosen]  its size chosen by the student: kept (lostAgain)
  */
 
 /**
@@ -336,17 +334,14 @@ export function batchLook(look, wallMs, ownMs, ownN, n) {
  * A look's verdict kept (lost: the team slower than one worker at it);
  * whether the worker now trains alone: two looks lost in a row (a moment's
  * pause, a collection of garbage or another tab's burst, is not a loss), by
- * a team whose size the lab chose ("all cores"), or by one the student chose
- * that has been faster than one worker at a look before: other work on the
- * device has slowed it since. A number chosen by the student that never was
- * faster (a network whose trade costs more than its parts save) is the
- * student's experiment: it trains to the end as chosen.
- * @param {{ lost?: number, won?: boolean, chosen?: boolean }} look
+ * a team whose size the lab chose ("all cores", the default). A number of
+ * workers the student chose is what trains, to the end of the run: their
+ * experiment, whatever it shows.
+ * @param {{ lost?: number, chosen?: boolean }} look
  */
 function lostAgain(look, lost) {
   look.lost = lost ? (look.lost ?? 0) + 1 : 0;
-  if (!lost) look.won = true;
-  return look.lost >= 2 && (!look.chosen || look.won === true);
+  return look.lost >= 2 && !look.chosen;
 }
 
 /**

@@ -18,12 +18,11 @@
 // README.md (Performance) has what each costs and why both are kept. Where
 // a helper cannot start, the run trains in the worker alone, and says so.
 // Every LOOK batches the worker compares the team's time with its estimate
-// of one worker's (split.js batchLook); a team slower at two looks in a row
-// (another program on a core; or, where "all cores" chose the team, a
-// gradient too large for its compute: split.js lostAgain) leaves the rest of
-// the run to the worker, which computes the W parts of each batch in turn and
-// adds them in the same order (soloStep): the same weights as W workers, and
-// the run says so.
+// of one worker's (split.js batchLook); where "all cores" chose the team, a
+// team slower at two looks in a row (another program on a core) leaves the
+// rest of the run to the worker, which computes the W parts of each batch in
+// turn and adds them in the same order (soloStep): the same weights as W
+// workers, and the run says so. A number the student chose trains as chosen.
 // A third, for an MLP on a page that can share memory: split layer 1's units
 // instead of the batch (split.js): 16 KB of values a batch instead of the
 // gradient, and one worker's weights bit for bit whatever W; the worker's
@@ -237,8 +236,8 @@ export async function ready(w, r) {
     team.scratch = w.cl.alloc(4 * Math.max(team.floats, net.splitRowsFloats(0, net.splitUnits)));
     team.mode = mode;
     team.stale = null;
-    // chosen: a number of workers the student chose (split.js lostAgain); settings.teamLook (the
-    // tests): { every, ratio, won } in place of LOOK and ALONE_RATIO or SOLO_RATIO, a look won before
+    // chosen: a number of workers the student chose, kept (split.js lostAgain); settings.teamLook
+    // (the tests): { every, ratio } in place of LOOK and ALONE_RATIO or SOLO_RATIO
     team.look = { batches: 0, wall: 0, own: 0, ownN: 0, n: 0, chosen: s.workers > 0, ...(s.teamLook ?? {}) };
     if (mode === 'split') {
       const floats = regionFloats(net, s.batch);
