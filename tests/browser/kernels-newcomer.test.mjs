@@ -159,6 +159,32 @@ test('the scan has a speed, from one pixel a second to whole rows, and stops whe
   await page.context().close();
 });
 
+test('typing a pixel while the scan plays stops it: what is typed stays in the field and is the pixel chosen', async () => {
+  const page = await env.newPage();
+  await open(env, page, '#img=camera&mode=gray&k=3x3&preset=sobelX&w=1,0,-1,2,0,-2,1,0,-1&pad=zero&px=3,5');
+  await page.getByLabel('Speed of the scan').selectOption({ label: '20 pixels a second' });
+  await page.getByRole('button', { name: 'Play the scan' }).click();
+  await page.getByLabel(/^Result Z\[3, (9|\d\d+)\]$/).waitFor();
+  // a student types slower than the scan steps (a step every 50 ms): the field is theirs from the first key
+  const column = page.getByLabel('Output column j2');
+  await column.click();
+  await column.evaluate((input) => input.select());
+  await page.keyboard.type('4');
+  await page.waitForTimeout(200);
+  assert.equal(await column.inputValue(), '4', 'the scan does not write over what is being typed');
+  await page.keyboard.type('0');
+  await page.waitForTimeout(200);
+  await column.press('Enter');
+  await idle(page);
+  assert.equal(await page.getByRole('button', { name: 'Play the scan' }).getAttribute('aria-pressed'), 'false');
+  assert.equal(await column.inputValue(), '40');
+  await page.getByLabel('Result Z[3, 40]').waitFor();
+  const row = await page.getByLabel('Output row j1').inputValue();
+  assert.equal(row, '3', 'the row the scan was on');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('the result sits beside the kernel from a tablet up, and X and Z use the space they have', async () => {
   const sizes = { tablet: SIZES.tablet, laptop: SIZES.laptop, projector: SIZES.projector, 'window 1302': { viewport: { width: 1302, height: 900 } } };
   for (const [name, options] of Object.entries(sizes)) {

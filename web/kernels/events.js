@@ -73,6 +73,12 @@ export function wire(el, on, maxSide) {
   const typed = () => on.pixelTyped(fieldText(el.j1), fieldText(el.j2));
   el.j1.addEventListener('change', typed);
   el.j2.addEventListener('change', typed);
+  // going to a pixel's field to type one is choosing one: the scan stops there (its steps would write
+  // over the field, and take the text selected away), and at the first key if it had started again
+  for (const field of [el.j1, el.j2]) {
+    field.addEventListener('focus', () => on.pixelEditing());
+    field.addEventListener('input', () => on.pixelEditing());
+  }
   el.map.addEventListener('change', () => on.mapTyped(fieldText(el.map)));
   el.speed.addEventListener('change', () => on.speed(el.speed.value));
   el.prev.addEventListener('click', () => on.step(-1));

@@ -347,6 +347,9 @@ const on = {
     return true;
   },
   // A typed row or column must be one of Z's: else it is said next to the field and the selection stays.
+  pixelEditing() {
+    scan.stop();
+  },
   pixelTyped(t1, t2) {
     if (!state.drawn) return;
     const r = readPixel(t1, t2, state.drawn.height, state.drawn.width);
