@@ -346,10 +346,11 @@ const on = {
     select(state.settings.sel[0] + move[0], state.settings.sel[1] + move[1]);
     return true;
   },
-  // A typed row or column must be one of Z's: else it is said next to the field and the selection stays.
+  // Going to a pixel's field stops the scan (events.js).
   pixelEditing() {
     scan.stop();
   },
+  // A typed row or column must be one of Z's: else it is said next to the field and the selection stays.
   pixelTyped(t1, t2) {
     if (!state.drawn) return;
     const r = readPixel(t1, t2, state.drawn.height, state.drawn.width);
