@@ -8,8 +8,7 @@
 // enough consecutive calls for about 15 ms and divides (the note gives how many).
 // The last rows give the convolution on float planes as a share of the vector
 // peak measured in the same page, in alternate rounds.
-import fs from 'node:fs';
-import { PEAK_FORMS } from './peak-forms.mjs';
+import { PEAK_FORMS, peakBytes } from './peak-forms.mjs';
 
 export const title = 'Convolution, 1050 x 700 RGB, RGBA bytes in and out (Chromium)';
 
@@ -17,9 +16,7 @@ export async function run({ siteUrl, newPage, quick }) {
   const page = await newPage();
   await page.goto(siteUrl);
   // the peak's loops (make bench builds them from tests/bench/peak.wat)
-  const peakFile = new URL('../../build/bench/peak.wasm', import.meta.url);
-  if (!fs.existsSync(peakFile)) throw new Error('build/bench/peak.wasm is missing: make bench builds it (wat2wasm)');
-  const peakWasm = Array.from(fs.readFileSync(peakFile));
+  const peakWasm = peakBytes('peak.wasm');
   const rows = await page.evaluate(async ({ runs, peakWasm, peakForms }) => {
     const { loadConvlab, PAD, KERNEL, DISPLAY } = await import('./lib/convlab.js');
     const { FILTER_PARAMS_BYTES } = await import('./lib/limits.js');

@@ -8,22 +8,14 @@
 // channel, zero padding: 3x3, 7x7, 15x15) and GEMM at the MLP's training shapes
 // (batch 32), each as time per call, the relaxed build's speed-up, and its
 // share of each build's own peak.
-import fs from 'node:fs';
-import { PEAK_FORMS, PEAK_FORMS_RELAXED } from './peak-forms.mjs';
+import { PEAK_FORMS, PEAK_FORMS_RELAXED, peakBytes } from './peak-forms.mjs';
 
 export const title = 'Relaxed SIMD (fused multiply-add) against SIMD (Chromium, alternate rounds)';
-
-/** A module make bench builds (wat2wasm), as bytes for the page. */
-function built(name) {
-  const file = new URL(`../../build/bench/${name}`, import.meta.url);
-  if (!fs.existsSync(file)) throw new Error(`build/bench/${name} is missing: make bench builds it (wat2wasm)`);
-  return Array.from(fs.readFileSync(file));
-}
 
 export async function run({ siteUrl, newPage, quick }) {
   const page = await newPage();
   await page.goto(siteUrl);
-  const forms = { SIMD: [built('peak.wasm'), PEAK_FORMS], relaxed: [built('peak-relaxed.wasm'), PEAK_FORMS_RELAXED] };
+  const forms = { SIMD: [peakBytes('peak.wasm'), PEAK_FORMS], relaxed: [peakBytes('peak-relaxed.wasm'), PEAK_FORMS_RELAXED] };
   const rows = await page.evaluate(async ({ rounds, forms }) => {
     const { loadConvlab, PAD, KERNEL } = await import('./lib/convlab.js');
     const { timeRound } = await import('./lib/timing.js');

@@ -233,6 +233,21 @@ export function combine(x, k, rank, own, net, cl, scratch) {
 }
 
 /**
+ * The gradient of a part of a batch of `batch`: n examples at idxPtr (n > 0)
+ * into net's gradient buffer; { loss, correct, n, diverged }, a part whose
+ * loss is not finite diverged (loss NaN) rather than thrown.
+ * @param {any} net  a Network (lib/convlab-nn.js)
+ */
+export function partGradients(net, images, labels, idxPtr, n, batch) {
+  try {
+    return { ...net.gradientsIdx(images, labels, idxPtr, n, batch), diverged: false };
+  } catch (e) {
+    if (e?.status !== STATUS.diverged) throw e;
+    return { loss: NaN, correct: 0, n, diverged: true };
+  }
+}
+
+/**
  * One engine computes a batch as a team of W would: part after part
  * (partOf), each part's gradient added to the sum of those before it, so
  * the gradient buffer ends with g0 + g1 + ... made by the same additions as
@@ -254,13 +269,9 @@ export function soloGradients(net, cl, images, labels, idxPtr, n, W, scratch) {
       const grads = net.gradsPtr >> 2;
       new Float32Array(cl.memory.buffer).copyWithin(sum, grads, grads + P);
     }
-    try {
-      parts.push({ ...net.gradientsIdx(images, labels, idxPtr + 4 * lo, hi - lo, n), diverged: false });
-    } catch (e) {
-      if (e?.status !== STATUS.diverged) throw e;
-      parts.push({ loss: NaN, correct: 0, n: hi - lo, diverged: true });
-      return parts;
-    }
+    const part = partGradients(net, images, labels, idxPtr + 4 * lo, hi - lo, n);
+    parts.push(part);
+    if (part.diverged) return parts;
     if (summed) net.addGradients(scratch); // g_r + (g0 + ... + g_r-1)
     summed = true;
   }

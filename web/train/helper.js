@@ -20,7 +20,7 @@
 import { loadConvlab, ConvlabError, STATUS } from '../lib/convlab.js';
 import { serveRequests } from '../lib/worker-rpc.js';
 import { IMAGE_SIDE, MAX_BATCH } from '../lib/limits.js';
-import { Exchange, partOf, combine, CMD_QUIT } from './exchange.js';
+import { Exchange, partOf, combine, partGradients, CMD_QUIT } from './exchange.js';
 import { regionFloats, regionViews, serveRank } from './split.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 
@@ -35,13 +35,7 @@ function gradients(idx, batch) {
     return { loss: 0, correct: 0, n: 0, diverged: false };
   }
   cl.i32(h.idx, idx.length).set(idx);
-  try {
-    const out = net.gradientsIdx(h.images, h.labels, h.idx, idx.length, batch);
-    return { ...out, diverged: false };
-  } catch (e) {
-    if (e instanceof ConvlabError && e.status === STATUS.diverged) return { loss: NaN, correct: 0, n: idx.length, diverged: true };
-    throw e;
-  }
+  return partGradients(net, h.images, h.labels, h.idx, idx.length, batch);
 }
 
 const handlers = {

@@ -30,7 +30,7 @@
 import { WorkerClient } from '../lib/worker-rpc.js';
 import { ConvlabError, STATUS } from '../lib/convlab.js';
 import { IMAGE_PIXELS } from '../lib/limits.js';
-import { Exchange, exchangeMemory, partOf, combine, soloGradients, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
+import { Exchange, exchangeMemory, partOf, combine, partGradients, soloGradients, CMD_STEP, CMD_QUIT, MAX_WORKERS } from './exchange.js';
 import { sharedBridge } from '../lib/shared-bridge.js';
 import { multiplyAdds } from './cost.js';
 import { SPLIT_SHARE, SPLIT_WORTH, regionFloats, regionViews, leadBatch, takeRows, rebalance, batchLook } from './split.js';
@@ -314,9 +314,7 @@ export async function step(w, r, idxPtr, n) {
     team.k += looked.arrivals;
     if (looked.alone) {
       whole(w); // the same weights as the team's: one worker's step is a split step's bits
-      team.runId = null; // the next run starts its team anew
-      r.workers = 1;
-      r.teamNote = 'the helper workers were slower than one worker alone (the device’s cores are busy with other work): training goes on in one worker, with the same weights';
+      leaveToWorker(r, 1, '(the device’s cores are busy with other work): training goes on in one worker, with the same weights');
     }
     return { loss: out.loss, correct: out.correct, n };
   }
@@ -342,14 +340,8 @@ export async function step(w, r, idxPtr, n) {
     }).filter(Boolean);
   }
   const [lo, hi] = partOf(n, W, 0);
-  let own;
   const t1 = performance.now();
-  try {
-    own = { ...net.gradientsIdx(r.images, r.labels, idxPtr + 4 * lo, hi - lo, n), diverged: false };
-  } catch (e) {
-    if (!(e instanceof ConvlabError && e.status === STATUS.diverged)) throw e;
-    own = { loss: NaN, correct: 0, n: hi - lo, diverged: true };
-  }
+  const own = partGradients(net, r.images, r.labels, idxPtr + 4 * lo, hi - lo, n);
   const ownMs = performance.now() - t1;
   let parts;
   if (team.mode === 'shared') {
@@ -370,13 +362,22 @@ export async function step(w, r, idxPtr, n) {
   // a team that loses to one worker (cores busy with other programs) leaves the rest of the run to it,
   // which computes the team's parts in turn (soloStep): the same weights
   if (batchLook(team.look, performance.now() - t0, ownMs, hi - lo, n)) {
-    r.parts = W;
-    r.workers = 1;
-    team.runId = null; // the next run starts its team anew
-    r.teamNote = `the helper workers were slower than one worker alone (other work on the device’s cores, or the cost of trading the gradients): training goes on in one worker, which computes each batch’s ${W} parts in turn, for the same weights as ${W} workers`;
+    leaveToWorker(r, W, `(other work on the device’s cores, or the cost of trading the gradients): training goes on in one worker, which computes each batch’s ${W} parts in turn, for the same weights as ${W} workers`);
     await detach(); // helpers in shared memory go back to their message loops
   }
   return merged(parts, n);
+}
+
+/**
+ * Run r's team lost to one worker: the rest of the run is the worker's,
+ * computing `parts` parts of each batch (soloStep; 1: the one-call step),
+ * and the run says why (the note after "slower than one worker alone").
+ */
+function leaveToWorker(r, parts, why) {
+  r.parts = parts;
+  r.workers = 1;
+  team.runId = null; // the next run starts its team anew
+  r.teamNote = `the helper workers were slower than one worker alone ${why}`;
 }
 
 /** A batch's { loss, correct, n } from its parts'. */
